@@ -1,0 +1,49 @@
+import type { Rng } from './rng'
+
+/**
+ * A normalised NHWC float batch with integer labels.
+ * `x.length === shape[0]*shape[1]*shape[2]*shape[3]`, labels in [0, numClasses).
+ */
+export interface Batch {
+  x: Float32Array
+  shape: [number, number, number, number]
+  labels: Int32Array
+  numClasses: number
+}
+
+export interface SampleOptions {
+  /** train-time augmentation of the reference: random crop with zero padding + horizontal flip (default true) */
+  augment?: boolean
+}
+
+/**
+ * An opened dataset. Contract: `sampleBatch` draws `n` distinct random images
+ * using only `rng` (same rng state => bit-identical batch), applies the
+ * reference augmentation when asked, and normalises with the dataset's
+ * per-channel mean/std. Sources are read-only and safe to reuse.
+ */
+export interface DatasetSource {
+  /** stable id, e.g. 'cifar10', 'cifar100', 'imagenet16-120', 'noise', 'folder' */
+  kind: string
+  label: string
+  /** number of images available (Infinity for generated noise) */
+  count: number
+  numClasses: number
+  /** spatial size of the images it yields (square) */
+  imageSize: number
+  sampleBatch(n: number, rng: Rng, opts?: SampleOptions): Batch
+}
+
+/**
+ * Ground truth for proxy evaluation and search reports. Keys are the search
+ * space's canonical `hash(arch)`; metrics are accuracy columns in percent.
+ */
+export interface GroundTruth {
+  space: string
+  /** available metrics, e.g. ['cifar10', 'cifar100', 'imagenet16-120'] */
+  metrics: string[]
+  size: number
+  get(archHash: string, metric: string): number | undefined
+  /** all keys in the table's own order (NB201: benchmark index order) */
+  keys(): string[]
+}

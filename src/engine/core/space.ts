@@ -1,0 +1,44 @@
+import type { Rng } from './rng'
+import type { NetworkDef } from './network'
+
+/** One factorised decision of an RL policy: a categorical over `options` choices. */
+export interface Decision {
+  name: string
+  options: number
+}
+
+export interface BuildOptions {
+  numClasses: number
+  /** input image size the data loader yields (MBv2 resizes internally to its R) */
+  inputSize: number
+}
+
+/**
+ * A search space. Contract:
+ *  - `fromString(toString(a))` equals `a` (canonical form), `fromString` throws
+ *    `ZsnasError('INVALID_ARCH')` with a message saying what is wrong;
+ *  - `sample`/`mutate` use only `rng` and always return valid architectures
+ *    (within the space's constraints, e.g. the MBv2 FLOPs limit);
+ *  - `mutate` changes the architecture (never returns an equal one);
+ *  - `hash` identifies architectures that the benchmark treats as the same row;
+ *  - `fromDecisions(toDecisions(a))` equals `a`; `fromDecisions` returns null for
+ *    a decision vector that does not make a valid architecture (RL resamples).
+ */
+export interface SearchSpace<A = unknown> {
+  id: string
+  label: string
+  description: string
+  sample(rng: Rng): A
+  mutate(a: A, rng: Rng): A
+  toString(a: A): string
+  fromString(s: string): A
+  hash(a: A): string
+  decisions(): Decision[]
+  toDecisions(a: A): number[]
+  fromDecisions(choices: number[]): A | null
+  /** number of architectures, or null when not enumerable */
+  size(): number | null
+  buildNetwork(a: A, opts: BuildOptions): NetworkDef
+  /** exact parameter count and multiply-add count (FLOPs as in NB201 / the paper = MACs) */
+  cost(a: A, opts: BuildOptions): { params: number; flops: number }
+}
