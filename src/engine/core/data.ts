@@ -47,3 +47,16 @@ export interface GroundTruth {
   /** all keys in the table's own order (NB201: benchmark index order) */
   keys(): string[]
 }
+
+/**
+ * Serializable description of a dataset choice (crosses IPC and goes into run
+ * manifests). `openDataset(spec)` in `src/engine/data/open.ts` turns it into a
+ * `DatasetSource`. Paths are files/folders the user picked, in official formats.
+ */
+export type DatasetSpec =
+  | { kind: 'noise'; imageSize: number; numClasses: number; channels?: 3 }
+  | { kind: 'cifar10'; path: string } // a data_batch_*.bin / test_batch.bin file or the folder holding them
+  | { kind: 'cifar100'; path: string } // train.bin / test.bin or folder
+  | { kind: 'imagenet16'; path: string; classes?: number } // ImageNet16 pickle file(s) or folder; classes default 120
+  | { kind: 'folder'; path: string; imageSize: number } // root/<class>/*.png|jpg
+  | { kind: 'u8'; path: string; imageSize: number; labelsCsv?: string; normalization?: 'imagenet' | 'imagenet16' } // raw NHWC uint8 file (shared sample format)
