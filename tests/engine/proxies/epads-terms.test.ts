@@ -1,0 +1,82 @@
+import { beforeAll, describe, expect, it } from 'vitest'
+import * as tf from '@tensorflow/tfjs-core'
+import { initBackend } from '../../../src/engine/backend/select'
+import { Rng } from '../../../src/engine/core/rng'
+import { epadsLayerTerms, epadsScoreFromSum, randomPermutation } from '../../../src/engine/proxies/epads/terms'
+import { gaussianNoise, stackPerturbed } from '../../../src/engine/proxies/epads/input'
+
+beforeAll(async () => {
+  await initBackend({ log: () => {} })
+})
+
+// B = 3 samples, each a 2x2x1 map (d = 4). Rows 0..2 clean, rows 3..5 perturbed.
+//   clean codes  c0 = 1010, c1 = 0110, c2 = 1101
+//   noisy codes  ñ0 = 1110 (1 flip), ñ1 = 0101 (2 flips), ñ2 = 1101 (0 flips)  => D2 = 3
+const PRE = [
+  [1, -1, 2, 0],
+  [-1, 3, 0.5, -2],
+  [0.2, 0.1, -3, 4],
+  [1, 1, 2, -1],
+  [-1, 3, -0.5, 2],
+  [0.2, 0.1, -3, 4],
+]
+
+describe('epadsLayerTerms (hand-computed)', () => {
+  it('computes D1 with a derangement and D2 as flip count', () => {
+    const pre = tf.tensor4d(PRE.flat(), [6, 2, 2, 1])
+    // perm [2,0,1]: |c0-c2| = 0111 (3), |c1-c0| = 1100 (2), |c2-c1| = 1011 (3) => D1 = 8
+    const t = epadsLayerTerms(pre, Int32Array.from([2, 0, 1]))
+    expect(t).toEqual({ d1: 8, d2: 3 })
+    expect(pre.isDisposed).toBe(false)
+    pre.dispose()
+  })
+  it('a fixed point of the permutation contributes 0 to D1; identity gives D1 = 0', () => {
+    const pre = tf.tensor2d(PRE.flat(), [6, 4])
+    // perm [0,2,1]: 0 + |c1-c2| (3) + |c2-c1| (3) = 6
+    expect(epadsLayerTerms(pre, Int32Array.from([0, 2, 1])).d1).toBe(6)
+    expect(epadsLayerTerms(pre, Int32Array.from([0, 1, 2]))).toEqual({ d1: 0, d2: 3 })
+    pre.dispose()
+  })
+  it('frees every intermediate tensor', () => {
+    const pre = tf.tensor2d(PRE.flat(), [6, 4])
+    const before = tf.memory().numTensors
+    epadsLayerTerms(pre, Int32Array.from([1, 2, 0]))
+    expect(tf.memory().numTensors).toBe(before)
+    pre.dispose()
+  })
+  it('rejects a tensor whose batch is not 2B', () => {
+    const pre = tf.zeros([5, 4])
+    expect(() => epadsLayerTerms(pre, Int32Array.from([0, 1, 2]))).toThrow(/expected 2·3/)
+    pre.dispose()
+  })
+})
+
+describe('epadsScoreFromSum', () => {
+  it('is the natural log, with -Infinity (never NaN) for a zero sum', () => {
+    expect(epadsScoreFromSum(24)).toBeCloseTo(3.1780538303479458, 14)
+    expect(epadsScoreFromSum(0)).toBe(-Infinity)
+    expect(() => epadsScoreFromSum(NaN)).toThrow()
+  })
+})
+
+describe('randomPermutation', () => {
+  it('is a seeded permutation: same seed => same, all indices once', () => {
+    const a = randomPermutation(50, new Rng(5))
+    expect(Array.from(a)).toEqual(Array.from(randomPermutation(50, new Rng(5))))
+    expect([...a].sort((x, y) => x - y)).toEqual(Array.from({ length: 50 }, (_, i) => i))
+    expect(Array.from(randomPermutation(50, new Rng(6)))).not.toEqual(Array.from(a))
+  })
+})
+
+describe('perturbed input', () => {
+  it('stacks x then x + sigma*N(0,1) drawn from the rng in element order', () => {
+    const x = Float32Array.from([0.5, -1, 2])
+    const r = new Rng(9)
+    const expected = [0.5, -1, 2].map((v) => Math.fround(v + Math.fround(0.25 * r.normal())))
+    const stacked = stackPerturbed(x, gaussianNoise(3, 0.25, new Rng(9)))
+    expect(Array.from(stacked.slice(0, 3))).toEqual([0.5, -1, 2])
+    expect(Array.from(stacked.slice(3))).toEqual(expected)
+    expect(Array.from(stackPerturbed(x, gaussianNoise(3, 0, new Rng(9))).slice(3))).toEqual([0.5, -1, 2])
+    expect(() => gaussianNoise(3, -1, new Rng(1))).toThrow(/sigma/)
+  })
+})
