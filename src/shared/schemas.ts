@@ -1,0 +1,307 @@
+/**
+ * zod schemas of every data shape that crosses the app's boundary
+ * (Electron IPC or the browser-mode WebSocket). Types are inferred from the
+ * schemas, so the runtime check and the static type can never disagree.
+ *
+ * Runtime-neutral: imports only zod (no Node, no Electron, no DOM).
+ */
+import { z } from 'zod'
+
+// ---------------------------------------------------------------- errors
+
+/** Engine error codes (mirror of `src/engine/core/errors.ts`) plus transport/service codes. */
+export const ERROR_CODES = [
+  'INVALID_ARCH',
+  'INVALID_OPTION',
+  'FILE_NOT_FOUND',
+  'FILE_UNREADABLE',
+  'BAD_FORMAT',
+  'BAD_SHAPE',
+  'BAD_LABEL',
+  'MISSING_COLUMN',
+  'DUPLICATE_ROW',
+  'BAD_VALUE',
+  'UNSAFE_PICKLE',
+  'BAD_CHECKSUM',
+  'EMPTY_DATASET',
+  'BACKEND_UNAVAILABLE',
+  'NUMERIC',
+  'CANCELLED',
+  'NOT_FOUND',
+  'INTERNAL',
+  // service / transport level
+  'BAD_REQUEST', // payload failed schema validation (details.issues lists what)
+  'BAD_RESPONSE', // a response/event failed validation on the receiving side
+  'UNKNOWN_METHOD',
+  'UNAUTHORIZED', // missing/wrong token, or IPC from a foreign frame
+  'CONFLICT', // e.g. resume a running run, delete a running run
+  'WORKER_CRASHED',
+  'TRANSPORT', // connection lost / closed
+  'UNSUPPORTED', // not available in this mode (e.g. native dialog in browser mode)
+] as const
+
+export const ErrorCodeSchema = z.enum(ERROR_CODES)
+export type ServiceErrorCode = z.infer<typeof ErrorCodeSchema>
+
+export const ErrorDataSchema = z.object({
+  code: ErrorCodeSchema,
+  message: z.string(),
+  details: z.record(z.string(), z.unknown()).optional(),
+})
+export type ServiceErrorData = z.infer<typeof ErrorDataSchema>
+
+// ---------------------------------------------------------------- datasets
+
+/** Mirror of `DatasetSpec` in `src/engine/core/data.ts` (kept identical; a type test checks it). */
+export const DatasetSpecSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('noise'),
+    imageSize: z.number().int().min(1).max(512),
+    numClasses: z.number().int().min(1).max(100000),
+    channels: z.literal(3).optional(),
+  }),
+  z.object({ kind: z.literal('cifar10'), path: z.string().min(1) }),
+  z.object({ kind: z.literal('cifar100'), path: z.string().min(1) }),
+  z.object({ kind: z.literal('imagenet16'), path: z.string().min(1), classes: z.number().int().min(1).optional() }),
+  z.object({ kind: z.literal('folder'), path: z.string().min(1), imageSize: z.number().int().min(1).max(1024) }),
+  z.object({
+    kind: z.literal('u8'),
+    path: z.string().min(1),
+    imageSize: z.number().int().min(1).max(1024),
+    labelsCsv: z.string().optional(),
+    normalization: z.enum(['imagenet', 'imagenet16']).optional(),
+  }),
+])
+export type DatasetSpecData = z.infer<typeof DatasetSpecSchema>
+
+export const InitSchemeSchema = z.enum(['pytorch', 'kaimingNormal', 'xavierNormal', 'normal', 'nb101'])
+
+// ---------------------------------------------------------------- run config
+
+/** One proxy, or a majority vote of several (the paper's SJW/SPW style ensembles). */
+export const ProxyChoiceSchema = z.discriminatedUnion('mode', [
+  z.object({ mode: z.literal('single'), id: z.string().min(1) }),
+  z.object({ mode: z.literal('voting'), ids: z.array(z.string().min(1)).min(2).max(16) }),
+])
+export type ProxyChoice = z.infer<typeof ProxyChoiceSchema>
+
+const OptionBag = z.record(z.string(), z.unknown())
+
+/**
+ * Everything that determines a run. Stored verbatim in the run store and the
+ * export manifest; `seed` + config reproduce the run bit-for-bit on one backend.
+ * `workers` also fixes how many candidates the strategy is asked for at once,
+ * so it is part of what makes a run reproducible.
+ */
+export const RunConfigSchema = z.object({
+  name: z.string().max(200).optional(),
+  space: z.string().min(1),
+  spaceOptions: OptionBag.default({}),
+  strategy: z.string().min(1),
+  strategyOptions: OptionBag.default({}),
+  proxy: ProxyChoiceSchema,
+  proxyOptions: OptionBag.default({}),
+  /** number of architectures to evaluate (search budget) */
+  n: z.number().int().min(1).max(1_000_000),
+  seed: z.number().int().min(0).max(0xffffffff),
+  dataset: DatasetSpecSchema,
+  batchSize: z.number().int().min(1).max(4096),
+  init: InitSchemeSchema.default('pytorch'),
+  /** worker processes; omitted = machine default (cores − 1, min 1), resolved and stored at start */
+  workers: z.number().int().min(1).max(64).optional(),
+  groundTruth: z.object({ path: z.string().min(1), metric: z.string().min(1) }).optional(),
+})
+/** What a caller sends (defaults may be omitted). */
+export type RunConfigInput = z.input<typeof RunConfigSchema>
+/** What the service stores (defaults filled in). */
+export type RunConfig = z.output<typeof RunConfigSchema>
+
+// ---------------------------------------------------------------- runs
+
+export const RunStatusSchema = z.enum(['queued', 'running', 'interrupted', 'cancelled', 'finished', 'failed'])
+export type RunStatus = z.infer<typeof RunStatusSchema>
+
+export const RunIdSchema = z.string().min(1).max(100)
+
+export const EvaluationRowSchema = z.object({
+  /** 0-based evaluation index within the run (order the strategy proposed it) */
+  index: z.number().int().min(0),
+  arch: z.string(),
+  hash: z.string(),
+  status: z.enum(['ok', 'failed']),
+  /** proxy id → score (higher = better); empty when failed */
+  scores: z.record(z.string(), z.number()),
+  params: z.number().nullable(),
+  flops: z.number().nullable(),
+  seconds: z.number(),
+  /** ground-truth accuracy (percent) of the run's configured metric, when a table was given */
+  groundTruth: z.number().nullable(),
+  error: ErrorDataSchema.nullable(),
+  /** how many times it was scored (2 = retried after a worker crash) */
+  attempts: z.number().int().min(1),
+})
+export type EvaluationRow = z.infer<typeof EvaluationRowSchema>
+
+export const VersionsSchema = z.object({
+  app: z.string(),
+  engine: z.string(),
+  backend: z.string(),
+  node: z.string(),
+  electron: z.string().optional(),
+})
+export type Versions = z.infer<typeof VersionsSchema>
+
+export const RunSummarySchema = z.object({
+  id: RunIdSchema,
+  name: z.string(),
+  status: RunStatusSchema,
+  config: RunConfigSchema,
+  createdAt: z.string(), // ISO 8601
+  updatedAt: z.string(),
+  done: z.number().int().min(0),
+  total: z.number().int().min(0),
+  failed: z.number().int().min(0),
+  best: EvaluationRowSchema.nullable(),
+  versions: VersionsSchema,
+  notes: z.string(),
+  error: ErrorDataSchema.nullable(),
+})
+export type RunSummary = z.infer<typeof RunSummarySchema>
+
+export const LogEntrySchema = z.object({
+  time: z.string(),
+  level: z.enum(['debug', 'info', 'warn', 'error']),
+  message: z.string(),
+})
+export type LogEntry = z.infer<typeof LogEntrySchema>
+
+export const RunDetailSchema = RunSummarySchema.extend({
+  /** most recent log lines (oldest first, at most 500) */
+  logs: z.array(LogEntrySchema),
+})
+export type RunDetail = z.infer<typeof RunDetailSchema>
+
+/**
+ * Paging/sorting/filtering of a run's evaluations.
+ * `sort.key`: 'index' | 'params' | 'flops' | 'seconds' | 'groundTruth' | 'score:<proxyId>'.
+ */
+export const EvaluationQuerySchema = z.object({
+  offset: z.number().int().min(0).default(0),
+  limit: z.number().int().min(1).max(10_000).default(100),
+  sort: z
+    .object({
+      key: z.string().regex(/^(index|params|flops|seconds|groundTruth|score:[A-Za-z0-9_.-]+)$/),
+      dir: z.enum(['asc', 'desc']).default('asc'),
+    })
+    .optional(),
+  filter: z
+    .object({
+      status: z.enum(['ok', 'failed']).optional(),
+      /** substring of the architecture string */
+      text: z.string().max(500).optional(),
+    })
+    .optional(),
+})
+export type EvaluationQuery = z.input<typeof EvaluationQuerySchema>
+
+export const EvaluationPageSchema = z.object({
+  total: z.number().int().min(0),
+  offset: z.number().int().min(0),
+  rows: z.array(EvaluationRowSchema),
+})
+export type EvaluationPage = z.infer<typeof EvaluationPageSchema>
+
+export const ExportOptionsSchema = z.object({
+  /** 'folder' = manifest.json, evaluations.jsonl, evaluations.csv, best.json, zc_scores.json */
+  format: z.enum(['folder']).default('folder'),
+  /** target folder; default `<dataDir>/exports/<runId>-<timestamp>` */
+  dir: z.string().min(1).optional(),
+})
+export type ExportOptions = z.input<typeof ExportOptionsSchema>
+
+export const ExportResultSchema = z.object({ dir: z.string(), files: z.array(z.string()) })
+export type ExportResult = z.infer<typeof ExportResultSchema>
+
+// ---------------------------------------------------------------- catalog
+
+export const CatalogOptionSchema = z.object({
+  key: z.string(),
+  label: z.string(),
+  description: z.string(),
+  type: z.enum(['int', 'number', 'boolean', 'string', 'enum']),
+  /** the paper's default */
+  default: z.unknown(),
+  min: z.number().optional(),
+  max: z.number().optional(),
+  choices: z.array(z.object({ value: z.union([z.string(), z.number()]), label: z.string() })).optional(),
+})
+export type CatalogOption = z.infer<typeof CatalogOptionSchema>
+
+export const CatalogEntrySchema = z.object({
+  id: z.string(),
+  label: z.string(),
+  /** one line */
+  description: z.string(),
+  /** paper's Spearman ρ where known, keyed by benchmark/dataset (e.g. { 'nb201-cifar10': 0.811 }) */
+  paperRho: z.record(z.string(), z.number()).optional(),
+  options: z.array(CatalogOptionSchema),
+  /** free-form extra facts (space size, voting members, needs a path …) */
+  meta: z.record(z.string(), z.unknown()).optional(),
+})
+export type CatalogEntry = z.infer<typeof CatalogEntrySchema>
+
+// ---------------------------------------------------------------- files, datasets, tables, system
+
+/** Electron: omit `path` to open the native dialog. Browser mode: `path` (typed by the user) is required. */
+export const PickRequestSchema = z.object({ path: z.string().min(1).optional() })
+export type PickRequest = z.input<typeof PickRequestSchema>
+
+export const PickedDatasetSchema = z.object({
+  path: z.string(),
+  /** detected dataset spec, null when the format was not recognised */
+  spec: DatasetSpecSchema.nullable(),
+  description: z.string(),
+})
+export type PickedDataset = z.infer<typeof PickedDatasetSchema>
+
+export const TableRequestSchema = z.object({ path: z.string().min(1), space: z.string().optional() })
+export type TableRequest = z.input<typeof TableRequestSchema>
+
+export const TableInfoSchema = z.object({
+  path: z.string(),
+  space: z.string(),
+  metrics: z.array(z.string()),
+  size: z.number().int().min(0),
+  sha256: z.string(),
+  /** a few rows: hash → metric → accuracy */
+  sample: z.array(z.object({ hash: z.string(), values: z.record(z.string(), z.number()) })),
+})
+export type TableInfo = z.infer<typeof TableInfoSchema>
+
+export const PickedTableSchema = z.object({ path: z.string(), info: TableInfoSchema.nullable(), description: z.string() })
+export type PickedTable = z.infer<typeof PickedTableSchema>
+
+export const PreviewRequestSchema = z.object({ count: z.number().int().min(0).max(32).default(8) })
+
+export const DatasetPreviewSchema = z.object({
+  kind: z.string(),
+  label: z.string(),
+  count: z.number(), // may be Infinity-like for noise: sent as -1
+  numClasses: z.number().int(),
+  imageSize: z.number().int(),
+  /** de-normalised thumbnails, RGB uint8 row-major, base64 */
+  samples: z.array(z.object({ label: z.number().int(), width: z.number().int(), height: z.number().int(), rgbBase64: z.string() })),
+})
+export type DatasetPreview = z.infer<typeof DatasetPreviewSchema>
+
+export const SystemInfoSchema = z.object({
+  mode: z.enum(['electron', 'browser']),
+  /** true when files.pick* can open a native dialog (Electron); false = the user types a path */
+  canPickFiles: z.boolean(),
+  versions: VersionsSchema,
+  cores: z.number().int().min(1),
+  defaultWorkers: z.number().int().min(1),
+  platform: z.string(),
+  dataDir: z.string(),
+})
+export type SystemInfo = z.infer<typeof SystemInfoSchema>
