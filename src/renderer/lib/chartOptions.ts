@@ -1,0 +1,97 @@
+/**
+ * ECharts option builders for the run view (pure: data in, option out).
+ * Every chart uses `dataset`-free series of [x, y, rowIndex] so a click can
+ * select the architecture in the table.
+ */
+import { paretoFront } from './pareto'
+import { kendallTauB, spearman } from './stats'
+
+export interface EvalPoint {
+  index: number
+  arch: string
+  score: number
+  flops?: number
+  truth?: number
+}
+
+const axisName = { nameLocation: 'middle' as const, nameGap: 32 }
+
+export function bestSoFarSeries(points: readonly EvalPoint[]): [number, number][] {
+  const out: [number, number][] = []
+  let best = -Infinity
+  points.forEach((p, i) => {
+    if (Number.isFinite(p.score) && p.score > best) best = p.score
+    if (best > -Infinity) out.push([i + 1, best])
+  })
+  return out
+}
+
+export function bestSoFarOption(points: readonly EvalPoint[], proxy: string) {
+  return {
+    animation: false,
+    backgroundColor: 'transparent',
+    title: { text: `Best ${proxy} so far`, left: 8, textStyle: { fontSize: 13 } },
+    tooltip: { trigger: 'axis' },
+    grid: { left: 60, right: 16, top: 36, bottom: 44 },
+    xAxis: { type: 'value', name: 'architectures evaluated', minInterval: 1, ...axisName },
+    yAxis: { type: 'value', name: proxy, scale: true, ...axisName, nameGap: 44 },
+    series: [{ type: 'line', step: 'end', showSymbol: false, data: bestSoFarSeries(points) }],
+  }
+}
+
+export interface Correlation {
+  n: number
+  rho: number
+  tau: number
+}
+
+/** Spearman ρ and Kendall τ over the points that have a finite score and ground truth. */
+export function scoreTruthCorrelation(points: readonly EvalPoint[]): Correlation {
+  const xs: number[] = []
+  const ys: number[] = []
+  for (const p of points) {
+    if (Number.isFinite(p.score) && p.truth !== undefined && Number.isFinite(p.truth)) {
+      xs.push(p.score)
+      ys.push(p.truth)
+    }
+  }
+  return { n: xs.length, rho: spearman(xs, ys), tau: kendallTauB(xs, ys) }
+}
+
+export function fmtCorr(v: number): string {
+  return Number.isFinite(v) ? v.toFixed(3) : '—'
+}
+
+export function scoreTruthOption(points: readonly EvalPoint[], proxy: string, metric: string, corr: Correlation) {
+  const data = points.filter((p) => p.truth !== undefined && Number.isFinite(p.score)).map((p) => [p.score, p.truth, p.index])
+  return {
+    animation: false,
+    backgroundColor: 'transparent',
+    title: { text: `${proxy} vs ${metric} accuracy   ρ = ${fmtCorr(corr.rho)}   τ = ${fmtCorr(corr.tau)}   (n = ${corr.n})`, left: 8, textStyle: { fontSize: 13 } },
+    tooltip: { trigger: 'item' },
+    grid: { left: 60, right: 16, top: 36, bottom: 44 },
+    xAxis: { type: 'value', name: proxy, scale: true, ...axisName },
+    yAxis: { type: 'value', name: `${metric} test acc. (%)`, scale: true, ...axisName, nameGap: 44 },
+    series: [{ type: 'scatter', symbolSize: 6, data, large: data.length > 2000 }],
+  }
+}
+
+export function scoreFlopsOption(points: readonly EvalPoint[], proxy: string) {
+  const pts = points.filter((p) => p.flops !== undefined && Number.isFinite(p.flops) && Number.isFinite(p.score))
+  const data = pts.map((p) => [p.flops! / 1e6, p.score, p.index])
+  const front = paretoFront(pts.map((p) => ({ flops: p.flops!, score: p.score, index: p.index })))
+  return {
+    animation: false,
+    backgroundColor: 'transparent',
+    title: { text: `${proxy} vs FLOPs (Pareto front)`, left: 8, textStyle: { fontSize: 13 } },
+    tooltip: { trigger: 'item' },
+    legend: { right: 96, top: 4, data: ['architectures', 'Pareto front'] },
+    grid: { left: 60, right: 16, top: 36, bottom: 44 },
+    xAxis: { type: 'value', name: 'FLOPs (M)', scale: true, ...axisName },
+    yAxis: { type: 'value', name: proxy, scale: true, ...axisName, nameGap: 44 },
+    series: [
+      { name: 'architectures', type: 'scatter', symbolSize: 6, data, large: data.length > 2000 },
+      { name: 'Pareto front', type: 'line', step: 'end', symbolSize: 7, data: front.map((p) => [p.flops / 1e6, p.score, p.index]) },
+    ],
+  }
+}

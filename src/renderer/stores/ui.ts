@@ -1,0 +1,32 @@
+/** UI state: which screen is shown and the colour theme (persisted in localStorage when available). */
+import { defineStore } from 'pinia'
+import { ref, watch } from 'vue'
+
+export type Screen = 'wizard' | 'run' | 'history' | 'compare'
+export type Theme = 'light' | 'dark'
+
+function storedTheme(): Theme {
+  try {
+    const t = globalThis.localStorage?.getItem('zsnas-theme')
+    if (t === 'dark' || t === 'light') return t
+  } catch {
+    /* storage unavailable */
+  }
+  return 'light'
+}
+
+export const useUiStore = defineStore('ui', () => {
+  const screen = ref<Screen>('wizard')
+  const theme = ref<Theme>(storedTheme())
+  watch(theme, (t) => {
+    try {
+      globalThis.localStorage?.setItem('zsnas-theme', t)
+    } catch {
+      /* ignore */
+    }
+  })
+  function toggleTheme() {
+    theme.value = theme.value === 'dark' ? 'light' : 'dark'
+  }
+  return { screen, theme, toggleTheme }
+})

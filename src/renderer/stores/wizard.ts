@@ -1,0 +1,291 @@
+/**
+ * New-search wizard state: the five steps (dataset → space → strategy+proxy →
+ * budget/ground truth → summary), per-field validation with inline messages,
+ * dataset detection/preview and benchmark-table validation through the API.
+ * Defaults are the paper's (batch 64, PyTorch init, NB101 its own init,
+ * budget 1000, seed 0). A step with errors (including an unreadable dataset
+ * or a table with wrong columns) cannot be left forwards.
+ */
+import { defineStore } from 'pinia'
+import { computed, reactive, ref, watch } from 'vue'
+import { errorMessage, useApi } from '../api'
+import { useCatalogStore } from './catalog'
+import type { CatalogEntry, DatasetPreview, DatasetSpecData, PickedDataset, RunConfigInput, RunSummary, TableInfo } from '../../shared/schemas'
+
+export const STEPS = ['Dataset', 'Search space', 'Strategy & proxy', 'Budget & ground truth', 'Summary'] as const
+export type Errors = Record<string, string>
+
+function optionDefaults(entry: CatalogEntry | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const o of entry?.options ?? []) out[o.key] = o.default
+  return out
+}
+
+/** Validates catalog-described options; returns field key → message. */
+export function validateOptions(entry: CatalogEntry | undefined, values: Record<string, unknown>, prefix: string): Errors {
+  const errs: Errors = {}
+  for (const o of entry?.options ?? []) {
+    const v = values[o.key]
+    const k = `${prefix}.${o.key}`
+    if (o.type === 'int' || o.type === 'number') {
+      if (typeof v !== 'number' || !Number.isFinite(v)) errs[k] = `${o.label} must be a number`
+      else if (o.type === 'int' && !Number.isInteger(v)) errs[k] = `${o.label} must be a whole number`
+      else if (o.min !== undefined && v < o.min) errs[k] = `${o.label} must be at least ${o.min}`
+      else if (o.max !== undefined && v > o.max) errs[k] = `${o.label} must be at most ${o.max}`
+    } else if (o.type === 'enum' && o.choices && !o.choices.some((c) => c.value === v)) {
+      errs[k] = `choose a ${o.label}`
+    }
+  }
+  return errs
+}
+
+function intIn(v: unknown, lo: number, hi: number, label: string): string | undefined {
+  if (typeof v !== 'number' || !Number.isFinite(v)) return `${label} must be a number`
+  if (!Number.isInteger(v)) return `${label} must be a whole number`
+  if (v < lo || v > hi) return `${label} must be between ${lo} and ${hi}`
+  return undefined
+}
+
+export const useWizardStore = defineStore('wizard', () => {
+  const api = useApi()
+  const catalog = useCatalogStore()
+  const step = ref(0)
+
+  // step 1: dataset
+  const datasetMode = ref<'noise' | 'file'>('noise')
+  const noise = reactive({ imageSize: 32, numClasses: 10 })
+  const datasetPath = ref('')
+  const picked = ref<PickedDataset | null>(null)
+  const preview = ref<DatasetPreview | null>(null)
+  const datasetError = ref<string | null>(null)
+  const datasetChecking = ref(false)
+
+  // step 2: space
+  const space = ref('')
+  const spaceOptions = ref<Record<string, unknown>>({})
+  // step 3: strategy + proxy
+  const strategy = ref('')
+  const strategyOptions = ref<Record<string, unknown>>({})
+  const proxyMode = ref<'single' | 'voting'>('single')
+  const proxy = ref('')
+  const votingIds = ref<string[]>([])
+  // step 4: budget, ground truth
+  const n = ref<number>(1000)
+  const batchSize = ref<number>(64)
+  const seed = ref<number>(0)
+  const init = ref<'pytorch' | 'kaimingNormal' | 'xavierNormal' | 'normal' | 'nb101'>('pytorch')
+  const workers = ref<number>(1)
+  const name = ref('')
+  const tablePath = ref('')
+  const table = ref<TableInfo | null>(null)
+  const tableMetric = ref('')
+  const tableError = ref<string | null>(null)
+  const tableChecking = ref(false)
+
+  const submitting = ref(false)
+  const submitError = ref<string | null>(null)
+  /** set when the user tried to leave a step with errors: errors show from then on */
+  const touched = ref<Set<number>>(new Set())
+
+  /** Fills defaults from the catalog (first entries, the paper's defaults, machine worker count). */
+  function applyDefaults() {
+    if (!space.value && catalog.spaces.length) space.value = catalog.spaces.find((s) => s.id === 'nb201')?.id ?? catalog.spaces[0].id
+    if (!strategy.value && catalog.strategies.length) strategy.value = catalog.strategies.find((s) => s.id === 'random')?.id ?? catalog.strategies[0].id
+    if (!proxy.value && catalog.proxies.length) proxy.value = catalog.proxies.find((p) => p.id === 'wrcor')?.id ?? catalog.proxies[0].id
+    if (catalog.system) workers.value = catalog.system.defaultWorkers
+    spaceOptions.value = optionDefaults(spaceEntry.value)
+    strategyOptions.value = optionDefaults(strategyEntry.value)
+  }
+
+  const spaceEntry = computed(() => catalog.spaces.find((s) => s.id === space.value))
+  const strategyEntry = computed(() => catalog.strategies.find((s) => s.id === strategy.value))
+  const proxyEntry = computed(() => catalog.proxies.find((p) => p.id === proxy.value))
+
+  watch(space, (id, old) => {
+    if (id === old) return
+    spaceOptions.value = optionDefaults(spaceEntry.value)
+    init.value = id.includes('101') ? 'nb101' : 'pytorch'
+    // a table validated for another space no longer applies
+    if (table.value && table.value.space !== id) {
+      table.value = null
+      tableMetric.value = ''
+    }
+  })
+  watch(strategy, () => {
+    strategyOptions.value = optionDefaults(strategyEntry.value)
+  })
+
+  function resetDataset() {
+    picked.value = null
+    preview.value = null
+    datasetError.value = null
+  }
+  watch([datasetMode, datasetPath], resetDataset)
+
+  /** Detects the dataset format at `datasetPath` (or opens the native dialog) and loads a preview. */
+  async function checkDataset(useDialog = false): Promise<boolean> {
+    resetDataset()
+    const path = datasetPath.value.trim()
+    if (!useDialog && !path) {
+      datasetError.value = 'Enter the path of a dataset file or folder.'
+      return false
+    }
+    datasetChecking.value = true
+    try {
+      const p = await api.files.pickDataset(useDialog ? undefined : { path })
+      if (p === null) return false // dialog cancelled
+      if (useDialog) datasetPath.value = p.path
+      if (!p.spec) {
+        datasetError.value = `Unrecognised dataset at ${p.path}: ${p.description || 'expected CIFAR-10/100 binary, ImageNet16 pickle, an image folder or raw uint8 NHWC'}.`
+        return false
+      }
+      preview.value = await api.datasets.preview(p.spec, { count: 8 })
+      picked.value = p
+      return true
+    } catch (e) {
+      datasetError.value = `Cannot read the dataset: ${errorMessage(e)}`
+      return false
+    } finally {
+      datasetChecking.value = false
+    }
+  }
+
+  /** Validates the benchmark table for the chosen space; picks its first metric. */
+  async function checkTable(): Promise<boolean> {
+    table.value = null
+    tableError.value = null
+    tableMetric.value = ''
+    const path = tablePath.value.trim()
+    if (!path) return true
+    tableChecking.value = true
+    try {
+      const info = await api.tables.validate({ path, space: space.value })
+      table.value = info
+      tableMetric.value = info.metrics[0] ?? ''
+      return true
+    } catch (e) {
+      tableError.value = `This benchmark table cannot be used: ${errorMessage(e)}`
+      return false
+    } finally {
+      tableChecking.value = false
+    }
+  }
+  watch(tablePath, () => {
+    table.value = null
+    tableError.value = null
+  })
+
+  const datasetSpec = computed<DatasetSpecData | null>(() =>
+    datasetMode.value === 'noise'
+      ? { kind: 'noise', imageSize: noise.imageSize, numClasses: noise.numClasses }
+      : (picked.value?.spec ?? null),
+  )
+
+  function stepErrors(i: number): Errors {
+    const e: Errors = {}
+    if (i === 0) {
+      if (datasetMode.value === 'noise') {
+        const a = intIn(noise.imageSize, 8, 512, 'Image size')
+        const b = intIn(noise.numClasses, 2, 100000, 'Number of classes')
+        if (a) e['noise.imageSize'] = a
+        if (b) e['noise.numClasses'] = b
+      } else if (datasetError.value) e.dataset = datasetError.value
+      else if (!picked.value) e.dataset = datasetChecking.value ? 'Still checking the dataset…' : 'Check the dataset first (it must be readable).'
+    } else if (i === 1) {
+      if (!spaceEntry.value) e.space = 'Choose a search space.'
+      Object.assign(e, validateOptions(spaceEntry.value, spaceOptions.value, 'space'))
+    } else if (i === 2) {
+      if (!strategyEntry.value) e.strategy = 'Choose a search strategy.'
+      Object.assign(e, validateOptions(strategyEntry.value, strategyOptions.value, 'strategy'))
+      if (proxyMode.value === 'single' && !proxyEntry.value) e.proxy = 'Choose a proxy.'
+      if (proxyMode.value === 'voting' && votingIds.value.length < 2) e.proxy = 'A voting proxy needs at least two proxies.'
+      if (proxyMode.value === 'voting' && votingIds.value.length % 2 === 0 && votingIds.value.length > 0)
+        e.proxy = 'Choose an odd number of proxies so the majority vote cannot tie.'
+    } else if (i === 3) {
+      const checks: [string, string | undefined][] = [
+        ['n', intIn(n.value, 1, 1_000_000, 'Budget')],
+        ['batchSize', intIn(batchSize.value, 2, 4096, 'Batch size')],
+        ['seed', intIn(seed.value, 0, 0xffffffff, 'Seed')],
+        ['workers', intIn(workers.value, 1, 64, 'Workers')],
+      ]
+      for (const [k, m] of checks) if (m) e[k] = m
+      if (tableError.value) e.table = tableError.value
+      else if (tablePath.value.trim() && !table.value) e.table = tableChecking.value ? 'Still checking the table…' : 'Check the table first.'
+      else if (table.value && !tableMetric.value) e.tableMetric = 'Choose the accuracy column to compare against.'
+    }
+    return e
+  }
+
+  const errors = computed<Errors>(() => {
+    const all: Errors = {}
+    for (const i of touched.value) Object.assign(all, stepErrors(i))
+    return all
+  })
+  const currentValid = computed(() => Object.keys(stepErrors(step.value)).length === 0)
+
+  function next(): boolean {
+    touched.value = new Set([...touched.value, step.value])
+    if (Object.keys(stepErrors(step.value)).length > 0) return false
+    if (step.value < STEPS.length - 1) step.value++
+    return true
+  }
+  function back() {
+    if (step.value > 0) step.value--
+  }
+  /** Jump to an earlier step, or to a later one only if every step before it is valid. */
+  function goTo(i: number) {
+    for (let k = 0; k < i; k++) if (Object.keys(stepErrors(k)).length > 0) return
+    step.value = i
+  }
+
+  const config = computed<RunConfigInput | null>(() => {
+    const ds = datasetSpec.value
+    if (!ds) return null
+    const c: RunConfigInput = {
+      space: space.value,
+      spaceOptions: { ...spaceOptions.value },
+      strategy: strategy.value,
+      strategyOptions: { ...strategyOptions.value },
+      proxy: proxyMode.value === 'single' ? { mode: 'single', id: proxy.value } : { mode: 'voting', ids: [...votingIds.value] },
+      n: n.value,
+      seed: seed.value,
+      dataset: ds,
+      batchSize: batchSize.value,
+      init: init.value,
+      workers: workers.value,
+    }
+    if (name.value.trim()) c.name = name.value.trim()
+    if (table.value && tableMetric.value) c.groundTruth = { path: table.value.path, metric: tableMetric.value }
+    return c
+  })
+
+  /** Validates every step and starts the run; resolves to its summary, or null with `submitError` set. */
+  async function submit(): Promise<RunSummary | null> {
+    submitError.value = null
+    for (let i = 0; i < STEPS.length - 1; i++) {
+      touched.value = new Set([...touched.value, i])
+      if (Object.keys(stepErrors(i)).length > 0) {
+        step.value = i
+        return null
+      }
+    }
+    if (!config.value) return null
+    submitting.value = true
+    try {
+      return await api.runs.start(config.value)
+    } catch (e) {
+      submitError.value = `The run could not start: ${errorMessage(e)}`
+      return null
+    } finally {
+      submitting.value = false
+    }
+  }
+
+  return {
+    step, datasetMode, noise, datasetPath, picked, preview, datasetError, datasetChecking,
+    space, spaceOptions, strategy, strategyOptions, proxyMode, proxy, votingIds,
+    n, batchSize, seed, init, workers, name, tablePath, table, tableMetric, tableError, tableChecking,
+    submitting, submitError, spaceEntry, strategyEntry, proxyEntry, datasetSpec, errors, currentValid, config,
+    applyDefaults, checkDataset, checkTable, stepErrors, next, back, goTo, submit,
+  }
+})
