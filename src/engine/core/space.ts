@@ -5,6 +5,12 @@ import type { NetworkDef } from './network'
 export interface Decision {
   name: string
   options: number
+  /**
+   * A binary decision the reference parameterises with ONE logit l and
+   * P(choice 1) = sigmoid(l) (NB101 edges) instead of a 2-way softmax.
+   * Only meaningful with `options === 2`; default false.
+   */
+  bernoulli?: boolean
 }
 
 export interface BuildOptions {

@@ -1,0 +1,4 @@
+export * from './cell'
+export * from './hash'
+export * from './network'
+export * from './space'
