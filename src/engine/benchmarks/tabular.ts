@@ -1,0 +1,101 @@
+import { parse } from 'csv-parse/sync'
+import { ZsnasError } from '../core/errors'
+import { readFileTyped, shortName } from '../data/files'
+
+/**
+ * Reads a CSV (header row, RFC 4180 quoting, BOM tolerated) or JSON table
+ * into named columns. JSON may be an array of row objects, or an object
+ * whose keys are architecture keys and whose values are row objects (the key
+ * is then available as column "$key"). Parse errors → BAD_FORMAT naming the
+ * file and position.
+ */
+export interface Tabular {
+  file: string
+  columns: string[]
+  rows: Record<string, unknown>[]
+  /** position of row i for messages, e.g. "line 17" */
+  where(i: number): string
+}
+
+export function readTabular(path: string): Tabular {
+  const buf = readFileTyped(path, 'table file')
+  const text = buf.toString('utf8')
+  const file = shortName(path)
+  const first = text.replace(/^\uFEFF/, '').trimStart()[0]
+  if (/\.json$/i.test(path) || first === '[' || first === '{') return readJson(text, file)
+  return readCsv(text, file)
+}
+
+function readCsv(text: string, file: string): Tabular {
+  let recs: { record: string[]; info: { lines: number } }[]
+  try {
+    recs = parse(text, { bom: true, skip_empty_lines: true, info: true, relax_column_count: false }) as unknown as { record: string[]; info: { lines: number } }[]
+  } catch (e) {
+    throw new ZsnasError('BAD_FORMAT', `${file}: not a valid CSV table: ${(e as Error).message}`, { file })
+  }
+  if (recs.length === 0) throw new ZsnasError('EMPTY_DATASET', `${file}: the file is empty; expected a header row and data rows`, { file })
+  const columns = recs[0].record.map((c) => c.trim())
+  const rows = recs.slice(1).map((r) => {
+    const o: Record<string, unknown> = {}
+    columns.forEach((c, j) => (o[c] = r.record[j]))
+    return o
+  })
+  const lines = recs.slice(1).map((r) => r.info.lines)
+  return { file, columns, rows, where: (i) => `line ${lines[i]}` }
+}
+
+function readJson(text: string, file: string): Tabular {
+  let v: unknown
+  try {
+    v = JSON.parse(text)
+  } catch (e) {
+    throw new ZsnasError('BAD_FORMAT', `${file}: not valid JSON: ${(e as Error).message}`, { file })
+  }
+  let rows: Record<string, unknown>[]
+  if (Array.isArray(v)) {
+    rows = v.map((r, i) => {
+      if (r === null || typeof r !== 'object' || Array.isArray(r)) throw new ZsnasError('BAD_FORMAT', `${file}: entry ${i} is not an object; expected an array of row objects`, { file, entry: i })
+      return r as Record<string, unknown>
+    })
+  } else if (v !== null && typeof v === 'object') {
+    rows = Object.entries(v as Record<string, unknown>).map(([k, r]) => {
+      if (r === null || typeof r !== 'object' || Array.isArray(r)) throw new ZsnasError('BAD_FORMAT', `${file}: value of "${k}" is not an object; expected {key: {column: value}}`, { file, key: k })
+      return { $key: k, ...(r as Record<string, unknown>) }
+    })
+  } else {
+    throw new ZsnasError('BAD_FORMAT', `${file}: JSON top level must be an array of rows or an object of rows`, { file })
+  }
+  const columns: string[] = []
+  const seen = new Set<string>()
+  for (const r of rows.slice(0, 100)) for (const k of Object.keys(r)) if (!seen.has(k)) (seen.add(k), columns.push(k))
+  return { file, columns, rows, where: (i) => `entry ${i}` }
+}
+
+/** Throws MISSING_COLUMN unless every required column exists. */
+export function requireColumns(t: Tabular, wanted: Record<string, string>): void {
+  for (const [role, col] of Object.entries(wanted)) {
+    if (!t.columns.includes(col)) {
+      throw new ZsnasError(
+        'MISSING_COLUMN',
+        `${t.file}: missing column "${col}" (needed for ${role}); columns found: ${t.columns.join(', ') || '(none)'}`,
+        { file: t.file, missing: col, role, found: t.columns },
+      )
+    }
+  }
+}
+
+const MISSING = /^(|nan|null|none|na|n\/a)$/i
+
+/**
+ * A table cell as an accuracy number: empty/NaN/null/None → null (missing);
+ * other non-numbers → BAD_VALUE naming the cell.
+ */
+export function parseNumberCell(v: unknown, file: string, where: string, column: string): number | null {
+  if (v === null || v === undefined) return null
+  if (typeof v === 'number') return Number.isNaN(v) ? null : v
+  const s = String(v).trim()
+  if (MISSING.test(s)) return null
+  const x = Number(s)
+  if (Number.isNaN(x)) throw new ZsnasError('BAD_VALUE', `${file}, ${where}: column "${column}" holds "${s}"; expected a number`, { file, where, column, value: s })
+  return x
+}

@@ -1,0 +1,118 @@
+import { join } from 'node:path'
+import type { Stats } from 'node:fs'
+import { ZsnasError } from '../core/errors'
+import { listFolder, naturalSort, readFileTyped, shortName, statPath } from './files'
+import { CIFAR100_NORM, CIFAR10_NORM } from './normalization'
+import { U8DatasetSource, type U8Images } from './sampler'
+
+/**
+ * CIFAR-10 / CIFAR-100 in the official *binary* format.
+ * - CIFAR-10: 3073-byte records = 1 label byte (0..9) + 3072 pixel bytes
+ *   (R, G, B planes of 32×32, row-major). At most 10,000 records per file.
+ * - CIFAR-100: 3074-byte records = coarse label (0..19) + fine label (0..99)
+ *   + 3072 pixel bytes; the fine label is used. At most 50,000 per file.
+ * `path` is one file or a folder; in a folder the training files are used
+ * (`data_batch_*.bin` / `train*.bin`, natural order) and, if there are none,
+ * the test files (`test_batch*.bin` / `test*.bin`).
+ * Every byte is validated at open: record length, record count, labels.
+ */
+export type CifarVariant = 'cifar10' | 'cifar100'
+
+interface VariantInfo {
+  name: string
+  recordBytes: number
+  headerBytes: number
+  maxRecords: number
+  numClasses: number
+  trainPattern: RegExp
+  testPattern: RegExp
+}
+
+const VARIANTS: Record<CifarVariant, VariantInfo> = {
+  cifar10: { name: 'CIFAR-10', recordBytes: 3073, headerBytes: 1, maxRecords: 10_000, numClasses: 10, trainPattern: /^data_batch_.*\.bin$/, testPattern: /^test_batch.*\.bin$/ },
+  cifar100: { name: 'CIFAR-100', recordBytes: 3074, headerBytes: 2, maxRecords: 50_000, numClasses: 100, trainPattern: /^train.*\.bin$/, testPattern: /^test.*\.bin$/ },
+}
+
+/** Files a CIFAR path resolves to (one file, or the chosen split of a folder). */
+export function cifarFiles(path: string, variant: CifarVariant, st: Stats = statPath(path, `${VARIANTS[variant].name} path`)): string[] {
+  if (!st.isDirectory()) return [path]
+  const v = VARIANTS[variant]
+  const names = listFolder(path, `${v.name} folder`)
+  let chosen = names.filter((n) => v.trainPattern.test(n))
+  if (chosen.length === 0) chosen = names.filter((n) => v.testPattern.test(n))
+  if (chosen.length === 0) {
+    throw new ZsnasError('EMPTY_DATASET', `no ${v.name} binary batch files in folder ${path}; expected ${variant === 'cifar10' ? 'data_batch_1.bin … data_batch_5.bin or test_batch.bin' : 'train.bin or test.bin'} (the binary version, not the Python one)`, { path })
+  }
+  return naturalSort(chosen).map((n) => join(path, n))
+}
+
+/** Validates one CIFAR binary buffer; returns its record count. */
+export function validateCifarBuffer(buf: Uint8Array, file: string, variant: CifarVariant): number {
+  const v = VARIANTS[variant]
+  const name = shortName(file)
+  if (buf.length === 0) throw new ZsnasError('EMPTY_DATASET', `${name}: the file is empty; expected ${v.recordBytes}-byte ${v.name} records`, { path: file })
+  if (buf[0] === 0x80 && buf.length > 1 && buf[1] <= 5 && buf.length % v.recordBytes !== 0) {
+    throw new ZsnasError('BAD_FORMAT', `${name}: this looks like a Python pickle (the "python version" of ${v.name}); expected the binary version with ${v.recordBytes}-byte records`, { path: file })
+  }
+  if (buf.length % v.recordBytes !== 0) {
+    const other = variant === 'cifar10' ? VARIANTS.cifar100 : VARIANTS.cifar10
+    const hint = buf.length % other.recordBytes === 0 ? ` It divides into ${other.recordBytes}-byte records: is it a ${other.name} file?` : ' The file is truncated or not a CIFAR binary batch.'
+    throw new ZsnasError(
+      'BAD_FORMAT',
+      `${name}: ${buf.length} bytes is not a whole number of ${v.recordBytes}-byte ${v.name} records (${Math.floor(buf.length / v.recordBytes)} records + ${buf.length % v.recordBytes} extra bytes).${hint}`,
+      { path: file, bytes: buf.length, recordBytes: v.recordBytes },
+    )
+  }
+  const count = buf.length / v.recordBytes
+  if (count > v.maxRecords) {
+    throw new ZsnasError('BAD_FORMAT', `${name}: holds ${count} records, more than the ${v.maxRecords} of an official ${v.name} batch file; expected at most ${v.maxRecords}`, { path: file, count, max: v.maxRecords })
+  }
+  for (let i = 0; i < count; i++) {
+    const o = i * v.recordBytes
+    if (variant === 'cifar10') {
+      if (buf[o] > 9) throw badLabel(name, file, i, 'label', buf[o], 9)
+    } else {
+      if (buf[o] > 19) throw badLabel(name, file, i, 'coarse label', buf[o], 19)
+      if (buf[o + 1] > 99) throw badLabel(name, file, i, 'fine label', buf[o + 1], 99)
+    }
+  }
+  return count
+}
+
+function badLabel(name: string, file: string, record: number, what: string, value: number, max: number): ZsnasError {
+  return new ZsnasError('BAD_LABEL', `${name}: record ${record} has ${what} ${value}; expected 0..${max}`, { path: file, record, value, max })
+}
+
+/** Reads and validates CIFAR records from a file or folder. */
+export function readCifar(path: string, variant: CifarVariant): { images: U8Images; files: string[] } {
+  const v = VARIANTS[variant]
+  const files = cifarFiles(path, variant)
+  const bufs = files.map((f) => {
+    const b = readFileTyped(f, `${v.name} file`)
+    validateCifarBuffer(b, f, variant)
+    return b
+  })
+  const data = bufs.length === 1 ? bufs[0] : Buffer.concat(bufs)
+  const count = data.length / v.recordBytes
+  const labels = new Int32Array(count)
+  const labelByte = variant === 'cifar10' ? 0 : 1
+  for (let i = 0; i < count; i++) labels[i] = data[i * v.recordBytes + labelByte]
+  return {
+    files,
+    images: { data, count, size: 32, recordBytes: v.recordBytes, headerBytes: v.headerBytes, layout: 'planar', labels, numClasses: v.numClasses },
+  }
+}
+
+/** Opens CIFAR-10/100 as a `DatasetSource` (pad-4 crop + flip, reference normalisation). */
+export function openCifar(path: string, variant: CifarVariant): U8DatasetSource {
+  const { images, files } = readCifar(path, variant)
+  const v = VARIANTS[variant]
+  const what = files.length === 1 ? shortName(files[0]) : `${files.length} files in ${shortName(path)}`
+  return new U8DatasetSource({
+    kind: variant,
+    label: `${v.name} (${what}, ${images.count} images)`,
+    images,
+    normalization: variant === 'cifar10' ? CIFAR10_NORM : CIFAR100_NORM,
+    augment: { pad: 4, flip: true },
+  })
+}
