@@ -129,8 +129,8 @@ export const EvaluationRowSchema = z.object({
   arch: z.string(),
   hash: z.string(),
   status: z.enum(['ok', 'failed']),
-  /** proxy id → score (higher = better); empty when failed */
-  scores: z.record(z.string(), z.number()),
+  /** proxy id → score (higher = better); null = not finite (NaN/±∞ cannot cross JSON); empty when failed */
+  scores: z.record(z.string(), z.number().nullable()),
   params: z.number().nullable(),
   flops: z.number().nullable(),
   seconds: z.number(),

@@ -1,0 +1,134 @@
+/**
+ * A pool of up to `size` scoring worker processes for ONE run.
+ *
+ * Guarantees:
+ *  - jobs are dispatched to idle workers in submission order; workers are
+ *    spawned lazily and reused;
+ *  - a worker that dies while scoring is replaced and its job retried once
+ *    (attempt 2); if that also dies the job resolves as failed with code
+ *    'WORKER_CRASHED' (never rejects for a crash);
+ *  - a scoring error reported by the worker (bad arch, numeric…) resolves as
+ *    failed immediately, without retry;
+ *  - `close()` SIGKILLs every worker and resolves all unfinished jobs as
+ *    'CANCELLED' — this is how cancel is honoured within one architecture.
+ */
+import type { ServiceErrorData } from '../../shared/schemas'
+import { FromWorkerSchema, type ScoreJob, type ScoreOutcome } from '../../worker/protocol'
+import type { WorkerHandle, WorkerHost } from './worker-host'
+
+export type JobResult =
+  | { ok: true; outcome: ScoreOutcome; attempts: number }
+  | { ok: false; error: ServiceErrorData; attempts: number }
+
+interface Pending {
+  job: ScoreJob
+  attempts: number
+  resolve: (r: JobResult) => void
+}
+
+interface Slot {
+  handle: WorkerHandle
+  current: { jobId: number; pending: Pending } | null
+}
+
+export interface PoolEvents {
+  onWorkerExit?: (pid: number | undefined, code: number | null, signal: string | null, hadJob: boolean) => void
+  onWorkerSpawn?: (pid: number | undefined) => void
+}
+
+export class WorkerPool {
+  private readonly slots: Slot[] = []
+  private readonly queue: Pending[] = []
+  private nextJobId = 1
+  private closed = false
+
+  constructor(
+    private readonly host: WorkerHost,
+    readonly size: number,
+    private readonly events: PoolEvents = {},
+  ) {
+    if (!Number.isInteger(size) || size < 1) throw new RangeError(`pool size must be a positive integer, got ${size}`)
+  }
+
+  /** pids of live workers (for diagnostics and crash tests) */
+  pids(): number[] {
+    return this.slots.map((s) => s.handle.pid).filter((p): p is number => typeof p === 'number')
+  }
+
+  score(job: ScoreJob): Promise<JobResult> {
+    if (this.closed) return Promise.resolve({ ok: false, error: { code: 'CANCELLED', message: 'pool closed' }, attempts: 0 })
+    return new Promise((resolve) => {
+      this.queue.push({ job, attempts: 0, resolve })
+      this.pump()
+    })
+  }
+
+  close(): void {
+    if (this.closed) return
+    this.closed = true
+    const cancelled: ServiceErrorData = { code: 'CANCELLED', message: 'run cancelled' }
+    for (const p of this.queue.splice(0)) p.resolve({ ok: false, error: cancelled, attempts: p.attempts })
+    for (const s of this.slots.splice(0)) {
+      if (s.current) s.current.pending.resolve({ ok: false, error: cancelled, attempts: s.current.pending.attempts })
+      s.current = null
+      s.handle.kill()
+    }
+  }
+
+  private pump(): void {
+    if (this.closed) return
+    while (this.queue.length > 0) {
+      let slot = this.slots.find((s) => s.current === null)
+      if (!slot && this.slots.length < this.size) slot = this.spawn()
+      if (!slot) return
+      const pending = this.queue.shift()!
+      pending.attempts++
+      const jobId = this.nextJobId++
+      slot.current = { jobId, pending }
+      slot.handle.post({ type: 'score', jobId, job: pending.job })
+    }
+  }
+
+  private spawn(): Slot {
+    const handle = this.host.spawn()
+    const slot: Slot = { handle, current: null }
+    this.slots.push(slot)
+    this.events.onWorkerSpawn?.(handle.pid)
+    handle.onMessage((raw) => {
+      const parsed = FromWorkerSchema.safeParse(raw)
+      if (!parsed.success || parsed.data.type === 'ready') return
+      const msg = parsed.data
+      if (!slot.current || slot.current.jobId !== msg.jobId) return
+      const { pending } = slot.current
+      slot.current = null
+      if (msg.type === 'result') pending.resolve({ ok: true, outcome: msg.outcome, attempts: pending.attempts })
+      else pending.resolve({ ok: false, error: msg.error, attempts: pending.attempts })
+      this.pump()
+    })
+    handle.onExit((code, signal) => {
+      const i = this.slots.indexOf(slot)
+      if (i >= 0) this.slots.splice(i, 1)
+      const cur = slot.current
+      slot.current = null
+      this.events.onWorkerExit?.(handle.pid, code, signal, cur !== null)
+      if (this.closed) return
+      if (cur) {
+        if (cur.pending.attempts < 2) {
+          this.queue.unshift(cur.pending) // retry first, on a fresh worker
+        } else {
+          cur.pending.resolve({
+            ok: false,
+            attempts: cur.pending.attempts,
+            error: {
+              code: 'WORKER_CRASHED',
+              message: `the scoring process died twice on this architecture (last exit: ${signal ?? `code ${code}`})`,
+              details: { code, signal },
+            },
+          })
+        }
+      }
+      this.pump()
+    })
+    return slot
+  }
+}
