@@ -1,0 +1,5 @@
+export * from './arch'
+export * from './counting'
+export * from './network'
+export * from './space'
+export { buildTorchvisionMobileNetV2 } from './reference-net'

@@ -1,0 +1,176 @@
+/**
+ * The MobileNetV2 search space (`SearchSpace<Mbv2Arch>`, paper Table 1,
+ * reference `search.py` sampling/mutation, notes §4.3 and §5.3).
+ *
+ * - sample: every channel width = smartRound(randint(lo, hi), 8) (Python
+ *   round-half-even, so e.g. 20→16, 28→32, 36→32, 44→48), E, K, L uniform,
+ *   exactly 4 of the 7 stages (a uniform 4-subset) get stride 2,
+ *   R = smartRound(randint(192, 320), 32); the whole draw is rejected and
+ *   repeated until the reference-counted FLOPs ≤ `flopsLimit`.
+ * - mutate: repeat { pick stage j uniformly; redraw (E, K) until the pair
+ *   differs; redraw B_j and L_j; redraw the stage's INPUT width (the stem's or
+ *   the previous stage's output) from its range; redraw R } until FLOPs ≤
+ *   limit. Strides, stage-7 output and head width never change (reference
+ *   behaviour). The result always differs from the parent ((E,K) changes).
+ * - RL decisions (42 categoricals): c0..c8, B1..B7 (values lo..hi step 8),
+ *   L1..L7, E1..E7, K1..K7, four stride slots over the 7 stages (must be
+ *   distinct, else `fromDecisions` returns null), R (192..320 step 32).
+ *   `fromDecisions` also returns null above the FLOPs limit. `toDecisions`
+ *   lists stride-2 stages in ascending order; it throws INVALID_ARCH for an
+ *   architecture outside the space.
+ * - cost(): params and FLOPs by the reference counting rules (counting.ts);
+ *   exact counts: `mbv2ExactCount`.
+ * - hash = canonical string.
+ */
+import { ZsnasError } from '../../core/errors'
+import type { Rng } from '../../core/rng'
+import type { Decision, SearchSpace } from '../../core/space'
+import {
+  MBV2_B_RANGES, MBV2_C_RANGES, MBV2_DEFAULT_FLOPS_LIMIT, MBV2_E, MBV2_K, MBV2_L_CHOICES, MBV2_NUM_STAGES,
+  MBV2_NUM_STRIDE2, MBV2_R_CHOICES, MBV2_R_RANGE, type Mbv2Arch, mbv2FromString, mbv2ToString, smartRound, spaceViolations,
+} from './arch'
+import { mbv2ReferenceCount } from './counting'
+import { buildMbv2Network } from './network'
+
+export interface Mbv2SpaceOptions {
+  /** FLOPs limit by the reference counter (default 600e6; Infinity disables) */
+  flopsLimit?: number
+  /** classes assumed by the FLOPs limit's classifier term (default 1000, ImageNet) */
+  limitNumClasses?: number
+}
+
+const steps = ([lo, hi]: readonly [number, number]): number[] => {
+  const out: number[] = []
+  for (let v = lo; v <= hi; v += 8) out.push(v)
+  return out
+}
+const C_VALUES = MBV2_C_RANGES.map(steps)
+const B_VALUES = MBV2_B_RANGES.map(steps)
+const STAGE_IDX = Array.from({ length: MBV2_NUM_STAGES }, (_, j) => j)
+
+const DECISIONS: Decision[] = [
+  ...C_VALUES.map((v, j) => ({ name: `c${j}`, options: v.length })),
+  ...B_VALUES.map((v, j) => ({ name: `B${j + 1}`, options: v.length })),
+  ...MBV2_L_CHOICES.map((v, j) => ({ name: `L${j + 1}`, options: v.length })),
+  ...STAGE_IDX.map((j) => ({ name: `E${j + 1}`, options: MBV2_E.length })),
+  ...STAGE_IDX.map((j) => ({ name: `K${j + 1}`, options: MBV2_K.length })),
+  ...Array.from({ length: MBV2_NUM_STRIDE2 }, (_, i) => ({ name: `stride2_${i + 1}`, options: MBV2_NUM_STAGES })),
+  { name: 'R', options: MBV2_R_CHOICES.length },
+]
+
+/** Reference-counted FLOPs of an architecture (what the limit applies to). */
+export function mbv2Flops(a: Mbv2Arch, numClasses = 1000): number {
+  return mbv2ReferenceCount(a, numClasses).flops
+}
+
+export function createMbv2Space(opts: Mbv2SpaceOptions = {}): SearchSpace<Mbv2Arch> {
+  const limit = opts.flopsLimit ?? MBV2_DEFAULT_FLOPS_LIMIT
+  const limitClasses = opts.limitNumClasses ?? 1000
+  if (!(limit > 0)) throw new ZsnasError('INVALID_OPTION', `MobileNetV2 FLOPs limit must be positive, got ${limit}`)
+  const within = (a: Mbv2Arch): boolean => mbv2Flops(a, limitClasses) <= limit
+  const drawC = (rng: Rng, idx: number): number => smartRound(rng.intBetween(...MBV2_C_RANGES[idx]), 8)
+  const drawR = (rng: Rng): number => smartRound(rng.intBetween(...MBV2_R_RANGE), 32)
+
+  function sample(rng: Rng): Mbv2Arch {
+    for (let attempt = 0; attempt < 100_000; attempt++) {
+      const c = MBV2_C_RANGES.map((_, i) => drawC(rng, i))
+      const b = MBV2_B_RANGES.map((r) => smartRound(rng.intBetween(...r), 8))
+      const l = MBV2_L_CHOICES.map((ch) => rng.choice(ch))
+      const e = STAGE_IDX.map(() => rng.choice(MBV2_E))
+      const k = STAGE_IDX.map(() => rng.choice(MBV2_K))
+      const s2 = new Set(rng.sample(STAGE_IDX, MBV2_NUM_STRIDE2))
+      const a: Mbv2Arch = {
+        stem: c[0],
+        stages: STAGE_IDX.map((j) => ({ e: e[j], k: k[j], s: s2.has(j) ? 2 : 1, l: l[j], c: c[j + 1], b: b[j] })),
+        head: c[8],
+        resolution: drawR(rng),
+      }
+      if (within(a)) return a
+    }
+    throw new ZsnasError('INVALID_OPTION', `no MobileNetV2 architecture under the FLOPs limit ${limit} found in 100000 draws`)
+  }
+
+  function mutate(p: Mbv2Arch, rng: Rng): Mbv2Arch {
+    for (let attempt = 0; attempt < 100_000; attempt++) {
+      const a: Mbv2Arch = { ...p, stages: p.stages.map((s) => ({ ...s })) }
+      const j = rng.int(MBV2_NUM_STAGES)
+      const st = a.stages[j]
+      let e: number, k: number
+      do {
+        e = rng.choice(MBV2_E)
+        k = rng.choice(MBV2_K)
+      } while (e === st.e && k === st.k)
+      st.e = e
+      st.k = k
+      st.b = smartRound(rng.intBetween(...MBV2_B_RANGES[j]), 8)
+      st.l = rng.choice(MBV2_L_CHOICES[j])
+      const inC = drawC(rng, j)
+      if (j === 0) a.stem = inC
+      else a.stages[j - 1].c = inC
+      a.resolution = drawR(rng)
+      if (within(a)) return a
+    }
+    throw new ZsnasError('INVALID_OPTION', `no mutation of ${mbv2ToString(p)} under the FLOPs limit ${limit} found`)
+  }
+
+  function toDecisions(a: Mbv2Arch): number[] {
+    const v = spaceViolations(a)
+    if (v.length) throw new ZsnasError('INVALID_ARCH', `MobileNetV2 architecture outside the search space: ${v.join('; ')}`)
+    const cs = [a.stem, ...a.stages.map((s) => s.c), a.head]
+    return [
+      ...cs.map((c, i) => C_VALUES[i].indexOf(c)),
+      ...a.stages.map((s, j) => B_VALUES[j].indexOf(s.b)),
+      ...a.stages.map((s, j) => MBV2_L_CHOICES[j].indexOf(s.l)),
+      ...a.stages.map((s) => (MBV2_E as readonly number[]).indexOf(s.e)),
+      ...a.stages.map((s) => (MBV2_K as readonly number[]).indexOf(s.k)),
+      ...STAGE_IDX.filter((j) => a.stages[j].s === 2),
+      (MBV2_R_CHOICES as readonly number[]).indexOf(a.resolution),
+    ]
+  }
+
+  function fromDecisions(ch: number[]): Mbv2Arch | null {
+    if (ch.length !== DECISIONS.length) {
+      throw new ZsnasError('INVALID_ARCH', `MobileNetV2 decision vector needs ${DECISIONS.length} entries, got ${ch.length}`)
+    }
+    ch.forEach((v, i) => {
+      if (!Number.isInteger(v) || v < 0 || v >= DECISIONS[i].options) {
+        throw new ZsnasError('INVALID_ARCH', `MobileNetV2 decision ${DECISIONS[i].name}=${v} out of range 0..${DECISIONS[i].options - 1}`)
+      }
+    })
+    let o = 0
+    const c = C_VALUES.map((vals) => vals[ch[o++]])
+    const b = B_VALUES.map((vals) => vals[ch[o++]])
+    const l = MBV2_L_CHOICES.map((vals) => vals[ch[o++]])
+    const e = STAGE_IDX.map(() => MBV2_E[ch[o++]])
+    const k = STAGE_IDX.map(() => MBV2_K[ch[o++]])
+    const s2 = ch.slice(o, o + MBV2_NUM_STRIDE2)
+    o += MBV2_NUM_STRIDE2
+    if (new Set(s2).size !== MBV2_NUM_STRIDE2) return null
+    const a: Mbv2Arch = {
+      stem: c[0],
+      stages: STAGE_IDX.map((j) => ({ e: e[j], k: k[j], s: s2.includes(j) ? 2 : 1, l: l[j], c: c[j + 1], b: b[j] })),
+      head: c[8],
+      resolution: MBV2_R_CHOICES[ch[o]],
+    }
+    return within(a) ? a : null
+  }
+
+  return {
+    id: 'mbv2',
+    label: 'MobileNetV2 space',
+    description: `Stem + 7 inverted-residual stages with SE (E, K, L, C, B per stage, exactly 4 stride-2 stages) + 1×1 head, resolution 192–320; FLOPs ≤ ${limit / 1e6} M (paper Table 1).`,
+    sample,
+    mutate,
+    toString: mbv2ToString,
+    fromString: mbv2FromString,
+    hash: mbv2ToString,
+    decisions: () => DECISIONS.map((d) => ({ ...d })),
+    toDecisions,
+    fromDecisions,
+    size: () => null,
+    buildNetwork: buildMbv2Network,
+    cost: (a, o) => mbv2ReferenceCount(a, o.numClasses),
+  }
+}
+
+export const mbv2Space = createMbv2Space()
