@@ -1,0 +1,111 @@
+import * as tf from '@tensorflow/tfjs-core'
+import type { Batch } from '../core/data'
+import type { NetworkDef, ReluTag } from '../core/network'
+import type { ParamStore } from '../nn/params'
+import { forwardBackward } from '../nn/run'
+import { correlationFromGram, type CorrelationResult } from '../linalg'
+import type { ProxyMode, ResponseConsumer } from './types'
+
+/**
+ * The shared ReLU-response pass: ONE forward (+ one backward when any consumer
+ * needs gradients) of the network with BN in training mode and mean
+ * cross-entropy against the batch's true labels (reference §1.4), feeding
+ * every attached `ResponseConsumer`.
+ *
+ * Per included ReLU call, each requested correlation matrix is computed once:
+ * rows flattened per sample (NHWC order — correlation is invariant to a common
+ * feature permutation), centred, Gram matrix `xc·xcᵀ` by a tf `matMul` with an
+ * explicit transpose (fast path on wasm), then read back and normalised in
+ * float64 (`correlationFromGram`). A row is zero-variance iff its max equals
+ * its min (all values identical — numpy's corrcoef then yields NaN), and the
+ * matrix carries it in `zeroVarianceRows`. The big tensors die inside the hook.
+ */
+
+/** Sites the reference implementation's hook filter caught, per space (default: every site). */
+export const REFERENCE_HOOKED_SITES: Readonly<Record<string, readonly ReluTag['site'][]>> = {
+  mbv2: ['se'],
+}
+
+/** Whether a ReLU call is a response in this mode (see `ProxyMode`). */
+export function isResponseCall(space: string, mode: ProxyMode, tag: ReluTag): boolean {
+  if (mode === 'paper') return true
+  const sites = REFERENCE_HOOKED_SITES[space]
+  return sites === undefined || sites.includes(tag.site)
+}
+
+/** The activation tensor a mode reads: ReLU input, or (reference mode) the output of an in-place ReLU. */
+export function activationOf(mode: ProxyMode, tag: ReluTag, pre: tf.Tensor, post: tf.Tensor): tf.Tensor {
+  return mode === 'reference' && tag.inplace === true ? post : pre
+}
+
+/** Per-sample Pearson correlation (float64 result) of a tensor [N, …] computed via a backend Gram matrix. */
+export function tensorRowCorrelation(t: tf.Tensor): CorrelationResult {
+  const n = t.shape[0]
+  const [gram, range] = tf.tidy(() => {
+    const x = tf.reshape(t, [n, -1])
+    const xc = tf.sub(x, tf.mean(x, 1, true))
+    return [tf.matMul(xc, tf.transpose(xc)), tf.sub(tf.max(x, 1), tf.min(x, 1))]
+  })
+  const g = gram.dataSync()
+  const r = range.dataSync()
+  gram.dispose()
+  range.dispose()
+  const norms = new Float64Array(n)
+  for (let i = 0; i < n; i++) norms[i] = r[i] === 0 ? 0 : Math.sqrt(Math.max(g[i * n + i], 0))
+  return correlationFromGram(g, norms, n)
+}
+
+export interface ResponsePassInput {
+  space: string
+  mode: ProxyMode
+  def: NetworkDef
+  params: ParamStore
+  batch: Batch
+}
+
+/** Runs the shared pass once and returns each consumer's `finish()` score, in order. */
+export function runResponsePass(input: ResponsePassInput, consumers: readonly ResponseConsumer[]): number[] {
+  const { space, mode, def, params, batch } = input
+  const wantA = consumers.some((c) => c.wantsActivationCorr)
+  const wantG = consumers.some((c) => c.wantsGradientCorr)
+  const rawF = consumers.some((c) => c.onForward !== undefined)
+  const rawB = consumers.some((c) => c.onBackward !== undefined)
+  // a node feeding k conv edges is k ReLU calls on the same tensor: each call
+  // still counts (reference), but its activation matrix is computed once
+  const actCache = new WeakMap<object, ReturnType<typeof tensorRowCorrelation>>()
+  const res = forwardBackward(def, params, batch, {
+    bn: 'train',
+    loss: 'ce',
+    wrt: wantG || rawB ? 'input' : 'none',
+    hooks: {
+      onReluForward: wantA || rawF
+        ? (call, pre, post) => {
+            if (!isResponseCall(space, mode, call.tag)) return
+            const act = activationOf(mode, call.tag, pre, post)
+            if (wantA) {
+              const key = (act as unknown as { dataId: object }).dataId
+              let corr = actCache.get(key)
+              if (corr === undefined) {
+                corr = tensorRowCorrelation(act)
+                actCache.set(key, corr)
+              }
+              for (const c of consumers) if (c.wantsActivationCorr) c.onActivationCorr?.(call, corr)
+            }
+            if (rawF) for (const c of consumers) c.onForward?.(call, { pre, post, act })
+          }
+        : undefined,
+      onReluBackward: wantG || rawB
+        ? (call, grad) => {
+            if (!isResponseCall(space, mode, call.tag)) return
+            if (wantG) {
+              const corr = tensorRowCorrelation(grad)
+              for (const c of consumers) if (c.wantsGradientCorr) c.onGradientCorr?.(call, corr)
+            }
+            if (rawB) for (const c of consumers) c.onBackward?.(call, grad)
+          }
+        : undefined,
+    },
+  })
+  res.inputGrad?.dispose()
+  return consumers.map((c) => c.finish())
+}

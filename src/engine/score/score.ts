@@ -1,0 +1,141 @@
+import type { DatasetSource, DatasetSpec } from '../core/data'
+import type { InitScheme } from '../core/network'
+import { Rng } from '../core/rng'
+import { ZsnasError } from '../core/errors'
+import { initBackend } from '../backend/select'
+import { openDataset } from '../data/open'
+import { materializeParams, disposeParams } from '../nn/params'
+import { computeProxies, type ProxyMode } from '../proxies'
+import { resolveSpace } from './spaces'
+
+/** One unit of scoring work (serialisable: it crosses process boundaries). */
+export interface ScoreRequest {
+  /** search-space id, e.g. 'nb201' */
+  space: string
+  /** architecture in the space's string form */
+  arch: string
+  /** proxy ids from the proxy registry, e.g. ['wrcor', 'acor'] */
+  proxies: string[]
+  dataset: DatasetSpec
+  batchSize: number
+  seed: number
+  init: InitScheme
+  mode?: ProxyMode
+  proxyOptions?: Record<string, unknown>
+}
+
+export interface ScoreResult {
+  /** the canonical arch string */
+  arch: string
+  hash: string
+  /** proxy id → score (higher = better; −Infinity for degenerate nets; NaN = failed) */
+  scores: Record<string, number>
+  /** exact parameter count and multiply-adds (space's counting convention) */
+  params: number
+  flops: number
+  /** wall time of the whole request */
+  seconds: number
+  backend: string
+  /** seconds per stage: data, build, init, responses, <standalone proxy ids> */
+  timings: Record<string, number>
+}
+
+const INIT_SCHEMES: readonly InitScheme[] = ['pytorch', 'kaimingNormal', 'xavierNormal', 'normal', 'nb101']
+
+const datasets = new Map<string, DatasetSource>()
+
+/** Opens a dataset once per process (keyed by its spec) and reuses it. */
+export function cachedDataset(spec: DatasetSpec): DatasetSource {
+  const key = JSON.stringify(spec)
+  let ds = datasets.get(key)
+  if (ds === undefined) {
+    ds = openDataset(spec)
+    datasets.set(key, ds)
+  }
+  return ds
+}
+
+/** Forget opened datasets (tests, or a worker told to free memory). */
+export function clearDatasetCache(): void {
+  datasets.clear()
+}
+
+function validate(req: ScoreRequest): void {
+  if (!Number.isInteger(req.batchSize) || req.batchSize < 2) {
+    throw new ZsnasError('INVALID_OPTION', `batchSize must be an integer ≥ 2 (correlations need 2 samples), got ${req.batchSize}`)
+  }
+  if (!Number.isInteger(req.seed) || req.seed < 0 || req.seed > 0xffffffff) {
+    throw new ZsnasError('INVALID_OPTION', `seed must be an integer in 0..4294967295, got ${req.seed}`)
+  }
+  if (!INIT_SCHEMES.includes(req.init)) {
+    throw new ZsnasError('INVALID_OPTION', `unknown init '${String(req.init)}'; expected one of ${INIT_SCHEMES.join(', ')}`)
+  }
+  if (!Array.isArray(req.proxies) || req.proxies.length === 0) {
+    throw new ZsnasError('INVALID_OPTION', 'proxies must name at least one proxy')
+  }
+}
+
+/**
+ * Scores one architecture: arch string → network → parameters → one batch →
+ * all requested proxies (response proxies share one forward/backward pass).
+ *
+ * Reproducibility: the batch (images, augmentation) and the initial weights
+ * both come from `seed` (two independent streams forked from Rng(seed)), so
+ * the same request on the same backend gives bit-identical scores. Different
+ * proxies of one request see the same batch and the same initial weights
+ * (as in the reference). Opened datasets are cached per process.
+ * Errors a user can cause are `ZsnasError`s (INVALID_ARCH, INVALID_OPTION,
+ * FILE_NOT_FOUND, BAD_FORMAT, …); the batch size may not exceed the dataset.
+ */
+export async function scoreArchitecture(req: ScoreRequest): Promise<ScoreResult> {
+  const t0 = performance.now()
+  validate(req)
+  const space = resolveSpace(req.space)
+  const arch = space.fromString(req.arch)
+  const canonical = space.toString(arch)
+  const backend = await initBackend()
+  const timings: Record<string, number> = {}
+  let t = performance.now()
+  const ds = cachedDataset(req.dataset)
+  if (req.batchSize > ds.count) {
+    throw new ZsnasError('INVALID_OPTION', `batch size ${req.batchSize} exceeds the ${ds.count} images of dataset ${ds.label}`)
+  }
+  const root = new Rng(req.seed)
+  const dataRng = root.fork()
+  const initRng = root.fork()
+  const batch = ds.sampleBatch(req.batchSize, dataRng, { augment: true })
+  timings.data = (performance.now() - t) / 1000
+  t = performance.now()
+  const buildOpts = { numClasses: ds.numClasses, inputSize: ds.imageSize }
+  const def = space.buildNetwork(arch, buildOpts)
+  const { params, flops } = space.cost(arch, buildOpts)
+  timings.build = (performance.now() - t) / 1000
+  t = performance.now()
+  const store = materializeParams(def, req.init, initRng)
+  timings.init = (performance.now() - t) / 1000
+  try {
+    const r = await computeProxies(req.proxies, {
+      space: req.space,
+      def,
+      params: store,
+      batch,
+      init: req.init,
+      mode: req.mode,
+      proxyOptions: req.proxyOptions,
+      seed: req.seed,
+    })
+    Object.assign(timings, r.timings)
+    return {
+      arch: canonical,
+      hash: space.hash(arch),
+      scores: r.scores,
+      params,
+      flops,
+      seconds: (performance.now() - t0) / 1000,
+      backend: backend.name,
+      timings,
+    }
+  } finally {
+    disposeParams(store)
+  }
+}
