@@ -1,0 +1,81 @@
+import { parseArgs, type ParseArgsConfig } from 'node:util'
+import type { DatasetSpec } from '../engine/core/data'
+import type { InitScheme } from '../engine/core/network'
+import { ZsnasError } from '../engine/core/errors'
+
+/** Misuse of the command line (unknown flag, missing value, bad number): exit code 2. */
+export class CliUsageError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'CliUsageError'
+  }
+}
+
+type Options = NonNullable<ParseArgsConfig['options']>
+
+/** node:util parseArgs, strict, with its errors turned into one-line CliUsageErrors. */
+export function parseFlags<O extends Options>(argv: string[], options: O, command: string) {
+  try {
+    return parseArgs({ args: argv, options, strict: true, allowPositionals: false })
+  } catch (e) {
+    throw new CliUsageError(`${command}: ${(e as Error).message.split('\n')[0]} (see 'zsnas help ${command}')`)
+  }
+}
+
+/** Integer flag within [min, max]. */
+export function intFlag(value: string | undefined, name: string, dflt: number, min: number, max: number): number {
+  if (value === undefined) return dflt
+  const v = Number(value)
+  if (!/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(v) || v < min || v > max) {
+    throw new CliUsageError(`--${name} must be an integer in ${min}..${max}, got '${value}'`)
+  }
+  return v
+}
+
+/** Comma-separated list, trimmed, non-empty. */
+export function listFlag(value: string | undefined, name: string, dflt: string[]): string[] {
+  if (value === undefined) return dflt
+  const xs = value.split(',').map((s) => s.trim()).filter((s) => s.length > 0)
+  if (xs.length === 0) throw new CliUsageError(`--${name} needs at least one value`)
+  return xs
+}
+
+const INITS: readonly InitScheme[] = ['pytorch', 'kaimingNormal', 'xavierNormal', 'normal', 'nb101']
+
+export function initFlag(value: string | undefined): InitScheme {
+  if (value === undefined) return 'pytorch'
+  if (!INITS.includes(value as InitScheme)) throw new CliUsageError(`--init must be one of ${INITS.join(', ')}, got '${value}'`)
+  return value as InitScheme
+}
+
+/**
+ * Dataset flag:
+ *   noise[:SIZE[:CLASSES]]      Gaussian noise (default 32×32, 10 classes)
+ *   cifar10:PATH | cifar100:PATH | imagenet16:PATH
+ */
+export function datasetFlag(value: string | undefined): DatasetSpec {
+  const v = value ?? 'noise'
+  const colon = v.indexOf(':')
+  const kind = colon < 0 ? v : v.slice(0, colon)
+  const rest = colon < 0 ? '' : v.slice(colon + 1)
+  switch (kind) {
+    case 'noise': {
+      const [size, classes] = rest === '' ? [] : rest.split(':')
+      return {
+        kind: 'noise',
+        imageSize: intFlag(size, 'dataset noise size', 32, 4, 512),
+        numClasses: intFlag(classes, 'dataset noise classes', 10, 2, 10000),
+      }
+    }
+    case 'cifar10':
+    case 'cifar100':
+    case 'imagenet16':
+      if (rest === '') throw new CliUsageError(`--dataset ${kind} needs a path: --dataset ${kind}:PATH`)
+      return { kind, path: rest }
+    default:
+      throw new ZsnasError(
+        'INVALID_OPTION',
+        `--dataset '${v}' is not understood; expected noise[:SIZE[:CLASSES]], cifar10:PATH, cifar100:PATH or imagenet16:PATH`,
+      )
+  }
+}

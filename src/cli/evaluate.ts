@@ -1,0 +1,108 @@
+import { writeFileSync } from 'node:fs'
+import type { CliCommand } from './commands'
+import { datasetFlag, initFlag, intFlag, listFlag, parseFlags, CliUsageError } from './args'
+import { createProgress, formatDuration } from './progress'
+import { evaluateProxies, type EvaluateResult, type EvaluationSample } from '../engine/score/evaluate'
+import { loadNb201Table } from '../engine/benchmarks/nb201-csv'
+import { ZsnasError } from '../engine/core/errors'
+
+/** CSV of per-architecture scores: index,arch,accuracy,<proxy ids…>,seconds (±Infinity/NaN written as such). */
+export function resultCsv(r: EvaluateResult, proxies: readonly string[]): string {
+  const head = ['index', 'arch', r.metric, ...proxies, 'seconds'].join(',')
+  const lines = r.rows.map((row) =>
+    [row.index, row.arch, row.accuracy, ...proxies.map((p) => row.scores[p]), row.seconds.toFixed(3)].join(','),
+  )
+  return `${[head, ...lines].join('\n')}\n`
+}
+
+export const evaluateCommand: CliCommand = {
+  name: 'evaluate',
+  summary: 'score K benchmark architectures and report Spearman ρ / Kendall τ per proxy',
+  usage: `zsnas evaluate --table PATH [options]
+  --table PATH        NB201 ground-truth CSV (columns by name; or env ZSNAS_NB201_TABLE)
+  --n K               number of random architectures (default 200)
+  --paper             the paper protocol instead: benchmark indices 0..999
+  --proxies LIST      comma-separated proxy ids (default wrcor)
+  --dataset SPEC      noise[:SIZE[:CLASSES]] | cifar10:PATH | cifar100:PATH (default noise)
+  --metric NAME       ground-truth column: cifar10 | cifar100 | imagenet16-120 (default cifar10)
+  --batch N           minibatch size (default 64)
+  --seed S            seed of the architecture sample and of scoring (default 0)
+  --init SCHEME       pytorch | kaimingNormal | xavierNormal | normal (default pytorch)
+  --mode MODE         paper | reference (default paper)
+  --csv FILE          write per-architecture scores to FILE`,
+  async run(argv, io) {
+    const { values } = parseFlags(
+      argv,
+      {
+        table: { type: 'string' },
+        n: { type: 'string' },
+        paper: { type: 'boolean' },
+        proxies: { type: 'string' },
+        dataset: { type: 'string' },
+        metric: { type: 'string' },
+        batch: { type: 'string' },
+        seed: { type: 'string' },
+        init: { type: 'string' },
+        mode: { type: 'string' },
+        csv: { type: 'string' },
+      },
+      'evaluate',
+    )
+    const table = values.table ?? process.env.ZSNAS_NB201_TABLE
+    if (table === undefined || table === '') {
+      throw new CliUsageError('evaluate: --table PATH is required (the NB201 ground-truth CSV), or set ZSNAS_NB201_TABLE')
+    }
+    if (values.mode !== undefined && values.mode !== 'paper' && values.mode !== 'reference') {
+      throw new CliUsageError(`--mode must be paper or reference, got '${values.mode}'`)
+    }
+    if (values.paper && values.n !== undefined) throw new CliUsageError('--paper and --n exclude each other')
+    const proxies = listFlag(values.proxies, 'proxies', ['wrcor'])
+    const seed = intFlag(values.seed, 'seed', 0, 0, 0xffffffff)
+    const sample: EvaluationSample = values.paper
+      ? { kind: 'paper' }
+      : { kind: 'random', count: intFlag(values.n, 'n', 200, 2, 15625), seed }
+    const dataset = datasetFlag(values.dataset)
+    const metric = values.metric ?? 'cifar10'
+    const batchSize = intFlag(values.batch, 'batch', 64, 2, 4096)
+    const init = initFlag(values.init)
+    const groundTruth = loadNb201Table(table)
+    if (!groundTruth.metrics.includes(metric)) {
+      throw new ZsnasError('INVALID_OPTION', `--metric '${metric}' is not in ${table}; available: ${groundTruth.metrics.join(', ')}`)
+    }
+    const progress = createProgress(io)
+    const r = await evaluateProxies({
+      space: 'nb201',
+      sample,
+      proxies,
+      dataset,
+      groundTruth,
+      metric,
+      seed,
+      batchSize,
+      init,
+      mode: values.mode as 'paper' | 'reference' | undefined,
+      onProgress: (p) => progress.update(p.done, p.total, p.elapsedSeconds, p.etaSeconds),
+    })
+    progress.end()
+    if (values.csv !== undefined) {
+      try {
+        writeFileSync(values.csv, resultCsv(r, proxies))
+      } catch (e) {
+        throw new ZsnasError('FILE_UNREADABLE', `cannot write --csv ${values.csv}: ${(e as Error).message}`)
+      }
+    }
+    for (const p of proxies) {
+      const s = r.stats[p]
+      io.err(`${p.padEnd(8)} ρ=${s.spearman.toFixed(3)}  τ=${s.kendall.toFixed(3)}  top10%=${s.top10Precision.toFixed(2)}  (n=${s.n})\n`)
+    }
+    io.err(`${r.rows.length} architectures in ${formatDuration(r.seconds)}\n`)
+    io.out(
+      `${JSON.stringify(
+        { metric, n: r.rows.length, sample, seed, batchSize, dataset, stats: r.stats, seconds: r.seconds, csv: values.csv ?? null },
+        null,
+        2,
+      )}\n`,
+    )
+    return 0
+  },
+}

@@ -1,0 +1,50 @@
+import type { CliCommand } from './commands'
+import { datasetFlag, initFlag, intFlag, listFlag, parseFlags, CliUsageError } from './args'
+import { scoreArchitecture } from '../engine/score/score'
+
+export const scoreCommand: CliCommand = {
+  name: 'score',
+  summary: 'score one architecture with zero-shot proxies (JSON on stdout)',
+  usage: `zsnas score --arch STR [options]
+  --arch STR          architecture string, e.g. '|nor_conv_3x3~0|+|none~0|nor_conv_3x3~1|+|skip_connect~0|none~1|skip_connect~2|'
+  --space ID          search space (default nb201)
+  --proxies LIST      comma-separated proxy ids (default wrcor)
+  --dataset SPEC      noise[:SIZE[:CLASSES]] | cifar10:PATH | cifar100:PATH (default noise)
+  --batch N           minibatch size (default 64)
+  --seed S            seed of batch sampling and initialisation (default 0)
+  --init SCHEME       pytorch | kaimingNormal | xavierNormal | normal (default pytorch)
+  --mode MODE         paper | reference (default paper)`,
+  async run(argv, io) {
+    const { values } = parseFlags(
+      argv,
+      {
+        arch: { type: 'string' },
+        space: { type: 'string' },
+        proxies: { type: 'string' },
+        dataset: { type: 'string' },
+        batch: { type: 'string' },
+        seed: { type: 'string' },
+        init: { type: 'string' },
+        mode: { type: 'string' },
+      },
+      'score',
+    )
+    if (values.arch === undefined) throw new CliUsageError("score: --arch is required (e.g. --arch '|nor_conv_3x3~0|+|…|')")
+    if (values.mode !== undefined && values.mode !== 'paper' && values.mode !== 'reference') {
+      throw new CliUsageError(`--mode must be paper or reference, got '${values.mode}'`)
+    }
+    const r = await scoreArchitecture({
+      space: values.space ?? 'nb201',
+      arch: values.arch,
+      proxies: listFlag(values.proxies, 'proxies', ['wrcor']),
+      dataset: datasetFlag(values.dataset),
+      batchSize: intFlag(values.batch, 'batch', 64, 2, 4096),
+      seed: intFlag(values.seed, 'seed', 0, 0, 0xffffffff),
+      init: initFlag(values.init),
+      mode: values.mode as 'paper' | 'reference' | undefined,
+    })
+    // JSON has no ±Infinity: degenerate scores are written as the strings "-Infinity"/"Infinity"
+    io.out(`${JSON.stringify(r, (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2)}\n`)
+    return 0
+  },
+}
