@@ -1,7 +1,10 @@
 import type { DatasetSource, DatasetSpec } from '../core/data'
 import { ZsnasError } from '../core/errors'
 import { openCifar } from './cifar'
+import { ImageFolderSource } from './image-folder'
+import { openImagenet16 } from './imagenet16'
 import { NoiseSource } from './noise'
+import { openU8 } from './u8-file'
 
 /**
  * Turns a serialisable `DatasetSpec` into an opened `DatasetSource`.
@@ -26,10 +29,14 @@ export function openDataset(spec: DatasetSpec): DatasetSource {
       requirePath(spec)
       return openCifar(spec.path, spec.kind)
     case 'imagenet16':
+      requirePath(spec)
+      return openImagenet16(spec.path, spec.classes ?? 120)
     case 'folder':
+      requirePath(spec)
+      return new ImageFolderSource(spec.path, spec.imageSize)
     case 'u8':
       requirePath(spec)
-      throw new ZsnasError('INVALID_OPTION', `dataset kind "${spec.kind}" is not available yet`)
+      return openU8(spec)
     default:
       throw new ZsnasError('INVALID_OPTION', `unknown dataset kind "${(spec as { kind: unknown }).kind}"; expected one of noise, cifar10, cifar100, imagenet16, folder, u8`)
   }
