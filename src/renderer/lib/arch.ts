@@ -57,52 +57,37 @@ export function decodeNb201(s: string): Dag | null {
   return { nodes, edges }
 }
 
-const NB101_OP_RE = /input|output|conv3x3-bn-relu|conv1x1-bn-relu|maxpool3x3/g
-
 /**
- * NB101 cell: an upper-triangular adjacency matrix plus one op per node.
- * Accepts JSON `{"matrix":[[…]],"ops":[…]}`, or any text holding a flat 0/1
- * row-major matrix of n² digits (or nested `[[0,1],…]`) and the op names.
+ * NB101 cell: an upper-triangular adjacency matrix plus one op per node, in the
+ * engine's canonical `matrix=0110/0001/…;ops=input,conv3x3-bn-relu,…,output`
+ * form or its JSON form `{"matrix":[[…]],"ops":[…]}`.
  */
 export function decodeNb101(s: string): Dag | null {
   let matrix: number[][] | null = null
   let ops: string[] | null = null
-  try {
-    const j = JSON.parse(s) as { matrix?: unknown; ops?: unknown }
-    if (j && Array.isArray(j.matrix) && Array.isArray(j.ops)) {
-      matrix = j.matrix as number[][]
-      ops = j.ops as string[]
-    }
-  } catch {
-    /* not JSON */
-  }
-  if (!matrix || !ops) {
-    ops = s.match(NB101_OP_RE)
-    if (!ops) return null
-    const n = ops.length
-    const nested = s.match(/\[\s*\[[\d,\s[\]]*\]\s*\]/)
-    let flat: string | null = null
-    if (nested) {
-      try {
-        const m = JSON.parse(nested[0]) as number[][]
-        flat = m.flat().join('')
-      } catch {
-        flat = null
+  const t = s.trim()
+  if (t.startsWith('{')) {
+    try {
+      const j = JSON.parse(t) as { matrix?: unknown; ops?: unknown }
+      if (Array.isArray(j.matrix) && Array.isArray(j.ops)) {
+        matrix = (j.matrix as unknown[]).map((r) => (Array.isArray(r) ? r.map(Number) : []))
+        ops = (j.ops as unknown[]).map(String)
       }
+    } catch {
+      return null
     }
-    if (!flat) {
-      const runs = s.match(/[01]+/g) ?? []
-      flat = runs.find((r) => r.length === n * n) ?? null
-    }
-    if (!flat || flat.length !== n * n) return null
-    matrix = []
-    for (let i = 0; i < n; i++) matrix.push([...flat.slice(i * n, (i + 1) * n)].map(Number))
+  } else {
+    const m = /^matrix=([01/]+);ops=([a-z0-9,-]+)$/i.exec(t)
+    if (!m) return null
+    matrix = m[1].split('/').map((row) => [...row].map(Number))
+    ops = m[2].split(',')
   }
+  if (!matrix || !ops) return null
   const n = ops.length
-  if (n < 2 || matrix.length !== n || matrix.some((r) => !Array.isArray(r) || r.length !== n)) return null
+  if (n < 2 || matrix.length !== n || matrix.some((r) => r.length !== n)) return null
   const nodes = ops.map((op, id) => ({ id, label: op, color: OP_COLORS[op] }))
   const edges: DagEdge[] = []
-  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) if (Number(matrix[i][j]) === 1) edges.push({ from: i, to: j })
+  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) if (matrix[i][j] === 1) edges.push({ from: i, to: j })
   return { nodes, edges }
 }
 
@@ -123,44 +108,43 @@ export interface Mbv2Arch {
 }
 
 /**
- * MobileNetV2 architecture. Accepts JSON (`{stem, stages:[{E,K,S,L,C,B}], head, resolution|R}`)
- * or a compact text form with the numbers in Table-11 order:
- * `R<res>` / `stem<C0>` / seven `(E,K,S,L,C,B)` tuples / `head<C>` in any separators.
+ * MobileNetV2 architecture in the engine's canonical PlainNet form
+ * `SuperConvK3BNRELU(3,C0,2,1)` + stages `SuperResIDWE{E}K{K}(in,C,S,B,L)` +
+ * `SuperConvK1BNRELU(C7,head,1,1)@R`, or the JSON form
+ * `{stem, stages:[{e,k,s,l,c,b}], head, resolution}`.
  */
 export function decodeMbv2(s: string): Mbv2Arch | null {
-  try {
-    const j = JSON.parse(s) as Record<string, unknown>
-    if (j && Array.isArray(j.stages)) {
+  const t = s.trim()
+  if (t.startsWith('{')) {
+    try {
+      const j = JSON.parse(t) as Record<string, unknown>
+      if (!Array.isArray(j.stages)) return null
       const stages = (j.stages as Record<string, number>[]).map((st) => ({
-        E: Number(st.E ?? st.e ?? st.expansion),
-        K: Number(st.K ?? st.k ?? st.kernel),
-        S: Number(st.S ?? st.s ?? st.stride),
-        L: Number(st.L ?? st.l ?? st.layers),
-        C: Number(st.C ?? st.c ?? st.channels ?? st.out),
-        B: Number(st.B ?? st.b ?? st.bottleneck),
+        E: Number(st.E ?? st.e),
+        K: Number(st.K ?? st.k),
+        S: Number(st.S ?? st.s),
+        L: Number(st.L ?? st.l),
+        C: Number(st.C ?? st.c),
+        B: Number(st.B ?? st.b),
       }))
-      const a = {
-        stem: Number(j.stem),
-        head: Number(j.head),
-        resolution: Number(j.resolution ?? j.R ?? j.r),
-        stages,
-      }
+      const a = { stem: Number(j.stem), head: Number(j.head), resolution: Number(j.resolution ?? j.R), stages }
       return validMbv2(a) ? a : null
+    } catch {
+      return null
     }
-  } catch {
-    /* not JSON */
   }
-  const tuples = [...s.matchAll(/\(?\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*\)?/g)]
-  const stem = /stem\D{0,3}(\d+)/i.exec(s)
-  const head = /head\D{0,3}(\d+)/i.exec(s)
-  const res = /(?:^|[^a-z])(?:R|res|resolution)\D{0,3}(\d+)/i.exec(s)
-  if (tuples.length === 0 || !stem || !head || !res) return null
-  const a: Mbv2Arch = {
-    stem: Number(stem[1]),
-    head: Number(head[1]),
-    resolution: Number(res[1]),
-    stages: tuples.map((m) => ({ E: +m[1], K: +m[2], S: +m[3], L: +m[4], C: +m[5], B: +m[6] })),
-  }
+  const stem = /^SuperConvK3BNRELU\(3,(\d+),2,1\)/.exec(t)
+  const head = /SuperConvK1BNRELU\((\d+),(\d+),1,1\)@(\d+)$/.exec(t)
+  if (!stem || !head) return null
+  const stages = [...t.matchAll(/SuperResIDWE(\d+)K(\d+)\((\d+),(\d+),(\d+),(\d+),(\d+)\)/g)].map((m) => ({
+    E: +m[1],
+    K: +m[2],
+    C: +m[4],
+    S: +m[5],
+    B: +m[6],
+    L: +m[7],
+  }))
+  const a: Mbv2Arch = { stem: +stem[1], head: +head[2], resolution: +head[3], stages }
   return validMbv2(a) ? a : null
 }
 

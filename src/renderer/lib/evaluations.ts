@@ -20,8 +20,12 @@ export function mergeRows(existing: readonly EvaluationRow[], incoming: readonly
   const fresh = incoming.filter((r) => !seen.has(r.index) && (seen.add(r.index), true))
   if (fresh.length === 0) return existing as EvaluationRow[]
   const out = existing.concat(fresh)
-  const last = existing.length ? existing[existing.length - 1].index : -1
-  if (fresh.some((r) => r.index < last)) out.sort((a, b) => a.index - b.index)
+  for (let i = existing.length; i < out.length; i++) {
+    if (i > 0 && out[i].index < out[i - 1].index) {
+      out.sort((a, b) => a.index - b.index)
+      break
+    }
+  }
   return out
 }
 

@@ -1,0 +1,152 @@
+import { describe, expect, it } from 'vitest'
+import { averageRanks, kendallTauB, spearman } from '../../src/renderer/lib/stats'
+import { paretoFront } from '../../src/renderer/lib/pareto'
+import { toCsv } from '../../src/renderer/lib/csv'
+import { applyView, buildColumns, parseFilter } from '../../src/renderer/lib/columns'
+import { decodeMbv2, decodeNb101, decodeNb201, mbv2Resolutions } from '../../src/renderer/lib/arch'
+import { eta, formatDuration, heartbeat } from '../../src/renderer/lib/format'
+import { bestSoFarSeries } from '../../src/renderer/lib/chartOptions'
+import { mergeRows } from '../../src/renderer/lib/evaluations'
+import { rowsToCsv } from '../../src/renderer/lib/exporters'
+import { row } from './helpers/fixtures'
+
+describe('rank correlations (hand-computed)', () => {
+  it('average ranks share tied positions', () => {
+    expect(averageRanks([10, 20, 20, 5])).toEqual([2, 3.5, 3.5, 1])
+  })
+  it('spearman: one swapped pair of 4 gives 1 - 6·2/(4·15) = 0.8', () => {
+    expect(spearman([1, 2, 3, 4], [1, 3, 2, 4])).toBeCloseTo(0.8, 12)
+    expect(spearman([1, 2, 3], [3, 2, 1])).toBeCloseTo(-1, 12)
+  })
+  it('spearman with a tie = pearson of average ranks = 4.5/sqrt(22.5)', () => {
+    expect(spearman([1, 2, 2, 3], [1, 2, 3, 4])).toBeCloseTo(4.5 / Math.sqrt(22.5), 12)
+  })
+  it('kendall tau-b: 5 concordant, 1 discordant of 6 pairs = 4/6', () => {
+    expect(kendallTauB([1, 2, 3, 4], [1, 3, 2, 4])).toBeCloseTo(4 / 6, 12)
+  })
+  it('kendall tau-b with a tie in x = 5/sqrt(6·5)', () => {
+    expect(kendallTauB([1, 2, 2, 3], [1, 2, 3, 4])).toBeCloseTo(5 / Math.sqrt(30), 12)
+  })
+  it('undefined cases are NaN, mismatched lengths throw', () => {
+    expect(spearman([1], [2])).toBeNaN()
+    expect(kendallTauB([1, 1, 1], [1, 2, 3])).toBeNaN()
+    expect(() => spearman([1, 2], [1])).toThrow(/equal lengths/)
+  })
+})
+
+describe('pareto front (min FLOPs, max score)', () => {
+  it('keeps exactly the non-dominated points, sorted by FLOPs', () => {
+    const pts = [
+      { flops: 10, score: 1 },
+      { flops: 20, score: 3 },
+      { flops: 15, score: 0.5 }, // dominated by (10,1)
+      { flops: 30, score: 2 }, // dominated by (20,3)
+      { flops: 40, score: 5 },
+      { flops: 10, score: 0.2 }, // same flops, lower score
+    ]
+    expect(paretoFront(pts)).toEqual([
+      { flops: 10, score: 1 },
+      { flops: 20, score: 3 },
+      { flops: 40, score: 5 },
+    ])
+  })
+})
+
+describe('csv', () => {
+  it('quotes commas, quotes and newlines (RFC 4180)', () => {
+    const csv = toCsv([{ key: 'a', label: 'a' }, { key: 'b', label: 'b,c' }], [{ a: 'x"y', b: 1.5 }, { a: 'l1\nl2', b: null }])
+    expect(csv).toBe('a,"b,c"\n"x""y",1.5\n"l1\nl2",\n')
+  })
+  it('exports every row with its score and arch string', () => {
+    const csv = rowsToCsv([row(0, 0.5), row(1, -2)], ['wrcor'])
+    const lines = csv.trim().split('\n')
+    expect(lines[0]).toBe('index,arch,hash,status,wrcor,ground_truth,flops,params,seconds,error')
+    expect(lines[2].split(',')[4]).toBe('-2')
+    expect(lines[1]).toContain('|nor_conv_3x3~0|')
+  })
+})
+
+describe('table columns: filters and sorting', () => {
+  const rows = [row(0, 0.2), row(1, 0.9), row(2, 0.5), row(3, 0.9, { status: 'failed', scores: {} })]
+  const cols = buildColumns(['wrcor'])
+  it('parses number filters and reports bad ones', () => {
+    const gt = parseFilter('>0.4', true) as (v: unknown) => boolean
+    expect([gt(0.5), gt(0.4), gt(null)]).toEqual([true, false, false])
+    const rg = parseFilter('1..3', true) as (v: unknown) => boolean
+    expect([rg(1), rg(3), rg(3.01)]).toEqual([true, true, false])
+    expect(parseFilter('abc', true)).toEqual({ error: expect.stringMatching(/not a number filter/) })
+    expect(parseFilter('', true)).toBeNull()
+  })
+  it('sorts by score descending with empty scores last, stable on ties', () => {
+    const v = applyView(rows, cols, {}, { key: 'score:wrcor', dir: 'desc' })
+    expect(v.rows.map((r) => r.index)).toEqual([1, 2, 0, 3])
+    const asc = applyView(rows, cols, {}, { key: 'score:wrcor', dir: 'asc' })
+    expect(asc.rows.map((r) => r.index)).toEqual([0, 2, 1, 3])
+  })
+  it('filters on a score and on the arch text together', () => {
+    const v = applyView(rows, cols, { 'score:wrcor': '>=0.5', arch: 'avg_pool' }, null)
+    expect(v.rows.map((r) => r.index)).toEqual([1])
+  })
+})
+
+describe('architecture decoders', () => {
+  it('NB201: 6 edges j←i with their ops', () => {
+    const d = decodeNb201('|nor_conv_3x3~0|+|nor_conv_3x3~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|skip_connect~2|')!
+    expect(d.nodes).toHaveLength(4)
+    expect(d.edges).toEqual([
+      { from: 0, to: 1, op: 'nor_conv_3x3' },
+      { from: 0, to: 2, op: 'nor_conv_3x3' },
+      { from: 1, to: 2, op: 'avg_pool_3x3' },
+      { from: 0, to: 3, op: 'skip_connect' },
+      { from: 1, to: 3, op: 'nor_conv_3x3' },
+      { from: 2, to: 3, op: 'skip_connect' },
+    ])
+    expect(decodeNb201('|bogus~0|+|none~0|none~1|+|none~0|none~1|none~2|')).toBeNull()
+    expect(decodeNb201('|none~1|+|none~0|none~1|+|none~0|none~1|none~2|')).toBeNull()
+  })
+  it('NB101 canonical matrix=…;ops=… form', () => {
+    const d = decodeNb101('matrix=0110/0001/0001/0000;ops=input,conv3x3-bn-relu,maxpool3x3,output')!
+    expect(d.nodes.map((n) => n.label)).toEqual(['input', 'conv3x3-bn-relu', 'maxpool3x3', 'output'])
+    expect(d.edges).toEqual([{ from: 0, to: 1 }, { from: 0, to: 2 }, { from: 1, to: 3 }, { from: 2, to: 3 }])
+    expect(decodeNb101('matrix=01/00;ops=input')).toBeNull()
+  })
+  it('MobileNetV2: the paper Table 11 architecture and its resolutions', () => {
+    const t11 =
+      'SuperConvK3BNRELU(3,48,2,1)SuperResIDWE2K7(48,32,2,40,2)SuperResIDWE2K7(32,32,2,48,3)SuperResIDWE6K7(32,64,1,40,3)' +
+      'SuperResIDWE6K7(64,88,2,40,4)SuperResIDWE6K7(88,104,1,56,6)SuperResIDWE6K5(104,152,2,192,6)SuperResIDWE6K5(152,240,1,136,2)' +
+      'SuperConvK1BNRELU(240,1264,1,1)@224'
+    const a = decodeMbv2(t11)!
+    expect(a.stem).toBe(48)
+    expect(a.head).toBe(1264)
+    expect(a.resolution).toBe(224)
+    expect(a.stages.map((s) => [s.E, s.K, s.S, s.L, s.C, s.B])).toEqual([
+      [2, 7, 2, 2, 32, 40], [2, 7, 2, 3, 32, 48], [6, 7, 1, 3, 64, 40], [6, 7, 2, 4, 88, 40],
+      [6, 7, 1, 6, 104, 56], [6, 5, 2, 6, 152, 192], [6, 5, 1, 2, 240, 136],
+    ])
+    expect(mbv2Resolutions(a)).toEqual({ stem: 112, stages: [56, 28, 28, 14, 14, 7, 7] })
+    expect(decodeMbv2('SuperConvK3BNRELU(3,48,2,1)@224')).toBeNull()
+  })
+})
+
+describe('formatting and live helpers', () => {
+  it('ETA = elapsed/done × remaining', () => {
+    expect(eta(10, 30, 20_000)).toBe(40_000)
+    expect(eta(0, 30, 5000)).toBeUndefined()
+    expect(eta(30, 30, 5000)).toBe(0)
+    expect(formatDuration(125_000)).toBe('2m 05s')
+  })
+  it('heartbeat says how long ago the last result came', () => {
+    expect(heartbeat(1000, 3400)).toBe('last result 2 s ago')
+    expect(heartbeat(undefined, 5)).toBe('no result yet')
+  })
+  it('best-so-far is the running maximum', () => {
+    const pts = [0.1, 0.5, 0.3, 0.7, 0.2].map((score, index) => ({ index, arch: '', score }))
+    expect(bestSoFarSeries(pts)).toEqual([[1, 0.1], [2, 0.5], [3, 0.5], [4, 0.7], [5, 0.7]])
+  })
+  it('merging appended rows drops duplicates and keeps index order', () => {
+    const a = [row(0, 1), row(1, 1)]
+    const m = mergeRows(a, [row(1, 1), row(3, 1), row(2, 1)])
+    expect(m.map((r) => r.index)).toEqual([0, 1, 2, 3])
+    expect(mergeRows(a, [row(0, 1)])).toBe(a)
+  })
+})
