@@ -1,4 +1,4 @@
-import type { Batch } from '../core/data'
+import type { Batch, DatasetSource } from '../core/data'
 import type { InitScheme, NetworkDef } from '../core/network'
 import { Rng } from '../core/rng'
 import { ZsnasError } from '../core/errors'
@@ -9,6 +9,7 @@ import { acorProxy } from './acor'
 import { rcorProxy } from './rcor'
 import { gcorProxy } from './gcor'
 import { wrcorProxy } from './wrcor'
+import { epadsProxy } from './epads'
 
 /**
  * The proxy registry. Adding a proxy = one file exporting a `ProxyDef` + one
@@ -19,6 +20,7 @@ const PROXIES: ProxyDef[] = [
   rcorProxy,
   acorProxy,
   gcorProxy,
+  epadsProxy,
 ]
 
 const byId = new Map<string, ProxyDef>()
@@ -48,6 +50,8 @@ export interface ComputeProxiesInput {
   /** the initialised parameters, shared read-only by all proxies (copied for `mutatesParams` proxies) */
   params: ParamStore
   batch: Batch
+  /** the opened dataset the batch came from (proxies with their own batch protocol, e.g. ePADS) */
+  dataset?: DatasetSource
   init: InitScheme
   mode?: ProxyMode
   /** per-proxy options, keyed by proxy id */
@@ -129,6 +133,7 @@ export async function computeProxies(ids: readonly string[], input: ComputeProxi
       mode,
       options: opt !== null && typeof opt === 'object' ? (opt as Record<string, unknown>) : {},
       rng: new Rng((input.seed ^ fnv1a(p.id)) >>> 0),
+      dataset: input.dataset,
     }
   }
   const scores: Record<string, number> = {}

@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core'
-import type { Batch } from '../core/data'
+import type { Batch, DatasetSource } from '../core/data'
 import type { InitScheme, NetworkDef } from '../core/network'
 import type { Rng } from '../core/rng'
 import type { ParamStore } from '../nn/params'
@@ -33,6 +33,12 @@ export interface ProxyContext {
   options: Record<string, unknown>
   /** random stream reserved for this proxy (e.g. ePADS permutations, noise) */
   rng: Rng
+  /**
+   * The opened scoring dataset, for proxies with their own batch protocol
+   * (ePADS draws its own un-augmented batch). Absent when the caller only
+   * has a batch (then such proxies fall back to `batch`).
+   */
+  dataset?: DatasetSource
 }
 
 /**
@@ -64,6 +70,22 @@ export interface PaperRho {
   nb101?: number
 }
 
+/**
+ * A user-settable proxy option (key of `proxyOptions[proxyId]`), shown by the
+ * wizard; same shape as the catalog's `CatalogOption` (src/shared/schemas.ts).
+ */
+export interface ProxyOptionSpec {
+  key: string
+  label: string
+  description: string
+  type: 'int' | 'number' | 'boolean' | 'string' | 'enum'
+  /** the paper's default */
+  default: unknown
+  min?: number
+  max?: number
+  choices?: { value: string | number; label: string }[]
+}
+
 interface ProxyBase {
   /** stable id used on the command line and in files (e.g. 'wrcor') */
   id: string
@@ -76,6 +98,8 @@ interface ProxyBase {
   /** every proxy is sign-adjusted so that higher = better */
   higherIsBetter: true
   paperRho?: PaperRho
+  /** user-settable options with defaults (menus, CLI help) */
+  options?: readonly ProxyOptionSpec[]
 }
 
 /** A proxy that reads ReLU responses from the shared pass (ACor, RCor, WRCor, NASWOT, …). */

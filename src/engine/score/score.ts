@@ -119,6 +119,7 @@ export async function scoreArchitecture(req: ScoreRequest): Promise<ScoreResult>
       def,
       params: store,
       batch,
+      dataset: ds,
       init: req.init,
       mode: req.mode,
       proxyOptions: req.proxyOptions,

@@ -62,9 +62,9 @@ export function epadsLayerTerms(pre: tf.Tensor, perm: Int32Array): EpadsLayerTer
   }
   const d = pre.size / (2 * b)
   const [d1Rows, d2Rows] = tf.tidy(() => {
-    const codes = tf.step(pre.reshape([2 * b, d])) // 1 where x > 0, else 0 (float32)
-    const clean = codes.slice([0, 0], [b, d])
-    const noisy = codes.slice([b, 0], [b, d])
+    const codes = tf.step(tf.reshape(pre, [2 * b, d])) // 1 where x > 0, else 0 (float32)
+    const clean = tf.slice(codes, [0, 0], [b, d])
+    const noisy = tf.slice(codes, [b, 0], [b, d])
     const permuted = tf.gather(clean, tf.tensor1d(perm, 'int32'), 0)
     const r1 = tf.sum(tf.abs(tf.sub(clean, permuted)), 1)
     const r2 = tf.sum(tf.abs(tf.sub(noisy, clean)), 1)
