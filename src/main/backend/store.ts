@@ -48,6 +48,8 @@ export interface Checkpoint {
   /** number of evaluations (indices 0..told-1) the strategy has been told about */
   told: number
   state: unknown
+  /** new best-so-far evaluation index, committed with the checkpoint (omit = unchanged) */
+  bestIndex?: number | null
 }
 
 const now = () => new Date().toISOString()
@@ -107,6 +109,11 @@ export class RunStore {
 
   setBest(id: string, index: number): void {
     this.db.prepare('UPDATE runs SET best_idx = ?, updated_at = ? WHERE id = ?').run(index, now(), id)
+  }
+
+  setBackend(id: string, backend: string): void {
+    const rec = this.require(id)
+    this.db.prepare('UPDATE runs SET versions_json = ? WHERE id = ?').run(JSON.stringify({ ...rec.versions, backend }), id)
   }
 
   getRun(id: string): RunRecord | null {
@@ -170,6 +177,7 @@ export class RunStore {
   }
 
   private insertCheckpoint(runId: string, c: Checkpoint): void {
+    if (c.bestIndex !== undefined && c.bestIndex !== null) this.setBest(runId, c.bestIndex)
     this.db.prepare('INSERT INTO checkpoints(run_id, told, state_json, created_at) VALUES (?, ?, ?, ?)').run(runId, c.told, JSON.stringify(c.state), now())
   }
 

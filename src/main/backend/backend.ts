@@ -1,0 +1,77 @@
+/**
+ * Assembles the app backend (store + supervisor + service handlers + event
+ * bus) for one data folder. Used by Electron main and by the browser-mode
+ * server; knows nothing about either transport.
+ */
+import os from 'node:os'
+import type { ServiceHandlers } from '../../shared/contract'
+import { createEventBus, type EventBus } from '../../shared/local-transport'
+import type { RunSummary, SystemInfo } from '../../shared/schemas'
+import type { EnginePort } from './engine-port'
+import { RunManager } from './run-manager'
+import { createService, defaultWorkerCount, type FilePicker } from './service'
+import { RunStore } from './store'
+import type { WorkerHost } from './worker-host'
+import { APP_VERSION } from './version'
+
+export interface BackendOptions {
+  dataDir: string
+  host: WorkerHost
+  engine: EnginePort
+  mode: 'electron' | 'browser'
+  picker?: FilePicker
+  electronVersion?: string
+  /** default worker count for runs that do not set one (default: cores − 1, min 1) */
+  defaultWorkers?: number
+  onActivity?: (a: { active: number; fraction: number | null; ended?: RunSummary }) => void
+  eventIntervalMs?: number
+}
+
+export interface Backend {
+  handlers: ServiceHandlers
+  bus: EventBus
+  manager: RunManager
+  store: RunStore
+  /** runs marked 'interrupted' when the store was opened */
+  interrupted: string[]
+  /** stops workers (active runs become 'interrupted') and closes the store */
+  close(): Promise<void>
+}
+
+export function createBackend(o: BackendOptions): Backend {
+  const { store, interrupted } = RunStore.open(o.dataDir)
+  const bus = createEventBus()
+  const defaultWorkers = o.defaultWorkers ?? defaultWorkerCount()
+  const versions = { app: APP_VERSION, engine: o.engine.version, node: process.version, ...(o.electronVersion ? { electron: o.electronVersion } : {}) }
+  const manager = new RunManager({
+    store,
+    engine: o.engine,
+    host: o.host,
+    emit: (event, payload) => bus.emit(event, payload),
+    defaultWorkers,
+    versions,
+    onActivity: o.onActivity,
+    eventIntervalMs: o.eventIntervalMs,
+  })
+  const systemInfo = (): SystemInfo => ({
+    mode: o.mode,
+    canPickFiles: o.picker !== undefined,
+    versions: { ...versions, backend: process.env.ZSNAS_BACKEND ?? 'wasm' },
+    cores: Math.max(1, typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length),
+    defaultWorkers,
+    platform: process.platform,
+    dataDir: o.dataDir,
+  })
+  const handlers = createService({ store, manager, engine: o.engine, dataDir: o.dataDir, picker: o.picker, systemInfo })
+  return {
+    handlers,
+    bus,
+    manager,
+    store,
+    interrupted,
+    async close() {
+      await manager.shutdown()
+      store.close()
+    },
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * The contract's handlers (`ServiceHandlers`), shared by Electron main and the
+ * browser-mode server. Arguments arrive already validated by `dispatch`.
+ */
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { ZsnasError } from '../../engine/core/errors'
+import { ServiceError } from '../../shared/client'
+import type { ServiceHandlers } from '../../shared/contract'
+import type { SystemInfo } from '../../shared/schemas'
+import type { EnginePort } from './engine-port'
+import { exportRun } from './export'
+import { sha256Path } from './hashing'
+import type { RunManager } from './run-manager'
+import type { RunStore } from './store'
+
+export interface FilePicker {
+  /** native open dialog; resolves to the chosen path or null when cancelled */
+  pick(kind: 'dataset' | 'table'): Promise<string | null>
+}
+
+export interface ServiceDeps {
+  store: RunStore
+  manager: RunManager
+  engine: EnginePort
+  dataDir: string
+  /** present in Electron (native dialog); absent in browser mode (the user types a path) */
+  picker?: FilePicker
+  systemInfo: () => SystemInfo
+}
+
+export const SEED_DERIVATION = 'evaluationSeed(runSeed, index): 32-bit mix of runSeed ^ imul(index + 1, 0x9e3779b1) (src/main/backend/seeds.ts)'
+
+function requireExisting(p: string, what: string): string {
+  const abs = path.resolve(p)
+  if (!fs.existsSync(abs)) throw new ZsnasError('FILE_NOT_FOUND', `${what} not found: ${abs}`, { path: abs })
+  return abs
+}
+
+export function createService(d: ServiceDeps): ServiceHandlers {
+  async function choose(kind: 'dataset' | 'table', given: string | undefined): Promise<string | null> {
+    if (given) return requireExisting(given, kind === 'dataset' ? 'dataset path' : 'benchmark table')
+    if (!d.picker) throw new ServiceError('UNSUPPORTED', 'no file dialog in browser mode: type the path of the file or folder on the server machine')
+    const chosen = await d.picker.pick(kind)
+    return chosen === null ? null : requireExisting(chosen, kind === 'dataset' ? 'dataset path' : 'benchmark table')
+  }
+
+  return {
+    'runs.start': (config) => d.manager.start(config),
+    'runs.cancel': (id) => d.manager.cancel(id),
+    'runs.resume': (id) => d.manager.resume(id),
+    'runs.list': () => d.store.listRuns().map((r) => d.manager.summary(r.id)),
+    'runs.get': (id) => ({ ...d.manager.summary(id), logs: d.store.logs(id, 500) }),
+    'runs.evaluations': (id, query) => d.store.evaluations(id, query ?? {}),
+    'runs.export': (id, opts) => {
+      const summary = d.manager.summary(id)
+      const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '')
+      const dir = opts?.dir ?? path.join(d.dataDir, 'exports', `${id}-${stamp}`)
+      return exportRun(d.store, summary, d.engine.proxyIds(summary.config), dir, { seedDerivation: SEED_DERIVATION })
+    },
+    'runs.delete': (id) => {
+      d.store.require(id)
+      if (d.manager.activeIds().includes(id)) throw new ServiceError('CONFLICT', `run '${id}' is running; cancel it before deleting`, { id })
+      d.store.deleteRun(id)
+      return { deleted: true as const }
+    },
+    'runs.setNotes': (id, text) => {
+      d.store.setNotes(id, text)
+      return d.manager.summary(id)
+    },
+    'catalog.spaces': () => d.engine.spaces(),
+    'catalog.proxies': () => d.engine.proxies(),
+    'catalog.strategies': () => d.engine.strategies(),
+    'catalog.datasets': () => d.engine.datasets(),
+    'files.pickDataset': async (req) => {
+      const p = await choose('dataset', req?.path)
+      return p === null ? null : d.engine.detectDataset(p)
+    },
+    'files.pickTable': async (req) => {
+      const p = await choose('table', req?.path)
+      if (p === null) return null
+      try {
+        const info = d.engine.validateTable(p)
+        return { path: p, info: { ...info, sha256: await sha256Path(p) }, description: `${info.space} table, ${info.size} rows, metrics ${info.metrics.join(', ')}` }
+      } catch (e) {
+        if (e instanceof ZsnasError) return { path: p, info: null, description: e.message }
+        throw e
+      }
+    },
+    'datasets.preview': (spec, opts) => d.engine.previewDataset(spec, opts?.count ?? 8),
+    'tables.validate': async (req) => {
+      const p = requireExisting(req.path, 'benchmark table')
+      const info = d.engine.validateTable(p, req.space)
+      return { ...info, sha256: await sha256Path(p) }
+    },
+    'system.info': () => d.systemInfo(),
+  }
+}
+
+export function defaultWorkerCount(): number {
+  const cores = typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length
+  return Math.max(1, cores - 1)
+}

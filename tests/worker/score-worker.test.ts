@@ -1,0 +1,71 @@
+import path from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { forkHost, type WorkerHandle } from '../../src/main/backend/worker-host'
+import { FromWorkerSchema, type FromWorker } from '../../src/worker/protocol'
+import { scoreArchitecture } from '../../src/engine/score/score'
+
+const ENTRY = path.resolve('src/worker/score-worker.ts')
+const ARCH = '|nor_conv_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|avg_pool_3x3~0|none~1|nor_conv_3x3~2|'
+const JOB = {
+  space: 'nb201',
+  arch: ARCH,
+  proxies: ['acor'],
+  dataset: { kind: 'noise' as const, imageSize: 16, numClasses: 10 },
+  batchSize: 8,
+  seed: 1234,
+  init: 'pytorch' as const,
+}
+
+let live: WorkerHandle[] = []
+afterEach(() => {
+  for (const h of live) h.kill()
+  live = []
+})
+
+function spawn(): { handle: WorkerHandle; next: () => Promise<FromWorker> } {
+  const handle = forkHost({ entry: ENTRY, execArgv: ['--import', 'tsx'] }).spawn()
+  live.push(handle)
+  const queue: FromWorker[] = []
+  const waiters: Array<(m: FromWorker) => void> = []
+  handle.onMessage((raw) => {
+    const m = FromWorkerSchema.parse(raw)
+    const w = waiters.shift()
+    if (w) w(m)
+    else queue.push(m)
+  })
+  return { handle, next: () => (queue.length ? Promise.resolve(queue.shift()!) : new Promise((r) => waiters.push(r))) }
+}
+
+describe('score worker process (child_process.fork of src/worker/score-worker.ts)', () => {
+  it('announces itself, scores a job exactly like an in-process scoreArchitecture, and reports bad input as typed error data', async () => {
+    const { handle, next } = spawn()
+    const ready = await next()
+    expect(ready).toEqual({ type: 'ready', pid: handle.pid })
+
+    handle.post({ type: 'score', jobId: 7, job: JOB })
+    const res = await next()
+    expect(res.type).toBe('result')
+    if (res.type !== 'result') return
+    expect(res.jobId).toBe(7)
+    const local = await scoreArchitecture({ ...JOB })
+    // same seed, same backend -> bit-identical scores; the process boundary changes nothing
+    expect(res.outcome.scores).toEqual(local.scores)
+    expect(res.outcome.arch).toBe(local.arch)
+    expect(res.outcome.hash).toBe(local.hash)
+    expect(res.outcome.params).toBe(local.params)
+    expect(res.outcome.flops).toBe(local.flops)
+    expect(res.outcome.backend).toBe(local.backend)
+
+    handle.post({ type: 'score', jobId: 8, job: { ...JOB, arch: '|conv_9x9~0|' } })
+    const bad = await next()
+    expect(bad.type).toBe('error')
+    if (bad.type === 'error') {
+      expect(bad.jobId).toBe(8)
+      expect(bad.error.code).toBe('INVALID_ARCH')
+    }
+    // the worker survives a failed job
+    handle.post({ type: 'score', jobId: 9, job: { ...JOB, seed: 5 } })
+    const again = await next()
+    expect(again.type === 'result' && again.jobId).toBe(9)
+  })
+})
