@@ -65,7 +65,7 @@ describe('scoreArchitecture (NB201, small batches)', () => {
     [{ proxies: ['nope'] }, 'INVALID_OPTION'],
     [{ batchSize: 1 }, 'INVALID_OPTION'],
     [{ seed: -1 }, 'INVALID_OPTION'],
-    [{ space: 'darts' }, 'INVALID_OPTION'],
+    [{ space: 'darts' }, 'NOT_FOUND'],
     [{ init: 'glorot' }, 'INVALID_OPTION'],
     [{ dataset: { kind: 'cifar10', path: '/nonexistent/data_batch_1.bin' } }, 'FILE_NOT_FOUND'],
   ])('bad request %j -> ZsnasError %s', async (patch, code) => {
