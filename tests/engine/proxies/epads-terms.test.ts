@@ -55,7 +55,8 @@ describe('epadsScoreFromSum', () => {
   it('is the natural log, with -Infinity (never NaN) for a zero sum', () => {
     expect(epadsScoreFromSum(24)).toBeCloseTo(3.1780538303479458, 14)
     expect(epadsScoreFromSum(0)).toBe(-Infinity)
-    expect(() => epadsScoreFromSum(NaN)).toThrow()
+    expect(epadsScoreFromSum(NaN)).toBeNaN() // failed evaluation
+    expect(() => epadsScoreFromSum(-1)).toThrow()
   })
 })
 

@@ -39,8 +39,13 @@ export interface EpadsRunInput {
   batchSize: number
   /** ε, one value per element of x (tests inject it; the proxy draws N(0, σ²)) */
   noise: Float32Array
-  /** source of the per-call sample permutations */
+  /** source of the per-call sample permutations (one uniform permutation per counted call, in call order) */
   permRng: Rng
+  /**
+   * Explicit permutations for the counted calls, in call order (tests inject
+   * them); when given, `permRng` is not used and a missing entry is an error.
+   */
+  permutations?: readonly Int32Array[]
   /** which ReLU calls count (default: all) */
   include?: (tag: ReluTag) => boolean
 }
@@ -71,6 +76,14 @@ export function runEpads(input: EpadsRunInput): EpadsResult {
     throw new ZsnasError('BAD_SHAPE', `ePADS clean batch has ${x.length} values, expected ${b}×${h}×${w}×${c} for network '${def.name}'`)
   }
   const stacked = stackPerturbed(x, noise)
+  const nextPermutation = (k: number): Int32Array => {
+    if (input.permutations === undefined) return randomPermutation(b, permRng)
+    const p = input.permutations[k]
+    if (p === undefined || p.length !== b) {
+      throw new ZsnasError('INVALID_OPTION', `ePADS: no permutation of length ${b} given for counted ReLU call #${k}`)
+    }
+    return p
+  }
   const layers: EpadsLayerRecord[] = []
   let sum = 0
   forwardBackward(
@@ -84,7 +97,7 @@ export function runEpads(input: EpadsRunInput): EpadsResult {
       hooks: {
         onReluForward(call, pre) {
           if (input.include !== undefined && !input.include(call.tag)) return
-          const perm = randomPermutation(b, permRng)
+          const perm = nextPermutation(layers.length)
           const t = epadsLayerTerms(pre, perm)
           layers.push({ index: call.index, tag: call.tag, d1: t.d1, d2: t.d2 })
           sum += t.d1 * t.d2

@@ -18,9 +18,12 @@
  * - Counts are exact: each per-sample count is ≤ d (features per sample) and
  *   is reduced in float32 only over one sample's features (exact while
  *   d < 2²⁴); the B per-sample counts are added in float64 JS numbers.
- * - Binarisation uses `x > 0` (0 and NaN give code 0), like `torch.gt(x, 0)`.
+ * - Binarisation uses `x > 0` (0 gives code 0), like `torch.gt(x, 0)`.
  *   Because [max(0, x) > 0] = [x > 0], a post-ReLU map (an in-place ReLU in
  *   the reference code) gives exactly the same codes as its pre-activation.
+ *   A NaN in the map (a numerically broken network) is not coded: it makes
+ *   the terms NaN, hence a NaN score = failed evaluation (excluded from
+ *   correlations), where `torch.gt` would silently code it 0.
  */
 import * as tf from '@tensorflow/tfjs-core'
 import { ZsnasError } from '../../core/errors'
@@ -90,9 +93,11 @@ export function epadsLayerTerms(pre: tf.Tensor, perm: Int32Array): EpadsLayerTer
  * Final ePADS score from the accumulated Σ_layers D₁·D₂ (float64).
  * Returns log(sum); a zero sum (no ReLU counted, every sample identical
  * under the permutation, or no pattern flipped — e.g. σ = 0) gives the
- * documented sentinel −Infinity. Never NaN for a finite non-negative sum.
+ * documented sentinel −Infinity. Never NaN for a non-negative sum; a NaN sum
+ * (NaN activations) gives NaN = failed evaluation.
  */
 export function epadsScoreFromSum(sum: number): number {
-  if (!(sum >= 0)) throw new ZsnasError('NUMERIC', `ePADS: accumulated Σ D₁·D₂ is ${sum}, expected a finite non-negative number`)
+  if (Number.isNaN(sum)) return NaN
+  if (sum < 0) throw new ZsnasError('NUMERIC', `ePADS: accumulated Σ D₁·D₂ is ${sum}, expected a non-negative number`)
   return sum === 0 ? -Infinity : Math.log(sum)
 }
