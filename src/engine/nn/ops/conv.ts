@@ -1,0 +1,193 @@
+/**
+ * 2-D convolution (regular and depthwise) with a custom gradient that uses
+ * only fast FORWARD kernels (the wasm backend lacks Conv2DBackpropFilter and
+ * both depthwise backprop kernels, and its Conv2DBackpropInput is ~10x slower
+ * than the forward conv; tfjs-stack-measurements §2b):
+ * - dx: the output gradient is dilated by the stride (zeros between),
+ *   zero-padded, and correlated (stride 1, 'valid') with the spatially
+ *   flipped kernel (regular: also in/out transposed). The flipped kernel is
+ *   cached per weight tensor (see kernel-cache.ts).
+ * - dW (regular): for each of the k·k kernel taps, the strided slice of the
+ *   padded input times dy — one matMul [Cout,M]·[M,Cin] per tap.
+ * - dW (depthwise): per tap, sum over N,H,W of (shifted input ⊙ dy).
+ * - dBias: sum of dy over N,H,W.
+ *
+ * Layouts: x NHWC, regular kernel HWIO [k,k,Cin,Cout], depthwise [k,k,C,1].
+ * Padding: 'same' (TF rule), 'valid', or symmetric PyTorch-style pixels.
+ *
+ * Weight/bias gradients are computed only when `weightGrads` is true; then
+ * the weight (and bias) are inputs of the gradient node. Otherwise they are
+ * constants of the node and the backward computes dx only. Every gradient
+ * body runs in `tf.tidy`.
+ */
+import * as tf from '@tensorflow/tfjs-core'
+import type { Padding } from '../../core/network'
+import { ZsnasError } from '../../core/errors'
+import { axisGeometry, type Axis } from './geometry'
+import { derived } from './kernel-cache'
+import { customOp } from './custom'
+
+export interface ConvSpec {
+  stride: number
+  pad: Padding
+  depthwise?: boolean
+  /** compute dW (and dBias) in the backward pass */
+  weightGrads?: boolean
+}
+
+type Pad4 = [[number, number], [number, number], [number, number], [number, number]]
+
+function geometry(x: tf.Tensor4D, w: tf.Tensor4D, spec: ConvSpec): { h: Axis; w: Axis; k: number } {
+  if (x.rank !== 4) throw new ZsnasError('BAD_SHAPE', `conv2d input must be NHWC (rank 4), got shape [${x.shape}]`)
+  if (w.rank !== 4 || w.shape[0] !== w.shape[1]) {
+    throw new ZsnasError('BAD_SHAPE', `conv2d kernel must be [k,k,in,out] with a square window, got [${w.shape}]`)
+  }
+  const k = w.shape[0]
+  const cin = x.shape[3]
+  if (spec.depthwise === true) {
+    if (w.shape[2] !== cin || w.shape[3] !== 1) {
+      throw new ZsnasError('BAD_SHAPE', `depthwise kernel must be [k,k,${cin},1] for ${cin} input channels, got [${w.shape}]`)
+    }
+  } else if (w.shape[2] !== cin) {
+    throw new ZsnasError('BAD_SHAPE', `conv2d kernel [${w.shape}] expects ${w.shape[2]} input channels, input has ${cin}`)
+  }
+  return {
+    h: axisGeometry(x.shape[1], k, spec.stride, spec.pad),
+    w: axisGeometry(x.shape[2], k, spec.stride, spec.pad),
+    k,
+  }
+}
+
+function forwardConv(x: tf.Tensor4D, w: tf.Tensor4D, stride: number, pad: Pad4, depthwise: boolean): tf.Tensor4D {
+  return depthwise ? tf.depthwiseConv2d(x, w, stride, pad) : tf.conv2d(x, w, stride, pad)
+}
+
+/** Inserts stride-1 zeros after every row and column: [N,oH,oW,C] -> [N,oH·s,oW·s,C]. */
+function dilate(dy: tf.Tensor4D, s: number): tf.Tensor4D {
+  if (s === 1) return dy
+  const [n, oh, ow, c] = dy.shape
+  const six = tf.reshape(dy, [n, oh, 1, ow, 1, c])
+  const padded = tf.pad(six, [
+    [0, 0],
+    [0, 0],
+    [0, s - 1],
+    [0, 0],
+    [0, s - 1],
+    [0, 0],
+  ])
+  return tf.reshape(padded, [n, oh * s, ow * s, c])
+}
+
+/** Padding (possibly negative = crop) turning the dilated gradient into dx by a stride-1 valid correlation. */
+function backPad(size: number, k: number, a: Axis, dilatedLen: number): { before: number; after: number } {
+  const before = k - 1 - a.before
+  const after = size + k - 1 - before - dilatedLen
+  return { before, after }
+}
+
+function inputGrad(dy: tf.Tensor4D, wFlip: tf.Tensor4D, xShape: number[], g: { h: Axis; w: Axis; k: number }, s: number, depthwise: boolean): tf.Tensor4D {
+  const H = xShape[1]
+  const W = xShape[2]
+  let d = dilate(dy, s)
+  const ph = backPad(H, g.k, g.h, d.shape[1])
+  const pw = backPad(W, g.k, g.w, d.shape[2])
+  if (ph.before < 0 || ph.after < 0 || pw.before < 0 || pw.after < 0) {
+    const t = Math.max(0, -ph.before)
+    const l = Math.max(0, -pw.before)
+    const hh = d.shape[1] - t - Math.max(0, -ph.after)
+    const ww = d.shape[2] - l - Math.max(0, -pw.after)
+    d = tf.slice(d, [0, t, l, 0], [-1, hh, ww, -1])
+  }
+  const pad: Pad4 = [
+    [0, 0],
+    [Math.max(0, ph.before), Math.max(0, ph.after)],
+    [Math.max(0, pw.before), Math.max(0, pw.after)],
+    [0, 0],
+  ]
+  return forwardConv(d, wFlip, 1, pad, depthwise)
+}
+
+/** The k·k shifted (strided) views of the padded input, each [N,oH,oW,C]. */
+function taps(xp: tf.Tensor4D, g: { h: Axis; w: Axis; k: number }, s: number, visit: (xs: tf.Tensor4D) => tf.Tensor): tf.Tensor[] {
+  const out: tf.Tensor[] = []
+  const [n, , , c] = xp.shape
+  for (let a = 0; a < g.k; a++) {
+    for (let b = 0; b < g.k; b++) {
+      const xs =
+        s === 1
+          ? tf.slice(xp, [0, a, b, 0], [n, g.h.out, g.w.out, c])
+          : tf.stridedSlice(xp, [0, a, b, 0], [n, a + (g.h.out - 1) * s + 1, b + (g.w.out - 1) * s + 1, c], [1, s, s, 1])
+      out.push(visit(xs as tf.Tensor4D))
+    }
+  }
+  return out
+}
+
+function weightGrad(x: tf.Tensor4D, dy: tf.Tensor4D, wShape: number[], g: { h: Axis; w: Axis; k: number }, s: number, depthwise: boolean): tf.Tensor {
+  const xp = tf.pad(x, [
+    [0, 0],
+    [g.h.before, g.h.after],
+    [g.w.before, g.w.after],
+    [0, 0],
+  ])
+  const [n, oh, ow, cout] = dy.shape
+  const m = n * oh * ow
+  if (depthwise) {
+    const parts = taps(xp, g, s, (xs) => tf.sum(tf.mul(xs, dy), [0, 1, 2]))
+    return tf.reshape(tf.stack(parts), wShape)
+  }
+  const cin = x.shape[3]
+  const dyT = tf.transpose(tf.reshape(dy, [m, cout])) // [Cout, M]; explicit transpose (fast on wasm)
+  const parts = taps(xp, g, s, (xs) => tf.matMul(dyT, tf.reshape(xs, [m, cin]))) // [Cout, Cin] each
+  return tf.transpose(tf.reshape(tf.stack(parts), [g.k, g.k, cout, cin]), [0, 1, 3, 2])
+}
+
+function flippedKernel(w: tf.Tensor4D, depthwise: boolean): tf.Tensor4D {
+  return derived(w, depthwise ? 'flip-dw' : 'flip-T', (t) =>
+    depthwise ? tf.reverse(t, [0, 1]) : tf.transpose(tf.reverse(t, [0, 1]), [0, 1, 3, 2]),
+  ) as tf.Tensor4D
+}
+
+/**
+ * conv2d(x, w) (+ bias) with the custom gradient described above.
+ * Returns [N, oH, oW, Cout] where oH/oW follow `axisGeometry`.
+ */
+export function conv2dOp(x: tf.Tensor4D, w: tf.Tensor4D, spec: ConvSpec, bias?: tf.Tensor1D): tf.Tensor4D {
+  const g = geometry(x, w, spec)
+  const depthwise = spec.depthwise === true
+  const cout = depthwise ? w.shape[2] : w.shape[3]
+  if (bias !== undefined && (bias.rank !== 1 || bias.shape[0] !== cout)) {
+    throw new ZsnasError('BAD_SHAPE', `conv bias must be [${cout}], got [${bias.shape}]`)
+  }
+  const s = spec.stride
+  const pad: Pad4 = [
+    [0, 0],
+    [g.h.before, g.h.after],
+    [g.w.before, g.w.after],
+    [0, 0],
+  ]
+  const fwd = (xx: tf.Tensor4D, ww: tf.Tensor4D, bb?: tf.Tensor1D): tf.Tensor4D => {
+    const y = forwardConv(xx, ww, s, pad, depthwise)
+    return bb === undefined ? y : tf.add(y, bb)
+  }
+  if (spec.weightGrads === true) {
+    const op = customOp(([xx, ww, bb], save) => {
+      save([xx])
+      return {
+        value: fwd(xx as tf.Tensor4D, ww as tf.Tensor4D, bb as tf.Tensor1D | undefined),
+        gradFunc: (dy, saved) => {
+          const d = dy as tf.Tensor4D
+          const dx = inputGrad(d, flippedKernel(ww as tf.Tensor4D, depthwise), xx.shape, g, s, depthwise)
+          const dw = weightGrad(saved[0] as tf.Tensor4D, d, ww.shape, g, s, depthwise)
+          return bb === undefined ? [dx, dw] : [dx, dw, tf.sum(d, [0, 1, 2])]
+        },
+      }
+    })
+    return (bias === undefined ? op(x, w) : op(x, w, bias)) as tf.Tensor4D
+  }
+  const op = customOp(([xx]) => ({
+    value: fwd(xx as tf.Tensor4D, w, bias),
+    gradFunc: (dy) => inputGrad(dy as tf.Tensor4D, flippedKernel(w, depthwise), xx.shape, g, s, depthwise),
+  }))
+  return op(x) as tf.Tensor4D
+}

@@ -1,0 +1,25 @@
+/**
+ * Typed wrapper around `tf.customGrad` that enforces the op-library rule
+ * "every gradient body runs in `tf.tidy`": tfjs calls gradient functions
+ * outside any scope and keeps everything they allocate alive until the whole
+ * backward pass ends (tfjs-stack-measurements §2c — 1444 MB vs 420 MB peak on
+ * MBv2). `gradFunc` must return one gradient per input, in input order.
+ */
+import * as tf from '@tensorflow/tfjs-core'
+
+export interface CustomResult {
+  value: tf.Tensor
+  gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor | tf.Tensor[]
+}
+
+export function customOp(f: (inputs: tf.Tensor[], save: tf.GradSaveFunc) => CustomResult): (...inputs: tf.Tensor[]) => tf.Tensor {
+  const fn = (...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const save = args[args.length - 1] as tf.GradSaveFunc
+    const res = f(args.slice(0, -1) as tf.Tensor[], save)
+    return {
+      value: res.value,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.tidy(() => res.gradFunc(dy, saved)),
+    }
+  }
+  return tf.customGrad(fn as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (...inputs: tf.Tensor[]) => tf.Tensor
+}

@@ -1,0 +1,118 @@
+/**
+ * Pooling with correct gradients.
+ *
+ * avgPool, 'same' padding, stride 1, odd k (NB201 `AvgPool2d(3,1,1,
+ * count_include_pad=False)`): the forward is tf.avgPool, which excludes padded
+ * cells from the count. The stock tfjs AvgPoolGrad (cpu AND wasm) divides by
+ * the full window at the borders, which is wrong; our backward is
+ *   dx = cnt ⊙ avgPool(dy / cnt)
+ * where cnt is the number of valid pixels in each window (exact because the
+ * window relation is symmetric for stride 1 and centred windows).
+ *
+ * avgPool, 'valid', k == stride (non-overlapping, e.g. 2x2/2): dx = dy spread
+ * over each window / k² (one broadcast multiply); rows/columns not covered by
+ * any window get 0. Other 'valid' avgPools use the backend's AvgPoolGrad
+ * kernel (correct without padding). 'same' with stride > 1 or even k is rejected.
+ *
+ * maxPool uses the stock forward and the backend's MaxPoolGrad kernel (it
+ * exists on wasm and is verified against finite differences in the tests;
+ * TF 'same' pads with −∞, so borders are exact).
+ */
+import * as tf from '@tensorflow/tfjs-core'
+import { ZsnasError } from '../../core/errors'
+import { axisGeometry } from './geometry'
+import { customOp } from './custom'
+
+function check4(x: tf.Tensor, what: string): void {
+  if (x.rank !== 4) throw new ZsnasError('BAD_SHAPE', `${what} input must be NHWC (rank 4), got [${x.shape}]`)
+}
+
+/** [1,H,W,1] count of in-bounds pixels of each centred k×k window. */
+function validCount(h: number, w: number, k: number): tf.Tensor4D {
+  const r = (k - 1) / 2
+  const rows = new Float32Array(h)
+  const cols = new Float32Array(w)
+  for (let i = 0; i < h; i++) rows[i] = Math.min(i + r, h - 1) - Math.max(i - r, 0) + 1
+  for (let j = 0; j < w; j++) cols[j] = Math.min(j + r, w - 1) - Math.max(j - r, 0) + 1
+  const cnt = new Float32Array(h * w)
+  for (let i = 0; i < h; i++) for (let j = 0; j < w; j++) cnt[i * w + j] = rows[i] * cols[j]
+  return tf.tensor4d(cnt, [1, h, w, 1])
+}
+
+function avgPoolSame(x: tf.Tensor4D, k: number): tf.Tensor4D {
+  const [, h, w] = x.shape
+  const op = customOp(([xx]) => ({
+    value: tf.avgPool(xx as tf.Tensor4D, k, 1, 'same'),
+    gradFunc: (dy) => {
+      const cnt = validCount(h, w, k)
+      return tf.mul(tf.avgPool(tf.div(dy, cnt) as tf.Tensor4D, k, 1, 'same'), cnt)
+    },
+  }))
+  return op(x) as tf.Tensor4D
+}
+
+function avgPoolBlocks(x: tf.Tensor4D, k: number): tf.Tensor4D {
+  const [, h, w] = x.shape
+  const oh = axisGeometry(h, k, k, 'valid').out
+  const ow = axisGeometry(w, k, k, 'valid').out
+  const op = customOp(([xx]) => ({
+    value: tf.avgPool(xx as tf.Tensor4D, k, k, 'valid'),
+    gradFunc: (dy) => {
+      const n = dy.shape[0] as number
+      const c = dy.shape[3] as number
+      const spread = tf.mul(tf.reshape(dy, [n, oh, 1, ow, 1, c]), tf.fill([1, 1, k, 1, k, 1], 1 / (k * k)))
+      const up = tf.reshape(spread, [n, oh * k, ow * k, c])
+      if (oh * k === h && ow * k === w) return up
+      return tf.pad(up, [
+        [0, 0],
+        [0, h - oh * k],
+        [0, w - ow * k],
+        [0, 0],
+      ])
+    },
+  }))
+  return op(x) as tf.Tensor4D
+}
+
+/** Average pooling with count_include_pad=False semantics and a correct gradient (see module comment). */
+export function avgPoolOp(x: tf.Tensor4D, k: number, stride: number, pad: 'same' | 'valid'): tf.Tensor4D {
+  check4(x, 'avgPool')
+  axisGeometry(x.shape[1], k, stride, pad)
+  axisGeometry(x.shape[2], k, stride, pad)
+  if (pad === 'same') {
+    if (stride !== 1 || k % 2 !== 1) {
+      throw new ZsnasError('INVALID_OPTION', `avgPool 'same' is supported for stride 1 and odd k only, got k=${k} stride=${stride}`)
+    }
+    return avgPoolSame(x, k)
+  }
+  if (pad !== 'valid') throw new ZsnasError('INVALID_OPTION', `avgPool padding must be 'same' or 'valid', got ${String(pad)}`)
+  return k === stride ? avgPoolBlocks(x, k) : stockPool('avg', x, k, stride, 'valid')
+}
+
+/** Forward + the backend's own pooling-gradient kernel (correct when nothing is padded, and for max pooling). */
+function stockPool(kind: 'avg' | 'max', x: tf.Tensor4D, k: number, stride: number, pad: 'same' | 'valid'): tf.Tensor4D {
+  const attrs = { filterSize: k, strides: stride, pad }
+  const op = customOp(([xx], save) => {
+    const y = kind === 'avg' ? tf.avgPool(xx as tf.Tensor4D, k, stride, pad) : tf.maxPool(xx as tf.Tensor4D, k, stride, pad)
+    save(kind === 'avg' ? [xx] : [xx, y])
+    return {
+      value: y,
+      gradFunc: (dy, saved) =>
+        kind === 'avg'
+          ? (tf.engine().runKernel('AvgPoolGrad', { dy, input: saved[0] }, attrs) as tf.Tensor)
+          : (tf.engine().runKernel('MaxPoolGrad', { dy, input: saved[0], output: saved[1] }, attrs) as tf.Tensor),
+    }
+  })
+  return op(x) as tf.Tensor4D
+}
+
+/** Max pooling (stock forward and gradient; TF 'same' pads with −∞). */
+export function maxPoolOp(x: tf.Tensor4D, k: number, stride: number, pad: 'same' | 'valid'): tf.Tensor4D {
+  check4(x, 'maxPool')
+  if (pad !== 'same' && pad !== 'valid') {
+    throw new ZsnasError('INVALID_OPTION', `maxPool padding must be 'same' or 'valid', got ${String(pad)}`)
+  }
+  axisGeometry(x.shape[1], k, stride, pad)
+  axisGeometry(x.shape[2], k, stride, pad)
+  return stockPool('max', x, k, stride, pad)
+}

@@ -1,0 +1,40 @@
+/**
+ * ReLU with forward/backward hooks (tfjs-stack-measurements §2c): instead of
+ * adding zero "probe" tensors and differentiating w.r.t. them, the ReLU is a
+ * custom-gradient node whose backward multiplies the incoming gradient by
+ * 1[x>0] and hands that masked gradient — ∂L/∂(ReLU input), PyTorch's
+ * `grad_input[0]` of an `nn.ReLU` backward hook — to `onBackward` before
+ * returning it. One backward pass (e.g. w.r.t. the input image) thus delivers
+ * the pre-activation gradient of every ReLU call, one at a time.
+ *
+ * Contracts: `onForward(pre, post)` runs synchronously inside the forward;
+ * `onBackward(gradPre)` runs synchronously inside the backward, at most once
+ * per call (exactly once when the call lies on the differentiated path).
+ * Tensors given to hooks are only valid during the hook; anything the hook
+ * creates is disposed when it returns (it runs inside tidy scopes).
+ */
+import * as tf from '@tensorflow/tfjs-core'
+import { customOp } from './custom'
+
+export interface ReluHooks {
+  onForward?(pre: tf.Tensor, post: tf.Tensor): void
+  onBackward?(gradPre: tf.Tensor): void
+}
+
+/** max(x, 0) with the hooks above (also without hooks: tfjs-core registers no stock Relu gradient). */
+export function reluOp(x: tf.Tensor, hooks: ReluHooks = {}): tf.Tensor {
+  const op = customOp(([xx], save) => {
+    const y = tf.relu(xx)
+    if (hooks.onForward !== undefined) tf.tidy(() => hooks.onForward!(xx, y))
+    save([y])
+    return {
+      value: y,
+      gradFunc: (dy, saved) => {
+        const g = tf.mul(dy, tf.step(saved[0]))
+        if (hooks.onBackward !== undefined) tf.tidy(() => hooks.onBackward!(g))
+        return g
+      },
+    }
+  })
+  return op(x)
+}
