@@ -1,0 +1,5 @@
+export * from './types'
+export * from './compare'
+export { createStrategy, listStrategies } from './registry'
+export { runSearch, type SearchEvent, type RunSearchOptions, type SearchOutcome } from './run'
+export { FactorisedPolicy, Adam } from './policy'
