@@ -21,7 +21,7 @@ export function mountGlobal(fake: FakeApi) {
   return {
     plugins: [pinia],
     provide: { [API_KEY as symbol]: fake.api },
-    stubs: { VChart: { template: '<div class="vchart-stub" />', props: ['option'] } },
+    stubs: { Echarts: { name: 'Echarts', template: '<div class="vchart-stub" />', props: ['option', 'theme', 'autoresize'] } },
   }
 }
 

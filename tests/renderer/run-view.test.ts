@@ -1,0 +1,56 @@
+// @vitest-environment happy-dom
+import { afterEach, describe, expect, it } from 'vitest'
+import { mount } from '@vue/test-utils'
+import { fakeApi, type FakeApi } from './helpers/fake-api'
+import { catalogHandlers, detail, row } from './helpers/fixtures'
+import { flush, mountGlobal } from './helpers/setup'
+import RunView from '../../src/renderer/components/run/RunView.vue'
+import { useRunStore } from '../../src/renderer/stores/run'
+import { useCatalogStore } from '../../src/renderer/stores/catalog'
+
+let fake: FakeApi
+afterEach(() => expect(fake.unexpected).toEqual([]))
+
+// scores and accuracies with a known rank relation: accuracies in reverse order of one swapped pair
+const ROWS = [row(0, 1, { groundTruth: 80 }), row(1, 2, { groundTruth: 85 }), row(2, 3, { groundTruth: 84 }), row(3, 4, { groundTruth: 90 })]
+
+async function mountRun(withTable: boolean) {
+  const base = detail('r7')
+  const cfg = withTable ? { ...base.config, groundTruth: { path: '/t.csv', metric: 'cifar10' } } : base.config
+  fake = fakeApi({
+    ...catalogHandlers,
+    'runs.get': () => ({ ...base, config: cfg, status: 'finished', done: 4, total: 4, best: ROWS[3] }),
+    'runs.evaluations': () => ({ total: 4, offset: 0, rows: ROWS }),
+  })
+  const w = mount(RunView, { global: mountGlobal(fake) })
+  await useCatalogStore().load()
+  await useRunStore().open('r7', { readOnly: true })
+  await flush()
+  return w
+}
+
+describe('RunView', () => {
+  it('shows ρ and τ against the loaded table (hand-computed 0.8 and 0.667), progress 100%, and the best', async () => {
+    const w = await mountRun(true)
+    expect(w.find('[data-testid="correlation"]').text()).toBe('Spearman ρ = 0.800, Kendall τ = 0.667 over 4 architectures with ground truth')
+    expect(w.find('[data-testid="progress-pct"]').text()).toBe('100%')
+    expect(w.find('[data-testid="run-status"]').text()).toBe('finished')
+    expect(w.find('[data-testid="best-line"]').text()).toContain('WRCor 4.0000')
+    expect(w.find('[data-testid="best-line"]').text()).toContain('90.00 % cifar10')
+    expect(w.findAll('.chart-panel')).toHaveLength(3)
+    expect(w.find('[data-testid="cancel-run"]').exists()).toBe(false)
+  })
+
+  it('without a table there is no accuracy chart, and a row opens the detail drawer with the cell drawing', async () => {
+    const w = await mountRun(false)
+    expect(w.find('[data-testid="correlation"]').exists()).toBe(false)
+    expect(w.findAll('.chart-panel')).toHaveLength(2)
+    await w.findAll('[data-testid="table-row"]')[2].trigger('click')
+    const drawer = w.find('[data-testid="detail-drawer"]')
+    expect(drawer.text()).toContain('Architecture #2')
+    expect(drawer.find('[data-testid="cell-dag"]').exists()).toBe(true)
+    expect(drawer.find('[data-testid="detail-arch"]').text()).toBe(ROWS[2].arch)
+    await drawer.trigger('keydown', { key: 'Escape' })
+    expect(w.find('[data-testid="detail-drawer"]').exists()).toBe(false)
+  })
+})

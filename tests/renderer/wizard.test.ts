@@ -1,0 +1,209 @@
+// @vitest-environment happy-dom
+import { afterEach, describe, expect, it } from 'vitest'
+import { mount } from '@vue/test-utils'
+import { fakeApi, serviceError, type FakeApi } from './helpers/fake-api'
+import { catalogHandlers, summary } from './helpers/fixtures'
+import { flush, mountGlobal, storeEnv } from './helpers/setup'
+import { useWizardStore } from '../../src/renderer/stores/wizard'
+import { useCatalogStore } from '../../src/renderer/stores/catalog'
+import NewSearchWizard from '../../src/renderer/components/wizard/NewSearchWizard.vue'
+
+let fake: FakeApi
+afterEach(() => {
+  expect(fake.unexpected).toEqual([])
+})
+
+async function readyStore(extra: Parameters<typeof fakeApi>[0] = {}) {
+  fake = fakeApi({ ...catalogHandlers, ...extra })
+  storeEnv(fake)
+  await useCatalogStore().load()
+  const w = useWizardStore()
+  w.applyDefaults()
+  return w
+}
+
+const PREVIEW = {
+  kind: 'cifar10',
+  label: 'CIFAR-10',
+  count: 10000,
+  numClasses: 10,
+  imageSize: 32,
+  samples: [{ label: 3, width: 2, height: 1, rgbBase64: btoa('\x01\x02\x03\x04\x05\x06') }],
+}
+
+describe('wizard store', () => {
+  it('defaults are the paper\'s and give a valid NB201/random/WRCor config on noise', async () => {
+    const w = await readyStore()
+    expect(w.space).toBe('nb201')
+    expect(w.strategy).toBe('random')
+    expect(w.proxy).toBe('wrcor')
+    for (let i = 0; i < 4; i++) expect(w.next()).toBe(true)
+    expect(w.step).toBe(4)
+    expect(w.config).toEqual({
+      space: 'nb201', spaceOptions: {}, strategy: 'random', strategyOptions: {},
+      proxy: { mode: 'single', id: 'wrcor' }, n: 1000, seed: 0,
+      dataset: { kind: 'noise', imageSize: 32, numClasses: 10 }, batchSize: 64, init: 'pytorch', workers: 1,
+    })
+  })
+
+  it('an unreadable dataset shows the service message and blocks step 1', async () => {
+    const w = await readyStore({
+      'files.pickDataset': () => {
+        throw serviceError('FILE_UNREADABLE', '/data/broken.bin: truncated record 3 of CIFAR-10 binary (expected 3073 bytes)')
+      },
+    })
+    w.datasetMode = 'file'
+    w.datasetPath = '/data/broken.bin'
+    expect(await w.checkDataset()).toBe(false)
+    expect(w.datasetError).toMatch(/Cannot read the dataset: .*truncated record 3.*FILE_UNREADABLE/)
+    expect(w.next()).toBe(false)
+    expect(w.step).toBe(0)
+    expect(fake.calls.find((c) => c.method === 'files.pickDataset')!.args).toEqual([{ path: '/data/broken.bin' }])
+  })
+
+  it('an unrecognised format (spec null) is refused with the detector\'s description', async () => {
+    const w = await readyStore({ 'files.pickDataset': () => ({ path: '/x/notes.txt', spec: null, description: 'a text file' }) })
+    w.datasetMode = 'file'
+    w.datasetPath = '/x/notes.txt'
+    expect(await w.checkDataset()).toBe(false)
+    expect(w.datasetError).toContain('Unrecognised dataset at /x/notes.txt: a text file')
+    expect(w.next()).toBe(false)
+  })
+
+  it('a readable dataset is previewed and its detected spec goes into the config', async () => {
+    const spec = { kind: 'cifar10', path: '/data/c10' }
+    const w = await readyStore({
+      'files.pickDataset': () => ({ path: '/data/c10', spec, description: 'CIFAR-10 binary, 5 files' }),
+      'datasets.preview': (s: unknown) => {
+        expect(s).toEqual(spec)
+        return PREVIEW
+      },
+    })
+    w.datasetMode = 'file'
+    w.datasetPath = '/data/c10'
+    expect(await w.checkDataset()).toBe(true)
+    expect(w.preview?.count).toBe(10000)
+    expect(w.next()).toBe(true)
+    expect(w.config?.dataset).toEqual(spec)
+  })
+
+  it('a benchmark table with wrong columns blocks step 4; a good one adds ground truth', async () => {
+    let good = false
+    const w = await readyStore({
+      'tables.validate': (req: { path: string; space: string }) => {
+        expect(req.space).toBe('nb201')
+        if (!good) throw serviceError('MISSING_COLUMN', `${req.path}: missing column ArchitectureString`)
+        return { path: req.path, space: 'nb201', metrics: ['cifar10', 'cifar100'], size: 15625, sha256: 'ab'.repeat(32), sample: [] }
+      },
+    })
+    w.step = 3
+    w.tablePath = '/t/wrong.csv'
+    expect(await w.checkTable()).toBe(false)
+    expect(w.tableError).toMatch(/cannot be used: .*missing column ArchitectureString/)
+    expect(w.next()).toBe(false)
+    expect(w.errors.table).toBeDefined()
+    good = true
+    w.tablePath = '/t/nb201.csv'
+    expect(await w.checkTable()).toBe(true)
+    expect(w.next()).toBe(true)
+    expect(w.config?.groundTruth).toEqual({ path: '/t/nb201.csv', metric: 'cifar10' })
+  })
+
+  it('validates numbers inline and voting sizes', async () => {
+    const w = await readyStore()
+    w.step = 3
+    w.n = 0
+    w.batchSize = 2.5
+    expect(w.next()).toBe(false)
+    expect(w.errors.n).toBe('Budget must be between 1 and 1000000')
+    expect(w.errors.batchSize).toBe('Batch size must be a whole number')
+    w.step = 2
+    w.proxyMode = 'voting'
+    w.votingIds = ['wrcor', 'synflow']
+    expect(w.next()).toBe(false)
+    expect(w.errors.proxy).toMatch(/odd number/)
+    w.votingIds = ['wrcor', 'synflow', 'naswot']
+    expect(w.next()).toBe(true)
+    expect(w.config?.proxy).toEqual({ mode: 'voting', ids: ['wrcor', 'synflow', 'naswot'] })
+  })
+
+  it('catalog option defaults and bounds (MBv2 FLOPs limit) are enforced; NB101 switches init', async () => {
+    const w = await readyStore()
+    w.space = 'mbv2'
+    await flush()
+    expect(w.spaceOptions).toEqual({ flopsLimit: 600 })
+    w.spaceOptions.flopsLimit = 10
+    w.step = 1
+    expect(w.next()).toBe(false)
+    expect(w.errors['space.flopsLimit']).toBe('FLOPs limit (M) must be at least 50')
+    w.space = 'nb101'
+    await flush()
+    expect(w.init).toBe('nb101')
+  })
+
+  it('submit starts the run with the config; a rejected start shows the reason', async () => {
+    let fail = true
+    const w = await readyStore({
+      'runs.start': (cfg: unknown) => {
+        if (fail) throw serviceError('INVALID_OPTION', 'batch size 64 exceeds dataset size')
+        return summary('r1', { config: { ...summary('r1').config, ...(cfg as object) } })
+      },
+    })
+    expect(await w.submit()).toBeNull()
+    expect(w.submitError).toMatch(/could not start: batch size 64 exceeds dataset size/)
+    fail = false
+    const s = await w.submit()
+    expect(s?.id).toBe('r1')
+    expect(fake.calls.filter((c) => c.method === 'runs.start')[1].args[0]).toMatchObject({ space: 'nb201', n: 1000 })
+  })
+})
+
+describe('NewSearchWizard component', () => {
+  it('walks the steps by clicking, shows menus with paper ρ, and emits started', async () => {
+    fake = fakeApi({ ...catalogHandlers, 'runs.start': () => summary('r9') })
+    const wrapper = mount(NewSearchWizard, { global: mountGlobal(fake), attachTo: document.body })
+    await flush()
+    await flush()
+    expect(wrapper.find('[data-testid="ds-noise"]').exists()).toBe(true)
+    await wrapper.find('[data-testid="wizard-next"]').trigger('click')
+    expect(wrapper.find('[data-testid="space-mbv2"]').exists()).toBe(true)
+    expect(wrapper.text()).toContain('15,625 architectures')
+    await wrapper.find('[data-testid="wizard-next"]').trigger('click')
+    expect(wrapper.text()).toContain('paper ρ 0.811 (nb201-cifar10)')
+    expect(wrapper.text()).toContain('weighted response correlation')
+    await wrapper.find('[data-testid="proxy-synflow"]').setValue(true)
+    await wrapper.find('[data-testid="wizard-next"]').trigger('click')
+    await wrapper.find('[data-testid="budget-n"]').setValue('30')
+    await wrapper.find('[data-testid="budget-batchSize"]').setValue('8')
+    await wrapper.find('[data-testid="wizard-next"]').trigger('click')
+    const sum = wrapper.find('[data-testid="summary"]').text()
+    expect(sum).toContain('SynFlow')
+    expect(sum).toContain('30 architectures, batch 8')
+    await wrapper.find('[data-testid="wizard-start"]').trigger('click')
+    await flush()
+    expect(wrapper.emitted('started')?.[0]?.[0]).toMatchObject({ id: 'r9' })
+    expect(fake.calls.find((c) => c.method === 'runs.start')!.args[0]).toMatchObject({ n: 30, batchSize: 8, proxy: { mode: 'single', id: 'synflow' } })
+    wrapper.unmount()
+  })
+
+  it('bad dataset: the message is shown and Next does not advance', async () => {
+    fake = fakeApi({
+      ...catalogHandlers,
+      'files.pickDataset': () => {
+        throw serviceError('FILE_NOT_FOUND', 'no such file /nope')
+      },
+    })
+    const wrapper = mount(NewSearchWizard, { global: mountGlobal(fake) })
+    await flush()
+    await wrapper.find('[data-testid="ds-file"]').setValue(true)
+    await wrapper.find('[data-testid="ds-path"]').setValue('/nope')
+    await wrapper.find('[data-testid="ds-check"]').trigger('click')
+    await flush()
+    expect(wrapper.find('[data-testid="ds-error"]').text()).toContain('no such file /nope')
+    await wrapper.find('[data-testid="wizard-next"]').trigger('click')
+    expect(wrapper.find('[data-testid="step-blocked"]').exists()).toBe(true)
+    expect(wrapper.find('[data-testid="ds-path"]').exists()).toBe(true)
+    expect(wrapper.find('[data-testid="step-0"]').attributes('aria-current')).toBe('step')
+    wrapper.unmount()
+  })
+})
