@@ -5,6 +5,7 @@ import { createProgress, formatDuration } from './progress'
 import { evaluateProxies, type EvaluateResult, type EvaluationSample } from '../engine/score/evaluate'
 import { loadNb201Table } from '../engine/benchmarks/nb201-csv'
 import { ZsnasError } from '../engine/core/errors'
+import { proxyOptionFlags, proxyOptionsFromFlags, proxyOptionsUsage } from './proxy-options'
 
 /** CSV of per-architecture scores: index,arch,accuracy,<proxy ids…>,seconds (±Infinity/NaN written as such). */
 export function resultCsv(r: EvaluateResult, proxies: readonly string[]): string {
@@ -29,7 +30,9 @@ export const evaluateCommand: CliCommand = {
   --seed S            seed of the architecture sample and of scoring (default 0)
   --init SCHEME       pytorch | kaimingNormal | xavierNormal | normal (default pytorch)
   --mode MODE         paper | reference (default paper)
-  --csv FILE          write per-architecture scores to FILE`,
+  --csv FILE          write per-architecture scores to FILE
+Proxy options (used when the proxy is requested):
+${proxyOptionsUsage()}`,
   async run(argv, io) {
     const { values } = parseFlags(
       argv,
@@ -45,6 +48,7 @@ export const evaluateCommand: CliCommand = {
         init: { type: 'string' },
         mode: { type: 'string' },
         csv: { type: 'string' },
+        ...proxyOptionFlags(),
       },
       'evaluate',
     )
@@ -81,6 +85,7 @@ export const evaluateCommand: CliCommand = {
       batchSize,
       init,
       mode: values.mode as 'paper' | 'reference' | undefined,
+      proxyOptions: proxyOptionsFromFlags(values),
       onProgress: (p) => progress.update(p.done, p.total, p.elapsedSeconds, p.etaSeconds),
     })
     progress.end()
@@ -96,9 +101,13 @@ export const evaluateCommand: CliCommand = {
       io.err(`${p.padEnd(8)} ρ=${s.spearman.toFixed(3)}  τ=${s.kendall.toFixed(3)}  top10%=${s.top10Precision.toFixed(2)}  (n=${s.n})\n`)
     }
     io.err(`${r.rows.length} architectures in ${formatDuration(r.seconds)}\n`)
+    // mean seconds per architecture of each scoring stage ('responses' = the shared ReLU pass of WRCor/NASWOT/…)
+    const meanTimings: Record<string, number> = {}
+    for (const row of r.rows) for (const [k, v] of Object.entries(row.timings ?? {})) meanTimings[k] = (meanTimings[k] ?? 0) + v / r.rows.length
+    io.err(`seconds/arch: ${Object.entries(meanTimings).map(([k, v]) => `${k} ${v.toFixed(3)}`).join(', ')}\n`)
     io.out(
       `${JSON.stringify(
-        { metric, n: r.rows.length, sample, seed, batchSize, dataset, stats: r.stats, seconds: r.seconds, csv: values.csv ?? null },
+        { metric, n: r.rows.length, sample, seed, batchSize, dataset, stats: r.stats, seconds: r.seconds, meanTimings, csv: values.csv ?? null },
         null,
         2,
       )}\n`,

@@ -10,6 +10,12 @@ import { rcorProxy } from './rcor'
 import { gcorProxy } from './gcor'
 import { wrcorProxy } from './wrcor'
 import { epadsProxy } from './epads'
+import { synflowProxy } from './synflow'
+import { jaccorProxy } from './jaccor'
+import { naswotProxy } from './naswot'
+import { pnormProxy } from './pnorm'
+import { paramsProxy } from './params'
+import { flopsProxy } from './flops'
 
 /**
  * The proxy registry. Adding a proxy = one file exporting a `ProxyDef` + one
@@ -21,6 +27,12 @@ const PROXIES: ProxyDef[] = [
   acorProxy,
   gcorProxy,
   epadsProxy,
+  synflowProxy,
+  jaccorProxy,
+  naswotProxy,
+  pnormProxy,
+  paramsProxy,
+  flopsProxy,
 ]
 
 const byId = new Map<string, ProxyDef>()

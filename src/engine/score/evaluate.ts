@@ -4,6 +4,7 @@ import { Rng } from '../core/rng'
 import { ZsnasError } from '../core/errors'
 import { spearman, kendallTau, topKPrecision } from '../metrics'
 import { fnv1a, getProxy, type ProxyMode } from '../proxies'
+import { expandProxyIds, getVotingProxy, votingRanks } from '../proxies/voting'
 import { scoreArchitecture, type ScoreRequest, type ScoreResult } from './score'
 import { resolveSpace } from './spaces'
 
@@ -56,6 +57,8 @@ export interface EvaluatedArch {
   accuracy: number
   scores: Record<string, number>
   seconds: number
+  /** seconds per scoring stage of this architecture (ScoreResult.timings: 'responses' = shared ReLU pass, standalone proxy ids, …) */
+  timings?: Record<string, number>
 }
 
 export interface ProxyEvaluation {
@@ -134,8 +137,10 @@ export function summarize(rows: readonly EvaluatedArch[], proxies: readonly stri
 export async function evaluateProxies(req: EvaluateRequest): Promise<EvaluateResult> {
   const t0 = performance.now()
   const space = resolveSpace(req.space)
-  req.proxies.forEach(getProxy)
+  // voting proxies (SJW, SPW, ZeroCost) are computed from their members' scores
+  for (const id of req.proxies) if (getVotingProxy(id) === undefined) getProxy(id)
   if (req.proxies.length === 0) throw new ZsnasError('INVALID_OPTION', 'no proxies requested')
+  const plain = expandProxyIds(req.proxies)
   const gt = req.groundTruth
   if (!gt.metrics.includes(req.metric)) {
     throw new ZsnasError('INVALID_OPTION', `ground truth has no metric '${req.metric}'; available: ${gt.metrics.join(', ')}`)
@@ -155,7 +160,7 @@ export async function evaluateProxies(req: EvaluateRequest): Promise<EvaluateRes
     const r = await scorer({
       space: req.space,
       arch: space.toString(arch),
-      proxies: req.proxies,
+      proxies: plain,
       dataset: req.dataset,
       batchSize: req.batchSize ?? 64,
       seed: ((req.seed >>> 0) ^ fnv1a(hash)) >>> 0,
@@ -163,7 +168,7 @@ export async function evaluateProxies(req: EvaluateRequest): Promise<EvaluateRes
       mode: req.mode,
       proxyOptions: req.proxyOptions,
     })
-    rows.push({ index, arch: r.arch, accuracy, scores: r.scores, seconds: r.seconds })
+    rows.push({ index, arch: r.arch, accuracy, scores: r.scores, seconds: r.seconds, timings: r.timings })
     const elapsed = (performance.now() - t0) / 1000
     req.onProgress?.({
       done: rows.length,
@@ -172,6 +177,13 @@ export async function evaluateProxies(req: EvaluateRequest): Promise<EvaluateRes
       elapsedSeconds: elapsed,
       etaSeconds: (elapsed / rows.length) * (chosen.length - rows.length),
     })
+  }
+  // a voting proxy's score = its position in the comparator-derived ranking of all rows (proxies/voting/ranking.ts)
+  for (const id of req.proxies) {
+    const v = getVotingProxy(id)
+    if (v === undefined) continue
+    const pos = votingRanks(v, rows.map((r) => r.scores))
+    rows.forEach((r, i) => (r.scores[id] = pos[i]))
   }
   return { metric: req.metric, rows, stats: summarize(rows, req.proxies), seconds: (performance.now() - t0) / 1000 }
 }
