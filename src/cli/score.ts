@@ -1,6 +1,7 @@
 import type { CliCommand } from './commands'
 import { datasetFlag, initFlag, intFlag, listFlag, parseFlags, CliUsageError } from './args'
 import { scoreArchitecture } from '../engine/score/score'
+import { proxyOptionFlags, proxyOptionsFromFlags, proxyOptionsUsage } from './proxy-options'
 
 export const scoreCommand: CliCommand = {
   name: 'score',
@@ -13,7 +14,9 @@ export const scoreCommand: CliCommand = {
   --batch N           minibatch size (default 64)
   --seed S            seed of batch sampling and initialisation (default 0)
   --init SCHEME       pytorch | kaimingNormal | xavierNormal | normal (default pytorch)
-  --mode MODE         paper | reference (default paper)`,
+  --mode MODE         paper | reference (default paper)
+Proxy options (used when the proxy is requested):
+${proxyOptionsUsage()}`,
   async run(argv, io) {
     const { values } = parseFlags(
       argv,
@@ -26,6 +29,7 @@ export const scoreCommand: CliCommand = {
         seed: { type: 'string' },
         init: { type: 'string' },
         mode: { type: 'string' },
+        ...proxyOptionFlags(),
       },
       'score',
     )
@@ -42,6 +46,7 @@ export const scoreCommand: CliCommand = {
       seed: intFlag(values.seed, 'seed', 0, 0, 0xffffffff),
       init: initFlag(values.init),
       mode: values.mode as 'paper' | 'reference' | undefined,
+      proxyOptions: proxyOptionsFromFlags(values),
     })
     // JSON has no ±Infinity: degenerate scores are written as the strings "-Infinity"/"Infinity"
     io.out(`${JSON.stringify(r, (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2)}\n`)

@@ -227,3 +227,27 @@ describe('ePADS counts the same ReLU calls as WRCor (paper mode) on NB201', () =
     expect(Number.isNaN(res.score)).toBe(false)
   })
 })
+
+describe('zsnas score with ePADS options (CLI, end to end)', () => {
+  const CHEAP = '|avg_pool_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|skip_connect~0|none~1|avg_pool_3x3~2|'
+  const io = () => {
+    const o = { out: '', err: '', errIsTTY: false }
+    return { o, io: { out: (t: string) => void (o.out += t), err: (t: string) => void (o.err += t), errIsTTY: false } }
+  }
+  it('passes --epads-sigma / --epads-batch-size to the proxy: σ = 0 prints "-Infinity", σ = 1 a finite score', async () => {
+    const { main } = await import('../../../src/cli/index')
+    const base = ['score', '--arch', CHEAP, '--proxies', 'epads', '--dataset', 'noise:8:10', '--batch', '2', '--epads-batch-size', '2']
+    const a = io()
+    expect(await main([...base, '--epads-sigma', '0'], a.io)).toBe(0)
+    expect(JSON.parse(a.o.out).scores.epads).toBe('-Infinity')
+    const b = io()
+    expect(await main([...base, '--epads-sigma', '1'], b.io)).toBe(0)
+    expect(Number.isFinite(JSON.parse(b.o.out).scores.epads)).toBe(true)
+  })
+  it('rejects a bad option value with exit code 2 and names the flag', async () => {
+    const { main } = await import('../../../src/cli/index')
+    const c = io()
+    expect(await main(['score', '--arch', CHEAP, '--proxies', 'epads', '--epads-sigma', '-1'], c.io)).toBe(2)
+    expect(c.o.err).toMatch(/--epads-sigma/)
+  })
+})
