@@ -14,6 +14,8 @@
  * src/engine/search) and the evaluation (`zsnas evaluate`) both read it.
  */
 
+import { SEW } from './sew'
+
 export interface VotingProxyDef {
   /** registry id, e.g. 'sjw' */
   id: string
@@ -49,7 +51,7 @@ export const ZEROCOST: VotingProxyDef = {
 }
 
 /** All voting proxies, in menu order. */
-export const VOTING_PROXIES: readonly VotingProxyDef[] = [SJW, SPW, ZEROCOST]
+export const VOTING_PROXIES: readonly VotingProxyDef[] = [SJW, SPW, ZEROCOST, SEW]
 
 /** The voting proxy with this id (case-insensitive), or undefined. */
 export function getVotingProxy(id: string): VotingProxyDef | undefined {
