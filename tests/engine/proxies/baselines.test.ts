@@ -1,0 +1,138 @@
+import { beforeAll, describe, expect, it } from 'vitest'
+import { computeProxies, getProxy, listProxies } from '../../../src/engine/proxies'
+import { jacobianCorrelationScore, JACCOR_K } from '../../../src/engine/proxies/jaccor'
+import { buildNb201Network, nb201FromString } from '../../../src/engine/spaces/nb201'
+import { Rng } from '../../../src/engine/core/rng'
+import type { Batch } from '../../../src/engine/core/data'
+import type { NetworkDef } from '../../../src/engine/core/network'
+import type { ParamStore } from '../../../src/engine/nn/params'
+import { backend, disposeStore, mlp, vecBatch } from './tiny-nets'
+
+beforeAll(async () => {
+  await backend('wasm')
+})
+
+async function run(id: string, def: NetworkDef, params: ParamStore, batch: Batch): Promise<number> {
+  const r = await computeProxies([id], { space: 'test', def, params, batch, init: 'pytorch', seed: 1 })
+  return r.scores[id]
+}
+
+const jac = (lambdas: number[]): number => -lambdas.reduce((s, l) => s + Math.log(l + JACCOR_K) + 1 / (l + JACCOR_K), 0)
+
+describe('JacCor', () => {
+  it('score of a 2-row Jacobian = −Σ[log(λ+k)+1/(λ+k)] with λ = 1 ± r (hand-computed r = 9/√84)', () => {
+    // rows [1,2,3] and [1,2,4]: centred (−1,0,1) and (−4/3,−1/3,5/3): cov 3, norms √2 and √42/3
+    const r = 9 / Math.sqrt(84)
+    expect(jacobianCorrelationScore([1, 2, 3, 1, 2, 4], 2, 3)).toBeCloseTo(jac([1 - r, 1 + r]), 8)
+  })
+
+  it('higher for decorrelated Jacobians than for nearly collinear ones (sign convention)', () => {
+    const ortho = jacobianCorrelationScore([1, -1, 0, 0, 1, 0, -1, 0, 0, 1, 0, -1], 3, 4)
+    const collinear = jacobianCorrelationScore([1, 2, 3, 4, 1, 2, 3, 4.1, 1.1, 2, 3, 4], 3, 4)
+    expect(ortho).toBeGreaterThan(collinear)
+  })
+
+  it('NaN when a sample has a constant Jacobian (numpy corrcoef gives NaN)', () => {
+    expect(jacobianCorrelationScore([1, 1, 1, 1, 2, 3], 2, 3)).toBeNaN()
+  })
+
+  it('proxy: J_n = ∂Σlogits/∂x_n = W1·(1[pre_n>0] ⊙ W2·1) on a linear+ReLU net', async () => {
+    const w1 = [[1, -1, 0.5], [2, 0.5, -1], [0, 1, 1]] // [in][hidden]
+    const w2 = [[1, -2], [0.5, 0.5], [-1, 3]] // [hidden][out]
+    const { def, params } = mlp({ w1, w2, b1: [0.1, -0.2, 0.3], b2: [0, 1] })
+    const xs = [[1, 0, 1], [-1, 2, 0.5], [0.3, -0.7, 2]]
+    const r = w2.map((row) => row[0] + row[1])
+    const jRows = xs.map((x) => {
+      const pre = [0, 1, 2].map((j) => x[0] * w1[0][j] + x[1] * w1[1][j] + x[2] * w1[2][j] + [0.1, -0.2, 0.3][j])
+      return [0, 1, 2].map((i) => [0, 1, 2].reduce((s, j) => s + w1[i][j] * (pre[j] > 0 ? r[j] : 0), 0))
+    })
+    const expected = jacobianCorrelationScore(jRows.flat(), 3, 3)
+    expect(Number.isFinite(expected)).toBe(true)
+    expect(await run('jaccor', def, params, vecBatch(xs, [0, 1, 0], 2))).toBeCloseTo(expected, 4)
+    disposeStore(params)
+  })
+})
+
+describe('NASWOT', () => {
+  it('log det of (#units − Hamming) of the binary codes, computed by hand', async () => {
+    // W1 = I, b1 = 0: the ReLU input is x itself. Codes (x>0): [1,0,1], [0,0,1], [1,1,0]
+    // Hamming: d12 = 1, d13 = 2, d23 = 3  ->  K = [[3,2,1],[2,3,0],[1,0,3]], det = 27 − 12 − 3 = 12
+    const { def, params } = mlp({ w1: [[1, 0, 0], [0, 1, 0], [0, 0, 1]], w2: [[1, 0], [1, 0], [1, 0]] })
+    const batch = vecBatch([[1, -1, 2], [-1, -1, 3], [2, 2, -1]], [0, 1, 0], 2)
+    expect(await run('naswot', def, params, batch)).toBeCloseTo(Math.log(12), 10)
+    disposeStore(params)
+  })
+
+  it('−Infinity when two samples share a code everywhere (singular K); higher when codes differ more', async () => {
+    const { def, params } = mlp({ w1: [[1, 0], [0, 1]], w2: [[1, 0], [1, 0]] })
+    const same = await run('naswot', def, params, vecBatch([[1, -1], [2, -3]], [0, 1], 2))
+    expect(same).toBe(-Infinity)
+    // codes [1,0] vs [0,1]: K = [[2,0],[0,2]] -> log 4 ; codes [1,0] vs [1,1]: K = [[2,1],[1,2]] -> log 3
+    expect(await run('naswot', def, params, vecBatch([[1, -1], [-1, 1]], [0, 1], 2))).toBeCloseTo(Math.log(4), 10)
+    expect(await run('naswot', def, params, vecBatch([[1, -1], [1, 1]], [0, 1], 2))).toBeCloseTo(Math.log(3), 10)
+    disposeStore(params)
+  })
+})
+
+describe('PNorm, Params, FLOPs', () => {
+  const wts = { w1: [[3, -4], [0, 0]], b1: [100, 100], w2: [[1, 2], [-2, 4]], b2: [7, 7] }
+
+  it('PNorm = Σ ‖W‖_F over weights only (biases excluded): 5 + 5 = 10', async () => {
+    const { def, params } = mlp(wts)
+    expect(await run('pnorm', def, params, vecBatch([[1, 2]], [0], 2))).toBeCloseTo(10, 12)
+    disposeStore(params)
+  })
+
+  it('PNorm equals the weight norm and grows with the weights (sign convention)', async () => {
+    const { def, params } = mlp({ ...wts, w1: [[6, -8], [0, 0]] })
+    expect(await run('pnorm', def, params, vecBatch([[1, 2]], [0], 2))).toBeCloseTo(15, 12)
+    disposeStore(params)
+  })
+
+  it('Params and FLOPs of the 2-2-2 MLP: 4+2+4+2 = 12 parameters, 12 multiply-adds (bias adds included)', async () => {
+    const { def, params } = mlp(wts)
+    const b = vecBatch([[1, 2]], [0], 2)
+    expect(await run('params', def, params, b)).toBe(12)
+    expect(await run('flops', def, params, b)).toBe(12)
+    disposeStore(params)
+  })
+
+  it('NB201 anchors (CIFAR-10): 0.073306 M / 7.78305 M for a conv-free cell, 1.531546 M / 220.11969 M for all conv3×3', async () => {
+    const count = (s: string): NetworkDef => buildNb201Network(nb201FromString(s), { numClasses: 10, inputSize: 32 })
+    const none = count('|avg_pool_3x3~0|+|skip_connect~0|none~1|+|avg_pool_3x3~0|skip_connect~1|none~2|')
+    const conv = count('|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~2|')
+    const p = getProxy('params')
+    const f = getProxy('flops')
+    if (p.kind !== 'standalone' || f.kind !== 'standalone') throw new Error('counters must be standalone proxies')
+    const at = (def: NetworkDef) => ({ def }) as unknown as Parameters<typeof p.compute>[0]
+    expect([await p.compute(at(none)), await f.compute(at(none))]).toEqual([73306, 7783050])
+    expect([await p.compute(at(conv)), await f.compute(at(conv))]).toEqual([1531546, 220119690])
+  })
+})
+
+describe('registry conventions', () => {
+  it('every proxy of issue #3 is registered and declares higher = better', () => {
+    const ids = listProxies().map((p) => p.id)
+    for (const id of ['synflow', 'jaccor', 'naswot', 'pnorm', 'params', 'flops']) expect(ids).toContain(id)
+    for (const p of listProxies()) expect(p.higherIsBetter).toBe(true)
+  })
+
+  it('data-free proxies ignore the batch contents (SynFlow, PNorm, Params, FLOPs on an NB201 cell)', async () => {
+    const def = buildNb201Network(nb201FromString('|nor_conv_3x3~0|+|avg_pool_3x3~0|nor_conv_1x1~1|+|skip_connect~0|none~1|nor_conv_3x3~2|'), {
+      numClasses: 10,
+      inputSize: 8,
+    })
+    const { materializeParams, disposeParams } = await import('../../../src/engine/nn/params')
+    const params = materializeParams(def, 'pytorch', new Rng(3))
+    const batchOf = (seed: number): Batch => {
+      const r = new Rng(seed)
+      return { x: Float32Array.from({ length: 2 * 8 * 8 * 3 }, () => r.normal() * 3), shape: [2, 8, 8, 3], labels: Int32Array.from([seed % 10, 1]), numClasses: 10 }
+    }
+    const ids = ['synflow', 'pnorm', 'params', 'flops']
+    const a = await computeProxies(ids, { space: 'nb201', def, params, batch: batchOf(1), init: 'pytorch', seed: 1 })
+    const b = await computeProxies(ids, { space: 'nb201', def, params, batch: batchOf(2), init: 'pytorch', seed: 2 })
+    expect(b.scores).toEqual(a.scores)
+    expect(Number.isFinite(a.scores.synflow)).toBe(true)
+    disposeParams(params)
+  })
+})
