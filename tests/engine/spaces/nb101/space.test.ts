@@ -87,3 +87,18 @@ describe('NB101 space', () => {
     expect(sp.fromDecisions(new Array(26).fill(0))).toBeNull() // no edges: output unreachable
   })
 })
+
+describe('NB101 default sampler', () => {
+  it('has the vertex-count distribution of nasbench random_spec sampling (as in the shared NASLib sample)', () => {
+    const ref = new Map<number, number>()
+    const rows = readNb101Sample()
+    for (const r of rows) { const n = pruneAndValidate(r.raw)!.matrix.length; ref.set(n, (ref.get(n) ?? 0) + 1) }
+    const rng = new Rng(21)
+    const ours = new Map<number, number>()
+    const n = 4000
+    for (let i = 0; i < n; i++) { const v = nb101Space.sample(rng).matrix.length; ours.set(v, (ours.get(v) ?? 0) + 1) }
+    for (let v = 2; v <= 7; v++) {
+      expect(Math.abs((ours.get(v) ?? 0) / n - (ref.get(v) ?? 0) / rows.length)).toBeLessThan(0.06)
+    }
+  })
+})
