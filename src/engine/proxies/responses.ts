@@ -16,9 +16,8 @@ import type { ProxyMode, ResponseConsumer } from './types'
  * rows flattened per sample (NHWC order — correlation is invariant to a common
  * feature permutation), centred, Gram matrix `xc·xcᵀ` by a tf `matMul` with an
  * explicit transpose (fast path on wasm), then read back and normalised in
- * float64 (`correlationFromGram`). A row is zero-variance iff its max equals
- * its min (all values identical — numpy's corrcoef then yields NaN), and the
- * matrix carries it in `zeroVarianceRows`. The big tensors die inside the hook.
+ * float64 (`correlationFromGram`). A zero-variance row (all values equal —
+ * numpy's corrcoef then yields NaN) is carried in `zeroVarianceRows`. The big tensors die inside the hook.
  */
 
 /** Sites the reference implementation's hook filter caught, per space (default: every site). */
@@ -38,20 +37,32 @@ export function activationOf(mode: ProxyMode, tag: ReluTag, pre: tf.Tensor, post
   return mode === 'reference' && tag.inplace === true ? post : pre
 }
 
-/** Per-sample Pearson correlation (float64 result) of a tensor [N, …] computed via a backend Gram matrix. */
+/**
+ * Per-sample Pearson correlation (float64 result) of a tensor [N, …] computed
+ * via a backend Gram matrix of the centred rows. A row counts as
+ * zero-variance (numpy: NaN) when its centred sum of squares is 0, or below
+ * what float32 rounding of its mean can produce (std < 1e-6·|mean|) — i.e.
+ * all its values are equal up to float32 precision.
+ */
 export function tensorRowCorrelation(t: tf.Tensor): CorrelationResult {
   const n = t.shape[0]
-  const [gram, range] = tf.tidy(() => {
+  const d = t.size / n
+  const [gram, mean] = tf.tidy(() => {
     const x = tf.reshape(t, [n, -1])
-    const xc = tf.sub(x, tf.mean(x, 1, true))
-    return [tf.matMul(xc, tf.transpose(xc)), tf.sub(tf.max(x, 1), tf.min(x, 1))]
+    const m = tf.mean(x, 1, true)
+    const xc = tf.sub(x, m)
+    return [tf.matMul(xc, tf.transpose(xc)), m]
   })
   const g = gram.dataSync()
-  const r = range.dataSync()
+  const mu = mean.dataSync()
   gram.dispose()
-  range.dispose()
+  mean.dispose()
   const norms = new Float64Array(n)
-  for (let i = 0; i < n; i++) norms[i] = r[i] === 0 ? 0 : Math.sqrt(Math.max(g[i * n + i], 0))
+  for (let i = 0; i < n; i++) {
+    const ss = g[i * n + i]
+    const floor = d * (1e-6 * mu[i]) ** 2
+    norms[i] = ss > 0 && ss > floor ? Math.sqrt(ss) : 0
+  }
   return correlationFromGram(g, norms, n)
 }
 

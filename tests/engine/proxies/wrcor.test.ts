@@ -160,3 +160,58 @@ describe('ACor / RCor / WRCor on a tiny net vs an independent JS computation', (
     expect(logAbsDet(k.k, 4)).toBe(-Infinity)
   })
 })
+
+describe('tensorRowCorrelation (backend Gram -> float64 correlation)', () => {
+  it('matches pearsonRows and flags constant rows (zero or not)', async () => {
+    const { tensorRowCorrelation } = await import('../../../src/engine/proxies')
+    const rows = [rand(12), new Array(12).fill(0), rand(12), new Array(12).fill(0.37), rand(12)]
+    const t = tf.tensor4d(rows.flat(), [5, 2, 2, 3])
+    const r = tensorRowCorrelation(t)
+    t.dispose()
+    expect(r.zeroVarianceRows).toEqual([1, 3])
+    const ref = pearsonRows(rows.flat(), 5, 12)
+    for (const [i, j] of [
+      [0, 2],
+      [2, 4],
+      [0, 4],
+    ]) {
+      expect(r.matrix[i * 5 + j]).toBeCloseTo(ref.matrix[i * 5 + j], 5)
+    }
+  })
+})
+
+describe("modes: 'paper' (pre-activation everywhere) vs 'reference' (in-place ReLU gives its output; MBv2: SE ReLUs only)", () => {
+  it('reference mode reads the post-ReLU map of an in-place ReLU; gradients unchanged', async () => {
+    const def = tinyNet()
+    const inplaceDef: NetworkDef = {
+      ...def,
+      forward(o, x) {
+        const a = o.relu(x, { block: 0, site: 'main' })
+        const z = o.linear(a, 'w1')
+        const b = o.relu(z, { block: 1, site: 'lastact', inplace: true })
+        return o.linear(b, 'w2', 'c')
+      },
+    }
+    const args = { space: 'nb201', def: inplaceDef, params, batch, init: 'pytorch' as const, seed: 1 }
+    const paper = await computeProxies(['wrcor'], { ...args, mode: 'paper' })
+    const ref = await computeProxies(['wrcor'], { ...args, mode: 'reference' })
+    expect(paper.scores.wrcor).toBeCloseTo(expected([1, 2], true, true), 4)
+    const r = jsResponses()
+    const k = new CorrKernel(N)
+    k.add(pearsonRows(r.x, N, D), 1)
+    k.add(pearsonRows(r.z.map((v) => Math.max(v, 0)), N, H), 2)
+    k.add(pearsonRows(r.gx, N, D), 1)
+    k.add(pearsonRows(r.gz, N, H), 2)
+    expect(ref.scores.wrcor).toBeCloseTo(k.score(), 4)
+    expect(ref.scores.wrcor).not.toBeCloseTo(paper.scores.wrcor, 2)
+  })
+
+  it('which ReLU calls are responses', async () => {
+    const { isResponseCall } = await import('../../../src/engine/proxies')
+    expect(isResponseCall('mbv2', 'paper', { block: 2, site: 'main' })).toBe(true)
+    expect(isResponseCall('mbv2', 'reference', { block: 2, site: 'main' })).toBe(false)
+    expect(isResponseCall('mbv2', 'reference', { block: 2, site: 'se' })).toBe(true)
+    expect(isResponseCall('nb201', 'reference', { block: 17, site: 'lastact', inplace: true })).toBe(true)
+    expect(isResponseCall('nb101', 'reference', { block: 0, site: 'main' })).toBe(true)
+  })
+})
