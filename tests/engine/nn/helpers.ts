@@ -76,25 +76,20 @@ export function finiteDiff(f: (x: tf.Tensor) => tf.Tensor, x: tf.Tensor, r: Floa
   })
 }
 
-/** Gradient of L(x) = Σ f(x) ⊙ R by autodiff (returns the full flat gradient). */
+/**
+ * Gradient of L(x) = Σ f(x) ⊙ R by autodiff, as the vector-Jacobian product
+ * with dy = R (so no stock gradient of sum/mul is needed).
+ */
 export function autoGrad(f: (x: tf.Tensor) => tf.Tensor, x: tf.Tensor, r: Float32Array): Float32Array {
-  return tf.tidy(() => {
-    const g = tf.grad((xx: tf.Tensor) => {
-      const y = f(xx)
-      return tf.sum(tf.mul(y, tf.tensor(r, y.shape)))
-    })(x)
-    return g.dataSync() as Float32Array
-  }) as unknown as Float32Array
+  return autoGrads(f, [x], r)[0]
 }
 
-/** Gradients of L = Σ f(xs) ⊙ R w.r.t. every input. */
+/** Gradients of L = Σ f(xs) ⊙ R w.r.t. every input (vector-Jacobian product with dy = R). */
 export function autoGrads(f: (...xs: tf.Tensor[]) => tf.Tensor, xs: tf.Tensor[], r: Float32Array): Float32Array[] {
   const out: Float32Array[] = []
   tf.tidy(() => {
-    const gs = tf.grads((...a: tf.Tensor[]) => {
-      const y = f(...a)
-      return tf.sum(tf.mul(y, tf.tensor(r, y.shape)))
-    })(xs)
+    const shape = f(...xs).shape
+    const gs = tf.grads((...a: tf.Tensor[]) => f(...a))(xs, tf.tensor(r, shape))
     for (const g of gs) out.push(g.dataSync().slice() as Float32Array)
   })
   return out

@@ -14,9 +14,13 @@
  * any window get 0. Other 'valid' avgPools use the backend's AvgPoolGrad
  * kernel (correct without padding). 'same' with stride > 1 or even k is rejected.
  *
- * maxPool uses the stock forward and the backend's MaxPoolGrad kernel (it
- * exists on wasm and is verified against finite differences in the tests;
- * TF 'same' pads with −∞, so borders are exact).
+ * maxPool: stock forward (TF 'same' pads with −∞). Backward: the wasm
+ * MaxPoolGrad kernel of tfjs 4.22 is WRONG (it disagrees with the cpu kernel
+ * and with finite differences — see pool.test.ts), so the gradient is built
+ * from forward kernels: for each of the k² window taps (row-major), the tap
+ * whose value equals the window max receives dy, and only the FIRST such tap
+ * in row-major order does (PyTorch's CPU tie rule: first maximum wins). The
+ * per-tap contributions are scattered back by dilation + padding.
  */
 import * as tf from '@tensorflow/tfjs-core'
 import { ZsnasError } from '../../core/errors'
@@ -86,27 +90,82 @@ export function avgPoolOp(x: tf.Tensor4D, k: number, stride: number, pad: 'same'
     return avgPoolSame(x, k)
   }
   if (pad !== 'valid') throw new ZsnasError('INVALID_OPTION', `avgPool padding must be 'same' or 'valid', got ${String(pad)}`)
-  return k === stride ? avgPoolBlocks(x, k) : stockPool('avg', x, k, stride, 'valid')
+  return k === stride ? avgPoolBlocks(x, k) : stockAvgPoolValid(x, k, stride)
 }
 
-/** Forward + the backend's own pooling-gradient kernel (correct when nothing is padded, and for max pooling). */
-function stockPool(kind: 'avg' | 'max', x: tf.Tensor4D, k: number, stride: number, pad: 'same' | 'valid'): tf.Tensor4D {
-  const attrs = { filterSize: k, strides: stride, pad }
+/** Forward + the backend's own AvgPoolGrad kernel (correct when nothing is padded). */
+function stockAvgPoolValid(x: tf.Tensor4D, k: number, stride: number): tf.Tensor4D {
+  const attrs = { filterSize: k, strides: stride, pad: 'valid' }
   const op = customOp(([xx], save) => {
-    const y = kind === 'avg' ? tf.avgPool(xx as tf.Tensor4D, k, stride, pad) : tf.maxPool(xx as tf.Tensor4D, k, stride, pad)
-    save(kind === 'avg' ? [xx] : [xx, y])
+    save([xx])
     return {
-      value: y,
-      gradFunc: (dy, saved) =>
-        kind === 'avg'
-          ? (tf.engine().runKernel('AvgPoolGrad', { dy, input: saved[0] }, attrs) as tf.Tensor)
-          : (tf.engine().runKernel('MaxPoolGrad', { dy, input: saved[0], output: saved[1] }, attrs) as tf.Tensor),
+      value: tf.avgPool(xx as tf.Tensor4D, k, stride, 'valid'),
+      gradFunc: (dy, [xs]) => tf.engine().runKernel('AvgPoolGrad', { dy, input: xs }, attrs) as tf.Tensor,
     }
   })
   return op(x) as tf.Tensor4D
 }
 
-/** Max pooling (stock forward and gradient; TF 'same' pads with −∞). */
+/** Max pooling with the forward-kernel gradient above (first maximum in row-major window order wins). */
+/** Gradient of max pooling w.r.t. x (see module comment). */
+function maxPoolBackward(x: tf.Tensor4D, y: tf.Tensor4D, dy: tf.Tensor4D, k: number, s: number, pad: 'same' | 'valid'): tf.Tensor4D {
+  const [n, h, w, c] = x.shape
+  const gh = axisGeometry(h, k, s, pad)
+  const gw = axisGeometry(w, k, s, pad)
+  const xp = tf.pad(
+    x,
+    [
+      [0, 0],
+      [gh.before, gh.after],
+      [gw.before, gw.after],
+      [0, 0],
+    ],
+    -Infinity,
+  )
+  const hp = h + gh.before + gh.after
+  const wp = w + gw.before + gw.after
+  let remaining: tf.Tensor = tf.onesLike(y)
+  let dxp: tf.Tensor = tf.zerosLike(xp)
+  for (let a = 0; a < k; a++) {
+    for (let b = 0; b < k; b++) {
+      const xs =
+        s === 1
+          ? tf.slice(xp, [0, a, b, 0], [n, gh.out, gw.out, c])
+          : tf.stridedSlice(xp, [0, a, b, 0], [n, a + (gh.out - 1) * s + 1, b + (gw.out - 1) * s + 1, c], [1, s, s, 1])
+      const hit = tf.mul(tf.cast(tf.equal(xs, y), 'float32'), remaining)
+      remaining = tf.sub(remaining, hit)
+      let part = tf.mul(dy, hit)
+      if (s > 1) {
+        part = tf.reshape(
+          tf.pad(tf.reshape(part, [n, gh.out, 1, gw.out, 1, c]), [
+            [0, 0],
+            [0, 0],
+            [0, s - 1],
+            [0, 0],
+            [0, s - 1],
+            [0, 0],
+          ]),
+          [n, gh.out * s, gw.out * s, c],
+        )
+      }
+      // place tap (a,b): output o lands on padded row a + o·s; drop trailing dilation zeros that overflow
+      const lh = Math.min(part.shape[1] as number, hp - a)
+      const lw = Math.min(part.shape[2] as number, wp - b)
+      if (lh !== part.shape[1] || lw !== part.shape[2]) part = tf.slice(part, [0, 0, 0, 0], [n, lh, lw, c])
+      dxp = tf.add(
+        dxp,
+        tf.pad(part, [
+          [0, 0],
+          [a, hp - a - lh],
+          [b, wp - b - lw],
+          [0, 0],
+        ]),
+      )
+    }
+  }
+  return tf.slice(dxp, [0, gh.before, gw.before, 0], [n, h, w, c]) as tf.Tensor4D
+}
+
 export function maxPoolOp(x: tf.Tensor4D, k: number, stride: number, pad: 'same' | 'valid'): tf.Tensor4D {
   check4(x, 'maxPool')
   if (pad !== 'same' && pad !== 'valid') {
@@ -114,5 +173,10 @@ export function maxPoolOp(x: tf.Tensor4D, k: number, stride: number, pad: 'same'
   }
   axisGeometry(x.shape[1], k, stride, pad)
   axisGeometry(x.shape[2], k, stride, pad)
-  return stockPool('max', x, k, stride, pad)
+  const op = customOp(([xx], save) => {
+    const y = tf.maxPool(xx as tf.Tensor4D, k, stride, pad)
+    save([xx, y])
+    return { value: y, gradFunc: (dy, [xs, ys]) => maxPoolBackward(xs as tf.Tensor4D, ys as tf.Tensor4D, dy as tf.Tensor4D, k, stride, pad) }
+  })
+  return op(x) as tf.Tensor4D
 }
