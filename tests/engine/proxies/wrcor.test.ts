@@ -92,7 +92,7 @@ let batch: Batch
 
 beforeAll(async () => {
   await initBackend({ log: () => {} })
-  params = new Map([
+  params = new Map<string, tf.Tensor>([
     ['w1', tf.tensor2d(W1, [D, H])],
     ['w2', tf.tensor2d(W2, [H, C])],
     ['c', tf.tensor1d(CB)],
