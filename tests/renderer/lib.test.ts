@@ -150,3 +150,13 @@ describe('formatting and live helpers', () => {
     expect(mergeRows(a, [row(0, 1)])).toBe(a)
   })
 })
+
+describe('paper ρ in menus', () => {
+  it('abbreviates benchmark/dataset keys', async () => {
+    const { formatPaperRho } = await import('../../src/renderer/lib/paperRho')
+    expect(formatPaperRho({ 'nb201-cifar10': 0.811, 'nb201-imagenet16-120': 0.822, 'nb101-cifar10': 0.534 })).toBe(
+      'paper ρ: NB201 C10 0.811 · NB201 IN16 0.822 · NB101 C10 0.534',
+    )
+    expect(formatPaperRho(undefined)).toBe('')
+  })
+})

@@ -169,7 +169,7 @@ describe('NewSearchWizard component', () => {
     expect(wrapper.find('[data-testid="space-mbv2"]').exists()).toBe(true)
     expect(wrapper.text()).toContain('15,625 architectures')
     await wrapper.find('[data-testid="wizard-next"]').trigger('click')
-    expect(wrapper.text()).toContain('paper ρ 0.811 (nb201-cifar10)')
+    expect(wrapper.text()).toContain('paper ρ: NB201 C10 0.811')
     expect(wrapper.text()).toContain('weighted response correlation')
     await wrapper.find('[data-testid="proxy-synflow"]').setValue(true)
     await wrapper.find('[data-testid="wizard-next"]').trigger('click')
