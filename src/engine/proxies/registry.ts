@@ -16,6 +16,12 @@ import { naswotProxy } from './naswot'
 import { pnormProxy } from './pnorm'
 import { paramsProxy } from './params'
 import { flopsProxy } from './flops'
+import { snipProxy } from './snip'
+import { gradnormProxy } from './gradnorm'
+import { fisherProxy } from './fisher'
+import { graspProxy } from './grasp'
+import { zicoProxy } from './zico'
+import { zenProxy } from './zen'
 
 /**
  * The proxy registry. Adding a proxy = one file exporting a `ProxyDef` + one
@@ -33,6 +39,12 @@ const PROXIES: ProxyDef[] = [
   pnormProxy,
   paramsProxy,
   flopsProxy,
+  snipProxy,
+  gradnormProxy,
+  fisherProxy,
+  graspProxy,
+  zicoProxy,
+  zenProxy,
 ]
 
 const byId = new Map<string, ProxyDef>()

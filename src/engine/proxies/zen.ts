@@ -1,0 +1,97 @@
+import * as tf from '@tensorflow/tfjs-core'
+import type { NetworkDef, Ops } from '../core/network'
+import type { Rng } from '../core/rng'
+import { ZsnasError } from '../core/errors'
+import type { ParamStore } from '../nn/params'
+import { createTfOps } from '../nn/tf-ops'
+import type { StandaloneProxyDef } from './types'
+
+/** Perturbation size of Zen-NAS (mixup_gamma). */
+export const ZEN_GAMMA = 1e-2
+
+export interface ZenForward {
+  /** pre-GAP feature map (input of the global average pool), kept: the caller disposes */
+  features: tf.Tensor
+  /** per BN call, in call order: mean over channels of the UNBIASED batch variance of its input */
+  bnVarMeans: number[]
+}
+
+/** One training-mode forward that records what Zen needs. */
+export function zenForward(def: NetworkDef, params: ParamStore, x: tf.Tensor4D): ZenForward {
+  const bnVarMeans: number[] = []
+  let features: tf.Tensor | undefined
+  tf.tidy(() => {
+    const base = createTfOps({ params, bnEps: def.bnEps, bn: 'train' })
+    const ops: Ops<tf.Tensor> = {
+      ...base,
+      batchNorm(t, gamma, beta) {
+        const count = t.size / t.shape[t.rank - 1]
+        const axes = [...Array(t.rank - 1).keys()]
+        const m = tf.tidy(() => tf.mean(tf.moments(t, axes).variance))
+        const biased = m.dataSync()[0]
+        m.dispose()
+        bnVarMeans.push(count > 1 ? (biased * count) / (count - 1) : biased)
+        return base.batchNorm(t, gamma, beta)
+      },
+      globalAvgPool(t) {
+        features = tf.keep(tf.clone(t))
+        return base.globalAvgPool(t)
+      },
+    }
+    def.forward(ops, x)
+  })
+  if (features === undefined) throw new ZsnasError('INVALID_OPTION', `Zen: network '${def.name}' has no global average pool`)
+  return { features, bnVarMeans }
+}
+
+/**
+ * Zen-score as in the WRCor code base (`zen_score.py`, notes §3; Lin et al.
+ * 2021): with Gaussian inputs ε, ε' ~ N(0,1) of the batch's shape and BN in
+ * training mode, f = the pre-GAP feature map,
+ *   Δ = Σ |f(ε + γ ε') − f(ε)|  (sum over the whole batch tensor, γ = 1e-2),
+ *   score = log(Δ + 1e-6) + Σ_BN log( sqrt(mean_c running_var_c) + 1e-6 ),
+ * where each BN's running variance starts at 1 and is updated after each of
+ * the two forwards (first f(ε), then f(ε+γε')) with momentum 0.1 and the
+ * UNBIASED batch variance (PyTorch): rv = 0.81 + 0.09·v₁ + 0.1·v₂ per channel
+ * (no N(0,1) re-initialisation, unlike ZenNAS). The means over channels are
+ * linear, so mean_c rv = 0.81 + 0.09·mean_c v₁ + 0.1·mean_c v₂.
+ * Labels and the data batch are not used (only its shape). Higher = better.
+ */
+export function zenScore(def: NetworkDef, params: ParamStore, shape: [number, number, number, number], rng: Rng): number {
+  const size = shape[0] * shape[1] * shape[2] * shape[3]
+  const e1 = new Float32Array(size)
+  const e2 = new Float32Array(size)
+  for (let i = 0; i < size; i++) e1[i] = rng.normal()
+  for (let i = 0; i < size; i++) e2[i] = e1[i] + ZEN_GAMMA * rng.normal()
+  const x1 = tf.tensor4d(e1, shape)
+  const x2 = tf.tensor4d(e2, shape)
+  try {
+    const a = zenForward(def, params, x1)
+    const b = zenForward(def, params, x2)
+    const d = tf.tidy(() => tf.sum(tf.abs(tf.sub(b.features, a.features))))
+    const delta = d.dataSync()[0]
+    d.dispose()
+    a.features.dispose()
+    b.features.dispose()
+    let s = Math.log(delta + 1e-6)
+    a.bnVarMeans.forEach((v1, l) => {
+      s += Math.log(Math.sqrt(0.81 + 0.09 * v1 + 0.1 * b.bnVarMeans[l]) + 1e-6)
+    })
+    return s
+  } finally {
+    x1.dispose()
+    x2.dispose()
+  }
+}
+
+export const zenProxy: StandaloneProxyDef = {
+  kind: 'standalone',
+  id: 'zen',
+  label: 'Zen',
+  description: 'log Σ|f(ε+0.01ε′)−f(ε)| of pre-GAP features + Σ_BN log √mean(running var) (Lin et al. 2021)',
+  needsLabels: false,
+  needsBackward: false,
+  higherIsBetter: true,
+  paperRho: { cifar10: 0.257 },
+  compute: (ctx) => zenScore(ctx.def, ctx.params, ctx.batch.shape, ctx.rng),
+}
