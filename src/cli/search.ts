@@ -1,0 +1,210 @@
+/**
+ * `zsnas search`: a zero-shot architecture search from the command line.
+ * Every candidate is scored in-process with `scoreArchitecture` (seed of
+ * candidate i = hash of (search seed, i), so a resumed run scores exactly like
+ * an uninterrupted one). Output:
+ *   --out DIR: DIR/evaluated.jsonl (one JSON object per evaluation, in order,
+ *   RL warm-up rows marked phase "warmup"), DIR/best.json, and
+ *   DIR/checkpoint.json (after every batch; `--resume` continues from it).
+ *   Without --out the JSONL goes to stdout and the best to stderr.
+ * With --table each row carries `accuracy` (all metrics of the table, by the
+ * space's hash). Progress + ETA on stderr. Ctrl-C stops between evaluations
+ * and leaves a checkpoint (exit 130).
+ */
+import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { CliCommand } from './commands'
+import type { CliIO } from './io'
+import { CliUsageError, datasetFlag, initFlag, intFlag, parseFlags } from './args'
+import { createProgress, formatDuration } from './progress'
+import { ZsnasError } from '../engine/core/errors'
+import type { GroundTruth } from '../engine/core/data'
+import { scoreArchitecture } from '../engine/score/score'
+import { listProxies } from '../engine/proxies'
+import { getSpace } from '../engine/spaces/registry'
+import { createStrategy, listStrategies } from '../engine/search/registry'
+import { runSearch } from '../engine/search/run'
+import type { Candidate, EvalResult, StrategyState } from '../engine/search/types'
+import { proxyMembers, VOTING_SETS } from '../engine/search/voting-sets'
+import { loadNb201Table } from '../engine/benchmarks/nb201-csv'
+import { loadNb101 } from '../engine/benchmarks/nb101'
+
+/** Per-candidate scoring seed: a 32-bit mix of the search seed and the candidate id. */
+export function candidateSeed(seed: number, id: number): number {
+  let h = (Math.imul(seed >>> 0, 0x9e3779b1) ^ Math.imul(id + 1, 0x85ebca77)) >>> 0
+  h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d) >>> 0
+  return (h ^ (h >>> 13)) >>> 0
+}
+
+const jsonNum = (_: string, v: unknown): unknown => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v)
+
+function loadTable(space: string, path: string): GroundTruth {
+  if (space === 'nb201') return loadNb201Table(path)
+  if (space === 'nb101') return loadNb101(path)
+  throw new ZsnasError('INVALID_OPTION', `--table is only supported for nb201 and nb101 (the ${space} space has no benchmark table)`)
+}
+
+function writeAtomic(file: string, text: string): void {
+  writeFileSync(`${file}.tmp`, text)
+  renameSync(`${file}.tmp`, file)
+}
+
+export const searchCommand: CliCommand = {
+  name: 'search',
+  summary: 'zero-shot search (random / RL / RE) writing evaluated architectures as JSONL',
+  usage: `zsnas search --space ID --strategy ID --proxy P [options]
+  --space ID          ${['nb201', 'nb101', 'mbv2'].join(' | ')} (default nb201)
+  --strategy ID       ${listStrategies().map((s) => s.id).join(' | ')} (default re)
+  --proxy P           a proxy id (e.g. wrcor), a voting set (${Object.keys(VOTING_SETS).join(', ')}), or a comma list
+  --n N               search budget N (default 1000; RE: N evaluations in total unless --budget-mode reference)
+  --seed S            search seed (default 0)
+  --dataset SPEC      noise[:SIZE[:CLASSES]] | cifar10:PATH | cifar100:PATH | imagenet16:PATH (default noise)
+  --batch N           scoring minibatch (default 64)
+  --init SCHEME       weight init (default pytorch; the NB101 reference uses nb101)
+  --mode MODE         paper | reference proxy behaviour (default paper)
+  --table PATH        benchmark table (NB201 CSV, NB101 CSV/tfrecord): rows get ground-truth accuracy
+  --out DIR           write DIR/evaluated.jsonl, DIR/best.json, DIR/checkpoint.json
+  --resume            continue the search checkpointed in --out DIR
+  --population P      RE population (default 64)      --tournament S   RE tournament (default 10)
+  --budget-mode M     RE: paper (N total) | reference (N + P)
+  --warmup W          RL normalisation samples (default 100)
+  --flops-limit F     MBv2 FLOPs limit in M (default 600)`,
+  run: (argv, io) => searchMain(argv, io),
+}
+
+/**
+ * The command body; `signal` (tests, embedding) stops the search between
+ * evaluations exactly like Ctrl-C does.
+ */
+export async function searchMain(argv: string[], io: CliIO, signal?: AbortSignal): Promise<number> {
+  const { values } = parseFlags(
+    argv,
+    {
+      space: { type: 'string' }, strategy: { type: 'string' }, proxy: { type: 'string' }, n: { type: 'string' },
+      seed: { type: 'string' }, dataset: { type: 'string' }, batch: { type: 'string' }, init: { type: 'string' },
+      mode: { type: 'string' }, table: { type: 'string' }, out: { type: 'string' }, resume: { type: 'boolean' },
+      population: { type: 'string' }, tournament: { type: 'string' }, 'budget-mode': { type: 'string' },
+      warmup: { type: 'string' }, 'flops-limit': { type: 'string' },
+    },
+    'search',
+  )
+  const spaceId = values.space ?? 'nb201'
+  let space = getSpace(spaceId)
+  if (values['flops-limit'] !== undefined) {
+    if (spaceId !== 'mbv2') throw new CliUsageError('--flops-limit only applies to --space mbv2')
+    const { createMbv2Space } = await import('../engine/spaces/mbv2/space')
+    space = createMbv2Space({ flopsLimit: intFlag(values['flops-limit'], 'flops-limit', 600, 1, 100000) * 1e6 }) as typeof space
+  }
+  const strategyId = values.strategy ?? 're'
+  const proxy = values.proxy ?? 'wrcor'
+  const members = proxyMembers(proxy)
+  const known = new Set(listProxies().map((p) => p.id))
+  for (const m of members) {
+    if (!known.has(m)) throw new ZsnasError('INVALID_OPTION', `--proxy '${proxy}': unknown proxy '${m}'; known: ${[...known].join(', ')}, or a voting set ${Object.keys(VOTING_SETS).join(', ')}`)
+  }
+  if (values.mode !== undefined && values.mode !== 'paper' && values.mode !== 'reference') {
+    throw new CliUsageError(`--mode must be paper or reference, got '${values.mode}'`)
+  }
+  const budget = intFlag(values.n, 'n', 1000, 1, 10_000_000)
+  const seed = intFlag(values.seed, 'seed', 0, 0, 0xffffffff)
+  const options: Record<string, unknown> = {}
+  if (values.population !== undefined) options.populationSize = intFlag(values.population, 'population', 64, 2, 100000)
+  if (values.tournament !== undefined) options.tournamentSize = intFlag(values.tournament, 'tournament', 10, 1, 100000)
+  if (values['budget-mode'] !== undefined) options.budgetMode = values['budget-mode']
+  if (values.warmup !== undefined) options.warmup = intFlag(values.warmup, 'warmup', 100, 2, 100000)
+  const dataset = datasetFlag(values.dataset)
+  const batchSize = intFlag(values.batch, 'batch', 64, 2, 4096)
+  const init = initFlag(values.init)
+  const table = values.table ? loadTable(spaceId, values.table) : null
+  const config = { space: spaceId, strategy: strategyId, proxy, members, n: budget, seed, options, dataset, batchSize, init, mode: values.mode ?? 'paper' }
+
+  const strategy = createStrategy(strategyId, { space, budget, seed, options })
+  const out = values.out
+  const files = out ? { jsonl: join(out, 'evaluated.jsonl'), best: join(out, 'best.json'), ckpt: join(out, 'checkpoint.json') } : null
+  if (values.resume) {
+    if (!files) throw new CliUsageError('--resume needs --out DIR (the folder of the interrupted search)')
+    if (!existsSync(files.ckpt)) throw new ZsnasError('FILE_NOT_FOUND', `--resume: no checkpoint at ${files.ckpt}`)
+    const saved = JSON.parse(readFileSync(files.ckpt, 'utf8')) as { config: unknown; state: StrategyState }
+    if (JSON.stringify(saved.config) !== JSON.stringify(config)) {
+      throw new ZsnasError('INVALID_OPTION', `--resume: the options differ from the checkpointed search (${JSON.stringify(saved.config)})`)
+    }
+    strategy.restore(saved.state)
+    // drop rows written after the last checkpoint (they will be re-evaluated identically)
+    const lines = existsSync(files.jsonl) ? readFileSync(files.jsonl, 'utf8').split('\n').filter((l) => l.length > 0) : []
+    writeFileSync(files.jsonl, lines.slice(0, strategy.completed()).map((l) => `${l}\n`).join(''))
+    io.err(`resuming at ${strategy.completed()}/${strategy.total()} evaluations\n`)
+  } else if (files) {
+    mkdirSync(out!, { recursive: true })
+    if (existsSync(files.ckpt)) throw new ZsnasError('INVALID_OPTION', `--out ${out} already holds a search; use --resume or another folder`)
+    writeFileSync(files.jsonl, '')
+  }
+
+  const rows = new Map<number, Record<string, unknown>>()
+  const accuracy = (arch: string): Record<string, number | null> | undefined => {
+    if (!table) return undefined
+    const h = space.hash(space.fromString(arch))
+    return Object.fromEntries(table.metrics.map((m) => [m, table.get(h, m) ?? null]))
+  }
+  const evaluate = async (cands: Candidate[]): Promise<EvalResult[]> => {
+    const res: EvalResult[] = []
+    for (const c of cands) {
+      const r = await scoreArchitecture({
+        space: spaceId, arch: c.arch, proxies: members, dataset, batchSize, init,
+        seed: candidateSeed(seed, c.id), mode: values.mode as 'paper' | 'reference' | undefined,
+      })
+      const scores = members.map((m) => r.scores[m])
+      rows.set(c.id, {
+        i: c.id, phase: c.phase, arch: r.arch, hash: r.hash, proxy, scores: Object.fromEntries(members.map((m, k) => [m, scores[k]])),
+        params: r.params, flops: r.flops, seconds: r.seconds, ...(table ? { accuracy: accuracy(c.arch) } : {}),
+      })
+      res.push({ id: c.id, scores })
+    }
+    return res
+  }
+
+  const ac = new AbortController()
+  const onSigint = (): void => ac.abort()
+  process.once('SIGINT', onSigint)
+  signal?.addEventListener('abort', onSigint)
+  if (signal?.aborted) ac.abort()
+  const progress = createProgress(io)
+  const t0 = Date.now()
+  let pendingLines: string[] = []
+  const outcome = await runSearch({
+    strategy, evaluate, concurrency: 1, signal: ac.signal,
+    onEvent: (e) => {
+      if (e.type === 'evaluated') {
+        const line = JSON.stringify(rows.get(e.candidate.id), jsonNum)
+        rows.delete(e.candidate.id)
+        if (files) pendingLines.push(line)
+        else io.out(`${line}\n`)
+      } else if (e.type === 'progress') {
+        if (files) {
+          appendFileSync(files.jsonl, pendingLines.map((l) => `${l}\n`).join(''))
+          pendingLines = []
+          writeAtomic(files.ckpt, JSON.stringify({ config, state: strategy.checkpoint() }))
+        }
+        progress.update(e.done, e.total, e.elapsedMs / 1000, (e.etaMs ?? NaN) / 1000)
+      }
+    },
+  }).finally(() => process.removeListener('SIGINT', onSigint))
+  progress.end()
+  const best = outcome.best
+  const summary = {
+    space: spaceId, strategy: strategyId, proxy, members, n: budget, seed, status: outcome.status,
+    evaluations: strategy.completed(), seconds: (Date.now() - t0) / 1000,
+    best: best && {
+      i: best.candidate.id, arch: best.candidate.arch, hash: space.hash(space.fromString(best.candidate.arch)),
+      scores: Object.fromEntries(members.map((m, k) => [m, best.scores[k]])), ...(table ? { accuracy: accuracy(best.candidate.arch) } : {}),
+    },
+  }
+  if (files) writeAtomic(files.best, `${JSON.stringify(summary, jsonNum, 2)}\n`)
+  io.err(`${outcome.status}: ${strategy.completed()} evaluations in ${formatDuration(summary.seconds)}; best ${best?.candidate.arch ?? '—'}` +
+    `${summary.best?.accuracy ? ` accuracy ${JSON.stringify(summary.best.accuracy)}` : ''}\n`)
+  if (!files) io.err(`${JSON.stringify(summary, jsonNum)}\n`)
+  if (outcome.status === 'cancelled') {
+    io.err(files ? `stopped; continue with the same options plus --resume\n` : 'stopped (no --out, so no checkpoint)\n')
+    return 130
+  }
+  return 0
+}

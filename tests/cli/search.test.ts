@@ -1,0 +1,90 @@
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { main } from '../../src/cli/index'
+import type { CliIO } from '../../src/cli/io'
+import { candidateSeed, searchMain } from '../../src/cli/search'
+import { sharedPath } from '../helpers/shared-data'
+
+function capture(onErr?: (t: string) => void): CliIO & { stdout: string; stderr: string } {
+  const io = {
+    stdout: '',
+    stderr: '',
+    errIsTTY: false,
+    out(t: string) { io.stdout += t },
+    err(t: string) { io.stderr += t; onErr?.(t) },
+  }
+  return io
+}
+
+const tmp = mkdtempSync(join(tmpdir(), 'zsnas-search-'))
+// tiny but real: WRCor on 8×8 noise images, batch 4, RE with population 3, 6 evaluations
+const BASE = ['search', '--space', 'nb201', '--strategy', 're', '--proxy', 'wrcor', '--n', '6', '--population', '3', '--tournament', '2',
+  '--seed', '7', '--batch', '4', '--dataset', 'noise:8:10']
+const rows = (dir: string) => readFileSync(join(dir, 'evaluated.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l))
+const strip = (r: Record<string, unknown>) => ({ ...r, seconds: undefined })
+
+describe('zsnas search', () => {
+  it('writes JSONL + best.json with table accuracy; an interrupted + resumed run equals an uninterrupted one', async () => {
+    const table = sharedPath('nb201', 'nats_bench_tss_test_acc.csv')
+    const a = join(tmp, 'a')
+    const ioA = capture()
+    expect(await main([...BASE, '--table', table, '--out', a], ioA)).toBe(0)
+    const ra = rows(a)
+    expect(ra.length).toBe(6)
+    expect(ra.map((r) => r.i)).toEqual([0, 1, 2, 3, 4, 5])
+    for (const r of ra) {
+      expect(typeof r.scores.wrcor).toBe('number')
+      expect(r.accuracy.cifar10).toBeGreaterThan(10)
+      expect(r.accuracy.cifar10).toBeLessThan(95)
+    }
+    const bestA = JSON.parse(readFileSync(join(a, 'best.json'), 'utf8'))
+    // best = the last of the maximal WRCor rows (single proxy: ties → newer)
+    const max = Math.max(...ra.map((r) => r.scores.wrcor))
+    expect(bestA.best.scores.wrcor).toBe(max)
+    expect(bestA.best.arch).toBe([...ra].reverse().find((r) => r.scores.wrcor === max).arch)
+    expect(bestA.best.accuracy.cifar10).toBe(ra.find((r) => r.arch === bestA.best.arch).accuracy.cifar10)
+    expect(ioA.stderr).toMatch(/ETA/)
+
+    const b = join(tmp, 'b')
+    const ctl = new AbortController()
+    let lines = 0
+    const ioB = capture((t) => { if (/\] \d+\/6/.test(t) && ++lines >= 1) ctl.abort() })
+    // non-TTY progress prints only every 10 s, so abort on the first progress line (after evaluation 1)
+    expect(await searchMain([...BASE.slice(1), '--table', table, '--out', b], ioB, ctl.signal)).toBe(130)
+    expect(rows(b).length).toBeLessThan(6)
+    expect(ioB.stderr).toMatch(/--resume/)
+    const ioC = capture()
+    expect(await main([...BASE, '--table', table, '--out', b, '--resume'], ioC)).toBe(0)
+    expect(rows(b).map(strip)).toEqual(ra.map(strip))
+    const bestB = JSON.parse(readFileSync(join(b, 'best.json'), 'utf8'))
+    expect({ ...bestB, seconds: 0 }).toEqual({ ...bestA, seconds: 0 })
+  })
+
+  it('bad input: one line on stderr, exit code 2', async () => {
+    const cases: [string[], RegExp][] = [
+      [['search', '--proxy', 'wrcor,zzz', '--n', '2'], /unknown proxy 'zzz'/],
+      [['search', '--space', 'darts'], /unknown search space 'darts'/],
+      [['search', '--strategy', 'bo'], /unknown search strategy 'bo'/],
+      [['search', '--resume'], /--resume needs --out/],
+      [['search', '--n', '0'], /--n must be an integer/],
+      [['search', '--space', 'mbv2', '--table', '/x.csv'], /only supported for nb201 and nb101/],
+      [['search', '--flops-limit', '300'], /only applies to --space mbv2/],
+      [['search', '--strategy', 're', '--budget-mode', 'twice'], /budgetMode/],
+    ]
+    for (const [argv, re] of cases) {
+      const io = capture()
+      expect(await main(argv, io)).toBe(2)
+      expect(io.stderr.trim().split('\n').length).toBe(1)
+      expect(io.stderr).toMatch(re)
+    }
+  })
+
+  it('per-candidate seeds are distinct and depend on the search seed', () => {
+    const s = new Set<number>()
+    for (let i = 0; i < 2000; i++) s.add(candidateSeed(7, i))
+    expect(s.size).toBe(2000)
+    expect(candidateSeed(7, 3)).not.toBe(candidateSeed(8, 3))
+  })
+})
