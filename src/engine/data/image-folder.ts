@@ -20,13 +20,19 @@ import { checkBatchSize, sampleDistinct } from './sampler'
  * not; ImageNet mean/std normalisation. The reference's photometric steps
  * (ColorJitter, Lighting, AutoAugment, RandomErasing) are not implemented.
  *
- * Images are decoded lazily when sampled (an LRU cache keeps resized images,
- * up to `cacheBytes`); a corrupt image throws BAD_FORMAT naming its file at
- * sampling time. Opening checks the layout and decodes the first image.
+ * Small folders (≤ `PRELOAD_MAX_IMAGES` images) are decoded and resized
+ * completely when opened, so batches are then pure memory copies and every
+ * corrupt image is reported at open. Larger folders (e.g. ImageNet-1k train)
+ * are decoded lazily when sampled (an LRU cache keeps resized images, up to
+ * `cacheBytes`); a corrupt image then throws BAD_FORMAT naming its file at
+ * sampling time, and opening only checks the layout and the first image.
  * rng order per batch: the n indices, then per image crop row, crop column
  * (`int`) and flip (`next() < 0.5`).
  */
 export const IMAGE_EXT = /\.(png|jpe?g)$/i
+
+/** Folders with at most this many images are fully decoded at open. */
+export const PRELOAD_MAX_IMAGES = 2000
 
 export interface FolderIndex {
   classes: string[]
@@ -67,7 +73,11 @@ export class ImageFolderSource implements DatasetSource {
   private readonly cache = new Map<number, RgbImage>()
   private cacheUsed = 0
 
-  constructor(root: string, imageSize: number, private readonly cacheBytes = 256 * 1024 * 1024) {
+  private readonly cacheBytes: number
+
+  /** `opts.preloadMax` (default PRELOAD_MAX_IMAGES) and `opts.cacheBytes` (default 256 MiB) tune decoding. */
+  constructor(root: string, imageSize: number, opts: { preloadMax?: number; cacheBytes?: number } = {}) {
+    this.cacheBytes = opts.cacheBytes ?? 256 * 1024 * 1024
     if (!Number.isInteger(imageSize) || imageSize < 1 || imageSize > 4096) {
       throw new ZsnasError('INVALID_OPTION', `image folder imageSize must be an integer in [1, 4096], got ${imageSize}`, { imageSize })
     }
@@ -77,7 +87,8 @@ export class ImageFolderSource implements DatasetSource {
     this.imageSize = imageSize
     this.resizeTo = Math.ceil(imageSize / 0.875)
     this.label = `image folder ${shortName(root)} (${this.count} images, ${this.numClasses} classes, ${imageSize}×${imageSize})`
-    this.image(0)
+    const preload = this.count <= (opts.preloadMax ?? PRELOAD_MAX_IMAGES)
+    for (let i = 0; i < (preload ? this.count : 1); i++) this.image(i)
   }
 
   /** The resized (shorter side ceil(S/0.875)) RGB image i, decoded on first use. */

@@ -7,9 +7,13 @@ import { checkBatchSize } from './sampler'
  * Gaussian-noise input (the paper's noise variant, needs no files): every
  * pixel value is an independent N(0, 1) draw (already "normalised"), labels
  * are uniform over [0, numClasses). `augment` is ignored (noise is
- * augmentation-invariant in distribution). rng order: first the n labels,
- * then the pixel values in NHWC order, so the same rng state gives a
- * bit-identical batch.
+ * augmentation-invariant in distribution). rng order: first the n labels
+ * (`rng.int`), then four `rng.nextUint32()` words that seed a local sfc32
+ * stream from which the pixel values are drawn with the Marsaglia polar
+ * method (exact N(0,1), no trigonometry; ~4× faster than per-value
+ * `rng.normal()`), in NHWC order — so the same rng state gives a
+ * bit-identical batch and the caller's rng advances by a fixed amount per
+ * label count.
  */
 export class NoiseSource implements DatasetSource {
   readonly kind = 'noise'
@@ -37,7 +41,39 @@ export class NoiseSource implements DatasetSource {
     const labels = new Int32Array(n)
     for (let i = 0; i < n; i++) labels[i] = rng.int(this.numClasses)
     const x = new Float32Array(n * s * s * 3)
-    for (let i = 0; i < x.length; i++) x[i] = rng.normal()
+    fillStandardNormal(x, rng)
     return { x, shape: [n, s, s, 3], labels, numClasses: this.numClasses }
+  }
+}
+
+/**
+ * Fills `x` with independent N(0,1) values (Marsaglia polar method) from an
+ * sfc32 stream seeded with four words of `rng` (the same generator family as
+ * `Rng`, inlined for speed). Deterministic for a given rng state.
+ */
+export function fillStandardNormal(x: Float32Array, rng: Rng): void {
+  let a = rng.nextUint32(), b = rng.nextUint32(), c = rng.nextUint32(), d = rng.nextUint32()
+  const next = (): number => {
+    const t = (((a + b) >>> 0) + d) >>> 0
+    d = (d + 1) >>> 0
+    a = b ^ (b >>> 9)
+    b = (c + (c << 3)) >>> 0
+    c = (c << 21) | (c >>> 11)
+    c = (c + t) >>> 0
+    return t
+  }
+  for (let i = 0; i < 12; i++) next()
+  const INV = 1 / 2147483648
+  let i = 0
+  const n = x.length
+  while (i < n) {
+    // u, v uniform in (-1, 1) with 32-bit resolution
+    const u = (next() | 0) * INV
+    const v = (next() | 0) * INV
+    const q = u * u + v * v
+    if (q >= 1 || q === 0) continue
+    const f = Math.sqrt((-2 * Math.log(q)) / q)
+    x[i++] = u * f
+    if (i < n) x[i++] = v * f
   }
 }

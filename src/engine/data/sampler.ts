@@ -103,24 +103,35 @@ export function writeImage(
   pad: number,
   draw: AugmentDraw,
 ): void {
+  const planar = layout === 'planar'
   const plane = size * size
-  const sy = layout === 'planar' ? size : size * 3
-  const sx = layout === 'planar' ? 1 : 3
-  const sc = layout === 'planar' ? plane : 1
+  const cStride = planar ? plane : 1 // distance between channels of one pixel
+  const pxStride = planar ? 1 : 3 // distance between neighbouring pixels in a row
   const shift = draw === NO_AUGMENT ? 0 : pad
+  const lutR = lut.subarray(0, 256), lutG = lut.subarray(256, 512), lutB = lut.subarray(512, 768)
+  const padR = lutR[0], padG = lutG[0], padB = lutB[0]
+  // output columns [x0, x1) read inside the image; the rest is zero padding
+  const x0 = Math.max(0, shift - draw.dx)
+  const x1 = Math.min(size, size + shift - draw.dx)
+  const step = draw.flip ? -pxStride : pxStride
   let o = outOff
   for (let y = 0; y < size; y++) {
     const ry = y + draw.dy - shift
-    const rowIn = ry >= 0 && ry < size
-    for (let x = 0; x < size; x++) {
-      let rx = x + draw.dx - shift
-      const inside = rowIn && rx >= 0 && rx < size
-      if (inside && draw.flip) rx = size - 1 - rx
-      const p = srcOff + ry * sy + rx * sx
-      for (let c = 0; c < 3; c++) {
-        out[o++] = lut[c * 256 + (inside ? src[p + c * sc] : 0)]
-      }
+    if (ry < 0 || ry >= size) {
+      for (let x = 0; x < size; x++) (out[o++] = padR, out[o++] = padG, out[o++] = padB)
+      continue
     }
+    for (let x = 0; x < x0; x++) (out[o++] = padR, out[o++] = padG, out[o++] = padB)
+    const rx0 = x0 + draw.dx - shift
+    const col0 = draw.flip ? size - 1 - rx0 : rx0
+    let p = srcOff + (ry * size + col0) * pxStride
+    for (let x = x0; x < x1; x++) {
+      out[o++] = lutR[src[p]]
+      out[o++] = lutG[src[p + cStride]]
+      out[o++] = lutB[src[p + 2 * cStride]]
+      p += step
+    }
+    for (let x = x1; x < size; x++) (out[o++] = padR, out[o++] = padG, out[o++] = padB)
   }
 }
 

@@ -6,6 +6,7 @@ import { PNG } from 'pngjs'
 import { ZsnasError, type ErrorCode } from '../../../src/engine/core/errors'
 import { Rng } from '../../../src/engine/core/rng'
 import { openDataset } from '../../../src/engine/data/open'
+import { ImageFolderSource } from '../../../src/engine/data/image-folder'
 import { loadNb201Table } from '../../../src/engine/benchmarks/nb201-csv'
 import { loadNb101Table, loadNb101Tfrecord } from '../../../src/engine/benchmarks/nb101'
 import { sharedPath } from '../../helpers/shared-data'
@@ -120,7 +121,7 @@ describe('bad image folders', () => {
     writeFileSync(join(tmp, 'noimg', 'cat', 'readme.txt'), 'x')
     expectError(() => openDataset({ kind: 'folder', path: join(tmp, 'noimg'), imageSize: 32 }), 'EMPTY_DATASET', /no \.png\/\.jpg images/)
   })
-  it('an unreadable image is a BAD_FORMAT naming the file (at open for the first, at sampling otherwise)', () => {
+  it('an unreadable image is a BAD_FORMAT naming the file', () => {
     mkdirSync(join(tmp, 'broken', 'a'), { recursive: true })
     writeFileSync(join(tmp, 'broken', 'a', 'x.png'), 'this is not a png')
     expectError(() => openDataset({ kind: 'folder', path: join(tmp, 'broken'), imageSize: 8 }), 'BAD_FORMAT', 'x.png', /not a PNG or JPEG/)
@@ -130,8 +131,11 @@ describe('bad image folders', () => {
     writeFileSync(join(tmp, 'broken2', 'a', 'ok.png'), PNG.sync.write(png))
     const truncated = PNG.sync.write(png).subarray(0, 40)
     writeFileSync(join(tmp, 'broken2', 'b', 'cut.png'), truncated)
-    const src = openDataset({ kind: 'folder', path: join(tmp, 'broken2'), imageSize: 8 })
-    expectError(() => src.sampleBatch(2, new Rng(1)), 'BAD_FORMAT', 'cut.png', /cannot decode PNG/)
+    // small folders are decoded at open, so the bad image is found there
+    expectError(() => openDataset({ kind: 'folder', path: join(tmp, 'broken2'), imageSize: 8 }), 'BAD_FORMAT', 'cut.png', /cannot decode PNG/)
+    // large folders decode lazily: the bad image surfaces when sampled
+    const lazy = new ImageFolderSource(join(tmp, 'broken2'), 8, { preloadMax: 0 })
+    expectError(() => lazy.sampleBatch(2, new Rng(1)), 'BAD_FORMAT', 'cut.png', /cannot decode PNG/)
   })
 })
 
