@@ -28,7 +28,12 @@ export async function dispatch(handlers: ServiceHandlers, method: unknown, args:
   if (!isMethodName(method)) {
     return { ok: false, error: { code: 'UNKNOWN_METHOD', message: `unknown method ${JSON.stringify(method)}` } }
   }
-  const parsed = METHODS[method].args.safeParse(Array.isArray(args) ? args : [args])
+  const schema = METHODS[method].args
+  const list = Array.isArray(args) ? [...args] : [args]
+  // missing trailing optional arguments: pad with undefined so optional tuple items validate
+  const arity = (schema.def.items as unknown[]).length
+  while (list.length < arity) list.push(undefined)
+  const parsed = schema.safeParse(list)
   if (!parsed.success) {
     return {
       ok: false,

@@ -14,27 +14,38 @@ import type {
   TableInfo,
 } from '../../shared/schemas'
 
-/** One proposed architecture, in canonical string form. */
+/** One proposed architecture; `index` is its 0-based position in the run's evaluation sequence. */
 export interface Proposal {
+  index: number
   arch: string
   hash: string
+  /** 'warmup' = not counted in the budget, never best (RL reward normalisation) */
+  phase: 'warmup' | 'search'
 }
 
 /** What the strategy is told about one evaluation; `scores` null = failed (it then loses every comparison). */
 export interface Told {
-  arch: string
+  index: number
   scores: Record<string, number | null> | null
 }
 
 /**
- * A deterministic ask/tell search over one run. Contract (inherited from the
- * engine strategies): the same config + seed, and the same sequence of
- * `tell`s, give the same proposals; `restore(checkpoint())` continues exactly.
+ * A deterministic ask/tell search over one run (wraps an engine strategy).
+ * Contract (inherited from src/engine/search/types.ts): the same config +
+ * seed and the same told scores give the same proposals whatever the batch
+ * concurrency; `restore(checkpoint())` on a fresh driver continues exactly.
  */
 export interface SearchDriver {
   ask(max: number): Proposal[]
+  /** results of the outstanding batch, in ask order */
   tell(results: Told[]): void
   done(): boolean
+  /** planned evaluations including warm-up */
+  total(): number
+  /** evaluations told so far */
+  completed(): number
+  /** index of the best-so-far evaluation (strategy's comparator), or null */
+  bestIndex(): number | null
   checkpoint(): unknown
   restore(state: unknown): void
 }

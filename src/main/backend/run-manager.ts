@@ -21,7 +21,6 @@
  */
 import { ZsnasError } from '../../engine/core/errors'
 import { ServiceError } from '../../shared/client'
-import { majorityCompare, replacesBest } from '../../engine/search/compare'
 import type { GroundTruth } from '../../engine/core/data'
 import type { EventPayload } from '../../shared/contract'
 import type { EventName } from '../../shared/methods'
@@ -60,7 +59,6 @@ interface ActiveRun {
   cancelled: boolean
   startedAt: number
   doneAtStart: number
-  bestScores: number[] | null
   finished: Promise<void>
 }
 
@@ -96,12 +94,13 @@ export class RunManager {
     const hashes: Record<string, string> = {}
     if ('path' in cfg.dataset) hashes.dataset = await sha256Path(cfg.dataset.path)
     if (cfg.groundTruth) hashes.groundTruth = await sha256Path(cfg.groundTruth.path)
+    const total = engine.createDriver(cfg).total() // also validates strategy options
     const id = newRunId()
     store.createRun({
       id,
       name: cfg.name ?? `${cfg.strategy}-${cfg.proxy.mode === 'single' ? cfg.proxy.id : cfg.proxy.ids.join('+')} on ${cfg.space}`,
       config: cfg,
-      total: cfg.n,
+      total,
       versions: { backend: 'unknown', ...this.deps.versions },
       hashes,
       status: 'running',
@@ -194,7 +193,6 @@ export class RunManager {
       cancelled: false,
       startedAt: Date.now(),
       doneAtStart: store.counts(id).done,
-      bestScores: null,
       finished: Promise.resolve(),
     }
     run.throttle = new EventThrottle(
@@ -205,10 +203,6 @@ export class RunManager {
       },
       this.deps.eventIntervalMs,
     )
-    if (rec.bestIndex !== null) {
-      const b = store.getEvaluation(id, rec.bestIndex)
-      if (b) run.bestScores = this.scoreVector(run, b)
-    }
     this.active.set(id, run)
     this.notifyActivity()
     run.finished = (async () => {
@@ -216,7 +210,7 @@ export class RunManager {
         run.driver = engine.createDriver(config)
         if (checkpoint) run.driver.restore(checkpoint.state)
         if (config.groundTruth) run.gt = engine.loadGroundTruth(config.groundTruth.path, config.space)
-        await this.loop(run, checkpoint?.told ?? 0)
+        await this.loop(run)
         run.throttle.flushNow()
         if (run.cancelled) {
           const interruptOnly = (run as { interruptOnly?: boolean }).interruptOnly
@@ -243,46 +237,36 @@ export class RunManager {
     })()
   }
 
-  private async loop(run: ActiveRun, toldStart: number): Promise<void> {
-    const total = run.config.n
+  private async loop(run: ActiveRun): Promise<void> {
     const k = run.config.workers ?? this.deps.defaultWorkers
-    let told = toldStart
-    while (told < total && !run.driver.done() && !run.cancelled) {
-      const proposals = run.driver.ask(Math.min(k, total - told))
+    while (!run.driver.done() && !run.cancelled) {
+      const proposals = run.driver.ask(k)
       if (proposals.length === 0) break
-      const complete = await this.runBatch(run, told, proposals)
-      if (!complete) return // cancelled mid-batch: finished evaluations are stored, the checkpoint stays at `told`
-      told += proposals.length
+      const complete = await this.runBatch(run, proposals)
+      if (!complete) return // cancelled mid-batch: finished evaluations are stored, the checkpoint stays before this batch
     }
   }
 
   /** Scores one batch; returns false when cancelled before it completed. */
-  private async runBatch(run: ActiveRun, base: number, proposals: Proposal[]): Promise<boolean> {
+  private async runBatch(run: ActiveRun, proposals: Proposal[]): Promise<boolean> {
     const { store } = this.deps
-    const rows: (EvaluationRow | null)[] = proposals.map((p, j) => {
-      const existing = store.getEvaluation(run.id, base + j)
+    const rows: (EvaluationRow | null)[] = proposals.map((p) => {
+      const existing = store.getEvaluation(run.id, p.index)
       if (existing && existing.arch !== p.arch) {
-        throw new ZsnasError('INTERNAL', `resume mismatch at evaluation ${base + j}: stored '${existing.arch}', strategy proposed '${p.arch}'`)
+        throw new ZsnasError('INTERNAL', `resume mismatch at evaluation ${p.index}: stored '${existing.arch}', strategy proposed '${p.arch}'`)
       }
       return existing
     })
     let outstanding = rows.filter((r) => r === null).length
-    const bestUpdates: EvaluationRow[] = []
-    /** tells the strategy (index order) and computes the checkpoint + best-so-far, committed with the last evaluation */
+    let bestChanged: EvaluationRow | null = null
+    /** tells the strategy (ask order) and returns the checkpoint + best-so-far to commit with the batch's last evaluation */
     const finishBatch = () => {
       const done = rows as EvaluationRow[]
-      run.driver.tell(done.map((r) => ({ arch: r.arch, scores: r.status === 'ok' ? r.scores : null })))
-      let bestIndex: number | null = null
-      for (const r of done) {
-        if (r.status !== 'ok') continue
-        const v = this.scoreVector(run, r)
-        if (replacesBest(v, run.bestScores, majorityCompare)) {
-          run.bestScores = v
-          bestIndex = r.index
-          bestUpdates.push(r)
-        }
-      }
-      return { told: base + proposals.length, state: run.driver.checkpoint(), bestIndex }
+      const before = run.driver.bestIndex()
+      run.driver.tell(done.map((r) => ({ index: r.index, scores: r.status === 'ok' ? r.scores : null })))
+      const after = run.driver.bestIndex()
+      if (after !== null && after !== before) bestChanged = done.find((r) => r.index === after) ?? store.getEvaluation(run.id, after)
+      return { told: run.driver.completed(), state: run.driver.checkpoint(), bestIndex: after }
     }
     if (outstanding === 0) {
       store.writeCheckpoint(run.id, finishBatch())
@@ -290,7 +274,7 @@ export class RunManager {
       await Promise.all(
         proposals.map(async (p, j) => {
           if (rows[j] !== null) return
-          const index = base + j
+          const index = p.index
           const res = await run.pool.score({
             space: run.config.space,
             arch: p.arch,
@@ -340,17 +324,10 @@ export class RunManager {
       )
       if (outstanding > 0) return false
     }
-    if (bestUpdates.length > 0) run.throttle.setBest(bestUpdates[bestUpdates.length - 1])
+    if (bestChanged) run.throttle.setBest(bestChanged)
     run.throttle.touch()
     this.notifyActivity()
     return true
-  }
-
-  private scoreVector(run: ActiveRun, r: EvaluationRow): number[] {
-    return run.proxies.map((p) => {
-      const v = r.scores[p]
-      return typeof v === 'number' ? v : Number.NaN
-    })
   }
 
   private recordBackend(id: string, backend: string): void {
@@ -362,7 +339,7 @@ export class RunManager {
     const elapsed = (Date.now() - run.startedAt) / 1000
     const newDone = done - run.doneAtStart
     const rate = elapsed > 0 ? newDone / elapsed : 0
-    const total = run.config.n
+    const total = this.deps.store.require(run.id).total
     this.deps.emit('run.progress', {
       runId: run.id,
       done,
@@ -380,7 +357,7 @@ export class RunManager {
     let total = 0
     for (const r of this.active.values()) {
       done += this.deps.store.counts(r.id).done
-      total += r.config.n
+      total += this.deps.store.require(r.id).total
     }
     this.deps.onActivity({ active: this.active.size, fraction: total > 0 ? done / total : null, ended })
   }

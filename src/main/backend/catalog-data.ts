@@ -1,0 +1,68 @@
+/**
+ * Menu metadata the engine registries do not carry themselves: options of
+ * spaces and strategies (defaults = the paper's), and the dataset kinds.
+ * Keep in step with src/engine/search/*.ts and src/engine/spaces/mbv2.
+ */
+import type { CatalogEntry, CatalogOption } from '../../shared/schemas'
+
+export const SPACE_OPTIONS: Record<string, CatalogOption[]> = {
+  mbv2: [
+    {
+      key: 'flopsLimit',
+      label: 'FLOPs limit',
+      description: 'maximum multiply-adds of a sampled/mutated architecture (reference counter, 1000 classes)',
+      type: 'number',
+      default: 600e6,
+      min: 1,
+    },
+  ],
+}
+
+export const STRATEGY_OPTIONS: Record<string, CatalogOption[]> = {
+  random: [],
+  rl: [
+    { key: 'warmup', label: 'Warm-up samples', description: 'random samples for reward normalisation (not counted in N)', type: 'int', default: 100, min: 2 },
+    { key: 'lr', label: 'Learning rate', description: 'Adam learning rate of the policy', type: 'number', default: 0.001, min: 0 },
+    { key: 'emaMomentum', label: 'Baseline momentum', description: 'EMA momentum of the reward baseline', type: 'number', default: 0.9, min: 0, max: 1 },
+  ],
+  re: [
+    { key: 'populationSize', label: 'Population', description: 'population size P', type: 'int', default: 64, min: 2 },
+    { key: 'tournamentSize', label: 'Tournament', description: 'tournament sample size S', type: 'int', default: 10, min: 1 },
+    {
+      key: 'budgetMode',
+      label: 'Budget',
+      description: "'paper': N evaluations in total; 'reference': N + P as the published code",
+      type: 'enum',
+      default: 'paper',
+      choices: [
+        { value: 'paper', label: 'N evaluations (paper)' },
+        { value: 'reference', label: 'N + P (reference code)' },
+      ],
+    },
+  ],
+}
+
+const imageSize = (def: number): CatalogOption => ({ key: 'imageSize', label: 'Image size', description: 'square input size in pixels', type: 'int', default: def, min: 1 })
+const path: CatalogOption = { key: 'path', label: 'Path', description: 'file or folder in the official format', type: 'string', default: '' }
+
+export const DATASET_CATALOG: CatalogEntry[] = [
+  {
+    id: 'noise',
+    label: 'Gaussian noise',
+    description: 'random N(0,1) images and labels (no download; the paper\'s noise-input ablation)',
+    paperRho: { 'nb201-cifar10': 0.784 },
+    options: [imageSize(32), { key: 'numClasses', label: 'Classes', description: 'label range', type: 'int', default: 10, min: 1 }],
+    meta: { needsPath: false },
+  },
+  { id: 'cifar10', label: 'CIFAR-10', description: 'binary version (data_batch_*.bin / test_batch.bin)', options: [path], meta: { needsPath: true } },
+  { id: 'cifar100', label: 'CIFAR-100', description: 'binary version (train.bin / test.bin)', options: [path], meta: { needsPath: true } },
+  {
+    id: 'imagenet16',
+    label: 'ImageNet16-120',
+    description: 'ImageNet 16×16 pickle files (first 120 classes by default)',
+    options: [path, { key: 'classes', label: 'Classes', description: 'use the first k classes', type: 'int', default: 120, min: 1 }],
+    meta: { needsPath: true },
+  },
+  { id: 'folder', label: 'Image folder', description: 'root/<class>/*.png|jpg', options: [path, imageSize(32)], meta: { needsPath: true } },
+  { id: 'u8', label: 'Raw uint8 NHWC', description: 'raw NHWC uint8 file (+ optional labels CSV)', options: [path, imageSize(32)], meta: { needsPath: true } },
+]

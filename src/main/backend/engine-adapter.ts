@@ -1,0 +1,199 @@
+/**
+ * The real `EnginePort`: wires the engine registries (spaces, strategies,
+ * proxies incl. voting, datasets, benchmark tables) for the supervisor and
+ * the catalog menus. Loaded in the supervisor process only (Electron main /
+ * the server), never in the renderer.
+ */
+import fs from 'node:fs'
+import { Rng } from '../../engine/core/rng'
+import { ZsnasError } from '../../engine/core/errors'
+import type { GroundTruth } from '../../engine/core/data'
+import { openDataset } from '../../engine/data/open'
+import { loadNb101 } from '../../engine/benchmarks/nb101'
+import { loadNb201Table } from '../../engine/benchmarks/nb201-csv'
+import { listProxies, getProxy } from '../../engine/proxies/registry'
+import { VOTING_PROXIES, getVotingProxy } from '../../engine/proxies/voting/definitions'
+import { createStrategy, listStrategies } from '../../engine/search/registry'
+import type { StrategyRun, StrategyState } from '../../engine/search/types'
+import { getSpace, listSpaces } from '../../engine/spaces/registry'
+import { createMbv2Space } from '../../engine/spaces/mbv2/space'
+import type { SearchSpace } from '../../engine/core/space'
+import type { CatalogEntry, CatalogOption, DatasetPreview, DatasetSpecData, PickedDataset, RunConfig } from '../../shared/schemas'
+import type { EnginePort, Proposal, SearchDriver, Told } from './engine-port'
+import { DATASET_CATALOG, STRATEGY_OPTIONS, SPACE_OPTIONS } from './catalog-data'
+import { APP_VERSION } from './version'
+
+/** Member proxies scored for every architecture of a run (single proxy, named voting proxy, or an explicit vote). */
+export function proxyIdsOf(config: RunConfig): string[] {
+  if (config.proxy.mode === 'voting') return [...config.proxy.ids]
+  const v = getVotingProxy(config.proxy.id)
+  return v ? [...v.members] : [config.proxy.id]
+}
+
+/** The run's search space, with its options (MBv2: flopsLimit). */
+export function spaceFor(config: Pick<RunConfig, 'space' | 'spaceOptions'>): SearchSpace<unknown> {
+  if (config.space === 'mbv2' && Object.keys(config.spaceOptions ?? {}).length > 0) {
+    const o = config.spaceOptions
+    const flopsLimit = o.flopsLimit
+    if (flopsLimit !== undefined && (typeof flopsLimit !== 'number' || !(flopsLimit > 0))) {
+      throw new ZsnasError('INVALID_OPTION', `spaceOptions.flopsLimit must be a positive number of FLOPs, got ${String(flopsLimit)}`)
+    }
+    return createMbv2Space({ flopsLimit: flopsLimit as number | undefined }) as SearchSpace<unknown>
+  }
+  return getSpace(config.space)
+}
+
+function driverFor(config: RunConfig): SearchDriver {
+  const space = spaceFor(config)
+  const proxies = proxyIdsOf(config)
+  const strategy: StrategyRun = createStrategy(config.strategy, { space, budget: config.n, seed: config.seed, options: config.strategyOptions })
+  const hashOf = (arch: string) => space.hash(space.fromString(arch))
+  return {
+    ask(max: number): Proposal[] {
+      return strategy.ask(max).map((c) => ({ index: c.id, arch: c.arch, hash: hashOf(c.arch), phase: c.phase }))
+    },
+    tell(results: Told[]) {
+      strategy.tell(
+        results.map((r) => ({
+          id: r.index,
+          scores: proxies.map((p) => {
+            const v = r.scores?.[p]
+            return typeof v === 'number' ? v : Number.NaN
+          }),
+        })),
+      )
+    },
+    done: () => strategy.done(),
+    total: () => strategy.total(),
+    completed: () => strategy.completed(),
+    bestIndex: () => strategy.best()?.candidate.id ?? null,
+    checkpoint: () => strategy.checkpoint(),
+    restore: (state) => strategy.restore(state as StrategyState),
+  }
+}
+
+function rhoOf(p: { cifar10?: number; cifar100?: number; imagenet16?: number; nb101?: number } | undefined): Record<string, number> | undefined {
+  if (!p) return undefined
+  const out: Record<string, number> = {}
+  if (p.cifar10 !== undefined) out['nb201-cifar10'] = p.cifar10
+  if (p.cifar100 !== undefined) out['nb201-cifar100'] = p.cifar100
+  if (p.imagenet16 !== undefined) out['nb201-imagenet16-120'] = p.imagenet16
+  if (p.nb101 !== undefined) out['nb101-cifar10'] = p.nb101
+  return out
+}
+
+function loadTable(path: string, space: string | undefined): GroundTruth {
+  if (space === 'nb101') return loadNb101(path)
+  if (space === 'nb201' || space === undefined) {
+    try {
+      return loadNb201Table(path)
+    } catch (e) {
+      if (space === 'nb201') throw e
+      return loadNb101(path)
+    }
+  }
+  throw new ZsnasError('INVALID_OPTION', `no benchmark table format for space '${space}' (tables exist for nb201 and nb101)`)
+}
+
+/** Contrast-stretched RGB thumbnail of one normalised NHWC image. */
+function thumbnail(x: Float32Array, offset: number, size: number): string {
+  const n = size * size * 3
+  let lo = Infinity
+  let hi = -Infinity
+  for (let i = 0; i < n; i++) {
+    const v = x[offset + i]
+    if (v < lo) lo = v
+    if (v > hi) hi = v
+  }
+  const scale = hi > lo ? 255 / (hi - lo) : 0
+  const out = Buffer.alloc(n)
+  for (let i = 0; i < n; i++) out[i] = Math.round((x[offset + i] - lo) * scale)
+  return out.toString('base64')
+}
+
+export function createEngineAdapter(): EnginePort {
+  return {
+    version: APP_VERSION,
+    proxyIds: proxyIdsOf,
+    validate(config) {
+      spaceFor(config)
+      for (const p of proxyIdsOf(config)) getProxy(p)
+      if (config.batchSize < 2) throw new ZsnasError('INVALID_OPTION', `batchSize must be ≥ 2 (correlations need 2 samples), got ${config.batchSize}`)
+      if ('path' in config.dataset && !fs.existsSync(config.dataset.path)) {
+        throw new ZsnasError('FILE_NOT_FOUND', `dataset path not found: ${config.dataset.path}`, { path: config.dataset.path })
+      }
+      if (config.groundTruth) {
+        const gt = loadTable(config.groundTruth.path, config.space)
+        if (!gt.metrics.includes(config.groundTruth.metric)) {
+          throw new ZsnasError('INVALID_OPTION', `groundTruth.metric '${config.groundTruth.metric}' is not in the table; it has ${gt.metrics.join(', ')}`)
+        }
+      }
+    },
+    createDriver: driverFor,
+    loadGroundTruth: (path, space) => loadTable(path, space),
+    spaces: (): CatalogEntry[] =>
+      listSpaces().map((s) => ({ id: s.id, label: s.label, description: s.description, options: SPACE_OPTIONS[s.id] ?? [], meta: { size: s.size } })),
+    proxies: (): CatalogEntry[] => [
+      ...listProxies().map((p) => ({
+        id: p.id,
+        label: p.label,
+        description: p.description,
+        paperRho: rhoOf(p.paperRho),
+        options: (p.options ?? []).map((o) => ({ ...o }) as CatalogOption),
+        meta: { kind: p.kind, needsBackward: p.needsBackward, needsLabels: p.needsLabels, voting: false },
+      })),
+      ...VOTING_PROXIES.map((v) => ({
+        id: v.id,
+        label: v.label,
+        description: v.description,
+        options: [],
+        meta: { voting: true, members: [...v.members] },
+      })),
+    ],
+    strategies: (): CatalogEntry[] => listStrategies().map((s) => ({ ...s, options: STRATEGY_OPTIONS[s.id] ?? [] })),
+    datasets: () => DATASET_CATALOG,
+    detectDataset(path): PickedDataset {
+      const candidates: DatasetSpecData[] = [
+        { kind: 'cifar10', path },
+        { kind: 'cifar100', path },
+        { kind: 'imagenet16', path },
+      ]
+      const reasons: string[] = []
+      for (const spec of candidates) {
+        try {
+          const ds = openDataset(spec)
+          return { path, spec, description: `${ds.label}: ${ds.count} images, ${ds.numClasses} classes, ${ds.imageSize}×${ds.imageSize}` }
+        } catch (e) {
+          reasons.push(`${spec.kind}: ${e instanceof Error ? e.message : String(e)}`)
+        }
+      }
+      return { path, spec: null, description: `format not recognised (for an image folder or a raw u8 file choose the kind and image size). ${reasons.join(' | ')}` }
+    },
+    previewDataset(spec, count): DatasetPreview {
+      const ds = openDataset(spec)
+      const n = Math.min(count, Number.isFinite(ds.count) ? ds.count : count)
+      const samples: DatasetPreview['samples'] = []
+      if (n > 0) {
+        const b = ds.sampleBatch(n, new Rng(0), { augment: false })
+        const [, h, w] = b.shape
+        for (let i = 0; i < n; i++) samples.push({ label: b.labels[i], width: w, height: h, rgbBase64: thumbnail(b.x, i * h * w * 3, h) })
+      }
+      return { kind: ds.kind, label: ds.label, count: Number.isFinite(ds.count) ? ds.count : -1, numClasses: ds.numClasses, imageSize: ds.imageSize, samples }
+    },
+    validateTable(path, space) {
+      const gt = loadTable(path, space)
+      const sample = gt
+        .keys()
+        .slice(0, 5)
+        .map((hash) => {
+          const values: Record<string, number> = {}
+          for (const m of gt.metrics) {
+            const v = gt.get(hash, m)
+            if (v !== undefined) values[m] = v
+          }
+          return { hash, values }
+        })
+      return { path, space: gt.space, metrics: gt.metrics, size: gt.size, sample }
+    },
+  }
+}

@@ -1,0 +1,35 @@
+/** Command-line arguments of `npm run serve` (see cli.ts). Throws Error with a one-line message on bad input. */
+import os from 'node:os'
+import path from 'node:path'
+
+export interface CliArgs {
+  dataDir: string
+  port: number
+  staticDir: string
+  workers?: number
+}
+
+export function parseArgs(argv: string[]): CliArgs {
+  const out: CliArgs = { dataDir: path.join(os.homedir(), '.zsnas-studio'), port: 0, staticDir: path.resolve('out/renderer') }
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]
+    const val = () => {
+      const v = argv[++i]
+      if (v === undefined) throw new Error(`${a} needs a value`)
+      return v
+    }
+    if (a === '--data-dir') out.dataDir = path.resolve(val())
+    else if (a === '--port') {
+      const n = Number(val())
+      if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`--port must be an integer 0..65535`)
+      out.port = n
+    } else if (a === '--static') out.staticDir = path.resolve(val())
+    else if (a === '--workers') {
+      const n = Number(val())
+      if (!Number.isInteger(n) || n < 1 || n > 64) throw new Error(`--workers must be an integer 1..64`)
+      out.workers = n
+    } else throw new Error(`unknown argument '${a}'`)
+  }
+  return out
+}
+

@@ -1,0 +1,68 @@
+/**
+ * `npm run serve` — browser mode. Starts the backend (run store, supervisor,
+ * forked scoring workers) and the token-guarded server on 127.0.0.1, then
+ * prints the URL to open (like Jupyter).
+ *
+ *   tsx src/server/cli.ts [--data-dir DIR] [--port N] [--static DIR] [--workers N]
+ *
+ * --data-dir  run store folder (default ~/.zsnas-studio)
+ * --port      TCP port (default 0 = a free port)
+ * --static    built renderer folder (default out/renderer)
+ * --workers   default worker processes per run (default cores − 1, min 1)
+ * On SIGINT/SIGTERM active runs are stopped and marked 'interrupted' (resume them later).
+ * Exit code 2 on bad arguments.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { createBackend } from '../main/backend/backend'
+import { createEngineAdapter } from '../main/backend/engine-adapter'
+import { forkHost } from '../main/backend/worker-host'
+import { parseArgs, type CliArgs } from './args'
+import { startServer } from './server'
+
+/** The worker entry next to this file: TypeScript via tsx in development, built JS otherwise. */
+function workerEntry(): { entry: string; execArgv: string[] } {
+  const here = path.dirname(fileURLToPath(import.meta.url))
+  const ts = path.resolve(here, '../worker/score-worker.ts')
+  if (fs.existsSync(ts)) return { entry: ts, execArgv: ['--import', 'tsx'] }
+  return { entry: path.resolve(here, 'score-worker.js'), execArgv: [] }
+}
+
+async function main(): Promise<void> {
+  let args: CliArgs
+  try {
+    args = parseArgs(process.argv.slice(2))
+  } catch (e) {
+    process.stderr.write(`zsnas serve: ${(e as Error).message}\n`)
+    process.exit(2)
+  }
+  const { entry, execArgv } = workerEntry()
+  const backend = createBackend({
+    dataDir: args.dataDir,
+    host: forkHost({ entry, execArgv }),
+    engine: createEngineAdapter(),
+    mode: 'browser',
+    defaultWorkers: args.workers,
+  })
+  const staticDir = fs.existsSync(path.join(args.staticDir, 'index.html')) ? args.staticDir : null
+  const server = await startServer({ handlers: backend.handlers, bus: backend.bus, staticDir, port: args.port })
+  if (!staticDir) process.stderr.write(`warning: no built renderer at ${args.staticDir} (run \`npm run build\`); serving the API only\n`)
+  if (backend.interrupted.length) process.stderr.write(`${backend.interrupted.length} interrupted run(s) can be resumed: ${backend.interrupted.join(', ')}\n`)
+  process.stdout.write(`ZSNAS Studio (browser mode), data in ${args.dataDir}\nOpen this URL (it contains the access token):\n\n    ${server.url}\n\n`)
+  let closing = false
+  const shutdown = async () => {
+    if (closing) return
+    closing = true
+    await server.close()
+    await backend.close()
+    process.exit(0)
+  }
+  process.on('SIGINT', shutdown)
+  process.on('SIGTERM', shutdown)
+}
+
+main().catch((e) => {
+  process.stderr.write(`zsnas serve: ${e instanceof Error ? e.stack : String(e)}\n`)
+  process.exit(1)
+})

@@ -1,0 +1,21 @@
+/**
+ * The Content-Security-Policy of the renderer, shared by Electron (session
+ * header + meta tag) and browser mode (HTTP header). No remote origins, no
+ * eval (only WebAssembly compilation), inline style attributes allowed
+ * (ECharts positions its tooltip/canvas with style attributes).
+ */
+export function contentSecurityPolicy(connect: string[] = []): string {
+  return [
+    "default-src 'none'",
+    "script-src 'self' 'wasm-unsafe-eval'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "font-src 'self' data:",
+    `connect-src 'self'${connect.length ? ' ' + connect.join(' ') : ''}`,
+    "worker-src 'self' blob:",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
+    "object-src 'none'",
+  ].join('; ')
+}

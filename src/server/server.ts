@@ -1,0 +1,166 @@
+/**
+ * Browser-mode server: serves the built renderer and speaks the contract over
+ * a WebSocket, bound to 127.0.0.1 only, guarded by a random token (like
+ * Jupyter). Every request needs the token — as `?token=` (the printed URL) or
+ * the HttpOnly SameSite=Strict cookie set when the page was opened with it;
+ * the WebSocket additionally needs `?token=` in its URL and (when a browser
+ * sends one) a same-host Origin. Refusals: HTTP 403; a WebSocket upgrade
+ * without a valid token is answered 403 and never opened.
+ *
+ * Messages are validated on receipt (`WsRequestSchema`, then `dispatch`
+ * validates the arguments); malformed ones get a typed BAD_REQUEST reply.
+ * Events from the backend bus are broadcast to every open socket.
+ */
+import { randomBytes, timingSafeEqual } from 'node:crypto'
+import fs from 'node:fs'
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { WebSocketServer, type WebSocket } from 'ws'
+import type { ServiceHandlers } from '../shared/contract'
+import { WsRequestSchema } from '../shared/contract'
+import { dispatch } from '../shared/dispatch'
+import type { EventBus } from '../shared/local-transport'
+import { WS_PATH } from '../shared/methods'
+import { contentSecurityPolicy } from './csp'
+import { resolveStatic } from './static'
+
+export interface ServerOptions {
+  handlers: ServiceHandlers
+  bus: EventBus
+  /** folder of the built renderer (index.html + assets); null = API only */
+  staticDir: string | null
+  /** 0 = a free port */
+  port?: number
+  /** default: 32 random bytes, hex */
+  token?: string
+}
+
+export interface RunningServer {
+  url: string
+  port: number
+  token: string
+  close(): Promise<void>
+}
+
+const COOKIE = 'zsnas_token'
+
+export function tokenMatches(expected: string, got: string | null | undefined): boolean {
+  if (!got) return false
+  const a = Buffer.from(expected)
+  const b = Buffer.from(got)
+  return a.length === b.length && timingSafeEqual(a, b)
+}
+
+function cookieToken(req: http.IncomingMessage): string | null {
+  const raw = req.headers.cookie
+  if (!raw) return null
+  for (const part of raw.split(';')) {
+    const [k, ...v] = part.trim().split('=')
+    if (k === COOKIE) return decodeURIComponent(v.join('='))
+  }
+  return null
+}
+
+export async function startServer(o: ServerOptions): Promise<RunningServer> {
+  const token = o.token ?? randomBytes(32).toString('hex')
+  let port = 0
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1')
+    const queryOk = tokenMatches(token, url.searchParams.get('token'))
+    if (!queryOk && !tokenMatches(token, cookieToken(req))) {
+      res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' })
+      res.end('403 forbidden: open the URL with ?token=… that the server printed\n')
+      return
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { allow: 'GET, HEAD' })
+      res.end()
+      return
+    }
+    const found = o.staticDir ? resolveStatic(o.staticDir, url.pathname) : null
+    if (!found) {
+      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' })
+      res.end('404 not found\n')
+      return
+    }
+    const headers: Record<string, string> = {
+      'content-type': found.type,
+      'x-content-type-options': 'nosniff',
+      'cache-control': 'no-store',
+      'referrer-policy': 'no-referrer',
+    }
+    if (found.type.startsWith('text/html')) {
+      headers['content-security-policy'] = contentSecurityPolicy([`ws://127.0.0.1:${port}`])
+      headers['x-frame-options'] = 'DENY'
+    }
+    if (queryOk) headers['set-cookie'] = `${COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`
+    res.writeHead(200, headers)
+    if (req.method === 'HEAD') res.end()
+    else fs.createReadStream(found.file).pipe(res)
+  })
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024 })
+  const sockets = new Set<WebSocket>()
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1')
+    const origin = req.headers.origin
+    const originOk = origin === undefined || origin === `http://127.0.0.1:${port}` || origin === `http://localhost:${port}`
+    if (url.pathname !== WS_PATH || !tokenMatches(token, url.searchParams.get('token')) || !originOk) {
+      socket.write('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
+      socket.destroy()
+      return
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req))
+  })
+
+  wss.on('connection', (ws: WebSocket) => {
+    sockets.add(ws)
+    ws.on('close', () => sockets.delete(ws))
+    ws.on('message', async (data, isBinary) => {
+      let raw: unknown
+      try {
+        raw = JSON.parse(isBinary ? '' : data.toString())
+      } catch {
+        ws.send(JSON.stringify({ type: 'res', id: -1, result: { ok: false, error: { code: 'BAD_REQUEST', message: 'message is not JSON' } } }))
+        return
+      }
+      const parsed = WsRequestSchema.safeParse(raw)
+      if (!parsed.success) {
+        const id = typeof (raw as { id?: unknown })?.id === 'number' ? (raw as { id: number }).id : -1
+        ws.send(
+          JSON.stringify({
+            type: 'res',
+            id,
+            result: { ok: false, error: { code: 'BAD_REQUEST', message: 'malformed request: expected { type: "req", id, method, args: [] }' } },
+          }),
+        )
+        return
+      }
+      const { id, method, args } = parsed.data
+      const result = await dispatch(o.handlers, method, args, { transport: 'ws' })
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'res', id, result }))
+    })
+  })
+
+  const unsubscribe = o.bus.subscribe((event, payload) => {
+    const text = JSON.stringify({ type: 'event', event, payload })
+    for (const ws of sockets) if (ws.readyState === ws.OPEN) ws.send(text)
+  })
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(o.port ?? 0, '127.0.0.1', () => resolve())
+  })
+  port = (server.address() as AddressInfo).port
+  return {
+    url: `http://127.0.0.1:${port}/?token=${token}`,
+    port,
+    token,
+    async close() {
+      unsubscribe()
+      for (const ws of sockets) ws.terminate()
+      wss.close()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+    },
+  }
+}
