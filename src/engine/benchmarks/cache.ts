@@ -90,7 +90,11 @@ export function writeAtomic(file: string, text: string): boolean {
     renameSync(tmp, file)
     return true
   } catch {
-    rmSync(tmp, { force: true })
+    try {
+      rmSync(tmp, { force: true })
+    } catch {
+      // the temp file could not even be created
+    }
     return false
   }
 }
