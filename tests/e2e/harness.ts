@@ -91,7 +91,7 @@ export async function newPage(browser: Browser): Promise<Page> {
   const page = await ctx.newPage()
   page.on('pageerror', (e) => pageErrors.push(String(e)))
   page.on('console', (m) => {
-    if (m.type() === 'error') pageErrors.push(m.text())
+    if (m.type() === 'error') pageErrors.push(`${m.text()} @ ${m.location().url}`)
   })
   return page
 }

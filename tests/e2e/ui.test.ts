@@ -150,6 +150,18 @@ describe.skipIf(!haveChromium)('research UI end to end', () => {
     expect(await drawer.locator('[data-testid="mbv2-table"] tbody tr').count()).toBe(9)
     await shot(page, 'mbv2-7-table11')
     await page.keyboard.press('Escape')
+
+    // compare the two finished runs side by side
+    await page.getByTestId('nav-history').click()
+    const boxes = page.locator('tbody input[type="checkbox"]')
+    await boxes.first().waitFor()
+    expect(await boxes.count()).toBe(2)
+    await boxes.nth(0).check()
+    await boxes.nth(1).check()
+    await page.getByTestId('compare-btn').click()
+    await expect.poll(() => page.locator('[data-testid^="compare-run"]').count(), { timeout: 30_000 }).toBe(2)
+    await expect.poll(() => page.getByTestId('row-count').allTextContents()).toEqual(['3 of 3 architectures', '30 of 30 architectures'])
+    await shot(page, 'compare')
   }, 300_000)
 
   it('bad input: an unreadable dataset and a table with the wrong columns are refused with a message', async () => {
@@ -187,6 +199,6 @@ describe.skipIf(!haveChromium)('research UI end to end', () => {
     expect(await page.getByTestId('step-3').getAttribute('aria-current')).toBe('step')
     await shot(page, 'bad-table')
     await page.getByTestId('table-path').fill('')
-    expect(pageErrors.filter((e) => !/favicon/.test(e))).toEqual([])
+    expect(pageErrors.filter((e) => !/favicon/.test(e)), pageErrors.join('\n')).toEqual([])
   }, 120_000)
 })

@@ -85,8 +85,8 @@ export function scoreFlopsOption(points: readonly EvalPoint[], proxy: string) {
     backgroundColor: 'transparent',
     title: { text: `${proxy} vs FLOPs (Pareto front)`, left: 8, textStyle: { fontSize: 13 } },
     tooltip: { trigger: 'item' },
-    legend: { left: 8, top: 20, itemHeight: 10, textStyle: { fontSize: 11 }, data: ['architectures', 'Pareto front'] },
-    grid: { left: 60, right: 16, top: 50, bottom: 44 },
+    legend: { left: 8, top: 24, itemHeight: 10, textStyle: { fontSize: 11 }, data: ['architectures', 'Pareto front'] },
+    grid: { left: 60, right: 16, top: 58, bottom: 44 },
     xAxis: { type: 'value', name: 'FLOPs (M)', scale: true, ...axisName },
     yAxis: { type: 'value', name: proxy, scale: true, ...axisName, nameGap: 44 },
     series: [
