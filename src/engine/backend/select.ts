@@ -102,8 +102,13 @@ async function importQuietly(name: string): Promise<void> {
   }
 }
 
-/** Activates `name` and checks it really is active (setBackend may silently fall back). */
-async function activate(name: string): Promise<void> {
+/**
+ * Activates the registered tfjs backend `name` and checks it really is
+ * active: `tf.setBackend` returns false (and keeps the previous backend) when
+ * initialisation fails, e.g. wasm without its `.wasm` files in a bundle.
+ * Throws a plain Error describing the failure.
+ */
+export async function activateBackend(name: string): Promise<void> {
   let ok: boolean
   try {
     ok = await tf.setBackend(name)
@@ -145,7 +150,7 @@ async function select(opts: InitBackendOptions | undefined, forced: BackendName 
     if (forced !== undefined && c.backend !== forced) continue
     try {
       await c.load()
-      await activate(c.backend)
+      await activateBackend(c.backend)
       const info: BackendInfo = { name: c.backend, tried: [...tried, { name: c.label }] }
       const failed = tried.map((t) => `${t.name}: ${t.error}`).join('; ')
       ;(opts?.log ?? ((m: string) => process.stderr.write(`${m}\n`)))(
