@@ -35,7 +35,7 @@ export function bestSoFarOption(points: readonly EvalPoint[], proxy: string) {
     grid: { left: 60, right: 16, top: 50, bottom: 44 },
     xAxis: { type: 'value', name: 'architectures evaluated', minInterval: 1, ...axisName },
     yAxis: { type: 'value', name: proxy, scale: true, ...axisName, nameGap: 44 },
-    series: [{ type: 'line', step: 'end', showSymbol: false, data: bestSoFarSeries(points) }],
+    series: [{ type: 'line', step: 'end', showSymbol: points.length < 2, symbolSize: 7, data: bestSoFarSeries(points) }],
   }
 }
 
@@ -67,7 +67,7 @@ export function scoreTruthOption(points: readonly EvalPoint[], proxy: string, me
   return {
     animation: false,
     backgroundColor: 'transparent',
-    title: { text: `${proxy} vs ${metric} accuracy`, subtext: `Spearman ρ = ${fmtCorr(corr.rho)}   Kendall τ = ${fmtCorr(corr.tau)}   (n = ${corr.n})`, left: 8, top: 0, textStyle: { fontSize: 13 }, subtextStyle: { fontSize: 12 }, itemGap: 4 },
+    title: { text: `${proxy} vs ${metric} accuracy`, subtext: `Spearman ρ = ${fmtCorr(corr.rho)}   Kendall τ = ${fmtCorr(corr.tau)}   (n = ${corr.n})`, left: 8, top: 0, textStyle: { fontSize: 13 }, subtextStyle: { fontSize: 12 }, itemGap: 8 },
     tooltip: { trigger: 'item' },
     grid: { left: 60, right: 16, top: 50, bottom: 44 },
     xAxis: { type: 'value', name: proxy, scale: true, ...axisName },
