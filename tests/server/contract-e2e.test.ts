@@ -22,7 +22,7 @@ const CIFAR10_BIN = sharedPath('cifar10', 'data_batch_1_first4000_exact.bin')
 const CONFIG: RunConfigInput = {
   space: 'nb201',
   strategy: 'random',
-  proxy: { mode: 'single', id: 'wrcor' },
+  proxy: { mode: 'single', id: 'acor' },
   n: 8,
   seed: 4242,
   dataset: { kind: 'noise', imageSize: 16, numClasses: 10 },
@@ -125,19 +125,19 @@ describe('a run end to end', () => {
 
     // independent expectation: the same (arch, seed = f(run seed, index)) scored in this process
     const r3 = page.rows[3]
-    const local = await scoreArchitecture({ space: 'nb201', arch: r3.arch, proxies: ['wrcor'], dataset: CONFIG.dataset, batchSize: 8, seed: evaluationSeed(4242, 3), init: 'pytorch' })
-    expect(r3.scores.wrcor).toBe(local.scores.wrcor)
+    const local = await scoreArchitecture({ space: 'nb201', arch: r3.arch, proxies: ['acor'], dataset: CONFIG.dataset, batchSize: 8, seed: evaluationSeed(4242, 3), init: 'pytorch' })
+    expect(r3.scores.acor).toBe(local.scores.acor)
     expect(r3.params).toBe(local.params)
     // ground truth comes from the table
     const gt = loadNb201Table(NB201_CSV)
     for (const r of page.rows) expect(r.groundTruth).toBe(gt.get(r.hash, 'cifar10') ?? null)
-    // best = the highest wrcor (single proxy; ties → newer)
-    const max = Math.max(...page.rows.map((r) => r.scores.wrcor ?? -Infinity))
-    expect(fin.payload.summary.best.scores.wrcor).toBe(max)
+    // best = the highest acor (single proxy; ties → newer)
+    const max = Math.max(...page.rows.map((r) => r.scores.acor ?? -Infinity))
+    expect(fin.payload.summary.best.scores.acor).toBe(max)
     // sorting by score
-    const sorted = await c.runs.evaluations(started.id, { sort: { key: 'score:wrcor', dir: 'desc' }, limit: 3 })
-    expect(sorted.rows.map((r) => r.scores.wrcor)).toEqual(
-      [...page.rows.map((r) => r.scores.wrcor as number)].sort((a, b) => b - a).slice(0, 3),
+    const sorted = await c.runs.evaluations(started.id, { sort: { key: 'score:acor', dir: 'desc' }, limit: 3 })
+    expect(sorted.rows.map((r) => r.scores.acor)).toEqual(
+      [...page.rows.map((r) => r.scores.acor as number)].sort((a, b) => b - a).slice(0, 3),
     )
     const filtered = await c.runs.evaluations(started.id, { filter: { text: 'nor_conv_3x3~0' } })
     expect(filtered.total).toBe(page.rows.filter((r) => r.arch.includes('nor_conv_3x3~0')).length)
@@ -154,10 +154,10 @@ describe('a run end to end', () => {
     const jsonl = fs.readFileSync(path.join(out.dir, 'evaluations.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l))
     expect(jsonl).toEqual(page.rows)
     const csv = fs.readFileSync(path.join(out.dir, 'evaluations.csv'), 'utf8').trim().split('\n')
-    expect(csv[0].split(',')).toContain('score_wrcor')
+    expect(csv[0].split(',')).toContain('score_acor')
     expect(csv).toHaveLength(9)
     const zc = JSON.parse(fs.readFileSync(path.join(out.dir, 'zc_nb201.json'), 'utf8'))
-    expect(zc.cifar10[r3.arch]).toEqual({ wrcor: { score: r3.scores.wrcor, time: r3.seconds }, val_accuracy: r3.groundTruth })
+    expect(zc.cifar10[r3.arch]).toEqual({ acor: { score: r3.scores.acor, time: r3.seconds }, val_accuracy: r3.groundTruth })
     expect(JSON.parse(fs.readFileSync(path.join(out.dir, 'best.json'), 'utf8'))).toEqual(fin.payload.summary.best)
   })
 
