@@ -6,7 +6,7 @@ import { withTableCache } from './cache'
 import { fieldDouble, forEachField, ProtobufError } from './protobuf'
 import { buildTable, TableGroundTruth, type DuplicatePolicy, type MissingPolicy, type RawRow } from './table'
 import { parseNumberCell, readTabular, requireColumns } from './tabular'
-import { readTfRecords } from './tfrecord'
+import { looksLikeTfrecord, readTfRecords } from './tfrecord'
 
 /**
  * NAS-Bench-101 ground truth, keyed by the official 32-hex NB101 graph hash.
@@ -163,7 +163,7 @@ export function loadNb101Table(path: string, opts: Nb101TableOptions = {}): Grou
   return new TableGroundTruth(data)
 }
 
-/** Opens an NB101 table of either kind: TFRecord by content/extension, else CSV/JSON. */
+/** Opens an NB101 table of either kind: TFRecord by extension or by a valid first frame header, else CSV/JSON. */
 export function loadNb101(path: string, opts: Nb101TableOptions & Nb101TfrecordOptions = {}): GroundTruth {
-  return /\.tfrecords?$/i.test(path) ? loadNb101Tfrecord(path, opts) : loadNb101Table(path, opts)
+  return /\.tfrecords?$/i.test(path) || looksLikeTfrecord(path) ? loadNb101Tfrecord(path, opts) : loadNb101Table(path, opts)
 }

@@ -92,3 +92,18 @@ export function readTfRecords(path: string, onRecord: (data: Uint8Array, index: 
 function truncated(name: string, path: string, index: number, off: number, size: number): ZsnasError {
   return new ZsnasError('BAD_FORMAT', `${name}: record ${index} at byte ${off} runs past the end of the file (${size} bytes): the TFRecord file is truncated`, { path, record: index, offset: off, size })
 }
+
+/** True when the file starts with a TFRecord length field whose masked CRC32C checks out. */
+export function looksLikeTfrecord(path: string): boolean {
+  let fd: number | undefined
+  try {
+    fd = openSync(path, 'r')
+    const head = new Uint8Array(12)
+    if (readSync(fd, head, 0, 12, 0) < 12) return false
+    return new DataView(head.buffer).getUint32(8, true) === maskedCrc32c(head.subarray(0, 8))
+  } catch {
+    return false
+  } finally {
+    if (fd !== undefined) closeSync(fd)
+  }
+}

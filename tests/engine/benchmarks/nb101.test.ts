@@ -64,6 +64,11 @@ describe('NB101 official tfrecord (generated fixture)', () => {
     const b = loadNb101(file, { cacheDir })
     expect(b.keys()).toEqual(a.keys())
     expect(b.get(A, 'cifar10')).toBe(a.get(A, 'cifar10'))
+    // a renamed TFRecord is recognised by its first frame header; a CSV is not mistaken for one
+    const renamed = join(tmp, 'nb101.data')
+    writeFileSync(renamed, readFileSync(file))
+    expect(loadNb101(renamed).keys()).toEqual([A, B])
+    expect(loadNb101(sharedPath('nb101', 'nb101_naslib_zc_500.csv')).size).toBe(292)
   })
 })
 
