@@ -12,7 +12,8 @@
  * and leaves a checkpoint (exit 130).
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import type { CliCommand } from './commands'
 import type { CliIO } from './io'
 import { CliUsageError, datasetFlag, initFlag, intFlag, parseFlags } from './args'
@@ -28,6 +29,8 @@ import type { Candidate, EvalResult, StrategyState } from '../engine/search/type
 import { proxyMembers, VOTING_SETS } from '../engine/search/voting-sets'
 import { loadNb201Table } from '../engine/benchmarks/nb201-csv'
 import { loadNb101 } from '../engine/benchmarks/nb101'
+import { WorkerPool } from '../main/backend/pool'
+import { forkHost } from '../main/backend/worker-host'
 
 /** Per-candidate scoring seed: a 32-bit mix of the search seed and the candidate id. */
 export function candidateSeed(seed: number, id: number): number {
@@ -42,6 +45,12 @@ function loadTable(space: string, path: string): GroundTruth {
   if (space === 'nb201') return loadNb201Table(path)
   if (space === 'nb101') return loadNb101(path)
   throw new ZsnasError('INVALID_OPTION', `--table is only supported for nb201 and nb101 (the ${space} space has no benchmark table)`)
+}
+
+/** The scoring-worker entry (TypeScript source through tsx in development). */
+function workerEntry(): { entry: string; execArgv: string[] } {
+  const here = dirname(fileURLToPath(import.meta.url))
+  return { entry: resolve(here, '../worker/score-worker.ts'), execArgv: ['--import', 'tsx'] }
 }
 
 function writeAtomic(file: string, text: string): void {
@@ -68,7 +77,9 @@ export const searchCommand: CliCommand = {
   --population P      RE population (default 64)      --tournament S   RE tournament (default 10)
   --budget-mode M     RE: paper (N total) | reference (N + P)
   --warmup W          RL normalisation samples (default 100)
-  --flops-limit F     MBv2 FLOPs limit in M (default 600)`,
+  --flops-limit F     MBv2 FLOPs limit in M (default 600)
+  --workers K         score K candidates at a time in K worker processes (default 1: in-process);
+                      results are identical to K = 1 (same seeds, same order)`,
   run: (argv, io) => searchMain(argv, io),
 }
 
@@ -84,7 +95,7 @@ export async function searchMain(argv: string[], io: CliIO, signal?: AbortSignal
       seed: { type: 'string' }, dataset: { type: 'string' }, batch: { type: 'string' }, init: { type: 'string' },
       mode: { type: 'string' }, table: { type: 'string' }, out: { type: 'string' }, resume: { type: 'boolean' },
       population: { type: 'string' }, tournament: { type: 'string' }, 'budget-mode': { type: 'string' },
-      warmup: { type: 'string' }, 'flops-limit': { type: 'string' },
+      warmup: { type: 'string' }, 'flops-limit': { type: 'string' }, workers: { type: 'string' },
     },
     'search',
   )
@@ -145,13 +156,23 @@ export async function searchMain(argv: string[], io: CliIO, signal?: AbortSignal
     const h = space.hash(space.fromString(arch))
     return Object.fromEntries(table.metrics.map((m) => [m, table.get(h, m) ?? null]))
   }
+  const workers = intFlag(values.workers, 'workers', 1, 1, 64)
+  if (workers > 1 && values.mode === 'reference') throw new CliUsageError('--mode reference is not supported with --workers > 1 yet')
+  const pool = workers > 1 ? new WorkerPool(forkHost(workerEntry()), workers) : null
+  const scoreOne = async (c: Candidate) => {
+    const job = { space: spaceId, arch: c.arch, proxies: members, dataset, batchSize, init, seed: candidateSeed(seed, c.id) }
+    if (!pool) return scoreArchitecture({ ...job, mode: values.mode as 'paper' | 'reference' | undefined })
+    const r = await pool.score(job)
+    if (!r.ok) throw new ZsnasError(r.error.code === 'CANCELLED' ? 'CANCELLED' : 'INTERNAL', `worker failed on ${c.arch}: ${r.error.message}`)
+    const o = r.outcome
+    return { ...o, scores: Object.fromEntries(Object.entries(o.scores).map(([k, v]) => [k, v ?? NaN])), params: o.params ?? NaN, flops: o.flops ?? NaN }
+  }
   const evaluate = async (cands: Candidate[]): Promise<EvalResult[]> => {
     const res: EvalResult[] = []
-    for (const c of cands) {
-      const r = await scoreArchitecture({
-        space: spaceId, arch: c.arch, proxies: members, dataset, batchSize, init,
-        seed: candidateSeed(seed, c.id), mode: values.mode as 'paper' | 'reference' | undefined,
-      })
+    const scored = await Promise.all(cands.map(scoreOne))
+    for (let j = 0; j < cands.length; j++) {
+      const c = cands[j]
+      const r = scored[j]
       const scores = members.map((m) => r.scores[m])
       rows.set(c.id, {
         i: c.id, phase: c.phase, arch: r.arch, hash: r.hash, proxy, scores: Object.fromEntries(members.map((m, k) => [m, scores[k]])),
@@ -171,7 +192,7 @@ export async function searchMain(argv: string[], io: CliIO, signal?: AbortSignal
   const t0 = Date.now()
   let pendingLines: string[] = []
   const outcome = await runSearch({
-    strategy, evaluate, concurrency: 1, signal: ac.signal,
+    strategy, evaluate, concurrency: workers, signal: ac.signal,
     onEvent: (e) => {
       if (e.type === 'evaluated') {
         const line = JSON.stringify(rows.get(e.candidate.id), jsonNum)
@@ -187,7 +208,10 @@ export async function searchMain(argv: string[], io: CliIO, signal?: AbortSignal
         progress.update(e.done, e.total, e.elapsedMs / 1000, (e.etaMs ?? NaN) / 1000)
       }
     },
-  }).finally(() => process.removeListener('SIGINT', onSigint))
+  }).finally(() => {
+    process.removeListener('SIGINT', onSigint)
+    pool?.close()
+  })
   progress.end()
   const best = outcome.best
   const summary = {

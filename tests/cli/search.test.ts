@@ -60,6 +60,11 @@ describe('zsnas search', () => {
     expect(rows(b).map(strip)).toEqual(ra.map(strip))
     const bestB = JSON.parse(readFileSync(join(b, 'best.json'), 'utf8'))
     expect({ ...bestB, seconds: 0 }).toEqual({ ...bestA, seconds: 0 })
+
+    // two worker processes score candidates concurrently and give the same rows and best
+    const c = join(tmp, 'c')
+    expect(await main([...BASE, '--table', table, '--out', c, '--workers', '2'], capture())).toBe(0)
+    expect(rows(c).map(strip)).toEqual(ra.map(strip))
   })
 
   it('bad input: one line on stderr, exit code 2', async () => {
