@@ -1,0 +1,53 @@
+/**
+ * electron-vite build of the desktop app:
+ *  - main: src/main/index.ts + the scoring worker entry (utilityProcess) src/worker/score-worker.ts;
+ *    npm dependencies (tfjs, better-sqlite3, zod, ws) stay external so the wasm files are found in node_modules;
+ *  - preload: src/preload/index.ts, fully bundled (a sandboxed preload cannot require npm packages);
+ *  - renderer: src/renderer (Vue), with the CSP also as a <meta> tag.
+ */
+import { resolve } from 'node:path'
+import { defineConfig } from 'electron-vite'
+import vue from '@vitejs/plugin-vue'
+import { contentSecurityPolicy } from './src/server/csp'
+
+export default defineConfig({
+  main: {
+    build: {
+      outDir: 'out/main',
+      rollupOptions: {
+        input: {
+          index: resolve(__dirname, 'src/main/index.ts'),
+          'score-worker': resolve(__dirname, 'src/worker/score-worker.ts'),
+        },
+      },
+    },
+  },
+  preload: {
+    build: {
+      outDir: 'out/preload',
+      externalizeDeps: false,
+      rollupOptions: {
+        input: { index: resolve(__dirname, 'src/preload/index.ts') },
+        // sandboxed preloads must be CommonJS (the package is "type": "module", so force it)
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
+  },
+  renderer: {
+    root: resolve(__dirname, 'src/renderer'),
+    build: {
+      outDir: 'out/renderer',
+      rollupOptions: { input: { index: resolve(__dirname, 'src/renderer/index.html') } },
+    },
+    plugins: [
+      vue(),
+      {
+        name: 'zsnas-csp-meta',
+        transformIndexHtml(html: string) {
+          const csp = contentSecurityPolicy(['ws://127.0.0.1:*', 'ws://localhost:*'])
+          return html.replace('<meta charset="UTF-8" />', `<meta charset="UTF-8" />\n    <meta http-equiv="Content-Security-Policy" content="${csp}" />`)
+        },
+      },
+    ],
+  },
+})

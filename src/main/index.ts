@@ -1,0 +1,72 @@
+/**
+ * Electron main process (thin): creates the hardened window, the backend
+ * (run store in the user-data folder, supervisor with utilityProcess workers)
+ * and the IPC bridge. Everything testable lives in the injected-dependency
+ * modules next to this file and in ./backend.
+ */
+import { app, BrowserWindow, dialog, ipcMain, Notification, powerSaveBlocker, session, shell, utilityProcess } from 'electron'
+import path from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { createActivityHandler } from './activity'
+import { createBackend, type Backend } from './backend/backend'
+import { createEngineAdapter } from './backend/engine-adapter'
+import { utilityProcessHost } from './backend/worker-host'
+import { forwardEvents, registerIpc } from './ipc'
+import { guardNavigation, hardenSession, isTrustedFrameUrl } from './security'
+import { windowOptions } from './window-options'
+
+/** folder of the built main bundle (out/main); the bundle is ESM, so no __dirname */
+const here = path.dirname(fileURLToPath(import.meta.url))
+
+let win: BrowserWindow | null = null
+let backend: Backend | null = null
+
+const devUrl = process.env.ELECTRON_RENDERER_URL
+const appUrl = devUrl ?? pathToFileURL(path.join(here, '../renderer/index.html')).toString()
+
+if (!app.requestSingleInstanceLock()) app.quit()
+
+app.on('web-contents-created', (_e, contents) => guardNavigation(contents, appUrl, (url) => void shell.openExternal(url)))
+
+app.whenReady().then(() => {
+  hardenSession(session.defaultSession, devUrl ? new URL(devUrl).origin : undefined)
+  backend = createBackend({
+    dataDir: path.join(app.getPath('userData'), 'runs'),
+    host: utilityProcessHost(utilityProcess, path.join(here, 'score-worker.js')),
+    engine: createEngineAdapter(),
+    mode: 'electron',
+    electronVersion: process.versions.electron,
+    picker: {
+      async pick(kind) {
+        const r = await dialog.showOpenDialog(win ?? undefined!, {
+          title: kind === 'dataset' ? 'Choose a dataset file or folder' : 'Choose a benchmark table',
+          properties: kind === 'dataset' ? ['openFile', 'openDirectory'] : ['openFile'],
+        })
+        return r.canceled || r.filePaths.length === 0 ? null : r.filePaths[0]
+      },
+    },
+    onActivity: createActivityHandler({
+      window: () => win,
+      powerSaveBlocker,
+      notify: (title, body) => {
+        if (Notification.isSupported()) new Notification({ title, body }).show()
+      },
+    }),
+  })
+  registerIpc(ipcMain, backend.handlers, (url) => isTrustedFrameUrl(url, appUrl))
+  forwardEvents(backend.bus, () => win?.webContents ?? null)
+
+  win = new BrowserWindow(windowOptions(path.join(here, '../preload/index.cjs')))
+  win.once('ready-to-show', () => win?.show())
+  win.on('closed', () => (win = null))
+  void win.loadURL(appUrl)
+})
+
+let quitting = false
+app.on('before-quit', (e) => {
+  if (quitting || !backend) return
+  e.preventDefault()
+  quitting = true
+  void backend.close().finally(() => app.quit())
+})
+app.on('window-all-closed', () => app.quit())
