@@ -87,6 +87,30 @@ describe('wizard store', () => {
     expect(w.config?.dataset).toEqual(spec)
   })
 
+  it('an explicitly chosen format (image folder + size) is checked by reading a preview, not by detection', async () => {
+    const w = await readyStore({
+      'catalog.datasets': () => [
+        { id: 'noise', label: 'Gaussian noise', description: 'noise', options: [] },
+        { id: 'folder', label: 'Image folder', description: 'root/<class>/*.png', options: [{ key: 'imageSize', label: 'Image size', description: '', type: 'int', default: 32 }] },
+      ],
+      'datasets.preview': (spec: { kind: string; imageSize?: number }) => {
+        if (spec.imageSize !== 64) throw serviceError('BAD_SHAPE', 'image 3 is 64×64, expected 48×48')
+        return { ...PREVIEW, kind: 'folder', label: 'Image folder' }
+      },
+    })
+    w.datasetMode = 'file'
+    w.datasetPath = '/imgs'
+    w.datasetKind = 'folder'
+    expect(w.kindNeedsSize).toBe(true)
+    w.datasetImageSize = 48
+    expect(await w.checkDataset()).toBe(false)
+    expect(w.datasetError).toMatch(/Cannot read the dataset: image 3 is 64×64, expected 48×48 \(BAD_SHAPE\)/)
+    w.datasetImageSize = 64
+    expect(await w.checkDataset()).toBe(true)
+    expect(w.config?.dataset).toEqual({ kind: 'folder', path: '/imgs', imageSize: 64 })
+    expect(fake.calls.some((c) => c.method === 'files.pickDataset')).toBe(false)
+  })
+
   it('a benchmark table with wrong columns blocks step 4; a good one adds ground truth', async () => {
     let good = false
     const w = await readyStore({

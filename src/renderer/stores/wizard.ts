@@ -55,6 +55,9 @@ export const useWizardStore = defineStore('wizard', () => {
   const datasetMode = ref<'noise' | 'file'>('noise')
   const noise = reactive({ imageSize: 32, numClasses: 10 })
   const datasetPath = ref('')
+  /** 'auto' = let the backend detect the format; otherwise a dataset kind from catalog.datasets */
+  const datasetKind = ref('auto')
+  const datasetImageSize = ref<number>(32)
   const picked = ref<PickedDataset | null>(null)
   const preview = ref<DatasetPreview | null>(null)
   const datasetError = ref<string | null>(null)
@@ -120,7 +123,19 @@ export const useWizardStore = defineStore('wizard', () => {
     preview.value = null
     datasetError.value = null
   }
-  watch([datasetMode, datasetPath], resetDataset)
+  watch([datasetMode, datasetPath, datasetKind, datasetImageSize], resetDataset)
+
+  const datasetKindEntry = computed(() => catalog.datasets.find((d) => d.id === datasetKind.value))
+  const kindNeedsSize = computed(() => !!datasetKindEntry.value?.options.some((o) => o.key === 'imageSize'))
+
+  /** The spec for an explicitly chosen format (null for auto-detection). */
+  function chosenSpec(path: string): DatasetSpecData | null {
+    const kind = datasetKind.value
+    if (kind === 'auto') return null
+    if (kind === 'folder' || kind === 'u8') return { kind, path, imageSize: datasetImageSize.value }
+    if (kind === 'cifar10' || kind === 'cifar100' || kind === 'imagenet16') return { kind, path }
+    return null
+  }
 
   /** Detects the dataset format at `datasetPath` (or opens the native dialog) and loads a preview. */
   async function checkDataset(useDialog = false): Promise<boolean> {
@@ -130,8 +145,22 @@ export const useWizardStore = defineStore('wizard', () => {
       datasetError.value = 'Enter the path of a dataset file or folder.'
       return false
     }
+    if (!useDialog && kindNeedsSize.value) {
+      const m = intIn(datasetImageSize.value, 1, 1024, 'Image size')
+      if (m) {
+        datasetError.value = m
+        return false
+      }
+    }
     datasetChecking.value = true
     try {
+      const spec = useDialog ? null : chosenSpec(path)
+      if (spec) {
+        // explicit format: reading a preview is the readability check
+        preview.value = await api.datasets.preview(spec, { count: 8 })
+        picked.value = { path, spec, description: `read as ${datasetKindEntry.value?.label ?? spec.kind}` }
+        return true
+      }
       const p = await api.files.pickDataset(useDialog ? undefined : { path })
       if (p === null) return false // dialog cancelled
       if (useDialog) datasetPath.value = p.path
@@ -282,7 +311,7 @@ export const useWizardStore = defineStore('wizard', () => {
   }
 
   return {
-    step, datasetMode, noise, datasetPath, picked, preview, datasetError, datasetChecking,
+    step, datasetMode, noise, datasetPath, datasetKind, datasetImageSize, datasetKindEntry, kindNeedsSize, picked, preview, datasetError, datasetChecking,
     space, spaceOptions, strategy, strategyOptions, proxyMode, proxy, votingIds,
     n, batchSize, seed, init, workers, name, tablePath, table, tableMetric, tableError, tableChecking,
     submitting, submitError, spaceEntry, strategyEntry, proxyEntry, datasetSpec, errors, currentValid, config,
