@@ -2,6 +2,7 @@ import { join } from 'node:path'
 import type { Stats } from 'node:fs'
 import { ZsnasError } from '../core/errors'
 import { listFolder, naturalSort, readFileTyped, shortName, statPath } from './files'
+import { isPickle, readCifarPickle } from './cifar-python'
 import { CIFAR100_NORM, CIFAR10_NORM } from './normalization'
 import { U8DatasetSource, type U8Images } from './sampler'
 
@@ -13,7 +14,9 @@ import { U8DatasetSource, type U8Images } from './sampler'
  *   + 3072 pixel bytes; the fine label is used. At most 50,000 per file.
  * `path` is one file or a folder; in a folder the training files are used
  * (`data_batch_*.bin` / `train*.bin`, natural order) and, if there are none,
- * the test files (`test_batch*.bin` / `test*.bin`).
+ * the test files (`test_batch*.bin` / `test*.bin`). The "python version"
+ * (pickled `data_batch_1` … / `train`, `test`, see cifar-python.ts) is read
+ * too, when a folder has no binary files or a file starts like a pickle.
  * Every byte is validated at open: record length, record count, labels.
  */
 export type CifarVariant = 'cifar10' | 'cifar100'
@@ -29,8 +32,8 @@ interface VariantInfo {
 }
 
 const VARIANTS: Record<CifarVariant, VariantInfo> = {
-  cifar10: { name: 'CIFAR-10', recordBytes: 3073, headerBytes: 1, maxRecords: 10_000, numClasses: 10, trainPattern: /^data_batch_.*\.bin$/, testPattern: /^test_batch.*\.bin$/ },
-  cifar100: { name: 'CIFAR-100', recordBytes: 3074, headerBytes: 2, maxRecords: 50_000, numClasses: 100, trainPattern: /^train.*\.bin$/, testPattern: /^test.*\.bin$/ },
+  cifar10: { name: 'CIFAR-10', recordBytes: 3073, headerBytes: 1, maxRecords: 10_000, numClasses: 10, trainPattern: /^data_batch_[^.]*(\.bin)?$/, testPattern: /^test_batch[^.]*(\.bin)?$/ },
+  cifar100: { name: 'CIFAR-100', recordBytes: 3074, headerBytes: 2, maxRecords: 50_000, numClasses: 100, trainPattern: /^train[^.]*(\.bin)?$/, testPattern: /^test[^.]*(\.bin)?$/ },
 }
 
 /** Files a CIFAR path resolves to (one file, or the chosen split of a folder). */
@@ -38,8 +41,12 @@ export function cifarFiles(path: string, variant: CifarVariant, st: Stats = stat
   if (!st.isDirectory()) return [path]
   const v = VARIANTS[variant]
   const names = listFolder(path, `${v.name} folder`)
-  let chosen = names.filter((n) => v.trainPattern.test(n))
-  if (chosen.length === 0) chosen = names.filter((n) => v.testPattern.test(n))
+  // binary files first; the python-version pickles (no extension) otherwise
+  const pick = (re: RegExp, bin: boolean) => names.filter((n) => re.test(n) && n.endsWith('.bin') === bin)
+  let chosen = pick(v.trainPattern, true)
+  if (chosen.length === 0) chosen = pick(v.trainPattern, false)
+  if (chosen.length === 0) chosen = pick(v.testPattern, true)
+  if (chosen.length === 0) chosen = pick(v.testPattern, false)
   if (chosen.length === 0) {
     throw new ZsnasError('EMPTY_DATASET', `no ${v.name} binary batch files in folder ${path}; expected ${variant === 'cifar10' ? 'data_batch_1.bin … data_batch_5.bin or test_batch.bin' : 'train.bin or test.bin'} (the binary version, not the Python one)`, { path })
   }
@@ -51,9 +58,6 @@ export function validateCifarBuffer(buf: Uint8Array, file: string, variant: Cifa
   const v = VARIANTS[variant]
   const name = shortName(file)
   if (buf.length === 0) throw new ZsnasError('EMPTY_DATASET', `${name}: the file is empty; expected ${v.recordBytes}-byte ${v.name} records`, { path: file })
-  if (buf[0] === 0x80 && buf.length > 1 && buf[1] <= 5 && buf.length % v.recordBytes !== 0) {
-    throw new ZsnasError('BAD_FORMAT', `${name}: this looks like a Python pickle (the "python version" of ${v.name}); expected the binary version with ${v.recordBytes}-byte records`, { path: file })
-  }
   if (buf.length % v.recordBytes !== 0) {
     const other = variant === 'cifar10' ? VARIANTS.cifar100 : VARIANTS.cifar10
     const hint = buf.length % other.recordBytes === 0 ? ` It divides into ${other.recordBytes}-byte records: is it a ${other.name} file?` : ' The file is truncated or not a CIFAR binary batch.'
@@ -83,24 +87,43 @@ function badLabel(name: string, file: string, record: number, what: string, valu
   return new ZsnasError('BAD_LABEL', `${name}: record ${record} has ${what} ${value}; expected 0..${max}`, { path: file, record, value, max })
 }
 
-/** Reads and validates CIFAR records from a file or folder. */
+/** Reads and validates CIFAR records from a file or folder (binary or python version). */
 export function readCifar(path: string, variant: CifarVariant): { images: U8Images; files: string[] } {
   const v = VARIANTS[variant]
   const files = cifarFiles(path, variant)
-  const bufs = files.map((f) => {
-    const b = readFileTyped(f, `${v.name} file`)
-    validateCifarBuffer(b, f, variant)
-    return b
-  })
-  const data = bufs.length === 1 ? bufs[0] : Buffer.concat(bufs)
-  const count = data.length / v.recordBytes
-  const labels = new Int32Array(count)
-  const labelByte = variant === 'cifar10' ? 0 : 1
-  for (let i = 0; i < count; i++) labels[i] = data[i * v.recordBytes + labelByte]
-  return {
-    files,
-    images: { data, count, size: 32, recordBytes: v.recordBytes, headerBytes: v.headerBytes, layout: 'planar', labels, numClasses: v.numClasses },
+  const bufs = files.map((f) => readFileTyped(f, `${v.name} file`))
+  const base = { size: 32, layout: 'planar' as const, numClasses: v.numClasses }
+  if (!bufs.some(isPickle)) {
+    bufs.forEach((b, i) => validateCifarBuffer(b, files[i], variant))
+    const data = bufs.length === 1 ? bufs[0] : Buffer.concat(bufs)
+    const count = data.length / v.recordBytes
+    const labels = new Int32Array(count)
+    const labelByte = variant === 'cifar10' ? 0 : 1
+    for (let i = 0; i < count; i++) labels[i] = data[i * v.recordBytes + labelByte]
+    return { files, images: { ...base, data, count, recordBytes: v.recordBytes, headerBytes: v.headerBytes, labels } }
   }
+  // at least one python-version file: gather headerless 3072-byte rows
+  const parts = bufs.map((b, i) => {
+    if (isPickle(b)) return readCifarPickle(b, files[i], variant, v.maxRecords)
+    const count = validateCifarBuffer(b, files[i], variant)
+    const pixels = new Uint8Array(count * 3072)
+    const labels = new Int32Array(count)
+    for (let r = 0; r < count; r++) {
+      pixels.set(b.subarray(r * v.recordBytes + v.headerBytes, (r + 1) * v.recordBytes), r * 3072)
+      labels[r] = b[r * v.recordBytes + v.headerBytes - 1]
+    }
+    return { pixels, labels }
+  })
+  const count = parts.reduce((s, p) => s + p.labels.length, 0)
+  const data = new Uint8Array(count * 3072)
+  const labels = new Int32Array(count)
+  let k = 0
+  for (const p of parts) {
+    data.set(p.pixels, k * 3072)
+    labels.set(p.labels, k)
+    k += p.labels.length
+  }
+  return { files, images: { ...base, data, count, recordBytes: 3072, headerBytes: 0, labels } }
 }
 
 /** Opens CIFAR-10/100 as a `DatasetSource` (pad-4 crop + flip, reference normalisation). */

@@ -52,14 +52,19 @@ export function guessDatasetSpec(path: string, opts: DetectOptions = {}): Datase
   const name = basename(path)
   if (st.isDirectory()) {
     const names = listFolder(path, 'dataset folder')
-    if (names.some((n) => /^(data_batch_.*|test_batch.*)\.bin$/.test(n))) return { kind: 'cifar10', path }
-    if (names.some((n) => /^(train|test).*\.bin$/.test(n))) return { kind: 'cifar100', path }
+    if (names.some((n) => /^(data_batch_|test_batch)[^.]*(\.bin)?$/.test(n))) return { kind: 'cifar10', path }
     if (names.some((n) => /^train_data_batch_\d+$/.test(n) || n === 'val_data')) return { kind: 'imagenet16', path }
+    if (names.some((n) => /^(train|test)[^.]*(\.bin)?$/.test(n))) return { kind: 'cifar100', path }
     return { kind: 'folder', path, imageSize: opts.imageSize ?? 32 }
   }
   if (st.size === 0) throw new ZsnasError('EMPTY_DATASET', `${name}: the file is empty`, { path })
   const head = readHead(path, 2)
-  if (head[0] === 0x80 && head[1] >= 2 && head[1] <= 5) return { kind: 'imagenet16', path }
+  if (head[0] === 0x80 && head[1] >= 2 && head[1] <= 5) {
+    // a pickle: the CIFAR python version by its official names, else ImageNet16
+    if (/^(data_batch_\d+|test_batch)$/.test(name)) return { kind: 'cifar10', path }
+    if (/^(train|test)$/.test(name)) return { kind: 'cifar100', path }
+    return { kind: 'imagenet16', path }
+  }
   const dims = /(\d+)x(\d+)x(\d+)x3\.u8$/i.exec(name)
   if (/\.u8$/i.test(name)) {
     const size = dims ? Number(dims[2]) : opts.imageSize

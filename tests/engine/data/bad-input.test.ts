@@ -75,7 +75,7 @@ describe('bad CIFAR files', () => {
     expectError(() => openDataset({ kind: 'cifar10', path: join(tmp, 'nope.bin') }), 'FILE_NOT_FOUND', 'nope.bin')
     mkdirSync(join(tmp, 'nocifar'))
     expectError(() => openDataset({ kind: 'cifar10', path: join(tmp, 'nocifar') }), 'EMPTY_DATASET', 'nocifar', /data_batch_1\.bin/)
-    expectError(() => openDataset({ kind: 'cifar10', path: file('data_batch_1', Uint8Array.from([0x80, 2, 0x7d, 0x71, 0, 0x2e])) }), 'BAD_FORMAT', /Python pickle/, /binary version/)
+    expectError(() => openDataset({ kind: 'cifar10', path: file('data_batch_1', Uint8Array.from([0x80, 2, 0x7d, 0x71, 0, 0x2e])) }), 'BAD_FORMAT', 'data_batch_1', /expected a CIFAR-10 python-version batch with 'data' and 'labels'/)
   })
   it('a batch larger than the dataset is refused', () => {
     const src = openDataset({ kind: 'cifar10', path: file('three.bin', cifarTest.subarray(0, 3 * 3073)) })

@@ -83,3 +83,48 @@ describe('CIFAR-100 binary (shared real files)', () => {
     expect(openDataset({ kind: 'cifar100', path: sharedPath('cifar100') }).count).toBe(486)
   })
 })
+
+describe('CIFAR python version (pickles generated from the real binary records)', () => {
+  it('reads data_batch_* / train pickles with the same images and labels as the binary files', async () => {
+    const { mkdtempSync, mkdirSync, rmSync, writeFileSync } = await import('node:fs')
+    const { tmpdir } = await import('node:os')
+    const { join } = await import('node:path')
+    const { pickleImagenet16 } = await import('../../fixtures/pickle-writer')
+    const tmp = mkdtempSync(join(tmpdir(), 'zsnas-cifarpy-'))
+    try {
+      const toPickle = (bin: Buffer, rec: number, n: number, labelsKey: string, protocol: 2 | 4) => {
+        const header = rec - 3072
+        const data = new Uint8Array(n * 3072)
+        const labels: number[] = []
+        for (let i = 0; i < n; i++) {
+          data.set(bin.subarray(i * rec + header, (i + 1) * rec), i * 3072)
+          labels.push(bin[i * rec + header - 1])
+        }
+        return pickleImagenet16({ data, rows: n, rowBytes: 3072, labels, protocol, labelsKey, mean: false })
+      }
+      const c10 = readFileSync(sharedPath('cifar10', 'data_batch_1_first4000_exact.bin'))
+      const dir = join(tmp, 'cifar-10-batches-py')
+      mkdirSync(dir)
+      writeFileSync(join(dir, 'data_batch_1'), toPickle(c10.subarray(0, 30 * 3073), 3073, 30, 'labels', 2))
+      writeFileSync(join(dir, 'data_batch_2'), toPickle(c10.subarray(30 * 3073, 50 * 3073), 3073, 20, 'labels', 4))
+      writeFileSync(join(dir, 'test_batch'), toPickle(c10.subarray(0, 5 * 3073), 3073, 5, 'labels', 2))
+      writeFileSync(join(dir, 'batches.meta'), 'not read')
+      const py = readCifar(dir, 'cifar10')
+      expect(py.files.map((f) => f.split('/').pop())).toEqual(['data_batch_1', 'data_batch_2'])
+      expect(py.images.count).toBe(50)
+      expect(Array.from(py.images.labels)).toEqual(labelsTxt(sharedPath('cifar10', 'data_batch_1_labels.txt')).slice(0, 50))
+      const a = openDataset({ kind: 'cifar10', path: dir }).sampleBatch(50, new Rng(3))
+      const binFile = join(tmp, 'first50.bin')
+      writeFileSync(binFile, c10.subarray(0, 50 * 3073))
+      const b = openDataset({ kind: 'cifar10', path: binFile }).sampleBatch(50, new Rng(3))
+      expect(Buffer.from(a.x.buffer).equals(Buffer.from(b.x.buffer))).toBe(true)
+      expect(Array.from(a.labels)).toEqual(Array.from(b.labels))
+      const c100 = readFileSync(sharedPath('cifar100', 'test_first916_exact.bin'))
+      const f100 = join(tmp, 'test')
+      writeFileSync(f100, toPickle(c100, 3074, 12, 'fine_labels', 2))
+      expect(Array.from(readCifar(f100, 'cifar100').images.labels.subarray(0, 10))).toEqual([49, 33, 72, 51, 71, 92, 15, 14, 23, 0])
+    } finally {
+      rmSync(tmp, { recursive: true, force: true })
+    }
+  })
+})
