@@ -48,6 +48,16 @@ const cifarTest = readFileSync(sharedPath('cifar10', 'test_batch_10000_reconstru
 const BEST = '|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_1x1~2|'
 const RESNET = '|nor_conv_3x3~0|+|none~0|nor_conv_3x3~1|+|skip_connect~0|none~1|skip_connect~2|'
 
+describe('bad dataset specs', () => {
+  it('unknown kind, missing path, bad sizes are INVALID_OPTION', () => {
+    expectError(() => openDataset({ kind: 'mnist', path: 'x' } as never), 'INVALID_OPTION', /unknown dataset kind "mnist"/, /cifar10/)
+    expectError(() => openDataset({ kind: 'cifar10' } as never), 'INVALID_OPTION', /needs a "path"/)
+    expectError(() => openDataset(null as never), 'INVALID_OPTION')
+    expectError(() => openDataset({ kind: 'imagenet16', path: tmp, classes: 0 }), 'INVALID_OPTION', /classes/)
+    expectError(() => openDataset({ kind: 'folder', path: tmp, imageSize: -1 }), 'INVALID_OPTION', /imageSize/)
+  })
+})
+
 describe('bad CIFAR files', () => {
   it('truncated file (5.5 records)', () => {
     const p = file('truncated_batch.bin', cifarTest.subarray(0, 5 * 3073 + 1500))
