@@ -8,7 +8,7 @@
 import { resolve } from 'node:path'
 import { defineConfig } from 'electron-vite'
 import vue from '@vitejs/plugin-vue'
-import { contentSecurityPolicy } from './src/server/csp'
+import { cspMetaPlugin } from './src/server/renderer-build'
 
 export default defineConfig({
   main: {
@@ -41,13 +41,7 @@ export default defineConfig({
     },
     plugins: [
       vue(),
-      {
-        name: 'zsnas-csp-meta',
-        transformIndexHtml(html: string) {
-          const csp = contentSecurityPolicy(['ws://127.0.0.1:*', 'ws://localhost:*'])
-          return html.replace('<meta charset="UTF-8" />', `<meta charset="UTF-8" />\n    <meta http-equiv="Content-Security-Policy" content="${csp}" />`)
-        },
-      },
+      cspMetaPlugin(),
     ],
   },
 })

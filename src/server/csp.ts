@@ -4,8 +4,8 @@
  * eval (only WebAssembly compilation), inline style attributes allowed
  * (ECharts positions its tooltip/canvas with style attributes).
  */
-export function contentSecurityPolicy(connect: string[] = []): string {
-  return [
+export function contentSecurityPolicy(connect: string[] = [], opts: { meta?: boolean } = {}): string {
+  const directives = [
     "default-src 'none'",
     "script-src 'self' 'wasm-unsafe-eval'",
     "style-src 'self' 'unsafe-inline'",
@@ -17,5 +17,7 @@ export function contentSecurityPolicy(connect: string[] = []): string {
     "form-action 'none'",
     "frame-ancestors 'none'",
     "object-src 'none'",
-  ].join('; ')
+  ]
+  // frame-ancestors is ignored (and warned about) in a <meta> CSP; the HTTP header carries it
+  return (opts.meta ? directives.filter((d) => !d.startsWith('frame-ancestors')) : directives).join('; ')
 }

@@ -1,0 +1,76 @@
+/**
+ * `npm run serve` as a user runs it: the server CLI (child process) serving a
+ * fresh renderer build, opened in headless Chromium. The page must load under
+ * the CSP without errors and talk the contract over the WebSocket; without the
+ * token the server refuses the page. Skipped when /usr/bin/chromium is absent.
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
+import { chromium, type Browser } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { buildRenderer } from '../../src/server/renderer-build'
+import { tmpDir } from './helpers'
+
+const CHROMIUM = '/usr/bin/chromium'
+const has = fs.existsSync(CHROMIUM)
+
+let server: ChildProcess | null = null
+let browser: Browser | null = null
+let url = ''
+
+beforeAll(async () => {
+  if (!has) return
+  const dir = tmpDir('browser')
+  const ui = path.join(dir, 'ui')
+  await buildRenderer(ui)
+  server = spawn(process.execPath, ['--import', 'tsx', 'src/server/cli.ts', '--data-dir', path.join(dir, 'data'), '--static', ui], { stdio: ['ignore', 'pipe', 'pipe'] })
+  url = await new Promise<string>((resolve, reject) => {
+    let buf = ''
+    const t = setTimeout(() => reject(new Error(`no URL printed: ${buf}`)), 60_000)
+    server!.stdout!.on('data', (d) => {
+      buf += d.toString()
+      const m = buf.match(/http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]+/)
+      if (m) {
+        clearTimeout(t)
+        resolve(m[0])
+      }
+    })
+  })
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run', '--disable-component-update', '--disable-sync'],
+  })
+}, 120_000)
+
+afterAll(async () => {
+  await browser?.close()
+  if (server && server.exitCode === null) {
+    server.kill('SIGTERM')
+    await new Promise((r) => server!.once('exit', r))
+  }
+})
+
+describe.skipIf(!has)('browser mode in headless Chromium', () => {
+  it('loads the UI with the token, speaks the contract over the WebSocket, refuses the page without the token', async () => {
+    const page = await browser!.newPage()
+    const problems: string[] = []
+    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`))
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(`console: ${m.text()}`)
+    })
+    const replies: any[] = []
+    page.on('websocket', (ws) => ws.on('framereceived', (f) => replies.push(JSON.parse(String(f.payload)))))
+    const res = await page.goto(url)
+    expect(res!.status()).toBe(200)
+    expect(res!.headers()['content-security-policy']).toContain("default-src 'none'")
+    await page.getByText('New search').first().waitFor({ timeout: 30_000 })
+    await expect.poll(() => replies.filter((r) => r.type === 'res' && r.result.ok).length, { timeout: 30_000 }).toBeGreaterThan(0)
+    expect(replies.filter((r) => r.type === 'res' && !r.result.ok)).toEqual([])
+    expect(problems).toEqual([])
+
+    const anon = await browser!.newPage()
+    const refused = await anon.goto(url.replace(/\?token=.*/, ''))
+    expect(refused!.status()).toBe(403)
+  })
+})
