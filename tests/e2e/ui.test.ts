@@ -91,17 +91,35 @@ describe.skipIf(!haveChromium)('research UI end to end', () => {
     await shot(page, 'nb201-7-run-finished', true)
     expect(await horizontalOverflow(page)).toBe(0)
 
-    // sort by WRCor (descending on first click) and open the best architecture
+    // every chart downloads as PNG and SVG with the run id in the file name
+    const runId = (await page.getByTestId('run-id').textContent())!.trim()
+    expect(runId).toMatch(/^run-/)
+    for (const [kind, magic] of [['png', '\x89PNG'], ['svg', '<svg']] as const) {
+      const [d] = await Promise.all([page.waitForEvent('download'), page.getByTestId(`${kind}-score-vs-flops`).click()])
+      expect(d.suggestedFilename()).toBe(`${runId}-score-vs-flops.${kind}`)
+      const f = join(scratch, d.suggestedFilename())
+      await d.saveAs(f)
+      expect(readFileSync(f).subarray(0, 4).toString('latin1')).toBe(magic.slice(0, 4))
+    }
+
+    // sort by WRCor (descending on first click) and open the best architecture with the keyboard
     await page.getByTestId('sort-score:wrcor').click()
     const firstRow = page.getByTestId('table-row').first()
     const bestIndex = Number(await firstRow.locator('[role="cell"]').first().textContent())
-    await firstRow.click()
+    await page.getByTestId('table-body').focus()
+    await page.keyboard.press('Home')
+    await page.keyboard.press('Enter')
     const drawer = page.getByTestId('detail-drawer')
     await drawer.getByTestId('cell-dag').waitFor()
     expect(await drawer.locator('g.edge').count()).toBe(6)
     const arch = (await drawer.getByTestId('detail-arch').textContent())!.trim()
     expect(arch).toMatch(NB201_RE)
     await shot(page, 'nb201-8-best-cell')
+    const [dsvg] = await Promise.all([page.waitForEvent('download'), drawer.getByTestId(`svg-arch-${bestIndex}`).click()])
+    expect(dsvg.suggestedFilename()).toBe(`${runId}-arch-${bestIndex}.svg`)
+    await dsvg.saveAs(join(scratch, 'cell.svg'))
+    const cellSvg = readFileSync(join(scratch, 'cell.svg'), 'utf8')
+    expect(cellSvg.match(/class="edge"/g)).toHaveLength(6)
     await page.keyboard.press('Escape')
 
     // export the (sorted) table as CSV and check its rows
@@ -183,6 +201,17 @@ describe.skipIf(!haveChromium)('research UI end to end', () => {
     await page.getByTestId('step-blocked').waitFor()
     expect(await page.getByTestId('step-0').getAttribute('aria-current')).toBe('step')
     await shot(page, 'bad-dataset')
+
+    // a real CIFAR-10 binary is detected and previewed with thumbnails
+    await page.getByTestId('ds-path').fill(sharedPath('cifar10', 'test_batch_10000_reconstructed.bin'))
+    await page.getByTestId('ds-check').click()
+    const pv = page.getByTestId('ds-preview')
+    await pv.waitFor({ timeout: 60_000 })
+    expect(await pv.textContent()).toMatch(/10,000 images · 10 classes · 32×32 px/)
+    expect(await pv.locator('canvas').count()).toBeGreaterThan(0)
+    expect(await page.getByTestId('wizard-next').getAttribute('aria-disabled')).toBe('false')
+    await shot(page, 'dataset-preview')
+    expect(await horizontalOverflow(page)).toBe(0)
 
     await page.getByTestId('ds-noise').check()
     await next()
