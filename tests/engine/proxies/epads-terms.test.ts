@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import * as tf from '@tensorflow/tfjs-core'
 import { initBackend } from '../../../src/engine/backend/select'
 import { Rng } from '../../../src/engine/core/rng'
-import { epadsLayerTerms, epadsScoreFromSum, randomPermutation } from '../../../src/engine/proxies/epads/terms'
+import { epadsLayerTerms, epadsLayerTermsTf, epadsScoreFromSum, randomPermutation } from '../../../src/engine/proxies/epads/terms'
 import { gaussianNoise, stackPerturbed } from '../../../src/engine/proxies/epads/input'
 
 beforeAll(async () => {
@@ -42,6 +42,30 @@ describe('epadsLayerTerms (hand-computed)', () => {
     const before = tf.memory().numTensors
     epadsLayerTerms(pre, Int32Array.from([1, 2, 0]))
     expect(tf.memory().numTensors).toBe(before)
+    pre.dispose()
+  })
+  it('codes NaN and 0 as 0 (like torch.gt), so the terms stay finite', () => {
+    // clean s0 = (NaN, 1) → 01, s1 = (0, 2) → 01; perturbed s0 = (1, 1) → 11, s1 = (0, −1) → 00
+    const pre = tf.tensor2d([NaN, 1, 0, 2, 1, 1, 0, -1], [4, 2])
+    expect(epadsLayerTerms(pre, Int32Array.from([1, 0]))).toEqual({ d1: 0, d2: 2 })
+    pre.dispose()
+  })
+  it('agrees with the all-tf formulation on random maps (B = 16, d = 300)', () => {
+    const r = new Rng(12)
+    const pre = tf.tensor4d(Float32Array.from({ length: 32 * 300 }, () => (r.next() < 0.1 ? 0 : r.normal())), [32, 10, 10, 3])
+    for (const seed of [1, 2, 3]) {
+      const perm = randomPermutation(16, new Rng(seed))
+      const a = epadsLayerTerms(pre, perm)
+      expect(a).toEqual(epadsLayerTermsTf(pre, perm))
+      expect(a.d1).toBeGreaterThan(0)
+      expect(a.d2).toBeGreaterThan(0)
+    }
+    pre.dispose()
+  })
+  it('rejects an index vector that is not a permutation', () => {
+    const pre = tf.zeros([6, 4])
+    expect(() => epadsLayerTerms(pre, Int32Array.from([0, 0, 1]))).toThrow(/not a permutation/)
+    expect(() => epadsLayerTerms(pre, Int32Array.from([0, 1, 3]))).toThrow(/not a permutation/)
     pre.dispose()
   })
   it('rejects a tensor whose batch is not 2B', () => {

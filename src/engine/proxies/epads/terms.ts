@@ -12,18 +12,21 @@
  * and the layer contributes D₁·D₂.
  *
  * Guarantees:
- * - The binary maps and differences are computed with tf ops inside a
- *   `tf.tidy`, so nothing but two length-B count vectors outlives the call;
- *   the caller's tensor is not disposed.
- * - Counts are exact: each per-sample count is ≤ d (features per sample) and
- *   is reduced in float32 only over one sample's features (exact while
- *   d < 2²⁴); the B per-sample counts are added in float64 JS numbers.
- * - Binarisation uses `x > 0` (0 gives code 0), like `torch.gt(x, 0)`.
- *   Because [max(0, x) > 0] = [x > 0], a post-ReLU map (an in-place ReLU in
- *   the reference code) gives exactly the same codes as its pre-activation.
- *   A NaN in the map (a numerically broken network) is not coded: it makes
- *   the terms NaN, hence a NaN score = failed evaluation (excluded from
- *   correlations), where `torch.gt` would silently code it 0.
+ * - Binarisation c = [x > 0] is computed on the tensor backend (`tf.greater`,
+ *   a 1-byte bool map); it is read back and the |c − c'| counts are done in
+ *   JS with exact integer arithmetic (per call ≤ B·d < 2⁵³), accumulated in
+ *   float64. Everything happens inside the hook call: the bool tensor is
+ *   disposed before returning and the JS copy is garbage right after; the
+ *   caller's tensor is not disposed.
+ * - Why not all in tf ops: the permuted comparison needs a row gather, and
+ *   the tfjs-wasm Gather kernel costs ~140 ms CPU for a [256, 16384] map
+ *   (the NB201 stage-1 map at B = 128), ~155 ms for the whole all-tf
+ *   formulation vs ~33 ms for this one (`bench/epads.ts`, micro numbers in the
+ *   issue #8 report). `epadsLayerTermsTf` keeps the all-tf formulation as a
+ *   cross-check (tests assert both agree).
+ * - Codes follow `torch.gt(x, 0)`: 0 and NaN give code 0. Because
+ *   [max(0, x) > 0] = [x > 0], a post-ReLU map (an in-place ReLU in the
+ *   reference code) gives exactly the same codes as its pre-activation.
  */
 import * as tf from '@tensorflow/tfjs-core'
 import { ZsnasError } from '../../core/errors'
@@ -54,38 +57,88 @@ export function randomPermutation(n: number, rng: Rng): Int32Array {
 /**
  * Computes D₁ and D₂ for one ReLU input `pre` ([2B, …], clean rows first).
  * `perm` is the sample permutation (length B) used for D₁.
- * Throws `ZsnasError('BAD_SHAPE')` if the leading dimension is not 2·B.
+ * Throws `ZsnasError('BAD_SHAPE')` if the leading dimension is not 2·B,
+ * `INVALID_OPTION` if `perm` is not a permutation of 0..B−1.
  */
 export function epadsLayerTerms(pre: tf.Tensor, perm: Int32Array): EpadsLayerTerms {
+  const b = perm.length
+  checkInputs(pre, perm)
+  const d = pre.size / (2 * b)
+  const codes = tf.tidy(() => tf.greater(tf.reshape(pre, [2 * b, d]), 0))
+  let c: Uint8Array
+  try {
+    c = codes.dataSync() as Uint8Array
+  } finally {
+    codes.dispose()
+  }
+  let d1 = 0
+  let d2 = 0
+  for (let i = 0; i < b; i++) {
+    const o = i * d
+    const op = perm[i] * d
+    const on = (b + i) * d
+    let r1 = 0
+    let r2 = 0
+    for (let j = 0; j < d; j++) {
+      const v = c[o + j]
+      r1 += v ^ c[op + j]
+      r2 += v ^ c[on + j]
+    }
+    d1 += r1
+    d2 += r2
+  }
+  return { d1, d2 }
+}
+
+/**
+ * The same terms computed entirely with tf ops (one row gather + squared
+ * difference of the 0/1 codes + per-row sums; float32 per-row sums are exact
+ * while d < 2²⁴). Slower on wasm (see the module comment); kept as an
+ * independent cross-check of `epadsLayerTerms`.
+ */
+export function epadsLayerTermsTf(pre: tf.Tensor, perm: Int32Array): EpadsLayerTerms {
+  const b = perm.length
+  checkInputs(pre, perm)
+  const d = pre.size / (2 * b)
+  // row i < B compares c_i with c_π(i); row B+i compares c̃_i with c_i
+  const idx = new Int32Array(2 * b)
+  for (let i = 0; i < b; i++) {
+    idx[i] = perm[i]
+    idx[b + i] = i
+  }
+  const rows = tf.tidy(() => {
+    const codes = tf.cast(tf.greater(tf.reshape(pre, [2 * b, d]), 0), 'float32')
+    return tf.sum(tf.squaredDifference(codes, tf.gather(codes, tf.tensor1d(idx, 'int32'), 0)), 1)
+  })
+  try {
+    const r = rows.dataSync()
+    let d1 = 0
+    let d2 = 0
+    for (let i = 0; i < b; i++) {
+      d1 += r[i]
+      d2 += r[b + i]
+    }
+    return { d1, d2 }
+  } finally {
+    rows.dispose()
+  }
+}
+
+/** Leading dimension must be 2·B and `perm` a permutation of 0..B−1 (else BAD_SHAPE / INVALID_OPTION). */
+function checkInputs(pre: tf.Tensor, perm: Int32Array): void {
   const b = perm.length
   if (pre.rank < 1 || pre.shape[0] !== 2 * b) {
     throw new ZsnasError('BAD_SHAPE', `ePADS hook: ReLU input has leading dimension ${pre.shape[0]}, expected 2·${b} (clean + perturbed)`, {
       shape: pre.shape,
     })
   }
-  const d = pre.size / (2 * b)
-  const [d1Rows, d2Rows] = tf.tidy(() => {
-    const codes = tf.step(tf.reshape(pre, [2 * b, d])) // 1 where x > 0, else 0 (float32)
-    const clean = tf.slice(codes, [0, 0], [b, d])
-    const noisy = tf.slice(codes, [b, 0], [b, d])
-    const permuted = tf.gather(clean, tf.tensor1d(perm, 'int32'), 0)
-    const r1 = tf.sum(tf.abs(tf.sub(clean, permuted)), 1)
-    const r2 = tf.sum(tf.abs(tf.sub(noisy, clean)), 1)
-    return [r1, r2]
-  })
-  try {
-    const a = d1Rows.dataSync()
-    const c = d2Rows.dataSync()
-    let d1 = 0
-    let d2 = 0
-    for (let i = 0; i < b; i++) {
-      d1 += a[i]
-      d2 += c[i]
+  const seen = new Uint8Array(b)
+  for (let i = 0; i < b; i++) {
+    const p = perm[i]
+    if (!(p >= 0 && p < b) || seen[p] === 1) {
+      throw new ZsnasError('INVALID_OPTION', `ePADS: sample permutation [${Array.from(perm).join(',')}] is not a permutation of 0..${b - 1}`)
     }
-    return { d1, d2 }
-  } finally {
-    d1Rows.dispose()
-    d2Rows.dispose()
+    seen[p] = 1
   }
 }
 
@@ -93,8 +146,9 @@ export function epadsLayerTerms(pre: tf.Tensor, perm: Int32Array): EpadsLayerTer
  * Final ePADS score from the accumulated Σ_layers D₁·D₂ (float64).
  * Returns log(sum); a zero sum (no ReLU counted, every sample identical
  * under the permutation, or no pattern flipped — e.g. σ = 0) gives the
- * documented sentinel −Infinity. Never NaN for a non-negative sum; a NaN sum
- * (NaN activations) gives NaN = failed evaluation.
+ * documented sentinel −Infinity. Never NaN for a non-negative sum (NaN
+ * activations are coded 0, so the layer terms are always finite integers);
+ * a NaN argument is passed through as NaN (= failed evaluation).
  */
 export function epadsScoreFromSum(sum: number): number {
   if (Number.isNaN(sum)) return NaN
