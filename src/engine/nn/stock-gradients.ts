@@ -12,8 +12,8 @@
  * textbook derivatives:
  *   Add, Sub, Multiply, RealDiv (with broadcasting: the gradient is summed over
  *   broadcast axes), Neg, Sum, Mean, Reshape, Identity, Cast, Concat, Slice,
- *   Sigmoid, Relu, Exp, Log, ResizeBilinear (via the backend's
- *   ResizeBilinearGrad kernel).
+ *   Sigmoid, Relu, Exp, Log, Square, ResizeBilinear (by interpolation matrices —
+ *   the backends' own ResizeBilinearGrad ignores half-pixel centres).
  * A kernel that already has a gradient (e.g. registered by another copy of
  * tfjs) is left alone. Importing this module is enough (idempotent).
  */
@@ -116,11 +116,31 @@ register('Relu', {
   gradFunc: (dy, [x]) => ({ x: () => tf.mul(dy, tf.step(x)) }),
 })
 register('Exp', { outputsToSave: [true], gradFunc: (dy, [y]) => ({ x: () => tf.mul(dy, y) }) })
+register('Square', { inputsToSave: ['x'], gradFunc: (dy, [x]) => ({ x: () => tf.mul(dy, tf.mul(x, tf.scalar(2))) }) })
 register('Log', { inputsToSave: ['x'], gradFunc: (dy, [x]) => ({ x: () => tf.div(dy, x) }) })
+/**
+ * Bilinear resize is linear and separable: y[n,i,j,c] = Σ_{h,w} Rh[i,h]·Rw[j,w]·x[n,h,w,c].
+ * The backends' ResizeBilinearGrad kernels ignore `halfPixelCenters` (wrong for
+ * PyTorch's align_corners=False, which MobileNetV2 uses), so the gradient
+ * dx = Rhᵀ·dy·Rw is computed with interpolation matrices obtained by resizing
+ * identity images with the very forward kernel (exact for either convention).
+ */
+function resizeBilinearGrad(dy: tf.Tensor, images: tf.Tensor, attrs: Attrs): tf.Tensor {
+  const [n, h, w, c] = images.shape
+  const [, oh, ow] = dy.shape
+  const align = attrs.alignCorners === true
+  const half = attrs.halfPixelCenters === true
+  // RhT [h, oh]: row b = the resize of the unit impulse at row b
+  const rhT = tf.reshape(tf.image.resizeBilinear(tf.reshape(tf.eye(h), [h, h, 1, 1]) as tf.Tensor4D, [oh, 1], align, half), [h, oh])
+  const rwT = tf.reshape(tf.image.resizeBilinear(tf.reshape(tf.eye(w), [w, 1, w, 1]) as tf.Tensor4D, [1, ow], align, half), [w, ow])
+  // contract over oh: [oh, n·ow·c] -> [h, n·ow·c]
+  const a = tf.matMul(rhT, tf.reshape(tf.transpose(dy, [1, 0, 2, 3]), [oh, n * ow * c]))
+  // contract over ow: [ow, n·h·c] -> [w, n·h·c]
+  const b = tf.matMul(rwT, tf.reshape(tf.transpose(tf.reshape(a, [h, n, ow, c]), [2, 1, 0, 3]), [ow, n * h * c]))
+  return tf.transpose(tf.reshape(b, [w, n, h, c]), [1, 2, 0, 3])
+}
+
 register('ResizeBilinear', {
   inputsToSave: ['images'],
-  gradFunc: (dy, [images], attrs) => ({
-    images: () =>
-      tf.engine().runKernel('ResizeBilinearGrad', { images, dy }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor,
-  }),
+  gradFunc: (dy, [images], attrs) => ({ images: () => resizeBilinearGrad(dy, images, attrs) }),
 })

@@ -1,6 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import * as tf from '@tensorflow/tfjs-core'
-import { synflowScore } from '../../../src/engine/proxies/synflow-score'
+import { synflowScore, synflowWeightNames } from '../../../src/engine/proxies/synflow-score'
+import { buildNb201Network, nb201FromString } from '../../../src/engine/spaces/nb201'
+import { materializeParams, absParams, disposeParams } from '../../../src/engine/nn/params'
+import { forwardBackward } from '../../../src/engine/nn/run'
+import { buildMbv2Network } from '../../../src/engine/spaces/mbv2'
 import { Rng } from '../../../src/engine/core/rng'
 import { backend, disposeStore, mlp, residualChain, type Mat } from './tiny-nets'
 
@@ -95,5 +99,73 @@ describe('SynFlow beyond float32 range', () => {
       return tf.sum(tf.matMul(h, tf.abs(tf.tensor2d(ws[70])))).dataSync()[0]
     })
     expect(inf).toBe(Infinity)
+  })
+})
+
+describe('SynFlow on NB201 networks', () => {
+  const build = (s: string) => buildNb201Network(nb201FromString(s), { numClasses: 10, inputSize: 8 })
+
+  it('agrees with the textbook computation (A1 weight gradients of Σlogits, |θ|, BN off, float32) where float32 suffices', () => {
+    // conv-1x1 cells stay inside float32 range; the textbook route differentiates the weights directly
+    const def = build('|nor_conv_1x1~0|+|skip_connect~0|nor_conv_1x1~1|+|avg_pool_3x3~0|none~1|skip_connect~2|')
+    const params = materializeParams(def, 'pytorch', new Rng(4))
+    const abs = absParams(params)
+    const names = synflowWeightNames(def)
+    const res = forwardBackward(def, abs, { x: tf.ones([1, 8, 8, 3]) as tf.Tensor4D }, { bn: 'off', loss: 'sumLogits', wrt: 'params', paramNames: names })
+    let textbook = 0
+    for (const n of names) {
+      const w = abs.get(n)!.dataSync()
+      const g = res.paramGrads!.get(n)!.dataSync()
+      for (let i = 0; i < w.length; i++) textbook += Math.abs(w[i] * g[i])
+      res.paramGrads!.get(n)!.dispose()
+    }
+    expect(Number.isFinite(textbook)).toBe(true)
+    const scaled = synflowScore(def, params).logScore
+    expect(Math.abs(scaled - Math.log(textbook))).toBeLessThan(1e-4)
+    disposeParams(abs)
+    disposeParams(params)
+  })
+
+  it('the all-conv3x3 cell exceeds float32 (log > 88.7) yet gives a finite log-score, above the conv-free cell', () => {
+    const conv = build('|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~2|')
+    const pool = build('|avg_pool_3x3~0|+|skip_connect~0|none~1|+|avg_pool_3x3~0|skip_connect~1|none~2|')
+    const pc = materializeParams(conv, 'pytorch', new Rng(5))
+    const pp = materializeParams(pool, 'pytorch', new Rng(5))
+    const a = synflowScore(conv, pc).logScore
+    const b = synflowScore(pool, pp).logScore
+    expect(a).toBeGreaterThan(Math.log(3.4028235e38))
+    expect(Number.isFinite(a)).toBe(true)
+    expect(a).toBeGreaterThan(b)
+    disposeParams(pc)
+    disposeParams(pp)
+  })
+})
+
+describe('SynFlow on a MobileNetV2-space network (depthwise, SE sigmoid gates, biased shortcut)', () => {
+  it('agrees with the textbook float32 computation on a small network', () => {
+    const st = (c: number, b: number, s: number) => ({ e: 2, k: 3, s, l: 2, c, b })
+    const arch = {
+      stem: 8,
+      stages: [st(8, 8, 2), st(8, 8, 1), st(16, 8, 2), st(16, 8, 1), st(16, 8, 2), st(16, 8, 1), st(16, 8, 1)],
+      head: 16,
+      resolution: 32,
+    }
+    const def = buildMbv2Network(arch, { numClasses: 10, inputSize: 32 })
+    const params = materializeParams(def, 'pytorch', new Rng(6))
+    const abs = absParams(params)
+    const names = synflowWeightNames(def)
+    expect(def.params.some((p) => p.kind === 'depthwise')).toBe(true)
+    const res = forwardBackward(def, abs, { x: tf.ones([1, 32, 32, 3]) as tf.Tensor4D }, { bn: 'off', loss: 'sumLogits', wrt: 'params', paramNames: names })
+    let textbook = 0
+    for (const n of names) {
+      const w = abs.get(n)!.dataSync()
+      const g = res.paramGrads!.get(n)!.dataSync()
+      for (let i = 0; i < w.length; i++) textbook += Math.abs(w[i] * g[i])
+      res.paramGrads!.get(n)!.dispose()
+    }
+    expect(Number.isFinite(textbook)).toBe(true)
+    expect(Math.abs(synflowScore(def, params).logScore - Math.log(textbook))).toBeLessThan(1e-3)
+    disposeParams(abs)
+    disposeParams(params)
   })
 })
