@@ -53,23 +53,20 @@ export class NoiseSource implements DatasetSource {
  */
 export function fillStandardNormal(x: Float32Array, rng: Rng): void {
   let a = rng.nextUint32(), b = rng.nextUint32(), c = rng.nextUint32(), d = rng.nextUint32()
-  const next = (): number => {
-    const t = (((a + b) >>> 0) + d) >>> 0
-    d = (d + 1) >>> 0
-    a = b ^ (b >>> 9)
-    b = (c + (c << 3)) >>> 0
-    c = (c << 21) | (c >>> 11)
-    c = (c + t) >>> 0
-    return t
+  let t = 0
+  // sfc32 step, written out inline (a closure call per draw is ~3× slower in V8)
+  for (let k = 0; k < 12; k++) {
+    t = (a + b + d) >>> 0; d = (d + 1) >>> 0; a = b ^ (b >>> 9); b = (c + (c << 3)) >>> 0; c = ((c << 21) | (c >>> 11)) >>> 0; c = (c + t) >>> 0
   }
-  for (let i = 0; i < 12; i++) next()
   const INV = 1 / 2147483648
-  let i = 0
   const n = x.length
+  let i = 0
   while (i < n) {
-    // u, v uniform in (-1, 1) with 32-bit resolution
-    const u = (next() | 0) * INV
-    const v = (next() | 0) * INV
+    // u, v uniform in [-1, 1) with 32-bit resolution
+    t = (a + b + d) >>> 0; d = (d + 1) >>> 0; a = b ^ (b >>> 9); b = (c + (c << 3)) >>> 0; c = ((c << 21) | (c >>> 11)) >>> 0; c = (c + t) >>> 0
+    const u = (t | 0) * INV
+    t = (a + b + d) >>> 0; d = (d + 1) >>> 0; a = b ^ (b >>> 9); b = (c + (c << 3)) >>> 0; c = ((c << 21) | (c >>> 11)) >>> 0; c = (c + t) >>> 0
+    const v = (t | 0) * INV
     const q = u * u + v * v
     if (q >= 1 || q === 0) continue
     const f = Math.sqrt((-2 * Math.log(q)) / q)
