@@ -93,6 +93,17 @@ describe('NB101 CSV (shared real NASLib sample)', () => {
     const gt = loadNb101Table(file, { columns: { 'cifar10-valid': 'val_accuracy' } })
     expect(gt.keys()).toEqual(loadNb101Table(file).keys())
   })
+  it('JSON rows with matrix + ops arrays, and JSON objects keyed by hash', () => {
+    const m = [[0, 1, 0, 0, 1, 1, 0], [0, 0, 1, 0, 0, 0, 0], [0, 0, 0, 1, 0, 0, 1], [0, 0, 0, 0, 0, 1, 0], [0, 0, 0, 0, 0, 1, 0], [0, 0, 0, 0, 0, 0, 1], [0, 0, 0, 0, 0, 0, 0]]
+    const rows = join(tmp, 'rows.json')
+    writeFileSync(rows, JSON.stringify([{ matrix: m, ops: A_OPS, test: 92.06 }]))
+    const gt = loadNb101Table(rows, { columns: { cifar10: 'test' }, matrixColumn: 'matrix', opsColumn: 'ops' })
+    expect(gt.keys()).toEqual([A]) // the published hash of the README anchor cell
+    const byHash = join(tmp, 'byhash.json')
+    writeFileSync(byHash, JSON.stringify({ [A]: { test: 92.06, valid: 92.64 } }))
+    const g2 = loadNb101Table(byHash, { columns: { key: '$key', cifar10: 'test', 'cifar10-valid': 'valid' } })
+    expect(g2.get(A, 'cifar10-valid')).toBe(92.64)
+  })
   it('refuses duplicates when asked', () => {
     expect(() => loadNb101Table(file, { duplicates: 'error' })).toThrow(expect.objectContaining({ code: 'DUPLICATE_ROW' }))
   })
