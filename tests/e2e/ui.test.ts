@@ -156,7 +156,7 @@ describe.skipIf(!haveChromium)('research UI end to end', () => {
   }, 300_000)
 
   it('MobileNetV2: a 3-architecture run shows the stage diagram and the Table-11 view', async () => {
-    await wizard({ space: 'mbv2', n: 3, batch: 4, shots: 'mbv2' })
+    await wizard({ space: 'mbv2', n: 3, batch: 2, shots: 'mbv2' })
     await waitForDone(240_000)
     await page.getByTestId('table-row').first().click()
     const drawer = page.getByTestId('detail-drawer')
