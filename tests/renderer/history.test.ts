@@ -66,6 +66,17 @@ describe('RunHistory', () => {
     expect(w.text()).toContain('good baseline, rerun with seed 1')
   })
 
+  it('exports a finished run folder and reports where', async () => {
+    const w = mountHistory({ 'runs.export': (id: string) => ({ dir: `/data/exports/${id}-1`, files: ['manifest.json', 'evaluations.csv', 'evaluations.jsonl', 'best.json'] }) })
+    await flush()
+    await flush()
+    expect(w.find('[data-testid="export-r1"]').attributes('disabled')).toBeDefined() // still running
+    await w.find('[data-testid="export-r2"]').trigger('click')
+    await flush()
+    expect(fake.calls.find((c) => c.method === 'runs.export')!.args).toEqual(['r2'])
+    expect(w.find('[data-testid="history-message"]').text()).toBe('Exported 4 files to /data/exports/r2-1')
+  })
+
   it('compare is enabled with exactly two runs selected', async () => {
     const w = mountHistory()
     await flush()

@@ -9,6 +9,7 @@ export const useHistoryStore = defineStore('history', () => {
   const runs = ref<RunSummary[]>([])
   const loading = ref(false)
   const error = ref<string | null>(null)
+  const message = ref<string | null>(null)
 
   async function refresh() {
     loading.value = true
@@ -46,5 +47,19 @@ export const useHistoryStore = defineStore('history', () => {
     }
   }
 
-  return { runs, loading, error, refresh, remove, saveNotes }
+  /** Writes the run's export folder (manifest, evaluations CSV/JSONL, best, zero-cost JSON) on the backend machine. */
+  async function exportRun(id: string): Promise<boolean> {
+    message.value = null
+    try {
+      const r = await api.runs.export(id)
+      message.value = `Exported ${r.files.length} files to ${r.dir}`
+      error.value = null
+      return true
+    } catch (e) {
+      error.value = `Could not export run ${id}: ${errorMessage(e)}`
+      return false
+    }
+  }
+
+  return { runs, loading, error, message, refresh, remove, saveNotes, exportRun }
 })
