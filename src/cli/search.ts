@@ -78,6 +78,8 @@ export const searchCommand: CliCommand = {
   --budget-mode M     RE: paper (N total) | reference (N + P)
   --warmup W          RL normalisation samples (default 100)
   --flops-limit F     MBv2 FLOPs limit in M (default 600)
+  --pool PATH         NB101: sample uniformly from the unique cells of this table (nasbench tfrecord or CSV with
+                      adjacency/ops columns), as the reference does; default: random valid 7-vertex specs
   --workers K         score K candidates at a time in K worker processes (default 1: in-process);
                       results are identical to K = 1 (same seeds, same order)`,
   run: (argv, io) => searchMain(argv, io),
@@ -95,7 +97,7 @@ export async function searchMain(argv: string[], io: CliIO, signal?: AbortSignal
       seed: { type: 'string' }, dataset: { type: 'string' }, batch: { type: 'string' }, init: { type: 'string' },
       mode: { type: 'string' }, table: { type: 'string' }, out: { type: 'string' }, resume: { type: 'boolean' },
       population: { type: 'string' }, tournament: { type: 'string' }, 'budget-mode': { type: 'string' },
-      warmup: { type: 'string' }, 'flops-limit': { type: 'string' }, workers: { type: 'string' },
+      warmup: { type: 'string' }, 'flops-limit': { type: 'string' }, workers: { type: 'string' }, pool: { type: 'string' },
     },
     'search',
   )
@@ -105,6 +107,13 @@ export async function searchMain(argv: string[], io: CliIO, signal?: AbortSignal
     if (spaceId !== 'mbv2') throw new CliUsageError('--flops-limit only applies to --space mbv2')
     const { createMbv2Space } = await import('../engine/spaces/mbv2/space')
     space = createMbv2Space({ flopsLimit: intFlag(values['flops-limit'], 'flops-limit', 600, 1, 100000) * 1e6 }) as typeof space
+  }
+  if (values.pool !== undefined) {
+    if (spaceId !== 'nb101') throw new CliUsageError('--pool only applies to --space nb101')
+    const { createNb101Space, loadNb101Pool } = await import('../engine/spaces/nb101/index')
+    const pool = loadNb101Pool(values.pool)
+    space = createNb101Space({ pool }) as typeof space
+    io.err(`sampling uniformly from ${pool.length} unique NB101 cells of ${values.pool}\n`)
   }
   const strategyId = values.strategy ?? 're'
   const proxy = values.proxy ?? 'wrcor'
@@ -127,7 +136,10 @@ export async function searchMain(argv: string[], io: CliIO, signal?: AbortSignal
   const batchSize = intFlag(values.batch, 'batch', 64, 2, 4096)
   const init = initFlag(values.init)
   const table = values.table ? loadTable(spaceId, values.table) : null
-  const config = { space: spaceId, strategy: strategyId, proxy, members, n: budget, seed, options, dataset, batchSize, init, mode: values.mode ?? 'paper' }
+  const config = {
+    space: spaceId, strategy: strategyId, proxy, members, n: budget, seed, options, dataset, batchSize, init, mode: values.mode ?? 'paper',
+    pool: values.pool ?? null, flopsLimit: values['flops-limit'] ?? null,
+  }
 
   const strategy = createStrategy(strategyId, { space, budget, seed, options })
   const out = values.out

@@ -77,6 +77,8 @@ describe('zsnas search', () => {
       [['search', '--space', 'mbv2', '--table', '/x.csv'], /only supported for nb201 and nb101/],
       [['search', '--flops-limit', '300'], /only applies to --space mbv2/],
       [['search', '--strategy', 're', '--budget-mode', 'twice'], /budgetMode/],
+      [['search', '--pool', '/x.csv'], /--pool only applies to --space nb101/],
+      [['search', '--space', 'nb101', '--pool', '/nonexistent/pool.csv'], /nonexistent/],
     ]
     for (const [argv, re] of cases) {
       const io = capture()
