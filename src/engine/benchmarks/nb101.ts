@@ -34,6 +34,8 @@ import { looksLikeTfrecord, readTfRecords } from './tfrecord'
 export interface Nb101TfrecordOptions {
   epochs?: number
   cacheDir?: string
+  /** progress of a (cold) import: bytes read so far and file size */
+  onProgress?: (bytesRead: number, totalBytes: number) => void
 }
 
 export interface Nb101TableOptions {
@@ -97,7 +99,7 @@ export function loadNb101Tfrecord(path: string, opts: Nb101TfrecordOptions = {})
         throw new ZsnasError('BAD_FORMAT', `${name}, ${where}: cannot decode the metrics protobuf: ${(e as Error).message}`, { path, record: index })
       }
       rows.push({ key: rec[0], where, values: [m.test * 100, m.valid * 100] })
-    })
+    }, undefined, opts.onProgress)
     if (rows.length === 0) {
       throw new ZsnasError('EMPTY_DATASET', `${name}: no records with ${epochs} epochs; epochs found: ${[...seenEpochs].join(', ') || 'none'}`, { path, epochs })
     }

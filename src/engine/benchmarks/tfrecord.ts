@@ -31,9 +31,15 @@ export function encodeTfRecord(data: Uint8Array): Uint8Array {
 
 /**
  * Calls `onRecord(data, index, offset)` for each record of a TFRecord file.
- * `data` is only valid during the call.
+ * `data` is only valid during the call. `onProgress(bytesRead, totalBytes)`
+ * is called every 10,000 records and once at the end.
  */
-export function readTfRecords(path: string, onRecord: (data: Uint8Array, index: number, offset: number) => void, chunkBytes = 8 << 20): number {
+export function readTfRecords(
+  path: string,
+  onRecord: (data: Uint8Array, index: number, offset: number) => void,
+  chunkBytes = 8 << 20,
+  onProgress?: (bytesRead: number, totalBytes: number) => void,
+): number {
   const name = shortName(path)
   const size = statPath(path, 'TFRecord file').size
   const fd = openSync(path, 'r')
@@ -82,7 +88,9 @@ export function readTfRecords(path: string, onRecord: (data: Uint8Array, index: 
       onRecord(data, index, off)
       off += 16 + len
       index++
+      if (onProgress && index % 10_000 === 0) onProgress(off, size)
     }
+    onProgress?.(size, size)
     return index
   } finally {
     closeSync(fd)

@@ -52,6 +52,11 @@ describe('NB101 official tfrecord (generated fixture)', () => {
     expect(gt.get(A, 'cifar10-valid')).toBeCloseTo(92.64155824979147, 8)
     expect(gt.get(B, 'cifar10')).toBeCloseTo(75, 10)
   })
+  it('reports import progress ending at the file size', () => {
+    const seen: number[] = []
+    loadNb101Tfrecord(file, { onProgress: (done, total) => (seen.push(done), expect(total).toBe(readFileSync(file).length)) })
+    expect(seen.at(-1)).toBe(readFileSync(file).length)
+  })
   it('selects another epoch budget and refuses a missing one', () => {
     const gt = loadNb101Tfrecord(file, { epochs: 36 })
     expect(gt.keys()).toEqual([A])
