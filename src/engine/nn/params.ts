@@ -14,7 +14,7 @@ import type { InitScheme, NetworkDef, ParamSpec } from '../core/network'
 import type { Rng } from '../core/rng'
 import { ZsnasError } from '../core/errors'
 import { initDistribution, type Distribution } from './init'
-import { releaseDerived } from './ops/kernel-cache'
+import { markCacheable, releaseDerived } from './ops/kernel-cache'
 
 /** name → tensor (NHWC conventions of core/network.ts). */
 export type ParamStore = Map<string, tf.Tensor>
@@ -42,7 +42,7 @@ export function materializeParams(def: NetworkDef, init: InitScheme, rng: Rng): 
     for (const spec of def.params) {
       if (store.has(spec.name)) throw new ZsnasError('BAD_VALUE', `network '${def.name}' declares parameter '${spec.name}' twice`)
       const values = sampleValues(size(spec), initDistribution(spec, init), rng)
-      store.set(spec.name, tf.tensor(values, spec.shape, 'float32'))
+      store.set(spec.name, markCacheable(tf.tensor(values, spec.shape, 'float32')))
     }
   } catch (e) {
     disposeParams(store)
@@ -63,13 +63,13 @@ export function disposeParams(p: ParamStore): void {
 /** Independent copy (new tensors with the same values). */
 export function cloneParams(p: ParamStore): ParamStore {
   const out: ParamStore = new Map()
-  for (const [k, t] of p) out.set(k, tf.clone(t))
+  for (const [k, t] of p) out.set(k, markCacheable(tf.clone(t)))
   return out
 }
 
 /** Element-wise |θ| of every parameter (SynFlow), as a new store. */
 export function absParams(p: ParamStore): ParamStore {
   const out: ParamStore = new Map()
-  for (const [k, t] of p) out.set(k, tf.abs(t))
+  for (const [k, t] of p) out.set(k, markCacheable(tf.abs(t)))
   return out
 }

@@ -89,7 +89,7 @@ describe.each(BACKENDS)('createTfOps on %s', (backend) => {
               return inner.relu(tf.add(x, tf.tensor(d, x.shape)), tag)
             },
           }
-          const y = def.forward(ops, tf.tensor4d(b.x, b.shape)).dataSync()
+          const y = Array.from(def.forward(ops, tf.tensor4d(b.x, b.shape)).dataSync())
           return y.reduce((s, v) => s + v, 0)
         }) as unknown as number
       for (const at of [0, 1, 2, 3]) {

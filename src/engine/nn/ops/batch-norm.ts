@@ -61,10 +61,11 @@ export function batchNormTrainOp(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Te
   }
   const op = customOp(([xx], save) => {
     const { xhat, invstd } = normalise(xx as tf.Tensor4D, eps)
-    save([xhat, invstd])
+    // γ is saved too: a γ created inside the differentiated function is disposed before the backward runs
+    save([xhat, invstd, gamma])
     return {
       value: tf.add(tf.mul(xhat, gamma), beta),
-      gradFunc: (dy, saved) => backward(dy as tf.Tensor4D, saved[0] as tf.Tensor4D, saved[1] as tf.Tensor1D, gamma)[0],
+      gradFunc: (dy, saved) => backward(dy as tf.Tensor4D, saved[0] as tf.Tensor4D, saved[1] as tf.Tensor1D, saved[2] as tf.Tensor1D)[0],
     }
   })
   return op(x) as tf.Tensor4D

@@ -7,9 +7,8 @@
  *   zero-padded, and correlated (stride 1, 'valid') with the spatially
  *   flipped kernel (regular: also in/out transposed). The flipped kernel is
  *   cached per weight tensor (see kernel-cache.ts).
- * - dW (regular): for each of the k·k kernel taps, the strided slice of the
- *   padded input times dy — one matMul [Cout,M]·[M,Cin] per tap.
- * - dW (depthwise): per tap, sum over N,H,W of (shifted input ⊙ dy).
+ * - dW (regular and depthwise): one convolution of the padded input with dy
+ *   as a stride-dilated kernel, batch contracted as channels (see weightGrad).
  * - dBias: sum of dy over N,H,W.
  *
  * Layouts: x NHWC, regular kernel HWIO [k,k,Cin,Cout], depthwise [k,k,C,1].
@@ -24,7 +23,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import type { Padding } from '../../core/network'
 import { ZsnasError } from '../../core/errors'
 import { axisGeometry, type Axis } from './geometry'
-import { derived } from './kernel-cache'
+import { derived, isCacheable } from './kernel-cache'
 import { customOp } from './custom'
 
 export interface ConvSpec {
@@ -107,39 +106,44 @@ function inputGrad(dy: tf.Tensor4D, wFlip: tf.Tensor4D, xShape: number[], g: { h
   return forwardConv(d, wFlip, 1, pad, depthwise)
 }
 
-/** The k·k shifted (strided) views of the padded input, each [N,oH,oW,C]. */
-function taps(xp: tf.Tensor4D, g: { h: Axis; w: Axis; k: number }, s: number, visit: (xs: tf.Tensor4D) => tf.Tensor): tf.Tensor[] {
-  const out: tf.Tensor[] = []
-  const [n, , , c] = xp.shape
-  for (let a = 0; a < g.k; a++) {
-    for (let b = 0; b < g.k; b++) {
-      const xs =
-        s === 1
-          ? tf.slice(xp, [0, a, b, 0], [n, g.h.out, g.w.out, c])
-          : tf.stridedSlice(xp, [0, a, b, 0], [n, a + (g.h.out - 1) * s + 1, b + (g.w.out - 1) * s + 1, c], [1, s, s, 1])
-      out.push(visit(xs as tf.Tensor4D))
-    }
-  }
-  return out
-}
-
+/**
+ * dW as ONE convolution in which dy is the (stride-dilated) kernel and the
+ * batch axis is contracted as the channel axis:
+ *   regular:   dW[a,b,i,o] = Σ_{n,p,q} xp[n, a+p·s, b+q·s, i]·dy[n,p,q,o]
+ *              = conv2d(xpᵀ [Cin,H,W,N], dyᵀ [oH,oW,N,Cout], dilation s) -> [Cin,k,k,Cout]
+ *   depthwise: the (c, n) pairs become depthwise channels of one image,
+ *              depthwiseConv2d(..., dilation s) -> [1,k,k,C·N], then Σ over n.
+ * Measured 3-20x faster on wasm than k² shifted slices × matMul / mul+sum
+ * (bench/ops-dw.ts), same values to ~1e-5.
+ */
 function weightGrad(x: tf.Tensor4D, dy: tf.Tensor4D, wShape: number[], g: { h: Axis; w: Axis; k: number }, s: number, depthwise: boolean): tf.Tensor {
-  const xp = tf.pad(x, [
+  const [n, oh, ow] = dy.shape
+  const cin = x.shape[3]
+  // only the rows/columns some window touches: (out-1)·s + k of the padded input
+  const hUse = (g.h.out - 1) * s + g.k
+  const wUse = (g.w.out - 1) * s + g.k
+  let xp = tf.pad(x, [
     [0, 0],
     [g.h.before, g.h.after],
     [g.w.before, g.w.after],
     [0, 0],
   ])
-  const [n, oh, ow, cout] = dy.shape
-  const m = n * oh * ow
+  if (xp.shape[1] !== hUse || xp.shape[2] !== wUse) xp = tf.slice(xp, [0, 0, 0, 0], [n, hUse, wUse, cin])
   if (depthwise) {
-    const parts = taps(xp, g, s, (xs) => tf.sum(tf.mul(xs, dy), [0, 1, 2]))
-    return tf.reshape(tf.stack(parts), wShape)
+    const img = tf.reshape(tf.transpose(xp, [1, 2, 3, 0]), [1, hUse, wUse, cin * n])
+    const kern = tf.reshape(tf.transpose(dy, [1, 2, 3, 0]), [oh, ow, cin * n, 1])
+    const out = tf.depthwiseConv2d(img as tf.Tensor4D, kern as tf.Tensor4D, 1, 'valid', 'NHWC', s) // [1,k,k,C·N]
+    return tf.reshape(tf.sum(tf.reshape(out, [g.k, g.k, cin, n]), 3), wShape)
   }
-  const cin = x.shape[3]
-  const dyT = tf.transpose(tf.reshape(dy, [m, cout])) // [Cout, M]; explicit transpose (fast on wasm)
-  const parts = taps(xp, g, s, (xs) => tf.matMul(dyT, tf.reshape(xs, [m, cin]))) // [Cout, Cin] each
-  return tf.transpose(tf.reshape(tf.stack(parts), [g.k, g.k, cout, cin]), [0, 1, 3, 2])
+  const img = tf.transpose(xp, [3, 1, 2, 0]) // [Cin, H, W, N]
+  const kern = tf.transpose(dy, [1, 2, 0, 3]) // [oH, oW, N, Cout]
+  const out = tf.conv2d(img as tf.Tensor4D, kern as tf.Tensor4D, 1, 'valid', 'NHWC', s) // [Cin, k, k, Cout]
+  return tf.transpose(out, [1, 2, 0, 3])
+}
+
+/** The parameter itself when it is long-lived (cache key), else its saved copy (a temporary weight is disposed before the backward). */
+function live(w: tf.Tensor, saved: tf.Tensor): tf.Tensor4D {
+  return (isCacheable(w) ? w : saved) as tf.Tensor4D
 }
 
 function flippedKernel(w: tf.Tensor4D, depthwise: boolean): tf.Tensor4D {
@@ -172,12 +176,12 @@ export function conv2dOp(x: tf.Tensor4D, w: tf.Tensor4D, spec: ConvSpec, bias?: 
   }
   if (spec.weightGrads === true) {
     const op = customOp(([xx, ww, bb], save) => {
-      save([xx])
+      save([xx, ww])
       return {
         value: fwd(xx as tf.Tensor4D, ww as tf.Tensor4D, bb as tf.Tensor1D | undefined),
         gradFunc: (dy, saved) => {
           const d = dy as tf.Tensor4D
-          const dx = inputGrad(d, flippedKernel(ww as tf.Tensor4D, depthwise), xx.shape, g, s, depthwise)
+          const dx = inputGrad(d, flippedKernel(live(ww, saved[1]), depthwise), xx.shape, g, s, depthwise)
           const dw = weightGrad(saved[0] as tf.Tensor4D, d, ww.shape, g, s, depthwise)
           return bb === undefined ? [dx, dw] : [dx, dw, tf.sum(d, [0, 1, 2])]
         },
@@ -185,9 +189,12 @@ export function conv2dOp(x: tf.Tensor4D, w: tf.Tensor4D, spec: ConvSpec, bias?: 
     })
     return (bias === undefined ? op(x, w) : op(x, w, bias)) as tf.Tensor4D
   }
-  const op = customOp(([xx]) => ({
-    value: fwd(xx as tf.Tensor4D, w, bias),
-    gradFunc: (dy) => inputGrad(dy as tf.Tensor4D, flippedKernel(w, depthwise), xx.shape, g, s, depthwise),
-  }))
+  const op = customOp(([xx], save) => {
+    save([w])
+    return {
+      value: fwd(xx as tf.Tensor4D, w, bias),
+      gradFunc: (dy, saved) => inputGrad(dy as tf.Tensor4D, flippedKernel(live(w, saved[0]), depthwise), xx.shape, g, s, depthwise),
+    }
+  })
   return op(x) as tf.Tensor4D
 }

@@ -4,6 +4,12 @@
  * outside any scope and keeps everything they allocate alive until the whole
  * backward pass ends (tfjs-stack-measurements §2c — 1444 MB vs 420 MB peak on
  * MBv2). `gradFunc` must return one gradient per input, in input order.
+ *
+ * Lifetime rule (tfjs `engine.gradients` runs the forward in its own tidy):
+ * every tensor created while the differentiated function ran is disposed
+ * before the backward starts, except outputs and tensors passed to `save`.
+ * A gradFunc may therefore use only `dy`, saved tensors, shapes, and
+ * long-lived tensors (parameters) — never an input's or intermediate's data.
  */
 import * as tf from '@tensorflow/tfjs-core'
 

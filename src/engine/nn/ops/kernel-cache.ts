@@ -2,18 +2,33 @@
  * Per-weight cache of derived kernels (spatially flipped / transposed copies
  * used by the custom backward passes).
  *
- * Contract: a derived tensor is created at most once per (weight tensor, key),
- * is kept out of every tidy scope, and lives until `releaseDerived(weight)`
- * (called by `disposeParams`) or until it is requested again after its weight
- * was disposed (then it is dropped and rebuilt for the new tensor). tfjs
- * tensors are immutable, so a cached entry can never go stale.
+ * Contract: only tensors marked with `markCacheable` (every tensor created by
+ * materializeParams / cloneParams / absParams) are cached: a derived tensor
+ * is then created at most once per (weight tensor, key), kept out of every
+ * tidy scope, and lives until `releaseDerived(weight)` (called by
+ * `disposeParams`). For any other tensor `derived` just returns `make(w)`,
+ * which the caller's tidy disposes — so temporary weights never leak.
+ * tfjs tensors are immutable, so a cached entry can never go stale.
  */
 import * as tf from '@tensorflow/tfjs-core'
 
 const cache = new WeakMap<tf.Tensor, Map<string, tf.Tensor>>()
+const cacheable = new WeakSet<tf.Tensor>()
 
-/** Returns the cached `make(weight)` for `key`, creating (and keeping) it on first use. */
+/** Declares `t` a long-lived parameter whose derived kernels may be cached (released by `releaseDerived`). */
+export function markCacheable(t: tf.Tensor): tf.Tensor {
+  cacheable.add(t)
+  return t
+}
+
+/** True when `t` was marked with `markCacheable`. */
+export function isCacheable(t: tf.Tensor): boolean {
+  return cacheable.has(t)
+}
+
+/** `make(weight)`, cached per (weight, key) when the weight is cacheable (see module comment). */
 export function derived(weight: tf.Tensor, key: string, make: (w: tf.Tensor) => tf.Tensor): tf.Tensor {
+  if (!cacheable.has(weight)) return make(weight)
   let entries = cache.get(weight)
   if (entries === undefined) {
     entries = new Map()

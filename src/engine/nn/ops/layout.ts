@@ -46,7 +46,7 @@ export function globalAvgPoolOp(x: tf.Tensor4D): tf.Tensor4D {
   const [, h, w] = x.shape
   const op = customOp(([xx]) => ({
     value: tf.mean(xx, [1, 2], true),
-    gradFunc: (dy) => tf.mul(tf.onesLike(xx), tf.div(dy, h * w)),
+    gradFunc: (dy) => tf.mul(tf.ones(xx.shape), tf.div(dy, h * w)),
   }))
   return op(x) as tf.Tensor4D
 }

@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core'
 import { ZsnasError } from '../../core/errors'
-import { derived } from './kernel-cache'
+import { derived, isCacheable } from './kernel-cache'
 import { customOp } from './custom'
 
 export function linearOp(x: tf.Tensor, w: tf.Tensor2D, bias?: tf.Tensor1D, weightGrads = false): tf.Tensor2D {
@@ -22,19 +22,20 @@ export function linearOp(x: tf.Tensor, w: tf.Tensor2D, bias?: tf.Tensor1D, weigh
   }
   const flat = (xx: tf.Tensor): tf.Tensor2D => (xx.rank === 2 ? xx : tf.reshape(xx, [xx.shape[0], inF])) as tf.Tensor2D
   const unflat = (d: tf.Tensor): tf.Tensor => (x.rank === 2 ? d : tf.reshape(d, x.shape))
-  const wT = (): tf.Tensor2D => derived(w, 'T', (t) => tf.transpose(t)) as tf.Tensor2D
+  const wT = (ww: tf.Tensor, saved: tf.Tensor): tf.Tensor2D =>
+    derived(isCacheable(ww) ? ww : saved, 'T', (t) => tf.transpose(t)) as tf.Tensor2D
   const fwd = (xx: tf.Tensor2D, ww: tf.Tensor2D, bb?: tf.Tensor1D): tf.Tensor2D => {
     const y: tf.Tensor2D = tf.matMul(xx, ww)
     return bb === undefined ? y : (tf.add(y, bb) as tf.Tensor2D)
   }
   if (weightGrads) {
     const op = customOp(([xx, ww, bb], save) => {
-      save([xx])
+      save([xx, ww])
       return {
         value: fwd(flat(xx), ww as tf.Tensor2D, bb as tf.Tensor1D | undefined),
         gradFunc: (dy, saved) => {
           const d = dy as tf.Tensor2D
-          const dx = unflat(tf.matMul(d, derived(ww, 'T', (t) => tf.transpose(t)) as tf.Tensor2D))
+          const dx = unflat(tf.matMul(d, wT(ww, saved[1])))
           const dw = tf.matMul(tf.transpose(flat(saved[0])), d)
           return bb === undefined ? [dx, dw] : [dx, dw, tf.sum(d, 0)]
         },
@@ -42,9 +43,12 @@ export function linearOp(x: tf.Tensor, w: tf.Tensor2D, bias?: tf.Tensor1D, weigh
     })
     return (bias === undefined ? op(x, w) : op(x, w, bias)) as tf.Tensor2D
   }
-  const op = customOp(([xx]) => ({
-    value: fwd(flat(xx), w, bias),
-    gradFunc: (dy) => unflat(tf.matMul(dy as tf.Tensor2D, wT())),
-  }))
+  const op = customOp(([xx], save) => {
+    save([w])
+    return {
+      value: fwd(flat(xx), w, bias),
+      gradFunc: (dy, saved) => unflat(tf.matMul(dy as tf.Tensor2D, wT(w, saved[0]))),
+    }
+  })
   return op(x) as tf.Tensor2D
 }

@@ -26,7 +26,7 @@ export function crossEntropyOp(logits: tf.Tensor2D, labels: Int32Array): tf.Scal
   return op(logits) as tf.Scalar
 }
 
-const sum = customOp(([x]) => ({ value: tf.sum(x), gradFunc: (dy) => tf.mul(tf.onesLike(x), dy) }))
+const sum = customOp(([x]) => ({ value: tf.sum(x), gradFunc: (dy) => tf.mul(tf.ones(x.shape), dy) }))
 
 export function sumOp(x: tf.Tensor): tf.Scalar {
   return sum(x) as tf.Scalar

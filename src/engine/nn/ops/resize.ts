@@ -38,7 +38,7 @@ function resizeBackward(dy: tf.Tensor4D, h: number, w: number): tf.Tensor4D {
   const t1 = tf.reshape(tf.matMul(ahT, tf.reshape(tf.transpose(dy, [1, 0, 2, 3]), [p, n * q * c])), [h, n, q, c])
   // contract Q: [Q, H·N·C] -> [W, H, N, C] -> [N, H, W, C]
   const t2 = tf.reshape(tf.matMul(awT, tf.reshape(tf.transpose(t1, [2, 0, 1, 3]), [q, h * n * c])), [w, h, n, c])
-  return tf.transpose(t2, [2, 1, 0, 3])
+  return tf.transpose(t2, [2, 1, 0, 3]) as tf.Tensor4D
 }
 
 /** Resizes NHWC `x` to size×size (see module comment for semantics and gradient). */
