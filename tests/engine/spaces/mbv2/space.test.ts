@@ -115,3 +115,24 @@ describe('MobileNetV2 space', () => {
     expect([...main].sort((x, y) => x - y)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8])
   })
 })
+
+describe('MobileNetV2 sampling distribution (no FLOPs limit)', () => {
+  it('R and c0 frequencies follow smart_round with banker\'s rounding (notes: R 17/31/33/31/17 of 129; c0 hand-counted 5/7/9/7/5 of 33)', () => {
+    const s = createMbv2Space({ flopsLimit: Infinity })
+    const rng = new Rng(99)
+    const n = 20000
+    const r = new Map<number, number>(), c0 = new Map<number, number>()
+    for (let i = 0; i < n; i++) {
+      const a = s.sample(rng)
+      r.set(a.resolution, (r.get(a.resolution) ?? 0) + 1)
+      c0.set(a.stem, (c0.get(a.stem) ?? 0) + 1)
+    }
+    const chi2 = (obs: Map<number, number>, exp: [number, number][]): number =>
+      exp.reduce((acc, [v, p]) => acc + ((obs.get(v) ?? 0) - n * p) ** 2 / (n * p), 0)
+    // 4 dof: P(chi2 > 18.47) = 0.001
+    expect(chi2(r, [[192, 17 / 129], [224, 31 / 129], [256, 33 / 129], [288, 31 / 129], [320, 17 / 129]])).toBeLessThan(18.47)
+    expect(chi2(c0, [[16, 5 / 33], [24, 7 / 33], [32, 9 / 33], [40, 7 / 33], [48, 5 / 33]])).toBeLessThan(18.47)
+    // round-half-up (JS Math.round) would give c0 = 16 only for 16..19 (4/33): clearly rejected
+    expect(chi2(c0, [[16, 4 / 33], [24, 8 / 33], [32, 8 / 33], [40, 8 / 33], [48, 5 / 33]])).toBeGreaterThan(18.47)
+  })
+})
