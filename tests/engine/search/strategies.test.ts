@@ -55,7 +55,7 @@ describe('known-optimum toy proxy (#nor_conv_3x3 edges on NB201, optimum 6)', ()
     expect(evaluated.length).toBe(500)
   })
 
-  it('RE and RL beat random search on average at equal budget (the search is doing work)', async () => {
+  it('RE beats random search on average at equal budget (the evolution is doing work)', async () => {
     let re = 0, rnd = 0
     for (const seed of [11, 12, 13, 14]) {
       re += (await run('re', 150, seed, 4)).strategy.best()!.scores[0]
