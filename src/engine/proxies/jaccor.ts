@@ -1,8 +1,5 @@
-import * as tf from '@tensorflow/tfjs-core'
 import { pearsonRows, symmetricEigenvalues } from '../linalg'
-import { forwardBackward } from '../nn/run'
-// stock-op gradients (Add, Mean, …) for Node/tsx, where tfjs-core registers none
-import '../nn/stock-gradients'
+import { inputJacobian } from './input-jacobian'
 import type { StandaloneProxyDef } from './types'
 
 /** k of the reference's −Σ[log(λ+k) + 1/(λ+k)] */
@@ -36,7 +33,8 @@ export function jacobianCorrelationScore(j: ArrayLike<number>, n: number, d: num
  * mode (so samples are coupled exactly as in the reference's batched
  * backward with a ones gradient), one row per sample flattened (NHWC order —
  * correlation is invariant to a common feature permutation), then
- * `jacobianCorrelationScore`. Labels are not used. Higher = better: the score
+ * `jacobianCorrelationScore`. J comes from the input-gradient pass shared
+ * with NetSens and EPE (input-jacobian.ts). Labels are not used. Higher = better: the score
  * is largest when the eigenvalues are all near 1, i.e. the samples'
  * Jacobians are decorrelated.
  */
@@ -50,11 +48,7 @@ export const jaccorProxy: StandaloneProxyDef = {
   higherIsBetter: true,
   paperRho: { cifar10: 0.726, nb101: 0.362 },
   compute(ctx) {
-    const res = forwardBackward(ctx.def, ctx.params, ctx.batch, { bn: 'train', loss: 'sumLogits', wrt: 'input' })
-    const g = res.inputGrad as tf.Tensor
-    const data = g.dataSync()
-    g.dispose()
-    const n = ctx.batch.shape[0]
-    return jacobianCorrelationScore(data, n, data.length / n)
+    const { j, n, d } = inputJacobian(ctx.def, ctx.params, ctx.batch)
+    return jacobianCorrelationScore(j, n, d)
   },
 }

@@ -22,6 +22,8 @@ import { fisherProxy } from './fisher'
 import { graspProxy } from './grasp'
 import { zicoProxy } from './zico'
 import { zenProxy } from './zen'
+import { netsensProxy } from './netsens'
+import { epeProxy } from './epe'
 
 /**
  * The proxy registry. Adding a proxy = one file exporting a `ProxyDef` + one
@@ -45,6 +47,8 @@ const PROXIES: ProxyDef[] = [
   graspProxy,
   zicoProxy,
   zenProxy,
+  netsensProxy,
+  epeProxy,
 ]
 
 const byId = new Map<string, ProxyDef>()

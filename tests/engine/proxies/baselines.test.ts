@@ -136,3 +136,54 @@ describe('registry conventions', () => {
     disposeParams(params)
   })
 })
+
+describe('NetSens and EPE (share the input-gradient pass with JacCor)', () => {
+  const w1 = [[1, -1, 0.5], [2, 0.5, -1], [0, 1, 1]]
+  const w2 = [[1, -2], [0.5, 0.5], [-1, 3]]
+  const b1 = [0.1, -0.2, 0.3]
+  const xs = [[1, 0, 1], [-1, 2, 0.5], [0.3, -0.7, 2], [0.5, 0.5, -1]]
+  const ys = [0, 1, 0, 0]
+  /** J_n = W1·(1[pre_n>0] ⊙ W2·1), by hand */
+  const jRows = xs.map((x) => {
+    const r = w2.map((row) => row[0] + row[1])
+    const pre = [0, 1, 2].map((j) => x[0] * w1[0][j] + x[1] * w1[1][j] + x[2] * w1[2][j] + b1[j])
+    return [0, 1, 2].map((i) => [0, 1, 2].reduce((s, j) => s + w1[i][j] * (pre[j] > 0 ? r[j] : 0), 0))
+  })
+
+  it('NetSens = mean |J|', async () => {
+    const { def, params } = mlp({ w1, w2, b1 })
+    const flat = jRows.flat()
+    expect(await run('netsens', def, params, vecBatch(xs, ys, 2))).toBeCloseTo(flat.reduce((s, v) => s + Math.abs(v), 0) / flat.length, 5)
+    disposeStore(params)
+  })
+
+  it('EPE = Σ_c |Σ log(|corrcoef(J_c)| + 1e-5)|; a one-sample class adds log(1+1e-5)', async () => {
+    const { def, params } = mlp({ w1, w2, b1 })
+    // class 0: rows 0, 2, 3 ; class 1: row 1 alone
+    const rows0 = [jRows[0], jRows[2], jRows[3]]
+    const corr = (a: number[], b: number[]) => {
+      const ma = a.reduce((s, v) => s + v, 0) / a.length
+      const mb = b.reduce((s, v) => s + v, 0) / b.length
+      const ca = a.map((v) => v - ma)
+      const cb = b.map((v) => v - mb)
+      return ca.reduce((s, v, i) => s + v * cb[i], 0) / Math.sqrt(ca.reduce((s, v) => s + v * v, 0) * cb.reduce((s, v) => s + v * v, 0))
+    }
+    let s0 = 0
+    for (const a of rows0) for (const b of rows0) s0 += Math.log(Math.abs(corr(a, b)) + 1e-5)
+    const expected = Math.abs(s0) + Math.abs(Math.log(1 + 1e-5))
+    expect(await run('epe', def, params, vecBatch(xs, ys, 2))).toBeCloseTo(expected, 3)
+    disposeStore(params)
+  })
+
+  it('JacCor, NetSens and EPE of one architecture use ONE input-gradient pass', async () => {
+    const { def, params } = mlp({ w1, w2, b1 })
+    const batch = vecBatch(xs, ys, 2)
+    const { inputJacobian } = await import('../../../src/engine/proxies/input-jacobian')
+    const first = inputJacobian(def, params, batch)
+    expect(inputJacobian(def, params, batch)).toBe(first) // memoised per (params, batch)
+    const hand = jRows.flat()
+    expect(first.j.length).toBe(hand.length)
+    hand.forEach((v, i) => expect(first.j[i]).toBeCloseTo(v, 5))
+    disposeStore(params)
+  })
+})

@@ -110,7 +110,11 @@ function linearNet(w: Mat, b: number[]): { def: NetworkDef; params: ParamStore }
     bnEps: 1e-5,
     forward: <T>(ops: Ops<T>, x: T): T => ops.linear(x, 'fc', 'fc.b'),
   }
-  return { def, params: new Map([['fc', tf.tensor2d(w)], ['fc.b', tf.tensor1d(b)]]) as ParamStore }
+  const params: ParamStore = new Map<string, tf.Tensor>([
+    ['fc', tf.tensor2d(w)],
+    ['fc.b', tf.tensor1d(b)],
+  ])
+  return { def, params }
 }
 
 describe('GraSP', () => {
