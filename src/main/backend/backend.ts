@@ -13,6 +13,7 @@ import { createService, defaultWorkerCount, type FilePicker } from './service'
 import { RunStore } from './store'
 import type { WorkerHost } from './worker-host'
 import { APP_VERSION } from './version'
+import { recyclingHost } from './recycling-host'
 
 export interface BackendOptions {
   dataDir: string
@@ -43,10 +44,13 @@ export function createBackend(o: BackendOptions): Backend {
   const bus = createEventBus()
   const defaultWorkers = o.defaultWorkers ?? defaultWorkerCount()
   const versions = { app: APP_VERSION, engine: o.engine.version, node: process.version, ...(o.electronVersion ? { electron: o.electronVersion } : {}) }
+  // idle workers of a finished run stay warm for the next one (at most the default pool size)
+  const host = recyclingHost(o.host, defaultWorkers)
   const manager = new RunManager({
     store,
     engine: o.engine,
-    host: o.host,
+    host,
+    recycle: (h) => host.recycle(h),
     emit: (event, payload) => bus.emit(event, payload),
     defaultWorkers,
     versions,
@@ -71,6 +75,7 @@ export function createBackend(o: BackendOptions): Backend {
     interrupted,
     async close() {
       await manager.shutdown()
+      host.dispose()
       store.close()
     },
   }

@@ -9,7 +9,7 @@
  *    'WORKER_CRASHED' (never rejects for a crash);
  *  - a scoring error reported by the worker (bad arch, numeric…) resolves as
  *    failed immediately, without retry;
- *  - `close()` SIGKILLs every worker and resolves all unfinished jobs as
+ *  - `close()` SIGKILLs every busy worker and resolves all unfinished jobs as
  *    'CANCELLED' — this is how cancel is honoured within one architecture.
  */
 import type { ServiceErrorData } from '../../shared/schemas'
@@ -63,15 +63,23 @@ export class WorkerPool {
     })
   }
 
-  close(): void {
+  /**
+   * Closes the pool. Busy workers are always killed (their jobs resolve as
+   * CANCELLED). Idle workers are handed to `release` when given (kept warm for
+   * the next run), otherwise killed.
+   */
+  close(release?: (h: WorkerHandle) => void): void {
     if (this.closed) return
     this.closed = true
     const cancelled: ServiceErrorData = { code: 'CANCELLED', message: 'run cancelled' }
     for (const p of this.queue.splice(0)) p.resolve({ ok: false, error: cancelled, attempts: p.attempts })
     for (const s of this.slots.splice(0)) {
-      if (s.current) s.current.pending.resolve({ ok: false, error: cancelled, attempts: s.current.pending.attempts })
-      s.current = null
-      s.handle.kill()
+      if (s.current) {
+        s.current.pending.resolve({ ok: false, error: cancelled, attempts: s.current.pending.attempts })
+        s.current = null
+        s.handle.kill()
+      } else if (release) release(s.handle)
+      else s.handle.kill()
     }
   }
 

@@ -32,7 +32,7 @@ import { WorkerPool } from './pool'
 import { evaluationSeed } from './seeds'
 import type { RunRecord, RunStore } from './store'
 import { EventThrottle } from './throttle'
-import type { WorkerHost } from './worker-host'
+import type { WorkerHandle, WorkerHost } from './worker-host'
 
 export interface RunManagerDeps {
   store: RunStore
@@ -46,6 +46,8 @@ export interface RunManagerDeps {
   onActivity?: (a: { active: number; fraction: number | null; ended?: RunSummary }) => void
   /** throttle interval (ms) of progress events; default 300 */
   eventIntervalMs?: number
+  /** where idle workers of a finished run go (kept warm); absent = killed */
+  recycle?: (h: WorkerHandle) => void
 }
 
 interface ActiveRun {
@@ -230,7 +232,7 @@ export class RunManager {
         this.deps.emit('run.failed', { runId: id, error, summary: this.summary(id) })
       } finally {
         run.throttle.dispose()
-        run.pool.close()
+        run.pool.close(run.cancelled ? undefined : this.deps.recycle)
         this.active.delete(id)
         this.notifyActivity(this.summary(id))
       }
