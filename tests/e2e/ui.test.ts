@@ -172,8 +172,7 @@ describe.skipIf(!haveChromium)('research UI end to end', () => {
     // compare the two finished runs side by side
     await page.getByTestId('nav-history').click()
     const boxes = page.locator('tbody input[type="checkbox"]')
-    await boxes.first().waitFor()
-    expect(await boxes.count()).toBe(2)
+    await expect.poll(() => boxes.count(), { timeout: 15_000 }).toBe(2)
     await boxes.nth(0).check()
     await boxes.nth(1).check()
     await page.getByTestId('compare-btn').click()
