@@ -38,10 +38,11 @@ app.whenReady().then(() => {
     electronVersion: process.versions.electron,
     picker: {
       async pick(kind) {
-        const r = await dialog.showOpenDialog(win ?? undefined!, {
+        const opts: Electron.OpenDialogOptions = {
           title: kind === 'dataset' ? 'Choose a dataset file or folder' : 'Choose a benchmark table',
           properties: kind === 'dataset' ? ['openFile', 'openDirectory'] : ['openFile'],
-        })
+        }
+        const r = win ? await dialog.showOpenDialog(win, opts) : await dialog.showOpenDialog(opts)
         return r.canceled || r.filePaths.length === 0 ? null : r.filePaths[0]
       },
     },

@@ -56,9 +56,11 @@ function driverFor(config: RunConfig): SearchDriver {
       strategy.tell(
         results.map((r) => ({
           id: r.index,
+          // failed evaluations and non-finite scores (null on the wire) rank last: −Infinity loses every
+          // majority comparison (a NaN would tie, and ties go to the newer candidate)
           scores: proxies.map((p) => {
             const v = r.scores?.[p]
-            return typeof v === 'number' ? v : Number.NaN
+            return typeof v === 'number' ? v : Number.NEGATIVE_INFINITY
           }),
         })),
       )

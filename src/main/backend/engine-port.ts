@@ -23,7 +23,7 @@ export interface Proposal {
   phase: 'warmup' | 'search'
 }
 
-/** What the strategy is told about one evaluation; `scores` null = failed (it then loses every comparison). */
+/** What the strategy is told about one evaluation; `scores` null = failed. Failed rows and null (non-finite) scores are told as −Infinity, so they lose every comparison. */
 export interface Told {
   index: number
   scores: Record<string, number | null> | null

@@ -1,0 +1,192 @@
+/**
+ * Supervisor logic with the real engine adapter (registries, RE/random
+ * strategies) and an in-memory worker host whose "scores" are a fixed hash of
+ * (arch, seed): failures are recorded and told to the strategy, a worker that
+ * dies twice on an architecture gives a failed row, and an interrupted run
+ * (graceful shutdown mid-batch) resumes to the uninterrupted result.
+ */
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { createEngineAdapter } from '../../src/main/backend/engine-adapter'
+import { RunManager } from '../../src/main/backend/run-manager'
+import { evaluationSeed } from '../../src/main/backend/seeds'
+import { RunStore } from '../../src/main/backend/store'
+import { EventThrottle } from '../../src/main/backend/throttle'
+import type { WorkerHandle, WorkerHost } from '../../src/main/backend/worker-host'
+import { RunConfigSchema } from '../../src/shared/schemas'
+
+/** deterministic pseudo-score of (arch, seed) */
+function fakeScore(arch: string, seed: number): number {
+  let h = seed >>> 0
+  for (let i = 0; i < arch.length; i++) h = Math.imul(h ^ arch.charCodeAt(i), 0x01000193) >>> 0
+  return h / 2 ** 32
+}
+
+interface HostControl {
+  /** return 'die' to kill the worker on this job, 'hang' to never answer */
+  fate: (arch: string, seed: number) => 'ok' | 'die' | 'hang'
+}
+
+function fakeHost(ctl: HostControl): WorkerHost & { spawned: number } {
+  const host = {
+    spawned: 0,
+    spawn(): WorkerHandle {
+      host.spawned++
+      const msg: Array<(m: unknown) => void> = []
+      const exit: Array<(c: number | null, s: string | null) => void> = []
+      let dead = false
+      const die = () => {
+        if (dead) return
+        dead = true
+        exit.forEach((cb) => cb(null, 'SIGKILL'))
+      }
+      return {
+        pid: 4000 + host.spawned,
+        post(m: any) {
+          if (dead || m.type !== 'score') return
+          const { arch, seed } = m.job
+          setTimeout(() => {
+            const f = ctl.fate(arch, seed)
+            if (f === 'die') die()
+            else if (f === 'ok' && !dead) {
+              msg.forEach((cb) => cb({ type: 'result', jobId: m.jobId, outcome: { arch, hash: arch, scores: { acor: fakeScore(arch, seed) }, params: 1, flops: 1, seconds: 0.01, backend: 'fake' } }))
+            }
+          }, 1)
+        },
+        onMessage: (cb) => msg.push(cb),
+        onExit: (cb) => exit.push(cb),
+        kill: die,
+      }
+    },
+  }
+  return host
+}
+
+const config = RunConfigSchema.parse({
+  space: 'nb201',
+  strategy: 're',
+  strategyOptions: { populationSize: 4, tournamentSize: 2 },
+  proxy: { mode: 'single', id: 'acor' },
+  n: 14,
+  seed: 2024,
+  dataset: { kind: 'noise', imageSize: 16, numClasses: 10 },
+  batchSize: 8,
+  workers: 3,
+})
+
+const stores: RunStore[] = []
+afterEach(() => {
+  for (const s of stores.splice(0)) s.close()
+})
+
+function manager(dir: string, ctl: HostControl) {
+  const { store } = RunStore.open(dir)
+  stores.push(store)
+  const events: Array<[string, any]> = []
+  const m = new RunManager({
+    store,
+    engine: createEngineAdapter(),
+    host: fakeHost(ctl),
+    emit: (e, p) => events.push([e, p]),
+    defaultWorkers: 1,
+    versions: { app: 't', engine: 't', node: 't' },
+    eventIntervalMs: 5,
+  })
+  return { m, store, events }
+}
+
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'zsnas-rm-'))
+
+describe('RunManager', () => {
+  it('records a twice-crashed architecture as failed, tells the strategy, and still finishes', async () => {
+    // crash every attempt of evaluation 5 (its seed is fixed by (run seed, index))
+    const seed5 = evaluationSeed(config.seed, 5)
+    const { m, store, events } = manager(tmp(), { fate: (_a, s) => (s === seed5 ? 'die' : 'ok') })
+    const s = await m.start(config)
+    await m.whenStopped(s.id)
+    const sum = m.summary(s.id)
+    expect(sum.status).toBe('finished')
+    expect(sum.done).toBe(14)
+    expect(sum.failed).toBe(1)
+    const failed = store.getEvaluation(s.id, 5)!
+    expect(failed).toMatchObject({ status: 'failed', attempts: 2, scores: {}, error: { code: 'WORKER_CRASHED' } })
+    // every ok row carries the deterministic score of its (arch, derived seed)
+    for (const r of store.allEvaluations(s.id).filter((r) => r.status === 'ok')) {
+      expect(r.scores.acor).toBe(fakeScore(r.arch, evaluationSeed(config.seed, r.index)))
+    }
+    // best = strategy's best, a real row with the maximal score (single proxy, ties → newer)
+    const ok = store.allEvaluations(s.id).filter((r) => r.status === 'ok')
+    const max = Math.max(...ok.map((r) => r.scores.acor as number))
+    expect(sum.best!.scores.acor).toBe(max)
+    expect(events.filter(([e]) => e === 'run.log').some(([, p]) => /retrying once/.test(p.entry.message))).toBe(true)
+    expect(events.at(-1)![0]).toBe('run.finished')
+    const streamed = events.filter(([e]) => e === 'run.evaluated').flatMap(([, p]) => p.rows.map((r: any) => r.index))
+    expect([...streamed].sort((a, b) => a - b)).toEqual(Array.from({ length: 14 }, (_, i) => i))
+  })
+
+  it('a run interrupted mid-batch resumes to exactly the uninterrupted evaluations', async () => {
+    const ref = manager(tmp(), { fate: () => 'ok' })
+    const r0 = await ref.m.start(config)
+    await ref.m.whenStopped(r0.id)
+    const expected = ref.store.allEvaluations(r0.id).map(({ index, arch, scores }) => ({ index, arch, scores }))
+    expect(expected).toHaveLength(14)
+
+    const dir = tmp()
+    let answered = 0
+    const first = manager(dir, { fate: () => (++answered <= 8 ? 'ok' : 'hang') })
+    const r1 = await first.m.start(config)
+    await vi.waitFor(() => expect(first.store.counts(r1.id).done).toBe(8), { timeout: 10_000 })
+    await first.m.shutdown() // e.g. app quit: workers killed, run → interrupted
+    expect(first.store.require(r1.id).status).toBe('interrupted')
+    first.store.close()
+
+    const second = manager(dir, { fate: () => 'ok' })
+    await second.m.resume(r1.id)
+    await second.m.whenStopped(r1.id)
+    expect(second.m.summary(r1.id).status).toBe('finished')
+    expect(second.store.allEvaluations(r1.id).map(({ index, arch, scores }) => ({ index, arch, scores }))).toEqual(expected)
+    expect(second.m.summary(r1.id).best!.index).toBe(ref.m.summary(r0.id).best!.index)
+  })
+
+  it('rejects bad strategy options before creating a run', async () => {
+    const { m, store } = manager(tmp(), { fate: () => 'ok' })
+    await expect(m.start({ ...config, strategyOptions: { populationSize: 0 } })).rejects.toMatchObject({ code: 'INVALID_OPTION' })
+    expect(store.listRuns()).toEqual([])
+  })
+})
+
+describe('EventThrottle', () => {
+  it('coalesces bursts into at most one flush per interval, rows batched, nothing lost', () => {
+    vi.useFakeTimers()
+    try {
+      const flushes: Array<{ rows: number[]; best: number | null }> = []
+      let cur = { rows: [] as number[], best: null as number | null }
+      const t = new EventThrottle(
+        {
+          evaluated: (rows) => (cur.rows = rows.map((r) => r.index)),
+          best: (row) => (cur.best = row.index),
+          progress: () => {
+            flushes.push(cur)
+            cur = { rows: [], best: null }
+          },
+        },
+        300,
+      )
+      const row = (i: number) => ({ index: i }) as any
+      for (let i = 0; i < 50; i++) {
+        t.addRow(row(i))
+        if (i % 10 === 0) t.setBest(row(i))
+        vi.advanceTimersByTime(20) // 50 rows over 1 s
+      }
+      vi.advanceTimersByTime(1000)
+      expect(flushes.length).toBeLessThanOrEqual(5) // ≤ 1 per 300 ms (+ the trailing one)
+      expect(flushes.flatMap((f) => f.rows)).toEqual(Array.from({ length: 50 }, (_, i) => i))
+      expect(flushes.map((f) => f.best).filter((b) => b !== null).at(-1)).toBe(40)
+      t.dispose()
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+})
