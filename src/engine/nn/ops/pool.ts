@@ -132,7 +132,9 @@ function maxPoolBackward(x: tf.Tensor4D, y: tf.Tensor4D, dy: tf.Tensor4D, k: num
         s === 1
           ? tf.slice(xp, [0, a, b, 0], [n, gh.out, gw.out, c])
           : tf.stridedSlice(xp, [0, a, b, 0], [n, a + (gh.out - 1) * s + 1, b + (gw.out - 1) * s + 1, c], [1, s, s, 1])
-      const hit = tf.mul(tf.cast(tf.equal(xs, y), 'float32'), remaining)
+      // xs ≤ y everywhere, so step(y − xs) is 1 exactly where the tap is NOT the maximum (−∞ padding: never
+      // the maximum); hit = remaining ∧ isMax = relu(remaining − notMax) (boolean ops are slow on wasm)
+      const hit = tf.relu(tf.sub(remaining, tf.step(tf.sub(y, xs))))
       remaining = tf.sub(remaining, hit)
       let part = tf.mul(dy, hit)
       if (s > 1) {
