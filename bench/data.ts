@@ -49,6 +49,17 @@ function benchSource(name: string, spec: DatasetSpec): void {
 
 try {
   console.log(`node ${process.version}, ${reps} batches of 64 per source (augment on)`)
+  // machine baseline: allocating + writing the float32 output of one batch, no data work at all
+  for (const s of [32, 224]) {
+    const t: number[] = []
+    for (let r = 0; r < reps; r++) {
+      const t0 = performance.now()
+      const x = new Float32Array(64 * s * s * 3)
+      for (let i = 0; i < x.length; i++) x[i] = i * 0.5
+      t.push(ms(t0))
+    }
+    console.log(`${`baseline: write a 64×${s}×${s}×3 f32`.padEnd(34)} median ${median(t).toFixed(2)} ms`)
+  }
   benchSource('noise 32×32', { kind: 'noise', imageSize: 32, numClasses: 10 })
   benchSource('noise 224×224', { kind: 'noise', imageSize: 224, numClasses: 1000 })
   benchSource('CIFAR-10 test file (10k)', { kind: 'cifar10', path: sharedPath('cifar10', 'test_batch_10000_reconstructed.bin') })
