@@ -1,6 +1,7 @@
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { forkHost, type WorkerHandle } from '../../src/main/backend/worker-host'
+import { fork } from 'node:child_process'
+import { forkHost, utilityProcessHost, type UtilityProcessModule, type WorkerHandle } from '../../src/main/backend/worker-host'
 import { FromWorkerSchema, type FromWorker } from '../../src/worker/protocol'
 import { scoreArchitecture } from '../../src/engine/score/score'
 
@@ -22,8 +23,30 @@ afterEach(() => {
   live = []
 })
 
-function spawn(): { handle: WorkerHandle; next: () => Promise<FromWorker> } {
-  const handle = forkHost({ entry: ENTRY, execArgv: ['--import', 'tsx'] }).spawn()
+/**
+ * Stand-in for Electron's `utilityProcess` (the binary is not available here):
+ * same surface (fork → postMessage / on('message') / on('exit', code) / kill),
+ * backed by child_process.fork.
+ */
+const fakeUtilityProcess: UtilityProcessModule = {
+  fork(modulePath) {
+    const cp = fork(modulePath, [], { execArgv: ['--import', 'tsx'], serialization: 'advanced' })
+    const proc = {
+      pid: cp.pid,
+      postMessage: (m: unknown) => void cp.send(m as object),
+      on(event: 'message' | 'exit', cb: (x: any) => void) {
+        if (event === 'message') cp.on('message', cb)
+        else cp.on('exit', (code) => cb(code ?? -1))
+        return proc
+      },
+      kill: () => cp.kill('SIGKILL'),
+    }
+    return proc
+  },
+}
+
+function spawn(kind: 'fork' | 'utility' = 'fork'): { handle: WorkerHandle; next: () => Promise<FromWorker> } {
+  const handle = (kind === 'fork' ? forkHost({ entry: ENTRY, execArgv: ['--import', 'tsx'] }) : utilityProcessHost(fakeUtilityProcess, ENTRY)).spawn()
   live.push(handle)
   const queue: FromWorker[] = []
   const waiters: Array<(m: FromWorker) => void> = []
@@ -67,5 +90,16 @@ describe('score worker process (child_process.fork of src/worker/score-worker.ts
     handle.post({ type: 'score', jobId: 9, job: { ...JOB, seed: 5 } })
     const again = await next()
     expect(again.type === 'result' && again.jobId).toBe(9)
+  })
+
+  it('runs behind the utilityProcess host adapter the same way, and reports its exit when killed', async () => {
+    const { handle, next } = spawn('utility')
+    expect(await next()).toEqual({ type: 'ready', pid: handle.pid })
+    handle.post({ type: 'score', jobId: 1, job: { ...JOB, proxies: ['params'] } })
+    const res = await next()
+    expect(res.type === 'result' && res.outcome.scores.params).toBe((await scoreArchitecture({ ...JOB, proxies: ['params'] })).scores.params)
+    const exited = new Promise<number | null>((r) => handle.onExit((code) => r(code)))
+    handle.kill()
+    expect(await exited).toBe(-1)
   })
 })
