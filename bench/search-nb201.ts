@@ -1,7 +1,7 @@
 /**
  * End-to-end NB201 search bench (not part of CI). Prints numbers.
  *
- *   npx tsx bench/search-nb201.ts [--n 50] [--batch 64] [--workers 1] [--seeds 0] [--configs re:sjw,random:wrcor]
+ *   npx tsx bench/search-nb201.ts [--n 50] [--batch 64] [--workers 1] [--seeds 0] [--configs re:sjw,random:wrcor] [--population 64]
  *
  * For each strategy:proxy config and seed, runs `zsnas search` exactly as a
  * user would (CIFAR-10 input from ../shared/data, the NB201 ground-truth CSV
@@ -13,7 +13,7 @@
  * Small N is not comparable to the paper's accuracies (RE with N < 64 is random search).
  */
 import { mkdtempSync, readFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { loadavg, tmpdir } from 'node:os'
 import { join, resolve, dirname } from 'node:path'
 import { parseArgs } from 'node:util'
 import { fileURLToPath } from 'node:url'
@@ -31,6 +31,7 @@ const { values } = parseArgs({
     workers: { type: 'string', default: '1' },
     seeds: { type: 'string', default: '0' },
     configs: { type: 'string', default: 're:sjw,random:wrcor' },
+    population: { type: 'string', default: '64' },
   },
 })
 
@@ -43,7 +44,8 @@ for (const cfg of values.configs.split(',')) {
     const t0 = performance.now()
     const code = await main(
       ['search', '--space', 'nb201', '--strategy', strategy, '--proxy', proxy, '--n', values.n, '--seed', seed, '--batch', values.batch,
-        '--dataset', `cifar10:${CIFAR}`, '--table', TABLE, '--out', out, '--workers', values.workers],
+        '--dataset', `cifar10:${CIFAR}`, '--table', TABLE, '--out', out, '--workers', values.workers,
+        ...(strategy === 're' ? ['--population', values.population] : [])],
       quietIO,
     )
     const wall = (performance.now() - t0) / 1000
@@ -56,7 +58,8 @@ for (const cfg of values.configs.split(',')) {
     const perArch = wall / rows.length
     const maxAcc = Math.max(...rows.map((r) => r.accuracy.cifar10))
     console.log(
-      `${strategy.toUpperCase()}-${proxy.toUpperCase()} seed ${seed}: N=${values.n} (${rows.length} evaluations, batch ${values.batch}, workers ${values.workers})\n` +
+      `${strategy.toUpperCase()}-${proxy.toUpperCase()} seed ${seed}: N=${values.n} (${rows.length} evaluations, batch ${values.batch}, workers ${values.workers}` +
+        `${strategy === 're' ? `, population ${values.population}` : ''}; load average ${loadavg()[0].toFixed(1)})\n` +
         `  wall ${wall.toFixed(1)} s, ${(rows.length / wall).toFixed(3)} evaluations/s, ${perArch.toFixed(2)} s/evaluation\n` +
         `  best ${best.best.arch}\n` +
         `  best test accuracy: cifar10 ${best.best.accuracy.cifar10.toFixed(2)}, cifar100 ${best.best.accuracy.cifar100.toFixed(2)}, imagenet16-120 ${best.best.accuracy['imagenet16-120'].toFixed(2)}` +
