@@ -24,6 +24,7 @@ import { zicoProxy } from './zico'
 import { zenProxy } from './zen'
 import { netsensProxy } from './netsens'
 import { epeProxy } from './epe'
+import { lydynisoProxy } from './lydyniso'
 
 /**
  * The proxy registry. Adding a proxy = one file exporting a `ProxyDef` + one
@@ -49,6 +50,7 @@ const PROXIES: ProxyDef[] = [
   zenProxy,
   netsensProxy,
   epeProxy,
+  lydynisoProxy,
 ]
 
 const byId = new Map<string, ProxyDef>()

@@ -187,3 +187,19 @@ describe('NetSens and EPE (share the input-gradient pass with JacCor)', () => {
     disposeStore(params)
   })
 })
+
+describe('LyDynIso', () => {
+  it('−Σ‖WWᵀ − I‖_F: 0 for orthonormal rows; 2I (2×2) gives −3√2; a conv kernel is reshaped (out, in·k·k)', async () => {
+    // W1 (rows = output units = columns of our [in,out] layout): rotation -> orthonormal -> 0
+    const c = Math.cos(0.3)
+    const s = Math.sin(0.3)
+    const { def, params } = mlp({ w1: [[c, -s], [s, c]], w2: [[2, 0], [0, 2]] })
+    expect(await run('lydyniso', def, params, vecBatch([[1, 2]], [0], 2))).toBeCloseTo(-3 * Math.SQRT2, 6) // float32 weights
+    disposeStore(params)
+    const { isometryDefect } = await import('../../../src/engine/proxies/lydyniso')
+    // conv 1×1, 2 in, 1 out, HWIO [1,1,2,1] = [3, 4]: M = [[3, 4]], MMᵀ − I = 24
+    expect(isometryDefect([3, 4], { name: 'c', kind: 'conv', shape: [1, 1, 2, 1], fanIn: 2, fanOut: 1 })).toBeCloseTo(24, 12)
+    // depthwise [1,1,2,1] with values [3,4]: 2 channels, one weight each: diag(9,16) − I -> √(64 + 225) = 17
+    expect(isometryDefect([3, 4], { name: 'd', kind: 'depthwise', shape: [1, 1, 2, 1], fanIn: 1, fanOut: 1 })).toBeCloseTo(17, 12)
+  })
+})
