@@ -199,7 +199,7 @@ describe('LyDynIso', () => {
     const { isometryDefect } = await import('../../../src/engine/proxies/lydyniso')
     // conv 1×1, 2 in, 1 out, HWIO [1,1,2,1] = [3, 4]: M = [[3, 4]], MMᵀ − I = 24
     expect(isometryDefect([3, 4], { name: 'c', kind: 'conv', shape: [1, 1, 2, 1], fanIn: 2, fanOut: 1 })).toBeCloseTo(24, 12)
-    // depthwise [1,1,2,1] with values [3,4]: 2 channels, one weight each: diag(9,16) − I -> √(64 + 225) = 17
-    expect(isometryDefect([3, 4], { name: 'd', kind: 'depthwise', shape: [1, 1, 2, 1], fanIn: 1, fanOut: 1 })).toBeCloseTo(17, 12)
+    // depthwise [1,1,2,1] with values [3,4]: PyTorch (C,1,1,1) -> M = [[3],[4]], MMᵀ − I = [[8,12],[12,15]] -> √577
+    expect(isometryDefect([3, 4], { name: 'd', kind: 'depthwise', shape: [1, 1, 2, 1], fanIn: 1, fanOut: 1 })).toBeCloseTo(Math.sqrt(577), 12)
   })
 })
