@@ -39,12 +39,14 @@ describe('RunView', () => {
     expect(w.find('[data-testid="best-line"]').text()).toContain('90.00 % cifar10')
     expect(w.findAll('.chart-panel')).toHaveLength(3)
     expect(w.find('[data-testid="cancel-run"]').exists()).toBe(false)
+    expect(w.find('[data-testid="sort-groundTruth"]').text()).toContain('cifar10 acc.')
   })
 
   it('without a table there is no accuracy chart, and a row opens the detail drawer with the cell drawing', async () => {
     const w = await mountRun(false)
     expect(w.find('[data-testid="correlation"]').exists()).toBe(false)
     expect(w.findAll('.chart-panel')).toHaveLength(2)
+    expect(w.find('[data-testid="sort-groundTruth"]').exists()).toBe(false) // no accuracy column without a table
     await w.findAll('[data-testid="table-row"]')[2].trigger('click')
     const drawer = w.find('[data-testid="detail-drawer"]')
     expect(drawer.text()).toContain('Architecture #2')

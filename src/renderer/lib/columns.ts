@@ -15,7 +15,8 @@ export interface Column {
   width: number
 }
 
-export function buildColumns(scoreKeys: readonly string[], proxyLabel: (id: string) => string = (s) => s, truthLabel = 'accuracy'): Column[] {
+/** `truthLabel` null = the run has no ground truth: the accuracy column is left out. */
+export function buildColumns(scoreKeys: readonly string[], proxyLabel: (id: string) => string = (s) => s, truthLabel: string | null = 'accuracy'): Column[] {
   const num = (key: string, label: string, get: (r: EvaluationRow) => number | null, width = 96, fmt?: (v: number) => string): Column => ({
     key,
     label,
@@ -38,7 +39,7 @@ export function buildColumns(scoreKeys: readonly string[], proxyLabel: (id: stri
       width: 360,
     },
     ...scoreKeys.map((k) => num(`score:${k}`, proxyLabel(k), (r) => r.scores[k] ?? null, 110)),
-    num('groundTruth', truthLabel, (r) => r.groundTruth, 96, (v) => v.toFixed(2)),
+    ...(truthLabel === null ? [] : [num('groundTruth', truthLabel, (r) => r.groundTruth, 96, (v) => v.toFixed(2))]),
     num('flops', 'FLOPs (M)', (r) => (r.flops === null ? null : r.flops / 1e6), 96, (v) => v.toFixed(2)),
     num('params', 'Params (M)', (r) => (r.params === null ? null : r.params / 1e6), 96, (v) => v.toFixed(3)),
     num('seconds', 'Time (s)', (r) => r.seconds, 80, (v) => v.toFixed(2)),
