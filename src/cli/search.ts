@@ -31,12 +31,14 @@ import { loadNb201Table } from '../engine/benchmarks/nb201-csv'
 import { loadNb101 } from '../engine/benchmarks/nb101'
 import { WorkerPool } from '../main/backend/pool'
 import { forkHost } from '../main/backend/worker-host'
+import { evaluationSeed } from '../main/backend/seeds'
 
-/** Per-candidate scoring seed: a 32-bit mix of the search seed and the candidate id. */
+/**
+ * Per-candidate scoring seed = the app's `evaluationSeed(runSeed, index)`, so a
+ * CLI search and an app run with the same seed score candidates identically.
+ */
 export function candidateSeed(seed: number, id: number): number {
-  let h = (Math.imul(seed >>> 0, 0x9e3779b1) ^ Math.imul(id + 1, 0x85ebca77)) >>> 0
-  h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d) >>> 0
-  return (h ^ (h >>> 13)) >>> 0
+  return evaluationSeed(seed, id)
 }
 
 const jsonNum = (_: string, v: unknown): unknown => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v)
