@@ -9,7 +9,10 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { chromium, type Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import WebSocket from 'ws'
 import { buildRenderer } from '../../src/server/renderer-build'
+import { createClient } from '../../src/shared/client'
+import { createWsTransport } from '../../src/shared/ws-transport'
 import { tmpDir } from './helpers'
 
 const CHROMIUM = '/usr/bin/chromium'
@@ -72,5 +75,37 @@ describe.skipIf(!has)('browser mode in headless Chromium', () => {
     const anon = await browser!.newPage()
     const refused = await anon.goto(url.replace(/\?token=.*/, ''))
     expect(refused!.status()).toBe(403)
+  })
+
+  it('a new user starts a tiny search from the wizard and watches it finish (the UI and the server agree)', async () => {
+    const page = await browser!.newPage({ viewport: { width: 1280, height: 900 } })
+    const problems: string[] = []
+    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`))
+    await page.goto(url)
+    await page.getByText('New search').first().waitFor({ timeout: 30_000 })
+    await page.getByLabel('Image size (pixels)').fill('16')
+    const next = () => page.getByRole('button', { name: 'Next' }).click()
+    await next()
+    await next()
+    await next()
+    await page.getByLabel(/Budget N/).fill('3')
+    await page.getByLabel(/Batch size/).fill('8')
+    await next()
+    await page.getByRole('button', { name: 'Start search' }).click()
+    await page.getByText('finished', { exact: true }).first().waitFor({ timeout: 90_000 })
+    expect(problems).toEqual([])
+
+    // the server's view of the same run
+    const u = new URL(url)
+    const transport = createWsTransport(`ws://${u.host}/ws?token=${u.searchParams.get('token')}`, { WebSocketImpl: WebSocket as never })
+    const client = createClient(transport)
+    const runs = await client.runs.list()
+    const run = runs.find((r) => r.config.n === 3)!
+    expect(run.status).toBe('finished')
+    expect(run.config.dataset).toEqual({ kind: 'noise', imageSize: 16, numClasses: 10 })
+    const rows = (await client.runs.evaluations(run.id)).rows
+    expect(rows).toHaveLength(3)
+    for (const r of rows) await page.getByText(r.arch, { exact: true }).first().waitFor({ timeout: 10_000 })
+    client.close()
   })
 })
