@@ -84,6 +84,13 @@ describe.skipIf(!haveChromium)('research UI end to end', () => {
     await wizard({ space: 'nb201', n: 30, batch: 8, table: sharedPath('nb201', 'nats_bench_tss_test_acc.csv'), shots: 'nb201' })
     await page.waitForFunction(() => Number(document.querySelector('[data-testid="progress-bar"]')?.getAttribute('aria-valuenow')) > 0, undefined, { timeout: 120_000 })
     await shot(page, 'nb201-6-run-live')
+    // cancel mid-run, then resume: the run still ends with exactly 30 evaluations
+    await page.getByTestId('cancel-run').click()
+    await page.waitForFunction(() => document.querySelector('[data-testid="run-status"]')?.textContent === 'cancelled', undefined, { timeout: 60_000 })
+    const doneAtCancel = Number((await page.getByTestId('progress-done').textContent())!.split('/')[0])
+    expect(doneAtCancel).toBeLessThan(30)
+    await shot(page, 'nb201-6b-cancelled')
+    await page.getByTestId('resume-run').click()
     await waitForDone(180_000)
     expect(await page.getByTestId('progress-done').textContent()).toBe('30 / 30')
     await expect.poll(() => page.getByTestId('row-count').textContent()).toBe('30 of 30 architectures')

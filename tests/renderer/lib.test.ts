@@ -5,7 +5,7 @@ import { toCsv } from '../../src/renderer/lib/csv'
 import { applyView, buildColumns, parseFilter } from '../../src/renderer/lib/columns'
 import { decodeMbv2, decodeNb101, decodeNb201, mbv2Resolutions } from '../../src/renderer/lib/arch'
 import { eta, formatDuration, heartbeat } from '../../src/renderer/lib/format'
-import { bestSoFarSeries } from '../../src/renderer/lib/chartOptions'
+import { accMax, accMin, bestSoFarSeries, scoreFlopsOption } from '../../src/renderer/lib/chartOptions'
 import { mergeRows } from '../../src/renderer/lib/evaluations'
 import { rowsToCsv } from '../../src/renderer/lib/exporters'
 import { row } from './helpers/fixtures'
@@ -158,5 +158,22 @@ describe('paper ρ in menus', () => {
       'paper ρ: NB201 C10 0.811 · NB201 IN16 0.822 · NB101 C10 0.534',
     )
     expect(formatPaperRho(undefined)).toBe('')
+  })
+})
+
+describe('chart options', () => {
+  it('accuracy axis stays within [0, 100] around the data', () => {
+    expect([accMin({ min: 92, max: 92 }), accMax({ min: 92, max: 92 })]).toEqual([91, 93])
+    expect([accMin({ min: 10, max: 99.5 }), accMax({ min: 10, max: 99.5 })]).toEqual([1, 100])
+  })
+  it('score-vs-FLOPs draws the Pareto front in MFLOPs with row indices for picking', () => {
+    const pts = [
+      { index: 0, arch: 'a', score: 1, flops: 10e6 },
+      { index: 1, arch: 'b', score: 3, flops: 20e6 },
+      { index: 2, arch: 'c', score: 2, flops: 30e6 },
+    ]
+    const opt = scoreFlopsOption(pts, 'WRCor')
+    expect(opt.series[0].data).toEqual([[10, 1, 0], [20, 3, 1], [30, 2, 2]])
+    expect(opt.series[1].data).toEqual([[10, 1, 0], [20, 3, 1]])
   })
 })

@@ -62,6 +62,10 @@ export function fmtCorr(v: number): string {
   return Number.isFinite(v) ? v.toFixed(3) : '—'
 }
 
+const pad = (v: { min: number; max: number }) => Math.max(1, (v.max - v.min) * 0.1)
+export const accMin = (v: { min: number; max: number }) => Math.max(0, Math.floor(v.min - pad(v)))
+export const accMax = (v: { min: number; max: number }) => Math.min(100, Math.ceil(v.max + pad(v)))
+
 export function scoreTruthOption(points: readonly EvalPoint[], proxy: string, metric: string, corr: Correlation) {
   const data = points.filter((p) => p.truth !== undefined && Number.isFinite(p.score)).map((p) => [p.score, p.truth, p.index])
   return {
@@ -71,7 +75,8 @@ export function scoreTruthOption(points: readonly EvalPoint[], proxy: string, me
     tooltip: { trigger: 'item' },
     grid: { left: 60, right: 16, top: 50, bottom: 44 },
     xAxis: { type: 'value', name: proxy, scale: true, ...axisName },
-    yAxis: { type: 'value', name: `${metric} test acc. (%)`, scale: true, ...axisName, nameGap: 44 },
+    // accuracies are percentages: keep the axis inside [0, 100] with a small margin around the data
+    yAxis: { type: 'value', name: `${metric} test acc. (%)`, ...axisName, nameGap: 44, min: accMin, max: accMax },
     series: [{ type: 'scatter', symbolSize: 6, data, large: data.length > 2000 }],
   }
 }
