@@ -27,6 +27,38 @@ describe('rank correlations (hand-computed)', () => {
   it('kendall tau-b with a tie in x = 5/sqrt(6·5)', () => {
     expect(kendallTauB([1, 2, 2, 3], [1, 2, 3, 4])).toBeCloseTo(5 / Math.sqrt(30), 12)
   })
+  it('O(n log n) Kendall equals the pair-counting definition on data with ties', () => {
+    // independent reference: tau-b straight from its definition over all pairs
+    const naive = (x: number[], y: number[]) => {
+      let c = 0, d = 0, tx = 0, ty = 0
+      for (let i = 0; i < x.length; i++)
+        for (let j = i + 1; j < x.length; j++) {
+          const a = Math.sign(x[i] - x[j]), b = Math.sign(y[i] - y[j])
+          if (a === 0 && b === 0) continue
+          if (a === 0) tx++
+          else if (b === 0) ty++
+          else if (a === b) c++
+          else d++
+        }
+      return (c - d) / Math.sqrt((c + d + tx) * (c + d + ty))
+    }
+    let s = 7
+    const rnd = (k: number) => ((s = (s * 16807) % 2147483647), s % k)
+    for (const n of [2, 3, 10, 57, 300]) {
+      const x = Array.from({ length: n }, () => rnd(12))
+      const y = Array.from({ length: n }, (_, i) => x[i] + rnd(6))
+      expect(kendallTauB(x, y)).toBeCloseTo(naive(x, y), 12)
+    }
+  })
+  it('agrees with the engine\'s O(n²) metrics (src/engine/metrics) on 2000 tied pairs', async () => {
+    const engine = await import('../../src/engine/metrics/rank')
+    let s = 99
+    const rnd = (k: number) => ((s = (s * 48271) % 2147483647), s % k)
+    const x = Array.from({ length: 2000 }, () => rnd(500) / 10)
+    const y = x.map((v) => Math.round(v + rnd(300) / 10))
+    expect(kendallTauB(x, y)).toBeCloseTo(engine.kendallTau(x, y), 12)
+    expect(spearman(x, y)).toBeCloseTo(engine.spearman(x, y), 12)
+  })
   it('undefined cases are NaN, mismatched lengths throw', () => {
     expect(spearman([1], [2])).toBeNaN()
     expect(kendallTauB([1, 1, 1], [1, 2, 3])).toBeNaN()

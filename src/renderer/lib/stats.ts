@@ -55,26 +55,67 @@ export function spearman(x: readonly number[], y: readonly number[]): number {
   return pearson(averageRanks(x), averageRanks(y))
 }
 
-/** Kendall tau-b, O(n²) — fine for the live view (a few thousand points). */
+/**
+ * Kendall tau-b in O(n log n) (Knight's algorithm, as scipy.stats.kendalltau):
+ * sort by (x, y), count x-ties and joint ties, then count discordant pairs as
+ * the swaps of a merge sort by y, and y-ties in the y-sorted order.
+ */
 export function kendallTauB(x: readonly number[], y: readonly number[]): number {
   checkPairs(x, y)
   const n = x.length
   if (n < 2) return NaN
-  let concordant = 0
-  let discordant = 0
+  const idx = x.map((_, i) => i).sort((a, b) => x[a] - x[b] || y[a] - y[b])
+  const pairs = (t: number) => (t * (t - 1)) / 2
   let tiesX = 0
-  let tiesY = 0
-  for (let i = 0; i < n; i++) {
-    for (let j = i + 1; j < n; j++) {
-      const dx = Math.sign(x[i] - x[j])
-      const dy = Math.sign(y[i] - y[j])
-      if (dx === 0 && dy === 0) continue
-      if (dx === 0) tiesX++
-      else if (dy === 0) tiesY++
-      else if (dx === dy) concordant++
-      else discordant++
+  let tiesXY = 0
+  for (let i = 0, tx = 1, txy = 1; i < n; i++) {
+    const last = i === n - 1
+    const sameX = !last && x[idx[i + 1]] === x[idx[i]]
+    const sameXY = sameX && y[idx[i + 1]] === y[idx[i]]
+    if (sameX) tx++
+    else {
+      tiesX += pairs(tx)
+      tx = 1
+    }
+    if (sameXY) txy++
+    else {
+      tiesXY += pairs(txy)
+      txy = 1
     }
   }
-  const denom = Math.sqrt((concordant + discordant + tiesX) * (concordant + discordant + tiesY))
-  return denom === 0 ? NaN : (concordant - discordant) / denom
+  // merge sort the y values (in x order) by y, counting swaps = discordant pairs
+  let ys = idx.map((i) => y[i])
+  let buf = new Array<number>(n)
+  let swaps = 0
+  for (let width = 1; width < n; width *= 2) {
+    for (let lo = 0; lo < n; lo += 2 * width) {
+      const mid = Math.min(lo + width, n)
+      const hi = Math.min(lo + 2 * width, n)
+      let i = lo
+      let j = mid
+      let k = lo
+      while (i < mid && j < hi) {
+        if (ys[i] <= ys[j]) buf[k++] = ys[i++]
+        else {
+          swaps += mid - i
+          buf[k++] = ys[j++]
+        }
+      }
+      while (i < mid) buf[k++] = ys[i++]
+      while (j < hi) buf[k++] = ys[j++]
+    }
+    ;[ys, buf] = [buf, ys]
+  }
+  let tiesY = 0
+  for (let i = 0, ty = 1; i < n; i++) {
+    if (i < n - 1 && ys[i + 1] === ys[i]) ty++
+    else {
+      tiesY += pairs(ty)
+      ty = 1
+    }
+  }
+  const n0 = pairs(n)
+  const denom = Math.sqrt((n0 - tiesX) * (n0 - tiesY))
+  if (denom === 0) return NaN
+  return (n0 - tiesX - tiesY + tiesXY - 2 * swaps) / denom
 }
