@@ -23,7 +23,7 @@ export const evaluateCommand: CliCommand = {
   --table PATH        NB201 ground-truth CSV (columns by name; or env ZSNAS_NB201_TABLE)
   --n K               number of random architectures (default 200)
   --paper             the paper protocol instead: benchmark indices 0..999
-  --proxies LIST      comma-separated proxy ids (default wrcor)
+  --proxies LIST      comma-separated proxy ids (default wrcor); voting proxies (sjw, spw, zerocost, …) may be mixed in
   --dataset SPEC      noise[:SIZE[:CLASSES]] | cifar10:PATH | cifar100:PATH (default noise)
   --metric NAME       ground-truth column: cifar10 | cifar100 | imagenet16-120 (default cifar10)
   --batch N           minibatch size (default 64)

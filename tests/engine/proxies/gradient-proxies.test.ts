@@ -185,6 +185,25 @@ describe('ZiCo', () => {
   })
 })
 
+describe('ZiCo with a dataset (second batch drawn with the proxy stream)', () => {
+  it('uses the scoring batch plus one fresh batch of the same size: reproducible, and equal to the hand formula on those batches', async () => {
+    const { openDataset } = await import('../../../src/engine/data/open')
+    const { ceWeightGrads } = await import('../../../src/engine/proxies/zico')
+    const { fnv1a } = await import('../../../src/engine/proxies')
+    const ds = openDataset({ kind: 'noise', imageSize: 1, numClasses: 2, channels: 3 })
+    const { def, params } = mlp({ w1: [[0.5, -1], [1.2, 0.4], [0.3, 0.2]], w2: [[1, -0.5], [0.3, 0.8]] })
+    const batch = ds.sampleBatch(4, new Rng(1))
+    const input = { space: 'test', def, params, batch, init: 'pytorch' as const, seed: 9, dataset: ds }
+    const a = (await computeProxies(['zico'], input)).scores.zico
+    const b = (await computeProxies(['zico'], input)).scores.zico
+    expect(a).toBe(b)
+    // the registry gives the proxy Rng(seed ⊕ fnv1a('zico')); the second batch is its first draw
+    const second = ds.sampleBatch(4, new Rng((9 ^ fnv1a('zico')) >>> 0), { augment: true })
+    expect(a).toBeCloseTo(zicoFromGrads([ceWeightGrads(def, params, batch), ceWeightGrads(def, params, second)]), 10)
+    disposeStore(params)
+  })
+})
+
 describe('Zen', () => {
   /** x [N,1,1,d] -> BN (γ=1, β=0) -> GAP -> linear: the pre-GAP feature is BN(x). */
   function bnNet(d: number): { def: NetworkDef; params: ParamStore } {
