@@ -160,6 +160,7 @@ describe.skipIf(!haveChromium)('research UI end to end', () => {
     await page.getByTestId('nav-history').click()
     await page.locator('[data-testid^="history-"]').first().waitFor()
     await shot(page, 'history')
+    expect(await horizontalOverflow(page)).toBe(0)
   }, 300_000)
 
   it('MobileNetV2: a 3-architecture run shows the stage diagram and the Table-11 view', async () => {
@@ -171,6 +172,7 @@ describe.skipIf(!haveChromium)('research UI end to end', () => {
     expect(await drawer.locator('g.block').count()).toBe(9)
     expect(await drawer.getByTestId('mbv2-diagram').textContent()).toMatch(/E\d K\d S\d/)
     await shot(page, 'mbv2-6-stage-diagram')
+    expect(await horizontalOverflow(page)).toBe(0)
     await drawer.getByTestId('mbv2-toggle').click()
     expect(await drawer.locator('[data-testid="mbv2-table"] tbody tr').count()).toBe(9)
     await shot(page, 'mbv2-7-table11')
@@ -186,6 +188,7 @@ describe.skipIf(!haveChromium)('research UI end to end', () => {
     await expect.poll(() => page.locator('[data-testid^="compare-run"]').count(), { timeout: 30_000 }).toBe(2)
     await expect.poll(() => page.getByTestId('row-count').allTextContents()).toEqual(['3 of 3 architectures', '30 of 30 architectures'])
     await shot(page, 'compare')
+    expect(await horizontalOverflow(page)).toBe(0)
   }, 300_000)
 
   it('bad input: an unreadable dataset and a table with the wrong columns are refused with a message', async () => {
