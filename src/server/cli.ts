@@ -38,13 +38,19 @@ async function main(): Promise<void> {
     process.exit(2)
   }
   const { entry, execArgv } = workerEntry()
-  const backend = createBackend({
-    dataDir: args.dataDir,
-    host: forkHost({ entry, execArgv }),
-    engine: createEngineAdapter(),
-    mode: 'browser',
-    defaultWorkers: args.workers,
-  })
+  let backend: ReturnType<typeof createBackend>
+  try {
+    backend = createBackend({
+      dataDir: args.dataDir,
+      host: forkHost({ entry, execArgv }),
+      engine: createEngineAdapter(),
+      mode: 'browser',
+      defaultWorkers: args.workers,
+    })
+  } catch (e) {
+    process.stderr.write(`zsnas serve: ${e instanceof Error ? e.message : String(e)}\n`)
+    process.exit(1)
+  }
   const staticDir = fs.existsSync(path.join(args.staticDir, 'index.html')) ? args.staticDir : null
   const server = await startServer({ handlers: backend.handlers, bus: backend.bus, staticDir, port: args.port })
   if (!staticDir) process.stderr.write(`warning: no built renderer at ${args.staticDir} (run \`npm run build\`); serving the API only\n`)

@@ -7,7 +7,9 @@ import { createEngineAdapter } from '../../src/main/backend/engine-adapter'
 import { forkHost } from '../../src/main/backend/worker-host'
 import { createClient, type Client } from '../../src/shared/client'
 import type { EventName } from '../../src/shared/methods'
-import { createLocalTransport } from '../../src/shared/local-transport'
+import { createPreloadTransport } from '../../src/shared/preload-transport'
+import { buildBridge } from '../../src/preload/bridge'
+import { forwardEvents, registerIpc } from '../../src/main/ipc'
 import { createWsTransport } from '../../src/shared/ws-transport'
 import { startServer, type RunningServer } from '../../src/server/server'
 
@@ -27,6 +29,33 @@ export function testBackend(dataDir: string): Backend {
   })
 }
 
+const APP_URL = 'file:///app/out/renderer/index.html'
+const clone = <T>(x: T): T => (x === undefined ? x : structuredClone(x))
+
+/**
+ * The Electron path without the Electron binary: the renderer's preload bridge
+ * (buildBridge) → a stand-in for ipcRenderer/ipcMain that structured-clones
+ * like Electron → the handlers registered by registerIpc (frame check +
+ * dispatch), and events back through forwardEvents.
+ */
+export function electronPath(backend: Backend) {
+  const handlers = new Map<string, (e: { senderFrame: { url: string } }, ...a: unknown[]) => Promise<unknown>>()
+  registerIpc({ handle: (c, fn) => handlers.set(c, fn as never), removeHandler: (c) => handlers.delete(c) }, backend.handlers, (u) => u === APP_URL)
+  const listeners = new Map<string, Set<(e: unknown, m: unknown) => void>>()
+  forwardEvents(backend.bus, () => ({
+    isDestroyed: () => false,
+    send: (channel, msg) => listeners.get(channel)?.forEach((l) => l({}, clone(msg))),
+  }))
+  return buildBridge({
+    invoke: async (channel, ...args) => clone(await handlers.get(channel)!({ senderFrame: { url: APP_URL } }, ...clone(args))),
+    on: (c, l) => {
+      if (!listeners.has(c)) listeners.set(c, new Set())
+      listeners.get(c)!.add(l)
+    },
+    removeListener: (c, l) => listeners.get(c)?.delete(l),
+  })
+}
+
 export interface Harness {
   backend: Backend
   server: RunningServer
@@ -35,13 +64,13 @@ export interface Harness {
   close(): Promise<void>
 }
 
-/** One backend, reached through both transports: in-process dispatch (as ipcMain calls it) and the WebSocket server. */
+/** One backend, reached through both transports: the Electron path (preload bridge → ipcMain handlers) and the WebSocket server. */
 export async function harness(dataDir: string): Promise<Harness> {
   const backend = testBackend(dataDir)
   const server = await startServer({ handlers: backend.handlers, bus: backend.bus, staticDir: null })
   const wsTransport = createWsTransport(`ws://127.0.0.1:${server.port}/ws?token=${server.token}`, { WebSocketImpl: WebSocket as never })
   await wsTransport.ready
-  const ipc = createClient(createLocalTransport(backend.handlers, backend.bus))
+  const ipc = createClient(createPreloadTransport(electronPath(backend) as never))
   const ws = createClient(wsTransport)
   return {
     backend,

@@ -1,6 +1,7 @@
 /**
  * Assembles the app backend (store + supervisor + service handlers + event
- * bus) for one data folder. Used by Electron main and by the browser-mode
+ * bus) for one data folder, which it locks (one backend process per folder;
+ * throws CONFLICT if another live process owns it). Used by Electron main and by the browser-mode
  * server; knows nothing about either transport.
  */
 import os from 'node:os'
@@ -14,6 +15,7 @@ import { RunStore } from './store'
 import type { WorkerHost } from './worker-host'
 import { APP_VERSION } from './version'
 import { recyclingHost } from './recycling-host'
+import { acquireDataDirLock } from './lock'
 
 export interface BackendOptions {
   dataDir: string
@@ -35,12 +37,20 @@ export interface Backend {
   store: RunStore
   /** runs marked 'interrupted' when the store was opened */
   interrupted: string[]
-  /** stops workers (active runs become 'interrupted') and closes the store */
+  /** stops workers (active runs become 'interrupted'), closes the store, releases the data-folder lock */
   close(): Promise<void>
 }
 
 export function createBackend(o: BackendOptions): Backend {
-  const { store, interrupted } = RunStore.open(o.dataDir)
+  const releaseLock = acquireDataDirLock(o.dataDir)
+  let opened: ReturnType<typeof RunStore.open>
+  try {
+    opened = RunStore.open(o.dataDir)
+  } catch (e) {
+    releaseLock()
+    throw e
+  }
+  const { store, interrupted } = opened
   const bus = createEventBus()
   const defaultWorkers = o.defaultWorkers ?? defaultWorkerCount()
   const versions = { app: APP_VERSION, engine: o.engine.version, node: process.version, ...(o.electronVersion ? { electron: o.electronVersion } : {}) }
@@ -77,6 +87,7 @@ export function createBackend(o: BackendOptions): Backend {
       await manager.shutdown()
       host.dispose()
       store.close()
+      releaseLock()
     },
   }
 }
