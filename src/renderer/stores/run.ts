@@ -159,7 +159,9 @@ export const useRunStore = defineStore('run', () => {
       summary.value = detail
       rows.value = all
       logs.value = detail.logs
-      progress.value ??= { done: detail.done, failed: detail.failed, total: detail.total, rate: 0, elapsed: 0, eta: null }
+      // until the first progress event: wall time between creation and the last update of the stored run
+      const span = Math.max(0, (Date.parse(detail.updatedAt) - Date.parse(detail.createdAt)) / 1000) || 0
+      progress.value ??= { done: detail.done, failed: detail.failed, total: detail.total, rate: span > 0 ? detail.done / span : 0, elapsed: span, eta: null }
       if (all.length) lastResultAt.value = Date.now()
       initialLoadDone = true
       if (pendingRows.length || pendingLogs.length || pendingProgress) flush()
