@@ -5,6 +5,7 @@ import { buildNb201Network, nb201FromString } from '../../../src/engine/spaces/n
 import { materializeParams, absParams, disposeParams } from '../../../src/engine/nn/params'
 import { forwardBackward } from '../../../src/engine/nn/run'
 import { buildMbv2Network } from '../../../src/engine/spaces/mbv2'
+import { nb101Space } from '../../../src/engine/spaces/nb101/space'
 import { Rng } from '../../../src/engine/core/rng'
 import { backend, disposeStore, mlp, residualChain, type Mat } from './tiny-nets'
 
@@ -165,6 +166,28 @@ describe('SynFlow on a MobileNetV2-space network (depthwise, SE sigmoid gates, b
     }
     expect(Number.isFinite(textbook)).toBe(true)
     expect(Math.abs(synflowScore(def, params).logScore - Math.log(textbook))).toBeLessThan(1e-3)
+    disposeParams(abs)
+    disposeParams(params)
+  })
+})
+
+describe('SynFlow on a NAS-Bench-101 network (max-pool, channel concat/slice, projections)', () => {
+  it('agrees with the textbook float32 computation', () => {
+    const cell = nb101Space.fromString('matrix=01101/00010/00010/00001/00000;ops=input,conv1x1-bn-relu,conv1x1-bn-relu,maxpool3x3,output')
+    const def = nb101Space.buildNetwork(cell, { numClasses: 10, inputSize: 4 })
+    const params = materializeParams(def, 'nb101', new Rng(1))
+    const abs = absParams(params)
+    const names = synflowWeightNames(def)
+    const res = forwardBackward(def, abs, { x: tf.ones([1, 4, 4, 3]) as tf.Tensor4D }, { bn: 'off', loss: 'sumLogits', wrt: 'params', paramNames: names })
+    let textbook = 0
+    for (const n of names) {
+      const w = abs.get(n)!.dataSync()
+      const g = res.paramGrads!.get(n)!.dataSync()
+      for (let i = 0; i < w.length; i++) textbook += Math.abs(w[i] * g[i])
+      res.paramGrads!.get(n)!.dispose()
+    }
+    expect(Number.isFinite(textbook)).toBe(true)
+    expect(Math.abs(synflowScore(def, params).logScore - Math.log(textbook))).toBeLessThan(1e-4)
     disposeParams(abs)
     disposeParams(params)
   })
