@@ -134,6 +134,31 @@ describe('materializeParams', () => {
     })
   })
 
+  it('a temporary (non-parameter) weight is never cached, so differentiating through it leaks nothing', async () => {
+    await onBackend('wasm', () => {
+      const p = materializeParams(def([{ name: 'w', kind: 'conv', shape: [3, 3, 2, 2], fanIn: 18, fanOut: 18 }]), 'pytorch', new Rng(2))
+      const start = tf.memory().numTensors
+      const temps: tf.Tensor4D[] = []
+      tf.tidy(() => {
+        const x = tf.ones([1, 4, 4, 2]) as tf.Tensor4D
+        for (const weightGrads of [false, true]) {
+          tf.grad((xx: tf.Tensor) => {
+            // created inside the differentiated function: disposed before the backward runs
+            const temp = tf.abs(p.get('w')!) as tf.Tensor4D
+            temps.push(temp)
+            return conv2dOp(xx as tf.Tensor4D, temp, { stride: 2, pad: 1, weightGrads })
+          })(x, tf.ones([1, 2, 2, 2]))
+        }
+      })
+      for (const temp of temps) {
+        expect(temp.isDisposed).toBe(true)
+        expect(derivedCount(temp)).toBe(0)
+      }
+      expect(tf.memory().numTensors).toBe(start)
+      disposeParams(p)
+    })
+  })
+
   it('bad specs and schemes are ZsnasErrors (and nothing leaks)', async () => {
     await onBackend('cpu', () => {
       const start = tf.memory().numTensors
