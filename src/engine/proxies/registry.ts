@@ -25,6 +25,7 @@ import { zenProxy } from './zen'
 import { netsensProxy } from './netsens'
 import { epeProxy } from './epe'
 import { lydynisoProxy } from './lydyniso'
+import { phiProxy } from './phi'
 
 /**
  * The proxy registry. Adding a proxy = one file exporting a `ProxyDef` + one
@@ -51,6 +52,7 @@ const PROXIES: ProxyDef[] = [
   netsensProxy,
   epeProxy,
   lydynisoProxy,
+  phiProxy,
 ]
 
 const byId = new Map<string, ProxyDef>()

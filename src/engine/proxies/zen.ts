@@ -16,12 +16,12 @@ export interface ZenForward {
   bnVarMeans: number[]
 }
 
-/** One training-mode forward that records what Zen needs. */
-export function zenForward(def: NetworkDef, params: ParamStore, x: tf.Tensor4D): ZenForward {
+/** One forward (BN in training mode, or removed for Phi) that records what Zen and Phi need. */
+export function zenForward(def: NetworkDef, params: ParamStore, x: tf.Tensor4D, bn: 'train' | 'off' = 'train'): ZenForward {
   const bnVarMeans: number[] = []
   let features: tf.Tensor | undefined
   tf.tidy(() => {
-    const base = createTfOps({ params, bnEps: def.bnEps, bn: 'train' })
+    const base = createTfOps({ params, bnEps: def.bnEps, bn })
     const ops: Ops<tf.Tensor> = {
       ...base,
       batchNorm(t, gamma, beta) {
@@ -58,6 +58,27 @@ export function zenForward(def: NetworkDef, params: ParamStore, x: tf.Tensor4D):
  * Labels and the data batch are not used (only its shape). Higher = better.
  */
 export function zenScore(def: NetworkDef, params: ParamStore, shape: [number, number, number, number], rng: Rng): number {
+  const { delta, a, b } = perturbedFeatureDistance(def, params, shape, rng, 'train')
+  let s = Math.log(delta + 1e-6)
+  a.forEach((v1, l) => {
+    s += Math.log(Math.sqrt(0.81 + 0.09 * v1 + 0.1 * b[l]) + 1e-6)
+  })
+  return s
+}
+
+/**
+ * Σ|f(ε + γε′) − f(ε)| over the whole batch tensor of pre-GAP features f, with
+ * ε, ε′ ~ N(0,1) of `shape` drawn from `rng` (ε first, then ε′), γ = 1e-2; the
+ * two forwards run in that order. Also returns each forward's per-BN mean
+ * unbiased batch variances (`a` for f(ε), `b` for f(ε+γε′)).
+ */
+export function perturbedFeatureDistance(
+  def: NetworkDef,
+  params: ParamStore,
+  shape: [number, number, number, number],
+  rng: Rng,
+  bn: 'train' | 'off',
+): { delta: number; a: number[]; b: number[] } {
   const size = shape[0] * shape[1] * shape[2] * shape[3]
   const e1 = new Float32Array(size)
   const e2 = new Float32Array(size)
@@ -66,18 +87,14 @@ export function zenScore(def: NetworkDef, params: ParamStore, shape: [number, nu
   const x1 = tf.tensor4d(e1, shape)
   const x2 = tf.tensor4d(e2, shape)
   try {
-    const a = zenForward(def, params, x1)
-    const b = zenForward(def, params, x2)
+    const a = zenForward(def, params, x1, bn)
+    const b = zenForward(def, params, x2, bn)
     const d = tf.tidy(() => tf.sum(tf.abs(tf.sub(b.features, a.features))))
     const delta = d.dataSync()[0]
     d.dispose()
     a.features.dispose()
     b.features.dispose()
-    let s = Math.log(delta + 1e-6)
-    a.bnVarMeans.forEach((v1, l) => {
-      s += Math.log(Math.sqrt(0.81 + 0.09 * v1 + 0.1 * b.bnVarMeans[l]) + 1e-6)
-    })
-    return s
+    return { delta, a: a.bnVarMeans, b: b.bnVarMeans }
   } finally {
     x1.dispose()
     x2.dispose()

@@ -257,4 +257,19 @@ describe('Zen', () => {
     expect(got).toBeCloseTo(expected, 3)
     disposeStore(params)
   })
+
+  it('Phi: with BN removed the pre-GAP feature is x itself, so Phi = Σ|0.01·ε′| of the replayed stream', async () => {
+    const N = 4
+    const d = 3
+    const { def, params } = bnNet(d)
+    const batch: Batch = { x: new Float32Array(N * d), shape: [N, 1, 1, d], labels: new Int32Array(N), numClasses: 2 }
+    const r = await computeProxies(['phi'], { space: 'test', def, params, batch, init: 'pytorch', seed: 4 })
+    const { fnv1a } = await import('../../../src/engine/proxies')
+    const rng = new Rng((4 ^ fnv1a('phi')) >>> 0)
+    const e1 = Array.from({ length: N * d }, () => rng.normal())
+    const e2 = e1.map((v) => Math.fround(v + 0.01 * rng.normal()))
+    const expected = e1.reduce((s, v, i) => s + Math.abs(e2[i] - Math.fround(v)), 0)
+    expect(r.scores.phi).toBeCloseTo(expected, 4)
+    disposeStore(params)
+  })
 })
