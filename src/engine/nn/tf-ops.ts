@@ -16,7 +16,12 @@
  *   the builder's tag. `onReluForward(call, pre, post)` fires during the
  *   forward; `onReluBackward(call, ∂L/∂pre)` fires during the backward with
  *   the gradient already masked by 1[pre>0]. Both are synchronous; tensors
- *   passed to hooks are only valid during the call.
+ *   passed to hooks are only valid during the call, and tensors a hook
+ *   creates are disposed when it returns unless it `tf.keep`s them (then the
+ *   hook owns them and must dispose them).
+ * - With `forwardBackward(..., wrt: 'input')` every ReLU call on the path to
+ *   the loss fires its backward hook exactly once (NB201 'none' edges are
+ *   x·0 nodes, so ReLUs feeding only 'none' edges still fire, with zeros).
  * - `onLayerOutput` sees every conv/linear output (after bias) during the
  *   forward; `onLayerBackward` sees ∂L/∂(that output) during the backward.
  *   Layer names are the weight parameter names.
