@@ -201,6 +201,40 @@ describe('epads in the proxy registry', () => {
   })
 })
 
+describe('ePADS draws its own un-augmented batch from the scoring dataset', () => {
+  it('asks the dataset for batchSize images with augment: false, and refuses more than the dataset has', async () => {
+    const calls: { n: number; augment: boolean | undefined }[] = []
+    const source = {
+      kind: 'fake',
+      label: 'fake 5-image set',
+      count: 5,
+      numClasses: 2,
+      imageSize: 1,
+      sampleBatch(n: number, _rng: Rng, opts?: { augment?: boolean }): Batch {
+        calls.push({ n, augment: opts?.augment })
+        const r = new Rng(n)
+        return batchOf(Float32Array.from({ length: n * 2 }, () => r.normal() + 0.05), n)
+      },
+    }
+    const params = linParams()
+    const input = (batchSize: number) => ({
+      space: 'tiny',
+      def: linNet,
+      params,
+      batch: batchOf(x8(), 8), // the shared (WRCor) batch: not used by ePADS when a dataset is given
+      dataset: source,
+      init: 'pytorch' as const,
+      seed: 1,
+      proxyOptions: { epads: { batchSize } },
+    })
+    const r = await computeProxies(['epads'], input(4))
+    expect(calls).toEqual([{ n: 4, augment: false }])
+    expect(Number.isFinite(r.scores.epads)).toBe(true)
+    await expect(computeProxies(['epads'], input(6))).rejects.toThrow(/exceeds the 5 images/)
+    disposeParams(params)
+  })
+})
+
 function x8(): Float32Array {
   const r = new Rng(21)
   return Float32Array.from({ length: 16 }, () => r.normal() + 0.1) // never exactly 0
