@@ -7,7 +7,7 @@
 import fs from 'node:fs'
 import { Rng } from '../../engine/core/rng'
 import { ZsnasError } from '../../engine/core/errors'
-import type { GroundTruth } from '../../engine/core/data'
+import type { DatasetSource, GroundTruth } from '../../engine/core/data'
 import { openDataset } from '../../engine/data/open'
 import { loadNb101 } from '../../engine/benchmarks/nb101'
 import { loadNb201Table } from '../../engine/benchmarks/nb201-csv'
@@ -97,6 +97,22 @@ function loadTable(path: string, space: string | undefined): GroundTruth {
   throw new ZsnasError('INVALID_OPTION', `no benchmark table format for space '${space}' (tables exist for nb201 and nb101)`)
 }
 
+/** The two most recently opened datasets (previews and detection re-open the same file repeatedly). */
+const openCache = new Map<string, DatasetSource>()
+function openCached(spec: DatasetSpecData): DatasetSource {
+  const key = JSON.stringify(spec)
+  const hit = openCache.get(key)
+  if (hit) {
+    openCache.delete(key)
+    openCache.set(key, hit)
+    return hit
+  }
+  const ds = openDataset(spec)
+  openCache.set(key, ds)
+  while (openCache.size > 2) openCache.delete(openCache.keys().next().value as string)
+  return ds
+}
+
 /** Contrast-stretched RGB thumbnail of one normalised NHWC image. */
 function thumbnail(x: Float32Array, offset: number, size: number): string {
   const n = size * size * 3
@@ -163,7 +179,7 @@ export function createEngineAdapter(): EnginePort {
       const reasons: string[] = []
       for (const spec of candidates) {
         try {
-          const ds = openDataset(spec)
+          const ds = openCached(spec)
           return { path, spec, description: `${ds.label}: ${ds.count} images, ${ds.numClasses} classes, ${ds.imageSize}×${ds.imageSize}` }
         } catch (e) {
           reasons.push(`${spec.kind}: ${e instanceof Error ? e.message : String(e)}`)
@@ -172,7 +188,7 @@ export function createEngineAdapter(): EnginePort {
       return { path, spec: null, description: `format not recognised (for an image folder or a raw u8 file choose the kind and image size). ${reasons.join(' | ')}` }
     },
     previewDataset(spec, count): DatasetPreview {
-      const ds = openDataset(spec)
+      const ds = openCached(spec)
       const n = Math.min(count, Number.isFinite(ds.count) ? ds.count : count)
       const samples: DatasetPreview['samples'] = []
       if (n > 0) {
