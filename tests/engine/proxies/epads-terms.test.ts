@@ -62,6 +62,16 @@ describe('epadsLayerTerms (hand-computed)', () => {
     }
     pre.dispose()
   })
+  it('a per-pass cache reuses codes and D2 of a tensor seen before, with identical results', () => {
+    const pre = tf.tensor2d(PRE.flat(), [6, 4])
+    const cache = new WeakMap()
+    expect(epadsLayerTerms(pre, Int32Array.from([2, 0, 1]), cache)).toEqual({ d1: 8, d2: 3 })
+    expect(epadsLayerTerms(pre, Int32Array.from([0, 2, 1]), cache)).toEqual({ d1: 6, d2: 3 })
+    const other = tf.tensor2d(PRE.slice(3).concat(PRE.slice(0, 3)).flat(), [6, 4]) // halves swapped: new tensor, no hit
+    expect(epadsLayerTerms(other, Int32Array.from([0, 1, 2]), cache)).toEqual(epadsLayerTerms(other, Int32Array.from([0, 1, 2])))
+    pre.dispose()
+    other.dispose()
+  })
   it('rejects an index vector that is not a permutation', () => {
     const pre = tf.zeros([6, 4])
     expect(() => epadsLayerTerms(pre, Int32Array.from([0, 0, 1]))).toThrow(/not a permutation/)

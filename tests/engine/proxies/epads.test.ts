@@ -255,6 +255,11 @@ describe('ePADS counts the same ReLU calls as WRCor (paper mode) on NB201', () =
     const x = Float32Array.from({ length: b * 8 * 8 * 3 }, () => r.normal())
     const res = runEpads({ def, params, x, batchSize: b, noise: Float32Array.from(x, () => r.normal()), permRng: new Rng(1) })
     expect(res.layers.length).toBe(95)
+    // distinct ReLU inputs: per cell nodes 0, 1, 2 (node 0 feeds 3 conv edges, node 1 two, node 2 one) = 45, + 4 + 1
+    expect(res.distinctInputs).toBe(50)
+    // calls on the same node tensor share D2 (it does not depend on the permutation): cell 0 calls 0, 1, 3 read node 0
+    expect(res.layers[1].d2).toBe(res.layers[0].d2)
+    expect(res.layers[3].d2).toBe(res.layers[0].d2)
     expect(res.layers.map((l) => l.index)).toEqual(Array.from({ length: 95 }, (_, i) => i))
     expect(res.layers.at(-1)!.tag.site).toBe('lastact')
     expect(new Set(res.layers.map((l) => l.tag.block)).size).toBe(18)

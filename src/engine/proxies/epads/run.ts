@@ -27,7 +27,7 @@ import type { Rng } from '../../core/rng'
 import { ZsnasError } from '../../core/errors'
 import type { ParamStore } from '../../nn/params'
 import { forwardBackward } from '../../nn/run'
-import { epadsLayerTerms, epadsScoreFromSum, randomPermutation } from './terms'
+import { epadsLayerTerms, epadsScoreFromSum, randomPermutation, type EpadsCodeCache } from './terms'
 import { stackPerturbed } from './input'
 
 export interface EpadsRunInput {
@@ -65,6 +65,8 @@ export interface EpadsResult {
   /** Σ_h D₁(h)·D₂(h) in float64 */
   sum: number
   layers: EpadsLayerRecord[]
+  /** number of distinct ReLU input tensors among the counted calls (NB201: a node feeding k conv edges is 1 tensor, k calls) */
+  distinctInputs: number
 }
 
 /** Runs the single clean+perturbed forward pass and returns the ePADS score with its per-call terms. */
@@ -85,6 +87,9 @@ export function runEpads(input: EpadsRunInput): EpadsResult {
     return p
   }
   const layers: EpadsLayerRecord[] = []
+  const cache: EpadsCodeCache = new WeakMap()
+  const seen = new WeakSet<object>()
+  let distinctInputs = 0
   let sum = 0
   forwardBackward(
     def,
@@ -98,12 +103,17 @@ export function runEpads(input: EpadsRunInput): EpadsResult {
         onReluForward(call, pre) {
           if (input.include !== undefined && !input.include(call.tag)) return
           const perm = nextPermutation(layers.length)
-          const t = epadsLayerTerms(pre, perm)
+          const key = (pre as unknown as { dataId: object }).dataId
+          if (!seen.has(key)) {
+            seen.add(key)
+            distinctInputs++
+          }
+          const t = epadsLayerTerms(pre, perm, cache)
           layers.push({ index: call.index, tag: call.tag, d1: t.d1, d2: t.d2 })
           sum += t.d1 * t.d2
         },
       },
     },
   )
-  return { score: epadsScoreFromSum(sum), sum, layers }
+  return { score: epadsScoreFromSum(sum), sum, layers, distinctInputs }
 }

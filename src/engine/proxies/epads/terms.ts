@@ -16,8 +16,10 @@
  *   a 1-byte bool map); it is read back and the |c − c'| counts are done in
  *   JS with exact integer arithmetic (per call ≤ B·d < 2⁵³), accumulated in
  *   float64. Everything happens inside the hook call: the bool tensor is
- *   disposed before returning and the JS copy is garbage right after; the
- *   caller's tensor is not disposed.
+ *   disposed before returning; the JS copy (1 byte per element) lives only as
+ *   long as the tensor it came from when a per-pass cache is used (NB201
+ *   duplicate calls), else it is garbage right away; the caller's tensor is
+ *   not disposed.
  * - Why not all in tf ops: the permuted comparison needs a row gather, and
  *   the tfjs-wasm Gather kernel costs ~140 ms CPU for a [256, 16384] map
  *   (the NB201 stage-1 map at B = 128), ~155 ms for the whole all-tf
@@ -55,39 +57,59 @@ export function randomPermutation(n: number, rng: Rng): Int32Array {
 }
 
 /**
+ * Per-tensor memo of the binary codes and D₂ (one map per `runEpads` pass).
+ * NB201 feeds one node tensor to several ReLU calls (one per conv edge); each
+ * call still counts with its own permutation, but the codes and D₂ — which do
+ * not depend on the permutation — are computed once per tensor. Keyed by the
+ * tensor's backing data, so entries die with the tensors.
+ */
+export type EpadsCodeCache = WeakMap<object, { codes: Uint8Array; d2: number }>
+
+/**
  * Computes D₁ and D₂ for one ReLU input `pre` ([2B, …], clean rows first).
- * `perm` is the sample permutation (length B) used for D₁.
+ * `perm` is the sample permutation (length B) used for D₁. With `cache`,
+ * a tensor seen before reuses its codes and D₂ (identical results).
  * Throws `ZsnasError('BAD_SHAPE')` if the leading dimension is not 2·B,
  * `INVALID_OPTION` if `perm` is not a permutation of 0..B−1.
  */
-export function epadsLayerTerms(pre: tf.Tensor, perm: Int32Array): EpadsLayerTerms {
+export function epadsLayerTerms(pre: tf.Tensor, perm: Int32Array, cache?: EpadsCodeCache): EpadsLayerTerms {
   const b = perm.length
   checkInputs(pre, perm)
   const d = pre.size / (2 * b)
-  const codes = tf.tidy(() => tf.greater(tf.reshape(pre, [2 * b, d]), 0))
-  let c: Uint8Array
-  try {
-    c = codes.dataSync() as Uint8Array
-  } finally {
-    codes.dispose()
-  }
+  const key = (pre as unknown as { dataId: object }).dataId
+  const hit = cache?.get(key)
+  const c = hit?.codes ?? binaryCodes(pre, 2 * b, d)
   let d1 = 0
-  let d2 = 0
   for (let i = 0; i < b; i++) {
     const o = i * d
     const op = perm[i] * d
-    const on = (b + i) * d
     let r1 = 0
-    let r2 = 0
-    for (let j = 0; j < d; j++) {
-      const v = c[o + j]
-      r1 += v ^ c[op + j]
-      r2 += v ^ c[on + j]
-    }
+    for (let j = 0; j < d; j++) r1 += c[o + j] ^ c[op + j]
     d1 += r1
-    d2 += r2
+  }
+  let d2 = hit?.d2
+  if (d2 === undefined) {
+    d2 = 0
+    for (let i = 0; i < b; i++) {
+      const o = i * d
+      const on = (b + i) * d
+      let r2 = 0
+      for (let j = 0; j < d; j++) r2 += c[o + j] ^ c[on + j]
+      d2 += r2
+    }
+    cache?.set(key, { codes: c, d2 })
   }
   return { d1, d2 }
+}
+
+/** [pre > 0] computed on the backend as a bool map, read back as 0/1 bytes (rows × d, row-major). */
+function binaryCodes(pre: tf.Tensor, rows: number, d: number): Uint8Array {
+  const codes = tf.tidy(() => tf.greater(tf.reshape(pre, [rows, d]), 0))
+  try {
+    return codes.dataSync() as Uint8Array
+  } finally {
+    codes.dispose()
+  }
 }
 
 /**
