@@ -30,6 +30,10 @@
  *  - When the caller supplies no dataset in the context (direct
  *    `computeProxies` use), the shared scoring batch is used as the clean
  *    batch (its size and augmentation are then the caller's).
+ *  - No batch splitting: BN statistics must cover all 2B samples, so an
+ *    out-of-memory error is not retried on chunks (it fails the evaluation).
+ *    Large inputs (MobileNetV2 space at 192–320 px) need a smaller
+ *    `batchSize` on the 4 GB wasm heap.
  */
 import { ZsnasError } from '../core/errors'
 import type { ProxyContext, ProxyOptionSpec, StandaloneProxyDef } from './types'
