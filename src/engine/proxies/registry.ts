@@ -26,6 +26,7 @@ import { netsensProxy } from './netsens'
 import { epeProxy } from './epe'
 import { lydynisoProxy } from './lydyniso'
 import { phiProxy } from './phi'
+import { btProxy } from './bt'
 
 /**
  * The proxy registry. Adding a proxy = one file exporting a `ProxyDef` + one
@@ -53,6 +54,7 @@ const PROXIES: ProxyDef[] = [
   epeProxy,
   lydynisoProxy,
   phiProxy,
+  btProxy,
 ]
 
 const byId = new Map<string, ProxyDef>()

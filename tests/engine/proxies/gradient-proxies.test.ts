@@ -9,6 +9,8 @@ import type { Batch } from '../../../src/engine/core/data'
 import type { NetworkDef, Ops, ParamSpec } from '../../../src/engine/core/network'
 import type { ParamStore } from '../../../src/engine/nn/params'
 import { backend, disposeStore, mlp, vecBatch, type Mat } from './tiny-nets'
+import { buildNb201Network, nb201FromString } from '../../../src/engine/spaces/nb201'
+import { materializeParams, disposeParams } from '../../../src/engine/nn/params'
 
 beforeAll(async () => {
   await backend('wasm')
@@ -201,6 +203,54 @@ describe('ZiCo with a dataset (second batch drawn with the proxy stream)', () =>
     const second = ds.sampleBatch(4, new Rng((9 ^ fnv1a('zico')) >>> 0), { augment: true })
     expect(a).toBeCloseTo(zicoFromGrads([ceWeightGrads(def, params, batch), ceWeightGrads(def, params, second)]), 10)
     disposeStore(params)
+  })
+})
+
+describe('BT (Barlow Twins)', () => {
+  it('loss = Σ(c_ii−1)² + 0.005·Σ_{i≠j}c_ij² with c = z1ᵀz2/N of standardised features, by hand', async () => {
+    const { barlowTwinsLoss } = await import('../../../src/engine/proxies/bt')
+    const z1 = [[1, 2, 0], [3, -1, 1], [0, 0, 4], [2, 1, 1]]
+    const z2 = [[1, 1, 0], [2, -1, 2], [1, 0, 3], [2, 2, 1]]
+    const N = 4
+    const D = 3
+    const standardise = (z: number[][]) => {
+      const out = z.map((r) => r.slice())
+      for (let j = 0; j < D; j++) {
+        const m = z.reduce((s, r) => s + r[j], 0) / N
+        const v = z.reduce((s, r) => s + (r[j] - m) ** 2, 0) / N
+        z.forEach((r, i) => (out[i][j] = (r[j] - m) / Math.sqrt(v + 1e-5)))
+      }
+      return out
+    }
+    const a = standardise(z1)
+    const b = standardise(z2)
+    let loss = 0
+    for (let i = 0; i < D; i++) {
+      for (let j = 0; j < D; j++) {
+        const c = a.reduce((s, r, n) => s + r[i] * b[n][j], 0) / N
+        loss += i === j ? (c - 1) ** 2 : 0.005 * c * c
+      }
+    }
+    const got = barlowTwinsLoss(tf.tensor2d(z1), tf.tensor2d(z2))
+    expect(got).toBeCloseTo(loss, 4)
+    // identical views give c_ii = 1 (up to eps) -> only the off-diagonal term remains
+    expect(barlowTwinsLoss(tf.tensor2d(z1), tf.tensor2d(z1))).toBeLessThan(loss)
+  })
+
+  it('proxy on an NB201 network: finite, reproducible from the seed, ≤ 0', async () => {
+    const def = buildNb201Network(nb201FromString('|nor_conv_3x3~0|+|skip_connect~0|nor_conv_1x1~1|+|avg_pool_3x3~0|none~1|nor_conv_3x3~2|'), {
+      numClasses: 10,
+      inputSize: 8,
+    })
+    const params = materializeParams(def, 'pytorch', new Rng(2))
+    const r = new Rng(3)
+    const batch: Batch = { x: Float32Array.from({ length: 4 * 8 * 8 * 3 }, () => r.normal()), shape: [4, 8, 8, 3], labels: Int32Array.from([0, 1, 2, 3]), numClasses: 10 }
+    const a = (await computeProxies(['bt'], { space: 'nb201', def, params, batch, init: 'pytorch', seed: 5 })).scores.bt
+    const b = (await computeProxies(['bt'], { space: 'nb201', def, params, batch, init: 'pytorch', seed: 5 })).scores.bt
+    expect(Number.isFinite(a)).toBe(true)
+    expect(a).toBe(b)
+    expect(a).toBeLessThanOrEqual(0)
+    disposeParams(params)
   })
 })
 
