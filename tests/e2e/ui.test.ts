@@ -95,7 +95,13 @@ describe.skipIf(!haveChromium)('research UI end to end', () => {
     expect(await page.getByTestId('progress-done').textContent()).toBe('30 / 30')
     await expect.poll(() => page.getByTestId('row-count').textContent()).toBe('30 of 30 architectures')
     expect(await page.getByTestId('correlation').textContent()).toMatch(/Spearman ρ = -?\d\.\d{3}, Kendall τ = -?\d\.\d{3} over 30 architectures/)
-    await shot(page, 'nb201-7-run-finished', true)
+    await shot(page, 'nb201-7-run-finished')
+    // the log pane (below the table) shows the cancel / resume / finish lines
+    const log = page.getByTestId('log-pane')
+    await log.scrollIntoViewIfNeeded()
+    await expect.poll(() => log.textContent(), { timeout: 10_000 }).toMatch(/cancelled[\s\S]*resuming[\s\S]*finished/)
+    await shot(page, 'nb201-7b-log')
+    await page.getByTestId('run-title').scrollIntoViewIfNeeded()
     expect(await horizontalOverflow(page)).toBe(0)
 
     // every chart downloads as PNG and SVG with the run id in the file name
