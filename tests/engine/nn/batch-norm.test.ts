@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest'
 import * as tf from '@tensorflow/tfjs-core'
 import { batchNormTrainOp } from '../../../src/engine/nn/ops/batch-norm'
 import { ZsnasError } from '../../../src/engine/core/errors'
-import { loadStockGradients } from './stock-gradients'
+import { loadStockGradients } from './tfjs-reference-gradients'
 import { BACKENDS, autoGrads, finiteDiff, onBackend, pick, randn, randnValues, relErr, sampleIndices } from './helpers'
 
 const SHAPE = [3, 4, 5, 6]

@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import { conv2dOp } from '../../../src/engine/nn/ops/conv'
 import type { Padding } from '../../../src/engine/core/network'
 import { ZsnasError } from '../../../src/engine/core/errors'
-import { loadStockGradients } from './stock-gradients'
+import { loadStockGradients } from './tfjs-reference-gradients'
 import { BACKENDS, autoGrads, finiteDiff, onBackend, pick, randn, randnValues, relErr, sampleIndices } from './helpers'
 
 interface Case {

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest'
 import * as tf from '@tensorflow/tfjs-core'
 import { avgPoolOp, maxPoolOp } from '../../../src/engine/nn/ops/pool'
 import { ZsnasError } from '../../../src/engine/core/errors'
-import { loadStockGradients } from './stock-gradients'
+import { loadStockGradients } from './tfjs-reference-gradients'
 import { BACKENDS, autoGrad, finiteDiff, onBackend, pick, randn, randnValues, relErr, sampleIndices } from './helpers'
 
 describe.each(BACKENDS)('pooling on %s', (backend) => {

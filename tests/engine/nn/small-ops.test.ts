@@ -14,7 +14,7 @@ import { linearOp } from '../../../src/engine/nn/ops/linear'
 import { gradTapOp, zeroOp } from '../../../src/engine/nn/ops/misc'
 import { crossEntropyOp, sumOp } from '../../../src/engine/nn/ops/loss'
 import { ZsnasError } from '../../../src/engine/core/errors'
-import { loadStockGradients } from './stock-gradients'
+import { loadStockGradients } from './tfjs-reference-gradients'
 import { BACKENDS, autoGrads, finiteDiff, onBackend, randn, randnValues, relErr } from './helpers'
 
 type F = (...xs: tf.Tensor[]) => tf.Tensor
