@@ -17,6 +17,7 @@ import { scoreArchitecture, type ScoreRequest } from '../src/engine/score/score'
 import { loadNb201Table } from '../src/engine/benchmarks/nb201-csv'
 import { getVotingProxy, votingRanks } from '../src/engine/proxies/voting'
 import { ZsnasError } from '../src/engine/core/errors'
+import { spearman } from '../src/engine/metrics'
 
 const arg = (name: string, def: string): string => {
   const i = process.argv.indexOf(`--${name}`)
@@ -72,9 +73,13 @@ try {
   if (!(e instanceof ZsnasError && e.code === 'CANCELLED')) throw e
   complete = false
 }
+const sortRho: Record<string, number> = {}
 for (const id of proxies) {
   const v = getVotingProxy(id)
   if (v === undefined) continue
+  // reference-compatible alternative: positions after sorting with the comparator (input = sample order)
+  const sorted = votingRanks(v, rows.map((r) => r.scores), 'sort')
+  sortRho[id] = spearman(sorted, rows.map((r) => r.accuracy))
   const pos = votingRanks(v, rows.map((r) => r.scores))
   rows.forEach((r, i) => (r.scores[id] = pos[i]))
 }
@@ -84,7 +89,8 @@ for (const r of rows) for (const [k, v] of Object.entries(r.timings ?? {})) mean
 console.log(`\n${complete ? 'complete' : 'stopped by the time budget'}: ${rows.length} of ${n} architectures (seed ${seed}, batch ${batchSize}) in ${((performance.now() - t0) / 60000).toFixed(1)} min`)
 for (const p of proxies) {
   const s = stats[p]
-  console.log(`${p.padEnd(9)} ρ=${s.spearman.toFixed(3)}  τ=${s.kendall.toFixed(3)}  top10%=${s.top10Precision.toFixed(2)}  (n=${s.n}, non-finite ${s.nonFinite})`)
+  const alt = sortRho[p] === undefined ? '' : `  [sort-with-comparator ρ=${sortRho[p].toFixed(3)}]`
+  console.log(`${p.padEnd(9)} ρ=${s.spearman.toFixed(3)}  τ=${s.kendall.toFixed(3)}  top10%=${s.top10Precision.toFixed(2)}  (n=${s.n}, non-finite ${s.nonFinite})${alt}`)
 }
 console.log(`seconds/arch: ${Object.entries(mean).map(([k, v]) => `${k} ${v.toFixed(2)}`).join(', ')}`)
 console.log(`total seconds/arch: ${(rows.reduce((a, r) => a + r.seconds, 0) / rows.length).toFixed(2)}; rows in ${csv}`)
