@@ -79,6 +79,9 @@ describe.each(['ipc', 'ws'] as const)('catalog, files, datasets, tables, system 
     const picked = await c.files.pickDataset({ path: CIFAR10_BIN })
     expect(picked!.spec).toEqual({ kind: 'cifar10', path: CIFAR10_BIN })
     expect(picked!.description).toContain('4000')
+    const notData = await c.files.pickDataset({ path: NB201_CSV })
+    expect(notData!.spec).toBeNull()
+    expect(notData!.description).toMatch(/unrecognised dataset file/)
     await expect(c.files.pickDataset()).rejects.toMatchObject({ code: 'UNSUPPORTED' })
     await expect(c.files.pickDataset({ path: '/nonexistent/cifar' })).rejects.toMatchObject({ code: 'FILE_NOT_FOUND' })
 

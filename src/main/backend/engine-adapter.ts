@@ -8,6 +8,7 @@ import fs from 'node:fs'
 import { Rng } from '../../engine/core/rng'
 import { ZsnasError } from '../../engine/core/errors'
 import type { DatasetSource, GroundTruth } from '../../engine/core/data'
+import { detectDataset } from '../../engine/data/detect'
 import { openDataset } from '../../engine/data/open'
 import { loadNb101 } from '../../engine/benchmarks/nb101'
 import { loadNb201Table } from '../../engine/benchmarks/nb201-csv'
@@ -171,21 +172,17 @@ export function createEngineAdapter(): EnginePort {
     strategies: (): CatalogEntry[] => listStrategies().map((s) => ({ ...s, options: STRATEGY_OPTIONS[s.id] ?? [] })),
     datasets: () => DATASET_CATALOG,
     detectDataset(path): PickedDataset {
-      const candidates: DatasetSpecData[] = [
-        { kind: 'cifar10', path },
-        { kind: 'cifar100', path },
-        { kind: 'imagenet16', path },
-      ]
-      const reasons: string[] = []
-      for (const spec of candidates) {
-        try {
-          const ds = openCached(spec)
-          return { path, spec, description: `${ds.label}: ${ds.count} images, ${ds.numClasses} classes, ${ds.imageSize}×${ds.imageSize}` }
-        } catch (e) {
-          reasons.push(`${spec.kind}: ${e instanceof Error ? e.message : String(e)}`)
+      try {
+        const d = detectDataset(path, { thumbnails: 0 })
+        return {
+          path,
+          spec: d.spec as DatasetSpecData,
+          description: `${d.label}: ${d.imageCount} images, ${d.numClasses} classes, ${d.imageSize}×${d.imageSize}`,
         }
+      } catch (e) {
+        if (e instanceof ZsnasError) return { path, spec: null, description: e.message }
+        throw e
       }
-      return { path, spec: null, description: `format not recognised (for an image folder or a raw u8 file choose the kind and image size). ${reasons.join(' | ')}` }
     },
     previewDataset(spec, count): DatasetPreview {
       const ds = openCached(spec)
