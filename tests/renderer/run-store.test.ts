@@ -86,7 +86,26 @@ describe('run store (live view)', () => {
     expect(fake.handlerCount('run.progress')).toBe(1)
     await run.open('r2', { readOnly: true })
     expect(fake.handlerCount('run.progress')).toBe(0)
-    expect(run.canResume).toBe(false)
+    expect(run.canResume).toBe(false) // r2 is running
+  })
+
+  it('an interrupted run opened read-only from the history can be resumed and then goes live', async () => {
+    fake = fakeApi({
+      'runs.get': (id: string) => detail(id, { status: 'interrupted', done: 1 }),
+      'runs.evaluations': () => ({ total: 1, offset: 0, rows: [row(0, 0.3)] }),
+      'runs.resume': (id: string) => summary(id, { status: 'running', done: 1 }),
+    })
+    storeEnv(fake)
+    const run = useRunStore()
+    await run.open('r3', { readOnly: true })
+    expect(run.canResume).toBe(true)
+    expect(fake.handlerCount('run.evaluated')).toBe(0)
+    await run.resume()
+    expect(run.status).toBe('running')
+    expect(run.readOnly).toBe(false)
+    fake.emit('run.evaluated', { runId: 'r3', rows: [row(1, 0.4)] })
+    vi.advanceTimersByTime(FLUSH_MS)
+    expect(run.rows.map((r) => r.index)).toEqual([0, 1])
   })
 
   it('a failing open shows a message instead of throwing', async () => {

@@ -49,7 +49,8 @@ export const useRunStore = defineStore('run', () => {
 
   const status = computed(() => summary.value?.status ?? null)
   const running = computed(() => status.value === 'running' || status.value === 'queued')
-  const canResume = computed(() => !readOnly.value && (status.value === 'interrupted' || status.value === 'cancelled'))
+  /** interrupted/cancelled runs can be resumed, also when opened read-only from the history (resume goes live) */
+  const canResume = computed(() => status.value === 'interrupted' || status.value === 'cancelled')
 
   function flush() {
     flushTimer = null
