@@ -78,6 +78,13 @@ function message(e: unknown): string {
   return s.split('\n')[0].slice(0, 300)
 }
 
+/** A few words for the one-line log (the full message stays in `BackendInfo.tried`). */
+function shortReason(error: string): string {
+  if (/native addon|tfjs_binding/i.test(error)) return 'native addon not installed'
+  if (/Cannot find (module|package)|ERR_MODULE_NOT_FOUND/i.test(error)) return 'package not installed'
+  return error.length > 80 ? `${error.slice(0, 77)}...` : error
+}
+
 /** Imports a module by a runtime name (kept opaque to bundlers, so optional packages stay optional). */
 async function importByName(name: string): Promise<unknown> {
   return import(/* @vite-ignore */ name)
@@ -152,9 +159,9 @@ async function select(opts: InitBackendOptions | undefined, forced: BackendName 
       await c.load()
       await activateBackend(c.backend)
       const info: BackendInfo = { name: c.backend, tried: [...tried, { name: c.label }] }
-      const failed = tried.map((t) => `${t.name}: ${t.error}`).join('; ')
+      const failed = tried.map((t) => `${t.name} (${shortReason(t.error ?? '')})`).join(', ')
       ;(opts?.log ?? ((m: string) => process.stderr.write(`${m}\n`)))(
-        `[zsnas] tfjs backend: ${c.backend} (${c.label})${failed ? ` — unavailable: ${failed}` : ''}`,
+        `[zsnas] tfjs backend: ${c.backend}${c.label !== c.backend ? ` (${c.label})` : ''}${failed ? `; not usable: ${failed}` : ''}`,
       )
       return info
     } catch (e) {
