@@ -88,6 +88,7 @@ export function forwardBackward(def: NetworkDef, params: ParamStore, input: Batc
   let names: string[] = []
   if (opts.wrt === 'params') {
     names = opts.paramNames === undefined ? [...params.keys()] : [...opts.paramNames]
+    if (names.length === 0) throw new ZsnasError('INVALID_OPTION', "wrt 'params' needs at least one parameter name")
     for (const n of names) {
       if (!params.has(n)) throw new ZsnasError('NOT_FOUND', `parameter '${n}' is not in the parameter store`)
     }

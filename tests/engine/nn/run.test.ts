@@ -189,6 +189,7 @@ describe.each(BACKENDS)('forwardBackward on %s', (backend) => {
       expect(code(() => forwardBackward(def, params, { ...b, labels: new Int32Array([0, 1, 2, 4]) }, o))).toBe('BAD_LABEL')
       expect(code(() => forwardBackward(def, params, { ...b, labels: new Int32Array([0, 1]) }, o))).toBe('BAD_LABEL')
       expect(code(() => forwardBackward(def, params, b, { ...o, wrt: 'params', paramNames: ['nope'] }))).toBe('NOT_FOUND')
+      expect(code(() => forwardBackward(def, params, b, { ...o, wrt: 'params', paramNames: [] }))).toBe('INVALID_OPTION')
       expect(code(() => forwardBackward(def, params, b, { ...o, loss: 'mse' as 'ce' }))).toBe('INVALID_OPTION')
       const x = tf.ones([2, 5, 5, 3]) as tf.Tensor4D
       expect(code(() => forwardBackward(def, params, { x }, o))).toBe('INVALID_OPTION')
