@@ -72,6 +72,7 @@ describe.each(['ipc', 'ws'] as const)('catalog, files, datasets, tables, system 
     const proxies = await c.catalog.proxies()
     expect(proxies.find((p) => p.id === 'wrcor')!.paperRho!['nb201-cifar10']).toBe(0.811) // paper Table 4
     expect(proxies.find((p) => p.id === 'sjw')!.meta).toEqual({ voting: true, members: ['synflow', 'jaccor', 'wrcor'] })
+    expect(proxies.find((p) => p.id === 'sjw')!.paperRho).toEqual({ 'nb201-cifar10': 0.851 }) // paper Table 4
     const strategies = await c.catalog.strategies()
     expect(strategies.find((s) => s.id === 're')!.options.find((o) => o.key === 'populationSize')!.default).toBe(64)
     expect((await c.catalog.datasets()).map((d) => d.id)).toContain('cifar10')

@@ -66,3 +66,10 @@ export const DATASET_CATALOG: CatalogEntry[] = [
   { id: 'folder', label: 'Image folder', description: 'root/<class>/*.png|jpg', options: [path, imageSize(32)], meta: { needsPath: true } },
   { id: 'u8', label: 'Raw uint8 NHWC', description: 'raw NHWC uint8 file (+ optional labels CSV)', options: [path, imageSize(32)], meta: { needsPath: true } },
 ]
+
+/** Paper ρ of the voting proxies (|Spearman|, Table 4: NB201 CIFAR-10; NB101 where reported). */
+export const VOTING_RHO: Record<string, Record<string, number>> = {
+  sjw: { 'nb201-cifar10': 0.851 },
+  spw: { 'nb201-cifar10': 0.789, 'nb101-cifar10': 0.569 },
+  zerocost: { 'nb201-cifar10': 0.775 },
+}

@@ -21,7 +21,7 @@ import { createMbv2Space } from '../../engine/spaces/mbv2/space'
 import type { SearchSpace } from '../../engine/core/space'
 import type { CatalogEntry, CatalogOption, DatasetPreview, DatasetSpecData, PickedDataset, RunConfig } from '../../shared/schemas'
 import type { EnginePort, Proposal, SearchDriver, Told } from './engine-port'
-import { DATASET_CATALOG, STRATEGY_OPTIONS, SPACE_OPTIONS } from './catalog-data'
+import { DATASET_CATALOG, STRATEGY_OPTIONS, SPACE_OPTIONS, VOTING_RHO } from './catalog-data'
 import { APP_VERSION } from './version'
 
 /** Member proxies scored for every architecture of a run (single proxy, named voting proxy, or an explicit vote). */
@@ -165,6 +165,7 @@ export function createEngineAdapter(): EnginePort {
         id: v.id,
         label: v.label,
         description: v.description,
+        paperRho: VOTING_RHO[v.id],
         options: [],
         meta: { voting: true, members: [...v.members] },
       })),
