@@ -14,6 +14,7 @@ import { RunManager } from '../../src/main/backend/run-manager'
 import { evaluationSeed } from '../../src/main/backend/seeds'
 import { RunStore } from '../../src/main/backend/store'
 import { EventThrottle } from '../../src/main/backend/throttle'
+import { majorityCompare, replacesBest } from '../../src/engine/search/compare'
 import type { WorkerHandle, WorkerHost } from '../../src/main/backend/worker-host'
 import { RunConfigSchema } from '../../src/shared/schemas'
 
@@ -46,12 +47,12 @@ function fakeHost(ctl: HostControl): WorkerHost & { spawned: number } {
         pid: 4000 + host.spawned,
         post(m: any) {
           if (dead || m.type !== 'score') return
-          const { arch, seed } = m.job
+          const { arch, seed, proxies } = m.job as { arch: string; seed: number; proxies: string[] }
           setTimeout(() => {
             const f = ctl.fate(arch, seed)
             if (f === 'die') die()
             else if (f === 'ok' && !dead) {
-              msg.forEach((cb) => cb({ type: 'result', jobId: m.jobId, outcome: { arch, hash: arch, scores: { acor: fakeScore(arch, seed) }, params: 1, flops: 1, seconds: 0.01, backend: 'fake' } }))
+              msg.forEach((cb) => cb({ type: 'result', jobId: m.jobId, outcome: { arch, hash: arch, scores: Object.fromEntries(proxies.map((p, k) => [p, fakeScore(arch, seed + k)])), params: 1, flops: 1, seconds: 0.01, backend: 'fake' } }))
             }
           }, 1)
         },
@@ -148,6 +149,25 @@ describe('RunManager', () => {
     expect(second.m.summary(r1.id).status).toBe('finished')
     expect(second.store.allEvaluations(r1.id).map(({ index, arch, scores }) => ({ index, arch, scores }))).toEqual(expected)
     expect(second.m.summary(r1.id).best!.index).toBe(ref.m.summary(r0.id).best!.index)
+  })
+
+  it('a voting run scores every member and reports the majority-vote best (reference rule: ties go to the newer)', async () => {
+    const { m, store } = manager(tmp(), { fate: () => 'ok' })
+    const vote = { ...config, strategy: 'random', strategyOptions: {}, proxy: { mode: 'single' as const, id: 'sjw' }, n: 12 }
+    const s = await m.start(vote)
+    await m.whenStopped(s.id)
+    const rows = store.allEvaluations(s.id)
+    expect(Object.keys(rows[0].scores)).toEqual(['synflow', 'jaccor', 'wrcor'])
+    let best: number[] | null = null
+    let bestIndex = -1
+    for (const r of rows) {
+      const v = ['synflow', 'jaccor', 'wrcor'].map((p) => r.scores[p] as number)
+      if (replacesBest(v, best, majorityCompare)) {
+        best = v
+        bestIndex = r.index
+      }
+    }
+    expect(m.summary(s.id).best!.index).toBe(bestIndex)
   })
 
   it('rejects bad strategy options before creating a run', async () => {
