@@ -6,6 +6,7 @@
 import { createApp } from 'vue'
 import { createPinia } from 'pinia'
 import App from './App.vue'
+import { useUiStore } from './stores/ui'
 import { API_KEY } from './api'
 import { createClient } from '../shared/client'
 import { createPreloadTransport, getPreloadBridge } from '../shared/preload-transport'
@@ -19,6 +20,14 @@ const client = createClient(transport, {
 })
 
 const app = createApp(App)
+const pinia = createPinia()
 app.provide(API_KEY, client)
-app.use(createPinia())
+app.use(pinia)
+// nothing unexpected may blank the screen: show it in a banner and keep going
+const ui = useUiStore(pinia)
+app.config.errorHandler = (err) => {
+  console.error(err)
+  ui.reportError(err)
+}
+window.addEventListener('unhandledrejection', (ev) => ui.reportError(ev.reason))
 app.mount('#app')

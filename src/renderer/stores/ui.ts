@@ -25,8 +25,13 @@ export const useUiStore = defineStore('ui', () => {
       /* ignore */
     }
   })
+  /** last unexpected error (shown as a dismissible banner instead of a broken screen) */
+  const fatal = ref<string | null>(null)
+  function reportError(e: unknown) {
+    fatal.value = e instanceof Error ? e.message : String(e)
+  }
   function toggleTheme() {
     theme.value = theme.value === 'dark' ? 'light' : 'dark'
   }
-  return { screen, theme, toggleTheme }
+  return { screen, theme, toggleTheme, fatal, reportError }
 })
