@@ -32,7 +32,7 @@ function median(f: () => void): number {
   return t[Math.floor(t.length / 2)]
 }
 
-const fmt = (v: number | string) => (typeof v === 'number' ? v.toFixed(1).padStart(9) : v.padStart(9))
+const fmt = (v: number | string) => (typeof v === 'number' ? v.toFixed(1).padStart(11) : v.padStart(11))
 
 interface Case {
   name: string
@@ -133,7 +133,7 @@ async function main(): Promise<void> {
   for (const c of CASES) {
     const x = tf.randomNormal(c.x)
     const w = c.w ? tf.mul(tf.randomNormal(c.w), 0.1) : undefined
-    const y0 = c.stock(x, w)
+    const y0 = tf.tidy(() => c.stock(x, w))
     const dy = tf.randomNormal(y0.shape)
     const stockFwd = median(() => tf.tidy(() => void c.stock(x, w)))
     const oursFwd = median(() => tf.tidy(() => void c.ours(x, w)))
