@@ -4,7 +4,8 @@
  * Jupyter). Every request needs the token — as `?token=` (the printed URL) or
  * the HttpOnly SameSite=Strict cookie set when the page was opened with it;
  * the WebSocket additionally needs `?token=` in its URL and (when a browser
- * sends one) a same-host Origin. Refusals: HTTP 403; a WebSocket upgrade
+ * sends one) a same-host Origin. The Host header must be 127.0.0.1:PORT or
+ * localhost:PORT (DNS-rebinding guard). Refusals: HTTP 403; a WebSocket upgrade
  * without a valid token is answered 403 and never opened.
  *
  * Messages are validated on receipt (`WsRequestSchema`, then `dispatch`
@@ -64,8 +65,15 @@ function cookieToken(req: http.IncomingMessage): string | null {
 export async function startServer(o: ServerOptions): Promise<RunningServer> {
   const token = o.token ?? randomBytes(32).toString('hex')
   let port = 0
+  /** DNS-rebinding guard: only our own loopback host names are served */
+  const hostOk = (req: http.IncomingMessage) => req.headers.host === `127.0.0.1:${port}` || req.headers.host === `localhost:${port}`
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1')
+    if (!hostOk(req)) {
+      res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' })
+      res.end('403 forbidden: unexpected Host header\n')
+      return
+    }
     const queryOk = tokenMatches(token, url.searchParams.get('token'))
     if (!queryOk && !tokenMatches(token, cookieToken(req))) {
       res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' })
@@ -105,7 +113,7 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1')
     const origin = req.headers.origin
     const originOk = origin === undefined || origin === `http://127.0.0.1:${port}` || origin === `http://localhost:${port}`
-    if (url.pathname !== WS_PATH || !tokenMatches(token, url.searchParams.get('token')) || !originOk) {
+    if (url.pathname !== WS_PATH || !hostOk(req) || !tokenMatches(token, url.searchParams.get('token')) || !originOk) {
       socket.write('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
       socket.destroy()
       return

@@ -73,6 +73,11 @@ describe('browser-mode server security', () => {
     expect((await get('/assets/a.js', { cookie: 'zsnas_token=nope' })).status).toBe(403)
   })
 
+  it('refuses a foreign Host header even with the token (DNS rebinding)', async () => {
+    expect((await get(`/?token=${srv.token}`, { host: `evil.example:${srv.port}` })).status).toBe(403)
+    expect((await get(`/?token=${srv.token}`, { host: `localhost:${srv.port}` })).status).toBe(200)
+  })
+
   it('never serves files outside the renderer folder', async () => {
     const secret = `secret-${path.basename(root)}.txt`
     for (const p of [`/../${secret}`, `/%2e%2e/${secret}`, `/assets/..%2f..%2f${secret}`]) {
