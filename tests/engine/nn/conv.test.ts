@@ -30,6 +30,8 @@ for (const dw of [false, true]) {
 }
 // odd input size with stride 2 (asymmetric TF padding, leftover rows)
 CASES.push({ k: 3, s: 2, pad: 'same', dw: false, h: 7 }, { k: 3, s: 2, pad: 1, dw: true, h: 7 }, { k: 3, s: 2, pad: 'valid', dw: false, h: 8 })
+// padding wider than k−1 (outputs that see only padding): the input gradient crops the dilated dy
+CASES.push({ k: 1, s: 2, pad: 1, dw: false, h: 5 }, { k: 3, s: 1, pad: 3, dw: true, h: 5 })
 
 const N = 2
 const CIN = 3
