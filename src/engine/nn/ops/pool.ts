@@ -16,7 +16,10 @@
  *
  * maxPool: stock forward (TF 'same' pads with −∞). Backward: the wasm
  * MaxPoolGrad kernel of tfjs 4.22 is WRONG (it disagrees with the cpu kernel
- * and with finite differences — see pool.test.ts), so the gradient is built
+ * and with finite differences — see pool.test.ts; observed: a window whose
+ * values are all negative passes no gradient at all), and wasm's
+ * MaxPoolWithArgmax picks the last maximum and also disagrees with cpu
+ * (bench/ops-maxpool.ts), so the gradient is built
  * from forward kernels: for each of the k² window taps (row-major), the tap
  * whose value equals the window max receives dy, and only the FIRST such tap
  * in row-major order does (PyTorch's CPU tie rule: first maximum wins). The
