@@ -10,7 +10,7 @@ import type { StandaloneProxyDef } from './types'
 export const ZEN_GAMMA = 1e-2
 
 export interface ZenForward {
-  /** pre-GAP feature map (input of the global average pool), kept: the caller disposes */
+  /** pre-GAP feature map (input of the network's LAST global average pool), kept: the caller disposes */
   features: tf.Tensor
   /** per BN call, in call order: mean over channels of the UNBIASED batch variance of its input */
   bnVarMeans: number[]
@@ -33,7 +33,9 @@ export function zenForward(def: NetworkDef, params: ParamStore, x: tf.Tensor4D, 
         bnVarMeans.push(count > 1 ? (biased * count) / (count - 1) : biased)
         return base.batchNorm(t, gamma, beta)
       },
+      // the LAST global pool is the head's (SE blocks pool too): keep only its input
       globalAvgPool(t) {
+        features?.dispose()
         features = tf.keep(tf.clone(t))
         return base.globalAvgPool(t)
       },
