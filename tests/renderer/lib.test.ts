@@ -6,9 +6,9 @@ import { applyView, buildColumns, parseFilter } from '../../src/renderer/lib/col
 import { decodeMbv2, decodeNb101, decodeNb201, mbv2Resolutions } from '../../src/renderer/lib/arch'
 import { eta, formatDuration, heartbeat } from '../../src/renderer/lib/format'
 import { accMax, accMin, bestSoFarSeries, scoreFlopsOption } from '../../src/renderer/lib/chartOptions'
-import { mergeRows } from '../../src/renderer/lib/evaluations'
+import { isVote, memberIds, mergeRows, primaryProxy, scoreKeys } from '../../src/renderer/lib/evaluations'
 import { rowsToCsv } from '../../src/renderer/lib/exporters'
-import { row } from './helpers/fixtures'
+import { PROXIES, row, summary } from './helpers/fixtures'
 
 describe('rank correlations (hand-computed)', () => {
   it('average ranks share tied positions', () => {
@@ -207,5 +207,18 @@ describe('chart options', () => {
     const opt = scoreFlopsOption(pts, 'WRCor')
     expect(opt.series[0].data).toEqual([[10, 1, 0], [20, 3, 1], [30, 2, 2]])
     expect(opt.series[1].data).toEqual([[10, 1, 0], [20, 3, 1]])
+  })
+})
+
+describe('proxies of a run', () => {
+  it('a named voting proxy records its members; charts use the first member', () => {
+    expect(memberIds({ mode: 'single', id: 'sjw' }, PROXIES)).toEqual(['synflow', 'naswot', 'wrcor'])
+    expect(primaryProxy({ mode: 'single', id: 'sjw' }, PROXIES)).toBe('synflow')
+    expect(isVote({ mode: 'single', id: 'sjw' }, PROXIES)).toBe(true)
+    expect(memberIds({ mode: 'single', id: 'wrcor' }, PROXIES)).toEqual(['wrcor'])
+    expect(isVote({ mode: 'single', id: 'wrcor' }, PROXIES)).toBe(false)
+    expect(memberIds({ mode: 'voting', ids: ['a', 'b', 'c'] })).toEqual(['a', 'b', 'c'])
+    const cfg = { ...summary('x').config, proxy: { mode: 'single' as const, id: 'sjw' } }
+    expect(scoreKeys([row(0, 1, { scores: { synflow: 1, naswot: 2, wrcor: 3, flops: 4 } })], cfg, PROXIES)).toEqual(['synflow', 'naswot', 'wrcor', 'flops'])
   })
 })

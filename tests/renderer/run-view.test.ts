@@ -14,13 +14,14 @@ afterEach(() => expect(fake.unexpected).toEqual([]))
 // scores and accuracies with a known rank relation: accuracies in reverse order of one swapped pair
 const ROWS = [row(0, 1, { groundTruth: 80 }), row(1, 2, { groundTruth: 85 }), row(2, 3, { groundTruth: 84 }), row(3, 4, { groundTruth: 90 })]
 
-async function mountRun(withTable: boolean) {
+async function mountRun(withTable: boolean, proxyId = 'wrcor', rows = ROWS) {
   const base = detail('r7')
-  const cfg = withTable ? { ...base.config, groundTruth: { path: '/t.csv', metric: 'cifar10' } } : base.config
+  const withProxy = { ...base.config, proxy: { mode: 'single' as const, id: proxyId } }
+  const cfg = withTable ? { ...withProxy, groundTruth: { path: '/t.csv', metric: 'cifar10' } } : withProxy
   fake = fakeApi({
     ...catalogHandlers,
-    'runs.get': () => ({ ...base, config: cfg, status: 'finished', done: 4, total: 4, best: ROWS[3] }),
-    'runs.evaluations': () => ({ total: 4, offset: 0, rows: ROWS }),
+    'runs.get': () => ({ ...base, config: cfg, status: 'finished', done: 4, total: 4, best: rows[3] }),
+    'runs.evaluations': () => ({ total: 4, offset: 0, rows }),
   })
   const w = mount(RunView, { global: mountGlobal(fake) })
   await useCatalogStore().load()
@@ -40,6 +41,16 @@ describe('RunView', () => {
     expect(w.findAll('.chart-panel')).toHaveLength(3)
     expect(w.find('[data-testid="cancel-run"]').exists()).toBe(false)
     expect(w.find('[data-testid="sort-groundTruth"]').text()).toContain('cifar10 acc.')
+  })
+
+  it('a named voting proxy (SJW) shows its member scores; charts use the first member, labelled', async () => {
+    const rows = ROWS.map((r, i) => ({ ...r, scores: { synflow: 10 - i, naswot: i, wrcor: i * 2 } }))
+    const w = await mountRun(true, 'sjw', rows)
+    for (const k of ['synflow', 'naswot', 'wrcor']) expect(w.find(`[data-testid="sort-score:${k}"]`).exists()).toBe(true)
+    expect(w.find('[data-testid="best-line"]').text()).toContain('SynFlow (vote member) 7.0000')
+    // synflow falls as accuracy rises except one swapped pair: ρ = -0.8
+    expect(w.find('[data-testid="correlation"]').text()).toContain('Spearman ρ = -0.800')
+    expect(w.find('.cfg').text()).toContain('SJW')
   })
 
   it('without a table there is no accuracy chart, and a row opens the detail drawer with the cell drawing', async () => {

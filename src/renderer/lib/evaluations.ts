@@ -1,6 +1,6 @@
 /** Helpers over evaluation rows: loading every page, merging appended rows, the primary score. */
 import type { Api } from '../api'
-import type { EvaluationRow, ProxyChoice, RunConfig } from '../../shared/schemas'
+import type { CatalogEntry, EvaluationRow, ProxyChoice, RunConfig } from '../../shared/schemas'
 
 const PAGE = 5000
 
@@ -29,18 +29,35 @@ export function mergeRows(existing: readonly EvaluationRow[], incoming: readonly
   return out
 }
 
-/** The score key the run ranks by: the single proxy's id, or 'vote' for voting runs (first member shown). */
-export function primaryProxy(proxy: ProxyChoice): string {
-  return proxy.mode === 'single' ? proxy.id : proxy.ids[0]
+/**
+ * The proxies whose scores a run records: the single proxy, or the members of
+ * a vote — an explicit vote (`mode: 'voting'`) or a named voting proxy such as
+ * SJW (a catalog entry with `meta.voting` and `meta.members`).
+ */
+export function memberIds(proxy: ProxyChoice, catalog: readonly CatalogEntry[] = []): string[] {
+  if (proxy.mode === 'voting') return [...proxy.ids]
+  const meta = catalog.find((p) => p.id === proxy.id)?.meta
+  const members = meta?.voting ? meta.members : undefined
+  return Array.isArray(members) && members.length ? members.map(String) : [proxy.id]
+}
+
+/**
+ * The score key charts use: the proxy itself, or for a vote its first member
+ * (a majority vote ranks pairs and has no scalar score of its own).
+ */
+export function primaryProxy(proxy: ProxyChoice, catalog: readonly CatalogEntry[] = []): string {
+  return memberIds(proxy, catalog)[0]
+}
+
+/** True when the run ranks by a majority vote. */
+export function isVote(proxy: ProxyChoice, catalog: readonly CatalogEntry[] = []): boolean {
+  return memberIds(proxy, catalog).length > 1 || proxy.mode === 'voting'
 }
 
 /** Every score key present in the rows (the run's proxies, voting members, extras). */
-export function scoreKeys(rows: readonly EvaluationRow[], config?: RunConfig): string[] {
+export function scoreKeys(rows: readonly EvaluationRow[], config?: RunConfig, catalog: readonly CatalogEntry[] = []): string[] {
   const keys = new Set<string>()
-  if (config) {
-    if (config.proxy.mode === 'single') keys.add(config.proxy.id)
-    else config.proxy.ids.forEach((k) => keys.add(k))
-  }
+  if (config) memberIds(config.proxy, catalog).forEach((k) => keys.add(k))
   const limit = Math.min(rows.length, 200)
   for (let i = 0; i < limit; i++) for (const k of Object.keys(rows[i].scores)) keys.add(k)
   return [...keys]

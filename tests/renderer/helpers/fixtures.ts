@@ -16,6 +16,7 @@ export const PROXIES: CatalogEntry[] = [
   { id: 'synflow', label: 'SynFlow', description: 'synaptic flow', paperRho: { 'nb201-cifar10': 0.743 }, options: [] },
   { id: 'naswot', label: 'NASWOT', description: 'activation-pattern log-det', options: [] },
   { id: 'flops', label: 'FLOPs', description: 'multiply-adds', options: [] },
+  { id: 'sjw', label: 'SJW', description: 'majority vote of SynFlow, NASWOT, WRCor', options: [], meta: { voting: true, members: ['synflow', 'naswot', 'wrcor'] } },
 ]
 export const STRATEGIES: CatalogEntry[] = [
   { id: 'random', label: 'Random search', description: 'uniform samples', options: [] },
