@@ -33,3 +33,16 @@ describe('drawing downloads', () => {
     w.unmount()
   })
 })
+
+describe('copy the arch string', () => {
+  it('writes the exact arch string to the clipboard and says so', async () => {
+    const written: string[] = []
+    Object.defineProperty(navigator, 'clipboard', { value: { writeText: async (t: string) => void written.push(t) }, configurable: true })
+    const r = row(2, 0.1)
+    const w = mount(ArchDetailDrawer, { props: { row: r, space: 'nb201', runId: 'run-7' } })
+    await w.find('[data-testid="copy-arch"]').trigger('click')
+    await new Promise((res) => setTimeout(res, 0))
+    expect(written).toEqual([r.arch])
+    expect(w.find('[role="status"]').text()).toBe('copied')
+  })
+})
