@@ -7,6 +7,10 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import * as tf from '@tensorflow/tfjs-core'
+import { execFileSync } from 'node:child_process'
+import { createRequire } from 'node:module'
+import { dirname, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import type { ZsnasError } from '../../../src/engine/core/errors'
 
 type SelectModule = typeof import('../../../src/engine/backend/select')
@@ -87,5 +91,40 @@ describe('initBackend', () => {
     process.env.ZSNAS_BACKEND = 'gpu'
     const m = await fresh()
     await expect(m.initBackend()).rejects.toThrow(/ZSNAS_BACKEND='gpu'/)
+  })
+})
+
+/** Runs the fixture in a fresh Node process (tsx loader) and parses its JSON line. */
+function inChild(opts: object, env: Record<string, string> = {}): Record<string, unknown> {
+  const here = dirname(fileURLToPath(import.meta.url))
+  const out = execFileSync(process.execPath, ['--import', 'tsx', resolve(here, 'fixtures/init-child.ts'), JSON.stringify(opts)], {
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+  })
+  return JSON.parse(out.trim().split('\n').at(-1)!) as Record<string, unknown>
+}
+
+describe('initBackend in a fresh process (bundled-app situation)', () => {
+  const wasmDist = dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm'))
+
+  it('wasm with an explicit wasmDir holding the .wasm files is chosen and active', () => {
+    const r = inChild({ wasmDir: wasmDist })
+    expect(r.active).toBe('wasm')
+    expect((r.info as { name: string }).name).toBe('wasm')
+  })
+
+  it('wasm whose .wasm files are missing is recorded as failed and the cpu fallback is explicit, never silent', () => {
+    const r = inChild({ wasmDir: '/nonexistent-zsnas-wasm-dir/' })
+    const info = r.info as { name: string; tried: { name: string; error?: string }[] }
+    expect(r.active).toBe('cpu')
+    expect(info.name).toBe('cpu')
+    const wasm = info.tried.find((t) => t.name === 'wasm')!
+    expect(wasm.error).toMatch(/setBackend\('wasm'\)/)
+  })
+
+  it('forcing wasm with missing .wasm files fails with BACKEND_UNAVAILABLE', () => {
+    const r = inChild({ wasmDir: '/nonexistent-zsnas-wasm-dir/' }, { ZSNAS_BACKEND: 'wasm' })
+    expect(r.error).toMatchObject({ name: 'ZsnasError', code: 'BACKEND_UNAVAILABLE' })
   })
 })
