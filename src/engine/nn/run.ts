@@ -75,7 +75,7 @@ function lossOf(logits: tf.Tensor2D, kind: RunOptions['loss'], labels: Int32Arra
 export function forwardBackward(def: NetworkDef, params: ParamStore, input: Batch | TensorInput, opts: RunOptions): RunResult {
   if (!['ce', 'sumLogits'].includes(opts.loss)) throw new ZsnasError('INVALID_OPTION', `unknown loss '${String(opts.loss)}'`)
   if (!['none', 'input', 'params'].includes(opts.wrt)) throw new ZsnasError('INVALID_OPTION', `unknown wrt '${String(opts.wrt)}'`)
-  const isBatch = !(input.x instanceof tf.Tensor)
+  const isBatch = input.x instanceof Float32Array
   const shape = isBatch ? (input as Batch).shape : (input as TensorInput).x.shape
   const labels = input.labels
   checkInput(def, shape, labels, opts.loss)
