@@ -139,6 +139,8 @@ export const EvaluationRowSchema = z.object({
   error: ErrorDataSchema.nullable(),
   /** how many times it was scored (2 = retried after a worker crash) */
   attempts: z.number().int().min(1),
+  /** 'warmup' = RL reward-normalisation sample: not counted in the budget N, never best (absent = 'search') */
+  phase: z.enum(['warmup', 'search']).optional(),
 })
 export type EvaluationRow = z.infer<typeof EvaluationRowSchema>
 

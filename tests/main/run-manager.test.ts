@@ -170,6 +170,16 @@ describe('RunManager', () => {
     expect(m.summary(s.id).best!.index).toBe(bestIndex)
   })
 
+  it('RL warm-up samples are marked, counted in the total, and never best', async () => {
+    const { m, store } = manager(tmp(), { fate: () => 'ok' })
+    const s = await m.start({ ...config, strategy: 'rl', strategyOptions: { warmup: 3 }, n: 4, workers: 2 })
+    expect(s.total).toBe(7)
+    await m.whenStopped(s.id)
+    const rows = store.allEvaluations(s.id)
+    expect(rows.map((r) => r.phase ?? 'search')).toEqual(['warmup', 'warmup', 'warmup', 'search', 'search', 'search', 'search'])
+    expect(m.summary(s.id).best!.index).toBeGreaterThanOrEqual(3)
+  })
+
   it('rejects bad strategy options before creating a run', async () => {
     const { m, store } = manager(tmp(), { fate: () => 'ok' })
     await expect(m.start({ ...config, strategyOptions: { populationSize: 0 } })).rejects.toMatchObject({ code: 'INVALID_OPTION' })

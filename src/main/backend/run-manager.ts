@@ -302,6 +302,7 @@ export class RunManager {
                 groundTruth: run.gt && run.config.groundTruth ? (run.gt.get(res.outcome.hash, run.config.groundTruth.metric) ?? null) : null,
                 error: null,
                 attempts: res.attempts,
+                ...(p.phase === 'warmup' ? { phase: 'warmup' as const } : {}),
               }
             : {
                 index,
@@ -315,6 +316,7 @@ export class RunManager {
                 groundTruth: null,
                 error: res.error,
                 attempts: res.attempts,
+                ...(p.phase === 'warmup' ? { phase: 'warmup' as const } : {}),
               }
           rows[j] = row
           outstanding--

@@ -42,6 +42,7 @@ CREATE TABLE IF NOT EXISTS evaluations (
   ground_truth REAL,
   error_json TEXT,
   attempts INTEGER NOT NULL,
+  phase TEXT NOT NULL DEFAULT 'search',
   created_at TEXT NOT NULL,
   UNIQUE (run_id, idx)
 );

@@ -66,6 +66,9 @@ export class RunStore {
     this.db.pragma('foreign_keys = ON')
     this.db.pragma('busy_timeout = 5000')
     this.db.exec(SCHEMA_SQL)
+    // additive migration of stores created before the `phase` column existed
+    const cols = (this.db.prepare('PRAGMA table_info(evaluations)').all() as { name: string }[]).map((c) => c.name)
+    if (!cols.includes('phase')) this.db.exec(`ALTER TABLE evaluations ADD COLUMN phase TEXT NOT NULL DEFAULT 'search'`)
     this.db.prepare('INSERT OR IGNORE INTO meta(key, value) VALUES (?, ?)').run('schema_version', String(SCHEMA_VERSION))
   }
 
@@ -148,8 +151,8 @@ export class RunStore {
     const tx = this.db.transaction(() => {
       const info = this.db
         .prepare(
-          `INSERT OR IGNORE INTO evaluations(run_id, idx, arch, hash, status, scores_json, params, flops, seconds, ground_truth, error_json, attempts, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT OR IGNORE INTO evaluations(run_id, idx, arch, hash, status, scores_json, params, flops, seconds, ground_truth, error_json, attempts, phase, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           runId,
@@ -164,6 +167,7 @@ export class RunStore {
           row.groundTruth,
           row.error ? JSON.stringify(row.error) : null,
           row.attempts,
+          row.phase ?? 'search',
           now(),
         )
       if (checkpoint) this.insertCheckpoint(runId, checkpoint)
@@ -315,6 +319,7 @@ interface DbEval {
   ground_truth: number | null
   error_json: string | null
   attempts: number
+  phase: 'warmup' | 'search'
 }
 
 function fromDbEval(r: DbEval): EvaluationRow {
@@ -330,5 +335,6 @@ function fromDbEval(r: DbEval): EvaluationRow {
     groundTruth: r.ground_truth,
     error: r.error_json ? JSON.parse(r.error_json) : null,
     attempts: r.attempts,
+    ...(r.phase === 'warmup' ? { phase: 'warmup' as const } : {}),
   }
 }
