@@ -87,6 +87,25 @@ describe('wizard store', () => {
     expect(w.config?.dataset).toEqual(spec)
   })
 
+  it('Electron: "Browse…" opens the native dialog; the picked path and its preview are kept', async () => {
+    const spec = { kind: 'cifar100', path: '/picked/c100' }
+    const w = await readyStore({
+      'files.pickDataset': (...args: unknown[]) => {
+        expect(args).toEqual([]) // no path: the backend opens its dialog
+        return { path: '/picked/c100', spec, description: 'CIFAR-100 binary' }
+      },
+      'datasets.preview': () => ({ ...PREVIEW, kind: 'cifar100', label: 'CIFAR-100', numClasses: 100 }),
+    })
+    w.datasetMode = 'file'
+    await flush()
+    expect(await w.checkDataset(true)).toBe(true)
+    await flush()
+    expect(w.datasetPath).toBe('/picked/c100')
+    expect(w.preview?.numClasses).toBe(100)
+    expect(w.next()).toBe(true)
+    expect(w.config?.dataset).toEqual(spec)
+  })
+
   it('an explicitly chosen format (image folder + size) is checked by reading a preview, not by detection', async () => {
     const w = await readyStore({
       'catalog.datasets': () => [

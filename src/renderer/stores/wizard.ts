@@ -7,7 +7,7 @@
  * or a table with wrong columns) cannot be left forwards.
  */
 import { defineStore } from 'pinia'
-import { computed, reactive, ref, watch } from 'vue'
+import { computed, nextTick, reactive, ref, watch } from 'vue'
 import { errorMessage, useApi } from '../api'
 import { useCatalogStore } from './catalog'
 import type { CatalogEntry, DatasetPreview, DatasetSpecData, PickedDataset, RunConfigInput, RunSummary, TableInfo } from '../../shared/schemas'
@@ -163,7 +163,10 @@ export const useWizardStore = defineStore('wizard', () => {
       }
       const p = await api.files.pickDataset(useDialog ? undefined : { path })
       if (p === null) return false // dialog cancelled
-      if (useDialog) datasetPath.value = p.path
+      if (useDialog && datasetPath.value !== p.path) {
+        datasetPath.value = p.path
+        await nextTick() // let the path watcher clear the old result before the new one is stored
+      }
       if (!p.spec) {
         datasetError.value = `Unrecognised dataset at ${p.path}: ${p.description || 'expected CIFAR-10/100 binary, ImageNet16 pickle, an image folder or raw uint8 NHWC'}.`
         return false

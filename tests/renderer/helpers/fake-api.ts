@@ -28,6 +28,8 @@ export function fakeApi(handlers: Partial<Record<MethodName, Handler>>): FakeApi
     const [g, n] = splitMethod(m)
     api[g] ??= {}
     api[g][n] = async (...args: unknown[]) => {
+      // like the real client: trailing undefined arguments are dropped
+      while (args.length > 0 && args[args.length - 1] === undefined) args.pop()
       calls.push({ method: m, args })
       const h = handlers[m]
       if (!h) {
