@@ -26,8 +26,8 @@ function fakeScore(arch: string, seed: number): number {
 }
 
 interface HostControl {
-  /** return 'die' to kill the worker on this job, 'hang' to never answer */
-  fate: (arch: string, seed: number) => 'ok' | 'die' | 'hang'
+  /** return 'die' to kill the worker on this job, 'hang' to never answer, or an error code to report */
+  fate: (arch: string, seed: number) => 'ok' | 'die' | 'hang' | { code: string; message: string }
 }
 
 function fakeHost(ctl: HostControl): WorkerHost & { spawned: number } {
@@ -51,6 +51,7 @@ function fakeHost(ctl: HostControl): WorkerHost & { spawned: number } {
           setTimeout(() => {
             const f = ctl.fate(arch, seed)
             if (f === 'die') die()
+            else if (typeof f === 'object' && !dead) msg.forEach((cb) => cb({ type: 'error', jobId: m.jobId, error: f }))
             else if (f === 'ok' && !dead) {
               msg.forEach((cb) => cb({ type: 'result', jobId: m.jobId, outcome: { arch, hash: arch, scores: Object.fromEntries(proxies.map((p, k) => [p, fakeScore(arch, seed + k)])), params: 1, flops: 1, seconds: 0.01, backend: 'fake' } }))
             }
@@ -178,6 +179,27 @@ describe('RunManager', () => {
     const rows = store.allEvaluations(s.id)
     expect(rows.map((r) => r.phase ?? 'search')).toEqual(['warmup', 'warmup', 'warmup', 'search', 'search', 'search', 'search'])
     expect(m.summary(s.id).best!.index).toBeGreaterThanOrEqual(3)
+  })
+
+  it('an arch-specific worker error is a failed row; a configuration error fails the whole run with its typed error', async () => {
+    const bad = manager(tmp(), { fate: (a) => (a.includes('skip_connect') ? { code: 'INVALID_ARCH', message: 'odd arch' } : 'ok') })
+    const s1 = await bad.m.start({ ...config, n: 8 })
+    await bad.m.whenStopped(s1.id)
+    const sum1 = bad.m.summary(s1.id)
+    expect(sum1.status).toBe('finished')
+    expect(sum1.failed).toBeGreaterThan(0)
+    expect(sum1.failed).toBeLessThan(8)
+    expect(sum1.failed).toBe(bad.store.allEvaluations(s1.id).filter((r) => r.arch.includes('skip_connect')).length)
+
+    const fatal = manager(tmp(), { fate: (_a, seed) => (seed === evaluationSeed(config.seed, 2) ? { code: 'INVALID_OPTION', message: 'batch size 8 exceeds the 5 images of dataset x' } : 'ok') })
+    const s2 = await fatal.m.start(config)
+    await fatal.m.whenStopped(s2.id)
+    const sum2 = fatal.m.summary(s2.id)
+    expect(sum2.status).toBe('failed')
+    expect(sum2.error).toMatchObject({ code: 'INVALID_OPTION' })
+    expect(sum2.error!.message).toContain('exceeds the 5 images')
+    expect(fatal.store.getEvaluation(s2.id, 2)).toBeNull() // not recorded as a failed architecture
+    expect(fatal.events.at(-1)).toEqual(['run.failed', expect.objectContaining({ runId: s2.id, error: expect.objectContaining({ code: 'INVALID_OPTION' }) })])
   })
 
   it('rejects bad strategy options before creating a run', async () => {

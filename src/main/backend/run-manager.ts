@@ -17,7 +17,9 @@
  *    uninterrupted run, none duplicated;
  *  - cancel kills the run's workers (honoured within one architecture);
  *    in-flight results are discarded, finished ones are kept;
- *  - events per run are throttled (see `throttle.ts`).
+ *  - events per run are throttled (see `throttle.ts`);
+ *  - a configuration-level error from a worker (see RUN_FATAL) fails the run
+ *    with that typed error; per-architecture errors become failed rows.
  */
 import { ZsnasError } from '../../engine/core/errors'
 import { ServiceError } from '../../shared/client'
@@ -63,6 +65,25 @@ interface ActiveRun {
   doneAtStart: number
   finished: Promise<void>
 }
+
+/**
+ * Worker error codes that concern the whole run (its dataset, options or
+ * backend) rather than one architecture: they fail the run at once. Anything
+ * else (INVALID_ARCH, NUMERIC, WORKER_CRASHED, INTERNAL…) is recorded as a
+ * failed evaluation and the search goes on.
+ */
+const RUN_FATAL = new Set<string>([
+  'INVALID_OPTION',
+  'FILE_NOT_FOUND',
+  'FILE_UNREADABLE',
+  'BAD_FORMAT',
+  'BAD_SHAPE',
+  'BAD_LABEL',
+  'EMPTY_DATASET',
+  'UNSAFE_PICKLE',
+  'BAD_CHECKSUM',
+  'BACKEND_UNAVAILABLE',
+])
 
 let idCounter = 0
 function newRunId(): string {
@@ -289,6 +310,11 @@ export class RunManager {
           })
           if (!res.ok && res.error.code === 'CANCELLED') return
           if (run.cancelled) return
+          if (!res.ok && RUN_FATAL.has(res.error.code)) {
+            // a problem of the run's configuration (dataset, batch size, backend…), not of this architecture:
+            // stop the run with the typed error instead of filling it with failed rows
+            throw new ServiceError(res.error.code, `evaluation ${index} (${p.arch}): ${res.error.message}`, res.error.details)
+          }
           const row: EvaluationRow = res.ok
             ? {
                 index,
