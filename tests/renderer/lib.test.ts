@@ -92,8 +92,8 @@ describe('csv', () => {
   it('exports every row with its score and arch string', () => {
     const csv = rowsToCsv([row(0, 0.5), row(1, -2)], ['wrcor'])
     const lines = csv.trim().split('\n')
-    expect(lines[0]).toBe('index,arch,hash,status,wrcor,ground_truth,flops,params,seconds,error')
-    expect(lines[2].split(',')[4]).toBe('-2')
+    expect(lines[0]).toBe('index,arch,hash,status,phase,wrcor,ground_truth,flops,params,seconds,error')
+    expect(lines[2].split(',')[5]).toBe('-2')
     expect(lines[1]).toContain('|nor_conv_3x3~0|')
   })
 })
@@ -114,6 +114,12 @@ describe('table columns: filters and sorting', () => {
     expect(v.rows.map((r) => r.index)).toEqual([1, 2, 0, 3])
     const asc = applyView(rows, cols, {}, { key: 'score:wrcor', dir: 'asc' })
     expect(asc.rows.map((r) => r.index)).toEqual([0, 2, 1, 3])
+  })
+  it('RL warm-up rows can be told apart and filtered by phase', () => {
+    const withPhase = buildColumns(['wrcor'], undefined, null, true)
+    const rl = [row(0, 1, { phase: 'warmup' }), row(1, 2, { phase: 'search' }), row(2, 3, { phase: 'search' })]
+    expect(applyView(rl, withPhase, { phase: 'search' }, null).rows.map((r) => r.index)).toEqual([1, 2])
+    expect(buildColumns(['wrcor']).some((c) => c.key === 'phase')).toBe(false)
   })
   it('filters on a score and on the arch text together', () => {
     const v = applyView(rows, cols, { 'score:wrcor': '>=0.5', arch: 'avg_pool' }, null)

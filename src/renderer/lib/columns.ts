@@ -15,8 +15,11 @@ export interface Column {
   width: number
 }
 
-/** `truthLabel` null = the run has no ground truth: the accuracy column is left out. */
-export function buildColumns(scoreKeys: readonly string[], proxyLabel: (id: string) => string = (s) => s, truthLabel: string | null = 'accuracy'): Column[] {
+/**
+ * `truthLabel` null = the run has no ground truth: the accuracy column is left out;
+ * `withPhase` adds the RL phase column (warm-up samples vs search).
+ */
+export function buildColumns(scoreKeys: readonly string[], proxyLabel: (id: string) => string = (s) => s, truthLabel: string | null = 'accuracy', withPhase = false): Column[] {
   const num = (key: string, label: string, get: (r: EvaluationRow) => number | null, width = 96, fmt?: (v: number) => string): Column => ({
     key,
     label,
@@ -43,6 +46,9 @@ export function buildColumns(scoreKeys: readonly string[], proxyLabel: (id: stri
     num('flops', 'FLOPs (M)', (r) => (r.flops === null ? null : r.flops / 1e6), 96, (v) => v.toFixed(2)),
     num('params', 'Params (M)', (r) => (r.params === null ? null : r.params / 1e6), 96, (v) => v.toFixed(3)),
     num('seconds', 'Time (s)', (r) => r.seconds, 80, (v) => v.toFixed(2)),
+    ...(withPhase
+      ? [{ key: 'phase', label: 'Phase', numeric: false, get: (r: EvaluationRow) => r.phase ?? null, format: (r: EvaluationRow) => r.phase ?? '', width: 72 }]
+      : []),
     { key: 'status', label: 'Status', numeric: false, get: (r) => r.status, format: (r) => (r.status === 'ok' ? 'ok' : `failed: ${r.error?.message ?? ''}`), width: 80 },
   ]
 }
