@@ -203,3 +203,24 @@ describe('LyDynIso', () => {
     expect(isometryDefect([3, 4], { name: 'd', kind: 'depthwise', shape: [1, 1, 2, 1], fanIn: 1, fanOut: 1 })).toBeCloseTo(Math.sqrt(577), 12)
   })
 })
+
+describe('Params/FLOPs on torchvision MobileNetV2 1.0 @224 (shared anchors)', () => {
+  it('params = 3,504,872; FLOPs = the 300,774,272 multiply-adds + 1,000 classifier bias adds (NB201 counting convention)', async () => {
+    const { readFileSync } = await import('node:fs')
+    const { sharedPath } = await import('../../helpers/shared-data')
+    const { buildTorchvisionMobileNetV2 } = await import('../../../src/engine/spaces/mbv2')
+    const lines = readFileSync(sharedPath('mbv2_anchors', 'mobilenetv2_reference.csv'), 'utf8').trim().split('\n')
+    const head = lines[0].split(',')
+    const row = lines.map((l) => l.split(',')).find((c) => c[0] === 'mobilenet_v2_1.0_224')!
+    const macs = Number(row[head.indexOf('derived_MACs_exact')])
+    const params = Number(row[head.indexOf('derived_params_with_BN_affine_exact')])
+    expect([macs, params]).toEqual([300774272, 3504872])
+    const def = buildTorchvisionMobileNetV2(224)
+    const p = getProxy('params')
+    const f = getProxy('flops')
+    if (p.kind !== 'standalone' || f.kind !== 'standalone') throw new Error('counters must be standalone proxies')
+    const ctx = { def } as unknown as Parameters<typeof p.compute>[0]
+    expect(await p.compute(ctx)).toBe(params)
+    expect(await f.compute(ctx)).toBe(macs + 1000)
+  })
+})
