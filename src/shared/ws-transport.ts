@@ -2,8 +2,10 @@
  * WebSocket transport (browser mode). Works with the browser's global
  * `WebSocket` or with the `ws` package's class in Node (pass it as `WebSocketImpl`).
  * Guarantees: each call resolves with the server's envelope or rejects with a
- * 'TRANSPORT' ServiceError when the socket closes first; events are forwarded raw
- * (the client validates them).
+ * 'TRANSPORT' ServiceError when the socket closes first (calls are never
+ * replayed, so nothing runs twice); after a drop the transport reconnects with
+ * backoff and later calls and events flow again (event listeners are kept);
+ * events are forwarded raw (the client validates them).
  */
 import { ServiceError, type Transport } from './client'
 import { WS_PATH, type MethodName } from './methods'
@@ -18,6 +20,12 @@ interface WsLike {
 export interface WsTransportOptions {
   /** constructor of a WebSocket; default `globalThis.WebSocket` */
   WebSocketImpl?: new (url: string) => WsLike
+  /** reconnect after the connection drops (default true; delays 0.5 s doubling to 8 s). A first connection that never opens is not retried. */
+  reconnect?: boolean
+  /** how long a call made while disconnected waits for the connection (default 15 s) */
+  connectTimeoutMs?: number
+  /** connection state changes (e.g. for a "reconnecting…" banner) */
+  onStatus?: (status: 'connecting' | 'open' | 'closed') => void
 }
 
 /** `http://127.0.0.1:8080/?token=abc` (the page URL) → `ws://127.0.0.1:8080/ws?token=abc` */
@@ -29,43 +37,96 @@ export function wsUrlFromPageUrl(pageUrl: string): string {
 
 export function createWsTransport(url: string, opts: WsTransportOptions = {}): Transport & { ready: Promise<void> } {
   const Impl = opts.WebSocketImpl ?? (globalThis as unknown as { WebSocket: new (url: string) => WsLike }).WebSocket
-  const ws = new Impl(url)
+  const reconnect = opts.reconnect ?? true
+  const waitMs = opts.connectTimeoutMs ?? 15_000
+  let ws: WsLike
+  let open = false
+  let everOpened = false
+  let closedByUser = false
+  let gaveUp: ServiceError | null = null
+  let attempt = 0
   let nextId = 1
-  let closed: ServiceError | null = null
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>()
   const listeners = new Set<(event: string, payload: unknown) => void>()
-  const ready = new Promise<void>((resolve, reject) => {
-    ws.addEventListener('open', () => resolve())
-    ws.addEventListener('close', (ev: { code?: number; reason?: string }) => {
-      closed = new ServiceError('TRANSPORT', `connection closed (${ev?.code ?? '?'} ${ev?.reason ?? ''})`.trim(), { closeCode: ev?.code })
-      reject(closed)
-      for (const p of pending.values()) p.reject(closed)
-      pending.clear()
-    })
+  let openWaiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> = []
+  let resolveReady!: () => void
+  let rejectReady!: (e: unknown) => void
+  const ready = new Promise<void>((res, rej) => {
+    resolveReady = res
+    rejectReady = rej
   })
   ready.catch(() => {})
-  ws.addEventListener('message', (ev: { data: unknown }) => {
-    let msg: any
-    try {
-      msg = JSON.parse(typeof ev.data === 'string' ? ev.data : String(ev.data))
-    } catch {
-      return
-    }
-    if (msg?.type === 'res' && typeof msg.id === 'number') {
-      const p = pending.get(msg.id)
-      if (p) {
-        pending.delete(msg.id)
-        p.resolve(msg.result)
+
+  const connect = () => {
+    opts.onStatus?.('connecting')
+    const sock = new Impl(url)
+    ws = sock
+    sock.addEventListener('open', () => {
+      open = true
+      everOpened = true
+      attempt = 0
+      opts.onStatus?.('open')
+      resolveReady()
+      for (const w of openWaiters.splice(0)) w.resolve()
+    })
+    sock.addEventListener('close', (ev: { code?: number; reason?: string }) => {
+      if (sock !== ws) return
+      open = false
+      const err = new ServiceError('TRANSPORT', `connection closed (${ev?.code ?? '?'}${ev?.reason ? ' ' + ev.reason : ''})`, { closeCode: ev?.code })
+      for (const p of pending.values()) p.reject(err)
+      pending.clear()
+      opts.onStatus?.('closed')
+      if (closedByUser || !reconnect || !everOpened) {
+        // never connected (wrong token, no server) or closed on purpose: stop here
+        gaveUp = closedByUser ? new ServiceError('TRANSPORT', 'connection closed by the client') : err
+        rejectReady(gaveUp)
+        for (const w of openWaiters.splice(0)) w.reject(gaveUp)
+        return
       }
-    } else if (msg?.type === 'event' && typeof msg.event === 'string') {
-      for (const l of [...listeners]) l(msg.event, msg.payload)
-    }
-  })
+      const delay = Math.min(8000, 500 * 2 ** attempt++)
+      setTimeout(() => {
+        if (!closedByUser) connect()
+      }, delay)
+    })
+    // errors are always followed by 'close', which does the bookkeeping
+    sock.addEventListener('error', () => {})
+    sock.addEventListener('message', (ev: { data: unknown }) => {
+      let msg: any
+      try {
+        msg = JSON.parse(typeof ev.data === 'string' ? ev.data : String(ev.data))
+      } catch {
+        return
+      }
+      if (msg?.type === 'res' && typeof msg.id === 'number') {
+        const p = pending.get(msg.id)
+        if (p) {
+          pending.delete(msg.id)
+          p.resolve(msg.result)
+        }
+      } else if (msg?.type === 'event' && typeof msg.event === 'string') {
+        for (const l of [...listeners]) l(msg.event, msg.payload)
+      }
+    })
+  }
+
+  const whenOpen = (): Promise<void> => {
+    if (open) return Promise.resolve()
+    if (gaveUp) return Promise.reject(gaveUp)
+    return new Promise((resolve, reject) => {
+      const w = { resolve: () => (clearTimeout(t), resolve()), reject: (e: unknown) => (clearTimeout(t), reject(e)) }
+      const t = setTimeout(() => {
+        openWaiters = openWaiters.filter((x) => x !== w)
+        reject(new ServiceError('TRANSPORT', `not connected to the server (waited ${waitMs} ms)`))
+      }, waitMs)
+      openWaiters.push(w)
+    })
+  }
+
+  connect()
   return {
     ready,
     async call(method: MethodName, args: unknown[]) {
-      await ready
-      if (closed) throw closed
+      await whenOpen()
       const id = nextId++
       return new Promise((resolve, reject) => {
         pending.set(id, { resolve, reject })
@@ -77,6 +138,7 @@ export function createWsTransport(url: string, opts: WsTransportOptions = {}): T
       return () => listeners.delete(listener)
     },
     close() {
+      closedByUser = true
       ws.close()
     },
   }

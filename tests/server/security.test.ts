@@ -116,3 +116,29 @@ describe('browser-mode server security', () => {
     expect(byId[4]).toEqual({ ok: true, value: [] })
   })
 })
+
+describe('WebSocket transport', () => {
+  it('reconnects after the server restarts on the same port; a wrong token fails fast without retrying', async () => {
+    const { createWsTransport } = await import('../../src/shared/ws-transport')
+    const { createClient } = await import('../../src/shared/client')
+    const handlers = Object.fromEntries(METHOD_NAMES.map((m) => [m, () => (m === 'runs.list' ? [] : null)])) as unknown as ServiceHandlers
+    const a = await startServer({ handlers, bus, staticDir: null, token: 'T'.repeat(64) })
+    const statuses: string[] = []
+    const t = createWsTransport(`ws://127.0.0.1:${a.port}/ws?token=${'T'.repeat(64)}`, { WebSocketImpl: WebSocket as never, onStatus: (s) => statuses.push(s) })
+    const client = createClient(t)
+    expect(await client.runs.list()).toEqual([])
+    const slow = client.call('runs.list').catch((e) => e) // in flight or queued when the server goes away
+    await a.close()
+    await expect.poll(() => statuses.at(-1)).toBe('closed')
+    const b = await startServer({ handlers, bus, staticDir: null, token: 'T'.repeat(64), port: a.port })
+    await expect.poll(() => statuses.at(-1), { timeout: 10_000 }).toBe('open')
+    expect(await client.runs.list()).toEqual([])
+    const first = await slow // answered before the close, or rejected with TRANSPORT — never replayed
+    expect(Array.isArray(first) || first.code === 'TRANSPORT').toBe(true)
+    client.close()
+    await b.close()
+
+    const bad = createClient(createWsTransport(`ws://127.0.0.1:${srv.port}/ws?token=wrong`, { WebSocketImpl: WebSocket as never }))
+    await expect(bad.runs.list()).rejects.toMatchObject({ code: 'TRANSPORT' })
+  })
+})
