@@ -11,7 +11,11 @@
  * `--random` random cells; peak RSS of the process (getrusage maxRSS).
  * Then two wasm processes score different random cells at the same time:
  * throughput = wall time / total architectures.
+ * Wall times include waiting for the cores when other jobs run; the CPU
+ * seconds (process user+sys) are what one architecture costs on an idle core.
+ * The load average is printed so the numbers can be judged.
  */
+import { loadavg } from 'node:os'
 import { spawn } from 'node:child_process'
 import { parseArgs } from 'node:util'
 import { fileURLToPath } from 'node:url'
@@ -46,7 +50,9 @@ const median = (xs: number[]): number => {
 const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length
 const peakRssGB = (): number => process.resourceUsage().maxRSS / 1024 / 1024
 
-async function score(arch: string, seed: number): Promise<{ seconds: number; backend: string }> {
+/** wall seconds and CPU seconds (user+sys of this process: robust to other jobs sharing the cores) */
+async function score(arch: string, seed: number): Promise<{ seconds: number; cpu: number; backend: string }> {
+  const c0 = process.cpuUsage()
   const r = await scoreArchitecture({
     space: 'nb201',
     arch,
@@ -56,7 +62,8 @@ async function score(arch: string, seed: number): Promise<{ seconds: number; bac
     seed,
     init: 'pytorch',
   })
-  return { seconds: r.seconds, backend: r.backend }
+  const c = process.cpuUsage(c0)
+  return { seconds: r.seconds, cpu: (c.user + c.system) / 1e6, backend: r.backend }
 }
 
 async function child(kind: string): Promise<void> {
@@ -68,14 +75,24 @@ async function child(kind: string): Promise<void> {
       ['most expensive', DEAR],
     ]) {
       const ts: number[] = []
-      for (let i = 0; i < reps; i++) ts.push((await score(arch, i)).seconds)
-      out[name] = { median: median(ts), all: ts.map((t) => +t.toFixed(3)) }
+      const cs: number[] = []
+      for (let i = 0; i < reps; i++) {
+        const r = await score(arch, i)
+        ts.push(r.seconds)
+        cs.push(r.cpu)
+      }
+      out[name] = { median: median(ts), cpuMedian: median(cs), all: ts.map((t) => +t.toFixed(3)) }
       out[`${name} peakRssGB`] = +peakRssGB().toFixed(2)
     }
     const rng = new Rng(2025)
     const ts: number[] = []
-    for (let i = 0; i < nRandom; i++) ts.push((await score(nb201Space.toString(nb201Space.sample(rng)), 100 + i)).seconds)
-    out.random = { mean: mean(ts), median: median(ts), max: Math.max(...ts), n: ts.length }
+    const cs: number[] = []
+    for (let i = 0; i < nRandom; i++) {
+      const r = await score(nb201Space.toString(nb201Space.sample(rng)), 100 + i)
+      ts.push(r.seconds)
+      cs.push(r.cpu)
+    }
+    out.random = { mean: mean(ts), cpuMean: mean(cs), median: median(ts), max: Math.max(...ts), n: ts.length }
   } else {
     const seed = Number(kind.split(':')[1])
     const rng = new Rng(seed)
@@ -105,16 +122,16 @@ function runChild(kind: string, backend: string): Promise<Record<string, unknown
 if (values.child) {
   await child(values.child)
 } else {
-  console.log(`WRCor bench: batch ${batchSize}, 32×32 CIFAR-10, ${reps} reps (median), ${nRandom} random cells`)
+  console.log(`WRCor bench: batch ${batchSize}, 32×32 CIFAR-10, ${reps} reps (median), ${nRandom} random cells; load average ${loadavg().map((v) => v.toFixed(1)).join(' ')}`)
   for (const b of values.backends!.split(',')) {
     const r = await runChild('fixed', b)
     console.log(`\n[${b}] (backend reported: ${r.backend})`)
     for (const k of ['cheapest', 'most expensive']) {
-      const v = r[k] as { median: number; all: number[] }
-      console.log(`  ${k.padEnd(15)} median ${v.median.toFixed(2)} s/arch  (runs: ${v.all.join(', ')})  peak RSS so far ${r[`${k} peakRssGB`]} GB`)
+      const v = r[k] as { median: number; cpuMedian: number; all: number[] }
+      console.log(`  ${k.padEnd(15)} median ${v.median.toFixed(2)} s/arch wall, ${v.cpuMedian.toFixed(2)} s CPU  (runs: ${v.all.join(', ')})  peak RSS so far ${r[`${k} peakRssGB`]} GB`)
     }
-    const rr = r.random as { mean: number; median: number; max: number; n: number }
-    console.log(`  random cells    mean ${rr.mean.toFixed(2)} s/arch, median ${rr.median.toFixed(2)}, max ${rr.max.toFixed(2)} (n=${rr.n})`)
+    const rr = r.random as { mean: number; cpuMean: number; median: number; max: number; n: number }
+    console.log(`  random cells    mean ${rr.mean.toFixed(2)} s/arch wall (${rr.cpuMean.toFixed(2)} s CPU), median ${rr.median.toFixed(2)}, max ${rr.max.toFixed(2)} (n=${rr.n})`)
     console.log(`  peak RSS ${r.peakRssGB} GB`)
   }
   if (!values['no-parallel']) {
