@@ -61,6 +61,8 @@ interface ActiveRun {
   gt: GroundTruth | null
   throttle: EventThrottle
   cancelled: boolean
+  /** stopped by shutdown(): the run becomes 'interrupted' (resumable), not 'cancelled' */
+  interruptOnly: boolean
   startedAt: number
   doneAtStart: number
   finished: Promise<void>
@@ -163,7 +165,7 @@ export class RunManager {
     const runs = [...this.active.values()]
     for (const r of runs) {
       r.cancelled = true
-      ;(r as { interruptOnly?: boolean }).interruptOnly = true
+      r.interruptOnly = true
       r.pool.close()
     }
     await Promise.all(runs.map((r) => r.finished))
@@ -214,6 +216,7 @@ export class RunManager {
       gt: null,
       throttle: null as unknown as EventThrottle,
       cancelled: false,
+      interruptOnly: false,
       startedAt: Date.now(),
       doneAtStart: store.counts(id).done,
       finished: Promise.resolve(),
@@ -236,7 +239,7 @@ export class RunManager {
         await this.loop(run)
         run.throttle.flushNow()
         if (run.cancelled) {
-          const interruptOnly = (run as { interruptOnly?: boolean }).interruptOnly
+          const interruptOnly = run.interruptOnly
           store.setStatus(id, interruptOnly ? 'interrupted' : 'cancelled')
           this.log(id, 'info', 'status', interruptOnly ? 'interrupted (shutdown)' : 'cancelled')
           if (!interruptOnly) this.deps.emit('run.finished', { runId: id, summary: this.summary(id) })
