@@ -41,14 +41,36 @@
  * which is still Σ θ·∂R/∂θ).
  */
 import * as tf from '@tensorflow/tfjs-core'
-// gradients of stock ops (mul, add, sum, …) are registered by this side-effect module
-import './stock-gradients'
 import type { ConvOptions, Ops } from '../core/network'
 import { ZsnasError } from '../core/errors'
 import type { ParamStore } from './params'
 import { conv2dOp } from './ops/conv'
 import { linearOp } from './ops/linear'
 import { avgPoolOp, maxPoolOp } from './ops/pool'
+import { customOp } from './ops/custom'
+import { addOp, mulChannelsOp, sigmoidOp } from './ops/elementwise'
+import { concatChannelsOp, globalAvgPoolOp, sliceChannelsOp } from './ops/layout'
+import { resizeBilinearOp } from './ops/resize'
+import { zeroOp } from './ops/misc'
+
+// Every op on the gradient path is a custom-gradient op (tfjs-core registers no
+// stock gradients): the op library's, plus these three.
+
+/** x·s for a JS constant s; gradient dy·s. */
+function scaleBy(x: tf.Tensor, s: number): tf.Tensor {
+  return customOp(([t]) => ({ value: tf.mul(t, tf.scalar(s)), gradFunc: (dy) => tf.mul(dy, tf.scalar(s)) }))(x)
+}
+
+/** x + c for a constant tensor c (broadcast over leading axes); gradient dy. */
+function addConst(x: tf.Tensor, c: tf.Tensor): tf.Tensor {
+  return customOp(([t]) => ({ value: tf.add(t, c), gradFunc: (dy) => tf.clone(dy) }))(x)
+}
+
+/** y·p for a scalar tensor p; gradients dy·p and Σ dy⊙y. */
+const probeMul = customOp(([y, p], save) => {
+  save([y, p])
+  return { value: tf.mul(y, p), gradFunc: (dy, [ys, ps]) => [tf.mul(dy, ps), tf.sum(tf.mul(dy, ys))] }
+})
 
 /** A tensor standing for exp(logScale)·t. `zero` marks an exact-zero tensor (NB201 'none'). */
 export interface ScaledTensor {
@@ -79,7 +101,7 @@ function renormalise(t: tf.Tensor, logScale: number): ScaledTensor {
     throw new ZsnasError('NUMERIC', `SynFlow: non-finite activation (max ${m}) even after log-scaling`)
   }
   if (m <= 0) return { t, logScale, zero: m === 0 && minIsZero(t) }
-  return { t: tf.div(t, tf.scalar(m)), logScale: logScale + Math.log(m) }
+  return { t: scaleBy(t, 1 / m), logScale: logScale + Math.log(m) }
 }
 
 function minIsZero(t: tf.Tensor): boolean {
@@ -94,7 +116,7 @@ function common(xs: ScaledTensor[]): { ts: tf.Tensor[]; logScale: number } {
   const L = Math.max(...xs.map((x) => x.logScale))
   return {
     logScale: L,
-    ts: xs.map((x) => (x.logScale === L ? x.t : tf.mul(x.t, tf.scalar(Math.exp(x.logScale - L))))),
+    ts: xs.map((x) => (x.logScale === L ? x.t : scaleBy(x.t, Math.exp(x.logScale - L)))),
   }
 }
 
@@ -117,10 +139,10 @@ export function createSynflowOps(params: ParamStore, probes: SynflowProbes): Ops
   const probed = (name: string, y: tf.Tensor): tf.Tensor => {
     const probe = probes.get(name)
     if (probe === undefined) throw new ZsnasError('NOT_FOUND', `SynFlow: no probe for layer '${name}'`)
-    return tf.mul(y, probe)
+    return probeMul(y, probe)
   }
   const withBias = (y: tf.Tensor, bias: string | undefined, logScale: number): tf.Tensor =>
-    bias === undefined ? y : tf.add(y, tf.mul(param(bias), tf.scalar(Math.exp(-logScale))))
+    bias === undefined ? y : addConst(y, tf.mul(param(bias), tf.scalar(Math.exp(-logScale))))
 
   const ops: Ops<ScaledTensor> = {
     conv2d(x, weight, o: ConvOptions) {
@@ -140,12 +162,12 @@ export function createSynflowOps(params: ParamStore, probes: SynflowProbes): Ops
       if (a.zero) return b
       if (b.zero) return a
       const c = common([a, b])
-      return { t: tf.add(c.ts[0], c.ts[1]), logScale: c.logScale }
+      return { t: addOp(c.ts[0], c.ts[1]), logScale: c.logScale }
     },
-    zero: (x) => ({ t: tf.zerosLike(x.t), logScale: x.logScale, zero: true }),
+    zero: (x) => ({ t: zeroOp(x.t), logScale: x.logScale, zero: true }),
     avgPool: (x, k, stride, pad) => ({ ...x, t: avgPoolOp(as4(x.t, 'avgPool'), k, stride, pad) }),
     maxPool: (x, k, stride, pad) => ({ ...x, t: maxPoolOp(as4(x.t, 'maxPool'), k, stride, pad) }),
-    globalAvgPool: (x) => ({ ...x, t: tf.mean(as4(x.t, 'globalAvgPool'), [1, 2], true) }),
+    globalAvgPool: (x) => ({ ...x, t: globalAvgPoolOp(as4(x.t, 'globalAvgPool')) }),
     linear(x, weight, bias) {
       const y = linearOp(x.t, param(weight) as tf.Tensor2D, undefined, false)
       const z = withBias(probed(weight, y), bias, x.logScale)
@@ -155,23 +177,26 @@ export function createSynflowOps(params: ParamStore, probes: SynflowProbes): Ops
       if (xs.length === 0) throw new ZsnasError('BAD_SHAPE', 'concatChannels needs at least one tensor')
       if (xs.length === 1) return xs[0]
       const c = common(xs)
-      return { t: tf.concat(c.ts, 3), logScale: c.logScale, zero: xs.every((x) => x.zero) }
+      return { t: concatChannelsOp(c.ts.map((t) => as4(t, 'concatChannels'))), logScale: c.logScale, zero: xs.every((x) => x.zero) }
     },
     sliceChannels(x, n) {
       const c = as4(x.t, 'sliceChannels').shape[3]
       if (!Number.isInteger(n) || n < 1 || n > c) throw new ZsnasError('BAD_SHAPE', `cannot keep ${n} of ${c} channels`)
-      return n === c ? x : { ...x, t: tf.slice(x.t, [0, 0, 0, 0], [-1, -1, -1, n]) }
+      return n === c ? x : { ...x, t: sliceChannelsOp(as4(x.t, 'sliceChannels'), n) }
     },
     sigmoid(x) {
       const s = Math.exp(Math.min(x.logScale, Math.log(1e30)))
-      return { t: tf.sigmoid(tf.mul(x.t, tf.scalar(s))), logScale: 0 }
+      return { t: sigmoidOp(scaleBy(x.t, s)), logScale: 0 }
     },
     mulChannels(x, gate) {
-      const xx = as4(x.t, 'mulChannels')
-      return { t: tf.mul(xx, gate.t), logScale: x.logScale + gate.logScale, zero: x.zero || gate.zero }
+      return {
+        t: mulChannelsOp(as4(x.t, 'mulChannels'), as4(gate.t, 'mulChannels gate')),
+        logScale: x.logScale + gate.logScale,
+        zero: x.zero || gate.zero,
+      }
     },
     resizeBilinear(x, size) {
-      return { ...x, t: tf.image.resizeBilinear(as4(x.t, 'resizeBilinear'), [size, size], false, true) }
+      return { ...x, t: resizeBilinearOp(as4(x.t, 'resizeBilinear'), size) }
     },
   }
   return ops

@@ -24,7 +24,6 @@ import type { NetworkDef, ParamSpec } from '../core/network'
 import { ZsnasError } from '../core/errors'
 import type { ParamStore } from '../nn/params'
 import { forwardBackward } from '../nn/run'
-import '../nn/stock-gradients'
 import { layerWeightSpecs, outChannels } from './weights'
 
 export interface CeGradPass {

@@ -5,7 +5,8 @@ import type { ParamStore } from '../nn/params'
 import { createTfOps } from '../nn/tf-ops'
 import { forwardBackward } from '../nn/run'
 import { releaseDerived } from '../nn/ops/kernel-cache'
-import '../nn/stock-gradients'
+import { customOp } from '../nn/ops/custom'
+import { crossEntropyOp } from '../nn/ops/loss'
 import { ceGradPass, weightValues } from './ce-grads'
 import type { StandaloneProxyDef } from './types'
 
@@ -24,10 +25,9 @@ function reluMasks(def: NetworkDef, params: ParamStore, batch: Batch): tf.Tensor
   return masks
 }
 
-/** Mean softmax cross-entropy against integer labels. */
-function meanCe(logits: tf.Tensor, labels: Int32Array, numClasses: number): tf.Scalar {
-  const oneHot = tf.oneHot(tf.tensor1d(labels, 'int32'), numClasses)
-  return tf.neg(tf.mean(tf.sum(tf.mul(oneHot, tf.logSoftmax(logits as tf.Tensor2D)), 1))) as tf.Scalar
+/** x ⊙ mask for a constant 0/1 mask (a ReLU with its pattern frozen); gradient dy ⊙ mask. */
+function maskedOp(x: tf.Tensor, mask: tf.Tensor): tf.Tensor {
+  return customOp(([t]) => ({ value: tf.mul(t, mask), gradFunc: (dy) => tf.mul(dy, mask) }))(x)
 }
 
 /**
@@ -41,9 +41,9 @@ function frozenMaskGrads(def: NetworkDef, params: ParamStore, batch: Batch, name
       () => {
         const base = createTfOps({ params, bnEps: def.bnEps, bn: 'train', weightGrads: new Set(names) })
         let i = 0
-        const ops: Ops<tf.Tensor> = { ...base, relu: (x) => tf.mul(x, masks[i++]) }
-        const logits = def.forward(ops, tf.tensor4d(batch.x, batch.shape))
-        return meanCe(logits, batch.labels, def.numClasses)
+        const ops: Ops<tf.Tensor> = { ...base, relu: (x) => maskedOp(x, masks[i++]) }
+        const logits = def.forward(ops, tf.tensor4d(batch.x, batch.shape)) as tf.Tensor2D
+        return crossEntropyOp(logits, batch.labels)
       },
       xs,
       undefined,

@@ -13,7 +13,6 @@ import type { Batch } from '../core/data'
 import type { NetworkDef } from '../core/network'
 import type { ParamStore } from '../nn/params'
 import { forwardBackward } from '../nn/run'
-import '../nn/stock-gradients'
 
 export interface InputJacobian {
   /** row-major n×d */

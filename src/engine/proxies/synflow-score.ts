@@ -21,6 +21,7 @@ import type { NetworkDef } from '../core/network'
 import { ZsnasError } from '../core/errors'
 import { absParams, disposeParams, type ParamStore } from '../nn/params'
 import { createSynflowOps, type ScaledTensor } from '../nn/synflow-ops'
+import { sumOp } from '../nn/ops/loss'
 
 export interface SynflowResult {
   /** log(SynFlow) (natural log); −Infinity when SynFlow is 0 */
@@ -55,7 +56,7 @@ export function synflowScore(def: NetworkDef, params: ParamStore, inputSize?: [n
           const ops = createSynflowOps(abs, probeMap)
           const out = def.forward<ScaledTensor>(ops, { t: tf.ones([1, ih, iw, c]), logScale: 0 })
           logOut = out.logScale
-          return tf.sum(out.t) as tf.Scalar
+          return sumOp(out.t)
         },
         probes,
         undefined,

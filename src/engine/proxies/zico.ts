@@ -3,7 +3,6 @@ import type { NetworkDef } from '../core/network'
 import { ZsnasError } from '../core/errors'
 import type { ParamStore } from '../nn/params'
 import { forwardBackward } from '../nn/run'
-import '../nn/stock-gradients'
 import type { StandaloneProxyDef } from './types'
 import { layerWeightSpecs } from './weights'
 

@@ -36,27 +36,30 @@ describe('SynFlow on a 2-layer linear+ReLU net (hand-computed)', () => {
   })
 })
 
-/** float64 reference of SynFlow for the residual chain h ← h + |W_l|ᵀh, logits = |W_L|ᵀh, input ones. */
+/** float64 reference of SynFlow for the chain h1 = |W_0|ᵀ1, h_{l+1} = h_l + |W_l|ᵀh_l, logits = |W_L|ᵀh_L. */
 function chainSynflow64(ws: Mat[]): number {
   const depth = ws.length - 1
   const A = ws.map((m) => m.map((row) => row.map(Math.abs)))
+  const mv = (M: number[][], h: number[]) => M[0].map((_, j) => h.reduce((s, hi, i) => s + hi * M[i][j], 0)) // Mᵀh
   const hs: number[][] = [new Array(ws[0].length).fill(1)]
-  for (let l = 0; l < depth; l++) {
-    const h = hs[l]
-    hs.push(h.map((v, j) => v + h.reduce((s, hi, i) => s + hi * A[l][i][j], 0)))
+  hs.push(mv(A[0], hs[0]))
+  for (let l = 1; l < depth; l++) {
+    const y = mv(A[l], hs[l])
+    hs.push(hs[l].map((v, j) => v + y[j]))
   }
-  // g = ∂R/∂(input of layer l); for the classifier g_out = 1 per class
-  const gOut = new Array(A[depth][0].length).fill(1)
+  // backward: g = ∂R/∂(output of layer l); a linear layer y = Aᵀh contributes Σ_ij A_ij h_i g_j
+  let g: number[] = new Array(A[depth][0].length).fill(1)
   let total = 0
-  // classifier
-  let g = hs[depth].map((_, i) => A[depth][i].reduce((s, a, k) => s + a * gOut[k], 0))
-  total += hs[depth].reduce((s, hi, i) => s + hi * A[depth][i].reduce((t, a, k) => t + a * gOut[k], 0), 0)
-  for (let l = depth - 1; l >= 0; l--) {
-    // layer l: y = |W_l|ᵀ h_l, ∂R/∂y = g (gradient at h_{l+1}); contribution Σ_ij |W_ij| h_i g_j
-    const h = hs[l]
-    total += h.reduce((s, hi, i) => s + hi * A[l][i].reduce((t, a, j) => t + a * g[j], 0), 0)
-    g = h.map((_, i) => g[i] + A[l][i].reduce((t, a, j) => t + a * g[j], 0))
+  const contrib = (l: number, h: number[], gy: number[]) => h.reduce((s, hi, i) => s + hi * A[l][i].reduce((t, a, j) => t + a * gy[j], 0), 0)
+  const back = (l: number, gy: number[]) => A[l].map((row) => row.reduce((t, a, j) => t + a * gy[j], 0)) // A·g
+  total += contrib(depth, hs[depth], g)
+  g = back(depth, g)
+  for (let l = depth - 1; l >= 1; l--) {
+    total += contrib(l, hs[l], g)
+    const gb = back(l, g)
+    g = g.map((v, i) => v + gb[i])
   }
+  total += contrib(0, hs[0], g)
   return Math.log(total)
 }
 
@@ -95,8 +98,8 @@ describe('SynFlow beyond float32 range', () => {
   it('a plain float32 evaluation of the same chain overflows (why log-scaling is needed)', () => {
     const ws = randomChain(4, 70, 8)
     const inf = tf.tidy(() => {
-      let h = tf.ones([1, 8])
-      for (let l = 0; l < 70; l++) h = tf.add(h, tf.matMul(h, tf.abs(tf.tensor2d(ws[l]))))
+      let h = tf.matMul(tf.ones([1, 8]), tf.abs(tf.tensor2d(ws[0])))
+      for (let l = 1; l < 70; l++) h = tf.add(h, tf.matMul(h, tf.abs(tf.tensor2d(ws[l]))))
       return tf.sum(tf.matMul(h, tf.abs(tf.tensor2d(ws[70])))).dataSync()[0]
     })
     expect(inf).toBe(Infinity)

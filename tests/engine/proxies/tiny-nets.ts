@@ -60,8 +60,9 @@ export function mlp(wts: MlpWeights): { def: NetworkDef; params: ParamStore } {
 }
 
 /**
- * A deep residual chain of width w: h ← h + ReLU(W_l h) for l < depth, then a
- * linear classifier. Weights given as [depth+1] matrices (last = classifier).
+ * A deep residual chain of width w: h = ReLU(W_0 x), then h ← h + ReLU(W_l h)
+ * for 1 ≤ l < depth, then a linear classifier. Weights given as [depth+1]
+ * matrices (last = classifier).
  */
 export function residualChain(ws: Mat[]): { def: NetworkDef; params: ParamStore } {
   const width = ws[0].length
@@ -81,8 +82,8 @@ export function residualChain(ws: Mat[]): { def: NetworkDef; params: ParamStore 
     numClasses: ws[depth][0].length,
     bnEps: 1e-5,
     forward<T>(ops: import('../../../src/engine/core/network').Ops<T>, x: T): T {
-      let h = x
-      for (let l = 0; l < depth; l++) h = ops.add(h, ops.relu(ops.linear(h, `fc${l}`), { block: l, site: 'main' }))
+      let h = ops.relu(ops.linear(x, 'fc0'), { block: 0, site: 'main' })
+      for (let l = 1; l < depth; l++) h = ops.add(h, ops.relu(ops.linear(h, `fc${l}`), { block: l, site: 'main' }))
       return ops.linear(h, `fc${depth}`)
     },
   }
