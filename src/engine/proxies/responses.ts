@@ -14,9 +14,9 @@ import type { ProxyMode, ResponseConsumer } from './types'
  *
  * Per included ReLU call, each requested correlation matrix is computed once:
  * rows flattened per sample (NHWC order — correlation is invariant to a common
- * feature permutation), centred, Gram matrix `xc·xcᵀ` by a tf `matMul` with an
- * explicit transpose (fast path on wasm), then read back and normalised in
- * float64 (`correlationFromGram`). A zero-variance row (all values equal —
+ * feature permutation), Gram matrix by a tf `matMul` with an explicit
+ * transpose (fast path on wasm), read back, centred and normalised in float64
+ * (`tensorRowCorrelation`, `correlationFromGram`). A zero-variance row (all values equal —
  * numpy's corrcoef then yields NaN) is carried in `zeroVarianceRows`. The big tensors die inside the hook.
  */
 
@@ -37,25 +37,76 @@ export function activationOf(mode: ProxyMode, tag: ReluTag, pre: tf.Tensor, post
   return mode === 'reference' && tag.inplace === true ? post : pre
 }
 
+/** xᵀ of x [N, d] via a [N, rest, C] → [rest, C, N] permutation (moves C-contiguous blocks: ~1.6× faster on wasm than a plain 2-D transpose). */
+function rowsTransposed(x: tf.Tensor, t: tf.Tensor, n: number, d: number): tf.Tensor {
+  const c = t.rank >= 2 ? t.shape[t.rank - 1] : 1
+  return tf.reshape(tf.transpose(tf.reshape(x, [n, d / c, c]), [1, 2, 0]), [d, n])
+}
+
 /**
- * Per-sample Pearson correlation (float64 result) of a tensor [N, …] computed
- * via a backend Gram matrix of the centred rows. A row counts as
- * zero-variance (numpy: NaN) when its centred sum of squares is 0, or below
- * what float32 rounding of its mean can produce (std < 1e-6·|mean|) — i.e.
- * all its values are equal up to float32 precision.
+ * Rows whose mean is at most one standard deviation (centred Σ² ≥ raw Σ² / 2) take the
+ * fast path: the centred Gram is formed in float64 from the raw one, so cancellation can
+ * magnify float32 round-off at most 2×. All-zero rows qualify (exactly 0 either way).
+ * (With 1/4, a near-singular 6×6 test kernel moved 15× further from the float64 value.)
+ */
+const FAST_PATH_MIN_CENTRED_FRACTION = 1 / 2
+
+/** How many tensors took each path (diagnostics for bench/wrcor-profile.ts; never read by the engine). */
+export const rowCorrelationPaths = { fast: 0, centred: 0 }
+
+/**
+ * Per-sample Pearson correlation (float64 result) of a tensor [N, …].
+ * A row counts as zero-variance (numpy: NaN) when its centred sum of squares
+ * is 0, or below what float32 rounding of its mean can produce
+ * (std < 1e-6·|mean|) — i.e. all its values are equal up to float32 precision.
+ *
+ * Fast path (one backend matMul, no centring pass): raw Gram G = x·xᵀ and row
+ * sums sᵢ on the backend, then in float64 the centred Gram
+ * Gᵢⱼ − sᵢsⱼ/d. When some non-zero row's mean is large against its spread
+ * (see FAST_PATH_MIN_CENTRED_FRACTION), the rows are centred on the backend
+ * first and the Gram recomputed (`centredRowCorrelation`), so the value is
+ * the centred computation's within float32 round-off either way.
  */
 export function tensorRowCorrelation(t: tf.Tensor): CorrelationResult {
+  const n = t.shape[0]
+  const d = t.size / n
+  const [gram, sums] = tf.tidy(() => {
+    const x = tf.reshape(t, [n, -1])
+    // explicit transposed operand: the matMul fast path on wasm (transposeB is ~6× slower)
+    return [tf.matMul(x, rowsTransposed(x, t, n, d)), tf.sum(x, 1)]
+  })
+  const g = gram.dataSync()
+  const s = sums.dataSync()
+  gram.dispose()
+  sums.dispose()
+  const c = new Float64Array(n * n)
+  for (let i = 0; i < n; i++) {
+    const si = s[i] / d
+    for (let j = 0; j < n; j++) c[i * n + j] = g[i * n + j] - si * s[j]
+  }
+  const norms = new Float64Array(n)
+  for (let i = 0; i < n; i++) {
+    const raw = g[i * n + i]
+    const ss = c[i * n + i]
+    if (raw > 0 && !(ss >= FAST_PATH_MIN_CENTRED_FRACTION * raw)) {
+      rowCorrelationPaths.centred++
+      return centredRowCorrelation(t)
+    }
+    norms[i] = ss > 0 ? Math.sqrt(ss) : 0
+  }
+  rowCorrelationPaths.fast++
+  return correlationFromGram(c, norms, n)
+}
+
+/** The centring-first computation (rows centred on the backend, then the Gram): exact for rows with large means. */
+export function centredRowCorrelation(t: tf.Tensor): CorrelationResult {
   const n = t.shape[0]
   const d = t.size / n
   const [gram, mean] = tf.tidy(() => {
     const x = tf.reshape(t, [n, -1])
     const m = tf.mean(x, 1, true)
     const xc = tf.sub(x, m)
-    // xcᵀ via a [N, rest, C] → [rest, C, N] permutation: moves C-contiguous blocks, ~1.6× faster on wasm
-    // than a plain 2-D transpose of [N, d]; then a matMul with an explicit transposed operand (fast path)
-    const c = t.rank >= 2 ? t.shape[t.rank - 1] : 1
-    const xcT = tf.reshape(tf.transpose(tf.reshape(xc, [n, d / c, c]), [1, 2, 0]), [d, n])
-    return [tf.matMul(xc, xcT), m]
+    return [tf.matMul(xc, rowsTransposed(xc, t, n, d)), m]
   })
   const g = gram.dataSync()
   const mu = mean.dataSync()

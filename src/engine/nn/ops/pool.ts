@@ -34,6 +34,14 @@ function check4(x: tf.Tensor, what: string): void {
   if (x.rank !== 4) throw new ZsnasError('BAD_SHAPE', `${what} input must be NHWC (rank 4), got [${x.shape}]`)
 }
 
+/**
+ * The backend's AvgPool kernel on a float32 NHWC tensor. `tf.avgPool` ends with a
+ * float32→float32 `cast` that copies the whole output on wasm (≈ 25% of the pool's cost).
+ */
+export function avgPoolKernel(x: tf.Tensor4D, k: number | [number, number], stride: number | [number, number], pad: 'same' | 'valid'): tf.Tensor4D {
+  return tf.engine().runKernel('AvgPool', { x }, { filterSize: k, strides: stride, pad }) as tf.Tensor4D
+}
+
 /** [1,H,W,1] count of in-bounds pixels of each centred k×k window. */
 function validCount(h: number, w: number, k: number): tf.Tensor4D {
   const r = (k - 1) / 2
@@ -49,10 +57,10 @@ function validCount(h: number, w: number, k: number): tf.Tensor4D {
 function avgPoolSame(x: tf.Tensor4D, k: number): tf.Tensor4D {
   const [, h, w] = x.shape
   const op = customOp(([xx]) => ({
-    value: tf.avgPool(xx as tf.Tensor4D, k, 1, 'same'),
+    value: avgPoolKernel(xx as tf.Tensor4D, k, 1, 'same'),
     gradFunc: (dy) => {
       const cnt = validCount(h, w, k)
-      return tf.mul(tf.avgPool(tf.div(dy, cnt) as tf.Tensor4D, k, 1, 'same'), cnt)
+      return tf.mul(avgPoolKernel(tf.div(dy, cnt) as tf.Tensor4D, k, 1, 'same'), cnt)
     },
   }))
   return op(x) as tf.Tensor4D
@@ -63,7 +71,7 @@ function avgPoolBlocks(x: tf.Tensor4D, k: number): tf.Tensor4D {
   const oh = axisGeometry(h, k, k, 'valid').out
   const ow = axisGeometry(w, k, k, 'valid').out
   const op = customOp(([xx]) => ({
-    value: tf.avgPool(xx as tf.Tensor4D, k, k, 'valid'),
+    value: avgPoolKernel(xx as tf.Tensor4D, k, k, 'valid'),
     gradFunc: (dy) => {
       const n = dy.shape[0] as number
       const c = dy.shape[3] as number
@@ -102,7 +110,7 @@ function stockAvgPoolValid(x: tf.Tensor4D, k: number, stride: number): tf.Tensor
   const op = customOp(([xx], save) => {
     save([xx])
     return {
-      value: tf.avgPool(xx as tf.Tensor4D, k, stride, 'valid'),
+      value: avgPoolKernel(xx as tf.Tensor4D, k, stride, 'valid'),
       gradFunc: (dy, [xs]) => tf.engine().runKernel('AvgPoolGrad', { dy, input: xs }, attrs) as tf.Tensor,
     }
   })
