@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest'
-import { averageRanks, kendallTauB, spearman } from '../../src/renderer/lib/stats'
 import { paretoFront } from '../../src/renderer/lib/pareto'
 import { toCsv } from '../../src/renderer/lib/csv'
 import { applyView, buildColumns, parseFilter } from '../../src/renderer/lib/columns'
@@ -9,62 +8,6 @@ import { accMax, accMin, bestSoFarSeries, scoreFlopsOption } from '../../src/ren
 import { isVote, memberIds, mergeRows, primaryProxy, scoreKeys } from '../../src/renderer/lib/evaluations'
 import { rowsToCsv } from '../../src/renderer/lib/exporters'
 import { PROXIES, row, summary } from './helpers/fixtures'
-
-describe('rank correlations (hand-computed)', () => {
-  it('average ranks share tied positions', () => {
-    expect(averageRanks([10, 20, 20, 5])).toEqual([2, 3.5, 3.5, 1])
-  })
-  it('spearman: one swapped pair of 4 gives 1 - 6·2/(4·15) = 0.8', () => {
-    expect(spearman([1, 2, 3, 4], [1, 3, 2, 4])).toBeCloseTo(0.8, 12)
-    expect(spearman([1, 2, 3], [3, 2, 1])).toBeCloseTo(-1, 12)
-  })
-  it('spearman with a tie = pearson of average ranks = 4.5/sqrt(22.5)', () => {
-    expect(spearman([1, 2, 2, 3], [1, 2, 3, 4])).toBeCloseTo(4.5 / Math.sqrt(22.5), 12)
-  })
-  it('kendall tau-b: 5 concordant, 1 discordant of 6 pairs = 4/6', () => {
-    expect(kendallTauB([1, 2, 3, 4], [1, 3, 2, 4])).toBeCloseTo(4 / 6, 12)
-  })
-  it('kendall tau-b with a tie in x = 5/sqrt(6·5)', () => {
-    expect(kendallTauB([1, 2, 2, 3], [1, 2, 3, 4])).toBeCloseTo(5 / Math.sqrt(30), 12)
-  })
-  it('O(n log n) Kendall equals the pair-counting definition on data with ties', () => {
-    // independent reference: tau-b straight from its definition over all pairs
-    const naive = (x: number[], y: number[]) => {
-      let c = 0, d = 0, tx = 0, ty = 0
-      for (let i = 0; i < x.length; i++)
-        for (let j = i + 1; j < x.length; j++) {
-          const a = Math.sign(x[i] - x[j]), b = Math.sign(y[i] - y[j])
-          if (a === 0 && b === 0) continue
-          if (a === 0) tx++
-          else if (b === 0) ty++
-          else if (a === b) c++
-          else d++
-        }
-      return (c - d) / Math.sqrt((c + d + tx) * (c + d + ty))
-    }
-    let s = 7
-    const rnd = (k: number) => ((s = (s * 16807) % 2147483647), s % k)
-    for (const n of [2, 3, 10, 57, 300]) {
-      const x = Array.from({ length: n }, () => rnd(12))
-      const y = Array.from({ length: n }, (_, i) => x[i] + rnd(6))
-      expect(kendallTauB(x, y)).toBeCloseTo(naive(x, y), 12)
-    }
-  })
-  it('agrees with the engine\'s O(n²) metrics (src/engine/metrics) on 2000 tied pairs', async () => {
-    const engine = await import('../../src/engine/metrics/rank')
-    let s = 99
-    const rnd = (k: number) => ((s = (s * 48271) % 2147483647), s % k)
-    const x = Array.from({ length: 2000 }, () => rnd(500) / 10)
-    const y = x.map((v) => Math.round(v + rnd(300) / 10))
-    expect(kendallTauB(x, y)).toBeCloseTo(engine.kendallTau(x, y), 12)
-    expect(spearman(x, y)).toBeCloseTo(engine.spearman(x, y), 12)
-  })
-  it('undefined cases are NaN, mismatched lengths throw', () => {
-    expect(spearman([1], [2])).toBeNaN()
-    expect(kendallTauB([1, 1, 1], [1, 2, 3])).toBeNaN()
-    expect(() => spearman([1, 2], [1])).toThrow(/equal lengths/)
-  })
-})
 
 describe('pareto front (min FLOPs, max score)', () => {
   it('keeps exactly the non-dominated points, sorted by FLOPs', () => {

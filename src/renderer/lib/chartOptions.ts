@@ -4,7 +4,7 @@
  * select the architecture in the table.
  */
 import { paretoFront } from './pareto'
-import { kendallTauB, spearman } from './stats'
+import { kendallTau, spearman } from '../../engine/metrics/rank'
 
 export interface EvalPoint {
   index: number
@@ -55,7 +55,7 @@ export function scoreTruthCorrelation(points: readonly EvalPoint[]): Correlation
       ys.push(p.truth)
     }
   }
-  return { n: xs.length, rho: spearman(xs, ys), tau: kendallTauB(xs, ys) }
+  return { n: xs.length, rho: spearman(xs, ys), tau: kendallTau(xs, ys) }
 }
 
 export function fmtCorr(v: number): string {

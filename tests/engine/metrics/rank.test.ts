@@ -38,4 +38,31 @@ describe('rank metrics', () => {
     expect(topKPrecision([10, 9, 8, 7, 6, 5, 4, 3, 2, 1], [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], 10)).toBe(0)
     expect(() => topKPrecision([1], [1], 0)).toThrow(RangeError)
   })
+
+  it('O(n log n) Kendall equals the pair-counting definition of tau-b on data with ties and infinities', () => {
+    // independent reference: tau-b straight from its definition over all pairs
+    const sign = (v: number) => (v > 0 ? 1 : v < 0 ? -1 : 0)
+    const cmp = (a: number, b: number) => (a === b ? 0 : sign(a - b))
+    const naive = (x: number[], y: number[]) => {
+      let c = 0, d = 0, tx = 0, ty = 0
+      for (let i = 0; i < x.length; i++)
+        for (let j = i + 1; j < x.length; j++) {
+          const a = cmp(x[i], x[j]), b = cmp(y[i], y[j])
+          if (a === 0 && b === 0) continue
+          if (a === 0) tx++
+          else if (b === 0) ty++
+          else if (a === b) c++
+          else d++
+        }
+      return (c - d) / Math.sqrt((c + d + tx) * (c + d + ty))
+    }
+    let s = 7
+    const rnd = (k: number) => ((s = (s * 16807) % 2147483647), s % k)
+    for (const n of [2, 3, 10, 57, 300, 2000]) {
+      const x = Array.from({ length: n }, () => rnd(12))
+      const y = Array.from({ length: n }, (_, i) => x[i] + rnd(6))
+      if (n > 3) { x[0] = -Infinity; x[1] = -Infinity }
+      expect(kendallTau(x, y)).toBeCloseTo(naive(x, y), 12)
+    }
+  })
 })
