@@ -80,6 +80,7 @@ export const searchCommand: CliCommand = {
   --budget-mode M     RE: paper (N total) | reference (N + P)
   --warmup W          RL normalisation samples (default 100)
   --flops-limit F     MBv2 FLOPs limit in M (default 600)
+  --resolutions A-B   MBv2 input-resolution range, multiples of 32 in 192..320 (default 192-320)
   --pool PATH         NB101: sample uniformly from the unique cells of this table (nasbench tfrecord or CSV with
                       adjacency/ops columns), as the reference does; default: random valid 7-vertex specs
   --workers K         score K candidates at a time in K worker processes (default 1: in-process);
@@ -99,16 +100,21 @@ export async function searchMain(argv: string[], io: CliIO, signal?: AbortSignal
       seed: { type: 'string' }, dataset: { type: 'string' }, batch: { type: 'string' }, init: { type: 'string' },
       mode: { type: 'string' }, table: { type: 'string' }, out: { type: 'string' }, resume: { type: 'boolean' },
       population: { type: 'string' }, tournament: { type: 'string' }, 'budget-mode': { type: 'string' },
-      warmup: { type: 'string' }, 'flops-limit': { type: 'string' }, workers: { type: 'string' }, pool: { type: 'string' },
+      warmup: { type: 'string' }, 'flops-limit': { type: 'string' }, resolutions: { type: 'string' }, workers: { type: 'string' }, pool: { type: 'string' },
     },
     'search',
   )
   const spaceId = values.space ?? 'nb201'
   let space = getSpace(spaceId)
-  if (values['flops-limit'] !== undefined) {
-    if (spaceId !== 'mbv2') throw new CliUsageError('--flops-limit only applies to --space mbv2')
+  if (values['flops-limit'] !== undefined || values.resolutions !== undefined) {
+    if (spaceId !== 'mbv2') throw new CliUsageError('--flops-limit and --resolutions only apply to --space mbv2')
     const { createMbv2Space } = await import('../engine/spaces/mbv2/space')
-    space = createMbv2Space({ flopsLimit: intFlag(values['flops-limit'], 'flops-limit', 600, 1, 100000) * 1e6 }) as typeof space
+    const m = values.resolutions === undefined ? ['', '192', '320'] : /^(\d+)-(\d+)$/.exec(values.resolutions)
+    if (!m) throw new CliUsageError(`--resolutions must look like 192-320, got '${values.resolutions}'`)
+    space = createMbv2Space({
+      flopsLimit: intFlag(values['flops-limit'], 'flops-limit', 600, 1, 100000) * 1e6,
+      resolutionRange: [Number(m[1]), Number(m[2])],
+    }) as typeof space
   }
   if (values.pool !== undefined) {
     if (spaceId !== 'nb101') throw new CliUsageError('--pool only applies to --space nb101')

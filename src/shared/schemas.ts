@@ -235,6 +235,8 @@ export const CatalogOptionSchema = z.object({
   default: z.unknown(),
   min: z.number().optional(),
   max: z.number().optional(),
+  /** the value must be a multiple of this (e.g. 32 for MobileNetV2 resolutions) */
+  multipleOf: z.number().positive().optional(),
   choices: z.array(z.object({ value: z.union([z.string(), z.number()]), label: z.string() })).optional(),
 })
 export type CatalogOption = z.infer<typeof CatalogOptionSchema>

@@ -174,11 +174,22 @@ describe('wizard store', () => {
     const w = await readyStore()
     w.space = 'mbv2'
     await flush()
-    expect(w.spaceOptions).toEqual({ flopsLimit: 600 })
+    expect(w.spaceOptions).toEqual({ flopsLimit: 600, minResolution: 192, maxResolution: 320 })
     w.spaceOptions.flopsLimit = 10
     w.step = 1
     expect(w.next()).toBe(false)
     expect(w.errors['space.flopsLimit']).toBe('FLOPs limit (M) must be at least 50')
+    // resolution range: multiples of 32, and min must not exceed max
+    w.spaceOptions.flopsLimit = 600
+    w.spaceOptions.minResolution = 200
+    expect(w.next()).toBe(false)
+    expect(w.errors['space.minResolution']).toBe('Min resolution must be a multiple of 32')
+    w.spaceOptions.minResolution = 288
+    w.spaceOptions.maxResolution = 224
+    expect(w.next()).toBe(false)
+    expect(w.errors['space.minResolution']).toBe('Min resolution must not exceed Max resolution')
+    w.spaceOptions.maxResolution = 320
+    expect(w.next()).toBe(true)
     w.space = 'nb101'
     await flush()
     expect(w.init).toBe('nb101')

@@ -15,6 +15,26 @@ export const SPACE_OPTIONS: Record<string, CatalogOption[]> = {
       default: 600e6,
       min: 1,
     },
+    {
+      key: 'minResolution',
+      label: 'Min resolution',
+      description: 'smallest input resolution R (multiple of 32, paper range 192–320)',
+      type: 'int',
+      default: 192,
+      min: 192,
+      max: 320,
+      multipleOf: 32,
+    },
+    {
+      key: 'maxResolution',
+      label: 'Max resolution',
+      description: 'largest input resolution R (multiple of 32, paper range 192–320)',
+      type: 'int',
+      default: 320,
+      min: 192,
+      max: 320,
+      multipleOf: 32,
+    },
   ],
 }
 

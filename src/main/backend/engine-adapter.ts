@@ -31,7 +31,7 @@ export function proxyIdsOf(config: RunConfig): string[] {
   return v ? [...v.members] : [config.proxy.id]
 }
 
-/** The run's search space, with its options (MBv2: flopsLimit). */
+/** The run's search space, with its options (MBv2: flopsLimit, minResolution, maxResolution). */
 export function spaceFor(config: Pick<RunConfig, 'space' | 'spaceOptions'>): SearchSpace<unknown> {
   if (config.space === 'mbv2' && Object.keys(config.spaceOptions ?? {}).length > 0) {
     const o = config.spaceOptions
@@ -39,7 +39,15 @@ export function spaceFor(config: Pick<RunConfig, 'space' | 'spaceOptions'>): Sea
     if (flopsLimit !== undefined && (typeof flopsLimit !== 'number' || !(flopsLimit > 0))) {
       throw new ZsnasError('INVALID_OPTION', `spaceOptions.flopsLimit must be a positive number of FLOPs, got ${String(flopsLimit)}`)
     }
-    return createMbv2Space({ flopsLimit: flopsLimit as number | undefined }) as SearchSpace<unknown>
+    const rMin = o.minResolution ?? 192
+    const rMax = o.maxResolution ?? 320
+    if (typeof rMin !== 'number' || typeof rMax !== 'number') {
+      throw new ZsnasError('INVALID_OPTION', `spaceOptions.minResolution/maxResolution must be numbers, got ${String(rMin)}, ${String(rMax)}`)
+    }
+    return createMbv2Space({
+      flopsLimit: flopsLimit as number | undefined,
+      resolutionRange: [rMin, rMax],
+    }) as SearchSpace<unknown>
   }
   return getSpace(config.space)
 }

@@ -32,8 +32,19 @@ export function validateOptions(entry: CatalogEntry | undefined, values: Record<
       else if (o.type === 'int' && !Number.isInteger(v)) errs[k] = `${o.label} must be a whole number`
       else if (o.min !== undefined && v < o.min) errs[k] = `${o.label} must be at least ${o.min}`
       else if (o.max !== undefined && v > o.max) errs[k] = `${o.label} must be at most ${o.max}`
+      else if (o.multipleOf !== undefined && v % o.multipleOf !== 0) errs[k] = `${o.label} must be a multiple of ${o.multipleOf}`
     } else if (o.type === 'enum' && o.choices && !o.choices.some((c) => c.value === v)) {
       errs[k] = `choose a ${o.label}`
+    }
+  }
+  // paired bounds (minX / maxX): the lower must not exceed the upper
+  for (const o of entry?.options ?? []) {
+    if (!o.key.startsWith('min')) continue
+    const hiKey = `max${o.key.slice(3)}`
+    const lo = values[o.key]
+    const hi = values[hiKey]
+    if (typeof lo === 'number' && typeof hi === 'number' && lo > hi && !errs[`${prefix}.${o.key}`]) {
+      errs[`${prefix}.${o.key}`] = `${o.label} must not exceed ${entry?.options.find((x) => x.key === hiKey)?.label ?? hiKey}`
     }
   }
   return errs

@@ -8,7 +8,11 @@ export const SPACES: CatalogEntry[] = [
     id: 'mbv2',
     label: 'MobileNetV2',
     description: 'Table 1 inverted-residual stages',
-    options: [{ key: 'flopsLimit', label: 'FLOPs limit (M)', description: 'upper bound on sampled FLOPs', type: 'number', default: 600, min: 50, max: 2000 }],
+    options: [
+      { key: 'flopsLimit', label: 'FLOPs limit (M)', description: 'upper bound on sampled FLOPs', type: 'number', default: 600, min: 50, max: 2000 },
+      { key: 'minResolution', label: 'Min resolution', description: 'smallest R', type: 'int', default: 192, min: 192, max: 320, multipleOf: 32 },
+      { key: 'maxResolution', label: 'Max resolution', description: 'largest R', type: 'int', default: 320, min: 192, max: 320, multipleOf: 32 },
+    ],
   },
 ]
 export const PROXIES: CatalogEntry[] = [

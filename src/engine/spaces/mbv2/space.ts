@@ -37,6 +37,13 @@ export interface Mbv2SpaceOptions {
   flopsLimit?: number
   /** classes assumed by the FLOPs limit's classifier term (default 1000, ImageNet) */
   limitNumClasses?: number
+  /**
+   * Input-resolution range [min, max] (multiples of 32 within 192..320; default
+   * the paper's [192, 320]). Sampling and mutation draw
+   * R = smartRound(randint(min, max), 32), which for the default range is the
+   * reference distribution; RL decision vectors with R outside it are invalid.
+   */
+  resolutionRange?: [number, number]
 }
 
 const steps = ([lo, hi]: readonly [number, number]): number[] => {
@@ -67,9 +74,11 @@ export function createMbv2Space(opts: Mbv2SpaceOptions = {}): SearchSpace<Mbv2Ar
   const limit = opts.flopsLimit ?? MBV2_DEFAULT_FLOPS_LIMIT
   const limitClasses = opts.limitNumClasses ?? 1000
   if (!(limit > 0)) throw new ZsnasError('INVALID_OPTION', `MobileNetV2 FLOPs limit must be positive, got ${limit}`)
-  const within = (a: Mbv2Arch): boolean => mbv2Flops(a, limitClasses) <= limit
+  const rRange = checkResolutionRange(opts.resolutionRange ?? MBV2_R_RANGE)
+  const within = (a: Mbv2Arch): boolean =>
+    a.resolution >= rRange[0] && a.resolution <= rRange[1] && mbv2Flops(a, limitClasses) <= limit
   const drawC = (rng: Rng, idx: number): number => smartRound(rng.intBetween(...MBV2_C_RANGES[idx]), 8)
-  const drawR = (rng: Rng): number => smartRound(rng.intBetween(...MBV2_R_RANGE), 32)
+  const drawR = (rng: Rng): number => smartRound(rng.intBetween(...rRange), 32)
 
   function sample(rng: Rng): Mbv2Arch {
     for (let attempt = 0; attempt < 100_000; attempt++) {
@@ -158,7 +167,7 @@ export function createMbv2Space(opts: Mbv2SpaceOptions = {}): SearchSpace<Mbv2Ar
   return {
     id: 'mbv2',
     label: 'MobileNetV2 space',
-    description: `Stem + 7 inverted-residual stages with SE (E, K, L, C, B per stage, exactly 4 stride-2 stages) + 1×1 head, resolution 192–320; FLOPs ≤ ${limit / 1e6} M (paper Table 1).`,
+    description: `Stem + 7 inverted-residual stages with SE (E, K, L, C, B per stage, exactly 4 stride-2 stages) + 1×1 head, resolution ${rRange[0]}–${rRange[1]}; FLOPs ≤ ${limit / 1e6} M (paper Table 1).`,
     sample,
     mutate,
     toString: mbv2ToString,
@@ -171,6 +180,20 @@ export function createMbv2Space(opts: Mbv2SpaceOptions = {}): SearchSpace<Mbv2Ar
     buildNetwork: buildMbv2Network,
     cost: (a, o) => mbv2ReferenceCount(a, o.numClasses),
   }
+}
+
+/** Validates a resolution range: multiples of 32 inside the paper's 192..320, min ≤ max. */
+function checkResolutionRange(r: readonly number[]): [number, number] {
+  const [lo, hi] = r
+  const ok = (v: number): boolean =>
+    Number.isInteger(v) && v % 32 === 0 && v >= MBV2_R_RANGE[0] && v <= MBV2_R_RANGE[1]
+  if (r.length !== 2 || !ok(lo) || !ok(hi) || lo > hi) {
+    throw new ZsnasError(
+      'INVALID_OPTION',
+      `MobileNetV2 resolution range must be [min, max] with multiples of 32 in ${MBV2_R_RANGE[0]}..${MBV2_R_RANGE[1]} and min ≤ max, got [${r.join(', ')}]`,
+    )
+  }
+  return [lo, hi]
 }
 
 export const mbv2Space = createMbv2Space()

@@ -52,6 +52,26 @@ describe('MobileNetV2 space', () => {
     expect(() => createMbv2Space({ flopsLimit: 0 })).toThrowError(ZsnasError)
   })
 
+  it('honours a resolution range for sampling, mutation and decisions; rejects bad ranges', () => {
+    const space = createMbv2Space({ resolutionRange: [224, 256] })
+    const rng = new Rng(11)
+    const seen = new Set<number>()
+    for (let i = 0; i < 60; i++) {
+      const a = space.sample(rng)
+      seen.add(a.resolution)
+      const m = space.mutate(a, rng)
+      expect([224, 256]).toContain(a.resolution)
+      expect([224, 256]).toContain(m.resolution)
+    }
+    expect([...seen].sort()).toEqual([224, 256])
+    const d = space.toDecisions(space.sample(rng))
+    const rIdx = d.length - 1
+    d[rIdx] = 0 // R = 192, outside the range
+    expect(space.fromDecisions(d)).toBeNull()
+    for (const bad of [[200, 256], [256, 224], [160, 320], [192, 352]] as [number, number][]) {
+      expect(() => createMbv2Space({ resolutionRange: bad })).toThrow(/resolution range/)
+    }
+  })
   it('mutation keeps the limit and strides, changes (E,K) of one stage, and only the documented fields', () => {
     const rng = new Rng(4)
     for (let t = 0; t < 200; t++) {

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest'
+import { Rng } from '../../src/engine/core/rng'
+import { spaceFor } from '../../src/main/backend/engine-adapter'
+import { SPACE_OPTIONS } from '../../src/main/backend/catalog-data'
+
+describe('run config → MobileNetV2 space options', () => {
+  it('passes the FLOPs limit and resolution range to the space the strategy samples from', () => {
+    const space = spaceFor({ space: 'mbv2', spaceOptions: { flopsLimit: 400e6, minResolution: 256, maxResolution: 256 } })
+    const rng = new Rng(3)
+    for (let i = 0; i < 10; i++) {
+      const a = space.sample(rng) as { resolution: number }
+      expect(a.resolution).toBe(256)
+    }
+    expect(space.description).toMatch(/resolution 256–256; FLOPs ≤ 400 M/)
+  })
+  it('rejects an inverted range with a typed INVALID_OPTION error', () => {
+    expect(() => spaceFor({ space: 'mbv2', spaceOptions: { minResolution: 320, maxResolution: 192 } })).toThrow(
+      expect.objectContaining({ code: 'INVALID_OPTION' }),
+    )
+  })
+  it('the catalog offers the paper defaults (600 M, 192–320 in steps of 32)', () => {
+    const byKey = Object.fromEntries(SPACE_OPTIONS.mbv2.map((o) => [o.key, o]))
+    expect(byKey.flopsLimit.default).toBe(600e6)
+    expect([byKey.minResolution.default, byKey.maxResolution.default]).toEqual([192, 320])
+    expect(byKey.minResolution.multipleOf).toBe(32)
+  })
+})
