@@ -41,7 +41,7 @@ describe('wizard store', () => {
     expect(w.step).toBe(4)
     expect(w.config).toEqual({
       space: 'nb201', spaceOptions: {}, strategy: 'random', strategyOptions: {},
-      proxy: { mode: 'single', id: 'wrcor' }, n: 1000, seed: 0,
+      proxy: { mode: 'single', id: 'wrcor' }, proxyOptions: {}, n: 1000, seed: 0,
       dataset: { kind: 'noise', imageSize: 32, numClasses: 10 }, batchSize: 64, init: 'pytorch', workers: 1,
     })
   })
@@ -193,6 +193,32 @@ describe('wizard store', () => {
     w.space = 'nb101'
     await flush()
     expect(w.init).toBe('nb101')
+  })
+
+  it('proxy options (ePADS batch, σ) appear for the chosen proxy or vote members, are validated and go into the config', async () => {
+    const w = await readyStore()
+    expect(w.optionProxies).toEqual([]) // WRCor has no options
+    w.proxy = 'epads'
+    await flush()
+    expect(w.optionProxies.map((p) => p.id)).toEqual(['epads'])
+    w.proxyOptions.epads.sigma = 0.5
+    w.proxyOptions.epads.batchSize = 0
+    w.step = 2
+    expect(w.next()).toBe(false)
+    expect(w.errors['proxy.epads.batchSize']).toBe('ePADS batch must be at least 1')
+    w.proxyOptions.epads.batchSize = 64
+    expect(w.next()).toBe(true)
+    expect(w.config?.proxyOptions).toEqual({ epads: { batchSize: 64, sigma: 0.5 } })
+    // a named vote expands to its members; the values typed above are kept
+    w.proxy = 'sew'
+    await flush()
+    expect(w.optionProxies.map((p) => p.id)).toEqual(['epads'])
+    expect(w.config?.proxyOptions).toEqual({ epads: { batchSize: 64, sigma: 0.5 } })
+    // an explicit vote without ePADS sends no proxy options
+    w.proxyMode = 'voting'
+    w.votingIds = ['wrcor', 'synflow', 'naswot']
+    await flush()
+    expect(w.config?.proxyOptions).toEqual({})
   })
 
   it('submit starts the run with the config; a rejected start shows the reason', async () => {

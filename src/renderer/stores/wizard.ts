@@ -115,6 +115,28 @@ export const useWizardStore = defineStore('wizard', () => {
   const strategyEntry = computed(() => catalog.strategies.find((s) => s.id === strategy.value))
   const proxyEntry = computed(() => catalog.proxies.find((p) => p.id === proxy.value))
 
+  /** Proxies of the current choice that scores are computed with (a named vote expands to its members). */
+  const scoredProxyIds = computed<string[]>(() => {
+    if (proxyMode.value === 'voting') return [...votingIds.value]
+    const members = proxyEntry.value?.meta?.members
+    return Array.isArray(members) ? (members as string[]) : proxy.value ? [proxy.value] : []
+  })
+  /** Catalog entries of scored proxies that declare user options (e.g. ePADS batch and σ). */
+  const optionProxies = computed(() =>
+    scoredProxyIds.value
+      .map((id) => catalog.proxies.find((p) => p.id === id))
+      .filter((p): p is CatalogEntry => !!p && p.options.length > 0),
+  )
+  /** Per-proxy option values (`proxyOptions[proxyId]`), defaults = the proxy's reference defaults; kept across re-selection. */
+  const proxyOptions = ref<Record<string, Record<string, unknown>>>({})
+  watch(
+    optionProxies,
+    (entries) => {
+      for (const e of entries) if (!proxyOptions.value[e.id]) proxyOptions.value[e.id] = optionDefaults(e)
+    },
+    { immediate: true },
+  )
+
   watch(space, (id, old) => {
     if (id === old) return
     spaceOptions.value = optionDefaults(spaceEntry.value)
@@ -240,6 +262,7 @@ export const useWizardStore = defineStore('wizard', () => {
     } else if (i === 2) {
       if (!strategyEntry.value) e.strategy = 'Choose a search strategy.'
       Object.assign(e, validateOptions(strategyEntry.value, strategyOptions.value, 'strategy'))
+      for (const p of optionProxies.value) Object.assign(e, validateOptions(p, proxyOptions.value[p.id] ?? {}, `proxy.${p.id}`))
       if (proxyMode.value === 'single' && !proxyEntry.value) e.proxy = 'Choose a proxy.'
       if (proxyMode.value === 'voting' && votingIds.value.length < 2) e.proxy = 'A voting proxy needs at least two proxies.'
       if (proxyMode.value === 'voting' && votingIds.value.length % 2 === 0 && votingIds.value.length > 0)
@@ -290,6 +313,7 @@ export const useWizardStore = defineStore('wizard', () => {
       strategy: strategy.value,
       strategyOptions: { ...strategyOptions.value },
       proxy: proxyMode.value === 'single' ? { mode: 'single', id: proxy.value } : { mode: 'voting', ids: [...votingIds.value] },
+      proxyOptions: Object.fromEntries(optionProxies.value.map((p) => [p.id, { ...(proxyOptions.value[p.id] ?? optionDefaults(p)) }])),
       n: n.value,
       seed: seed.value,
       dataset: ds,
@@ -326,7 +350,7 @@ export const useWizardStore = defineStore('wizard', () => {
 
   return {
     step, datasetMode, noise, datasetPath, datasetKind, datasetImageSize, datasetKindEntry, kindNeedsSize, picked, preview, datasetError, datasetChecking,
-    space, spaceOptions, strategy, strategyOptions, proxyMode, proxy, votingIds,
+    space, spaceOptions, strategy, strategyOptions, proxyMode, proxy, votingIds, optionProxies, proxyOptions,
     n, batchSize, seed, init, workers, name, tablePath, table, tableMetric, tableError, tableChecking,
     submitting, submitError, spaceEntry, strategyEntry, proxyEntry, datasetSpec, errors, currentValid, config,
     applyDefaults, checkDataset, checkTable, stepErrors, next, back, goTo, submit,

@@ -21,6 +21,14 @@ export const PROXIES: CatalogEntry[] = [
   { id: 'naswot', label: 'NASWOT', description: 'activation-pattern log-det', options: [] },
   { id: 'flops', label: 'FLOPs', description: 'multiply-adds', options: [] },
   { id: 'sjw', label: 'SJW', description: 'majority vote of SynFlow, NASWOT, WRCor', options: [], meta: { voting: true, members: ['synflow', 'naswot', 'wrcor'] } },
+  {
+    id: 'epads', label: 'ePADS', description: 'perturbation-aware distinguishing score',
+    options: [
+      { key: 'batchSize', label: 'ePADS batch', description: 'clean images per score', type: 'int', default: 128, min: 1, max: 1024 },
+      { key: 'sigma', label: 'Perturbation σ', description: 'std of the Gaussian perturbation', type: 'number', default: 1, min: 0, max: 100 },
+    ],
+  },
+  { id: 'sew', label: 'SEW', description: 'majority vote of SynFlow, ePADS, WRCor', options: [], meta: { voting: true, members: ['synflow', 'epads', 'wrcor'] } },
 ]
 export const STRATEGIES: CatalogEntry[] = [
   { id: 'random', label: 'Random search', description: 'uniform samples', options: [] },
