@@ -107,7 +107,9 @@ export async function searchMain(argv: string[], io: CliIO, signal?: AbortSignal
   const spaceId = values.space ?? 'nb201'
   let space = getSpace(spaceId)
   if (values['flops-limit'] !== undefined || values.resolutions !== undefined) {
-    if (spaceId !== 'mbv2') throw new CliUsageError('--flops-limit and --resolutions only apply to --space mbv2')
+    if (spaceId !== 'mbv2') {
+      throw new CliUsageError(`--${values['flops-limit'] !== undefined ? 'flops-limit' : 'resolutions'} only applies to --space mbv2`)
+    }
     const { createMbv2Space } = await import('../engine/spaces/mbv2/space')
     const m = values.resolutions === undefined ? ['', '192', '320'] : /^(\d+)-(\d+)$/.exec(values.resolutions)
     if (!m) throw new CliUsageError(`--resolutions must look like 192-320, got '${values.resolutions}'`)
