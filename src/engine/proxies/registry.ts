@@ -21,6 +21,7 @@ import { gradnormProxy } from './gradnorm'
 import { fisherProxy } from './fisher'
 import { graspProxy } from './grasp'
 import { zicoProxy } from './zico'
+import { sliceBatch } from './batch-slice'
 import { zenProxy } from './zen'
 import { netsensProxy } from './netsens'
 import { epeProxy } from './epe'
@@ -120,15 +121,6 @@ export function isOutOfMemory(e: unknown): boolean {
   return /out of memory|\bOOM\b|Array buffer allocation failed|Cannot allocate|memory access out of bounds|Aborted\(\)/i.test(m)
 }
 
-function sliceBatch(b: Batch, start: number, end: number): Batch {
-  const per = b.shape[1] * b.shape[2] * b.shape[3]
-  return {
-    x: b.x.subarray(start * per, end * per),
-    shape: [end - start, b.shape[1], b.shape[2], b.shape[3]],
-    labels: b.labels.subarray(start, end),
-    numClasses: b.numClasses,
-  }
-}
 
 /**
  * Computes the requested proxies for one initialised network on one batch.

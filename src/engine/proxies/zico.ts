@@ -5,6 +5,7 @@ import type { ParamStore } from '../nn/params'
 import { forwardBackward } from '../nn/run'
 import type { StandaloneProxyDef } from './types'
 import { layerWeightSpecs } from './weights'
+import { sliceBatch } from './batch-slice'
 
 /**
  * ZiCo of per-batch gradients: `grads[b][l]` = ∂L_b/∂W_l (flattened) for
@@ -38,15 +39,6 @@ export function zicoFromGrads(grads: readonly (readonly Float32Array[])[]): numb
   return score
 }
 
-function sliceBatch(b: Batch, start: number, end: number): Batch {
-  const per = b.shape[1] * b.shape[2] * b.shape[3]
-  return {
-    x: b.x.subarray(start * per, end * per),
-    shape: [end - start, b.shape[1], b.shape[2], b.shape[3]],
-    labels: b.labels.subarray(start, end),
-    numClasses: b.numClasses,
-  }
-}
 
 /** ∂(mean CE)/∂W of every conv/linear weight on one batch (BN train). */
 export function ceWeightGrads(def: NetworkDef, params: ParamStore, batch: Batch): Float32Array[] {
