@@ -33,7 +33,7 @@ app.whenReady().then(() => {
   backend = createBackend({
     dataDir: path.join(app.getPath('userData'), 'runs'),
     host: utilityProcessHost(utilityProcess, path.join(here, 'score-worker.js')),
-    engine: createEngineAdapter(),
+    engine: createEngineAdapter({ tableCacheDir: path.join(app.getPath('userData'), 'table-cache') }),
     mode: 'electron',
     electronVersion: process.versions.electron,
     picker: {

@@ -43,7 +43,7 @@ async function main(): Promise<void> {
     backend = createBackend({
       dataDir: args.dataDir,
       host: forkHost({ entry, execArgv }),
-      engine: createEngineAdapter(),
+      engine: createEngineAdapter({ tableCacheDir: path.join(args.dataDir, 'table-cache') }),
       mode: 'browser',
       defaultWorkers: args.workers,
     })

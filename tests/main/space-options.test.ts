@@ -25,3 +25,25 @@ describe('run config → MobileNetV2 space options', () => {
     expect(byKey.minResolution.multipleOf).toBe(32)
   })
 })
+
+describe('benchmark tables opened by the app are indexed into its data folder', () => {
+  it('validateTable writes the index to tableCacheDir and reopens the same table from it', async () => {
+    const { mkdtempSync, readdirSync, rmSync } = await import('node:fs')
+    const { tmpdir } = await import('node:os')
+    const { join } = await import('node:path')
+    const { createEngineAdapter } = await import('../../src/main/backend/engine-adapter')
+    const { sharedPath } = await import('../helpers/shared-data')
+    const dir = mkdtempSync(join(tmpdir(), 'zsnas-table-cache-'))
+    try {
+      const engine = createEngineAdapter({ tableCacheDir: dir })
+      const csv = sharedPath('nb201', 'nats_bench_tss_test_acc.csv')
+      const first = engine.validateTable(csv, 'nb201')
+      expect(readdirSync(dir).length).toBeGreaterThan(0)
+      const second = engine.validateTable(csv, 'nb201')
+      expect(second).toEqual(first)
+      expect(first.size).toBe(15625)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})

@@ -93,14 +93,14 @@ function rhoOf(p: { cifar10?: number; cifar100?: number; imagenet16?: number; nb
   return out
 }
 
-function loadTable(path: string, space: string | undefined): GroundTruth {
-  if (space === 'nb101') return loadNb101(path)
+function loadTableFile(path: string, space: string | undefined, cacheDir: string | undefined): GroundTruth {
+  if (space === 'nb101') return loadNb101(path, { cacheDir })
   if (space === 'nb201' || space === undefined) {
     try {
-      return loadNb201Table(path)
+      return loadNb201Table(path, { cacheDir })
     } catch (e) {
       if (space === 'nb201') throw e
-      return loadNb101(path)
+      return loadNb101(path, { cacheDir })
     }
   }
   throw new ZsnasError('INVALID_OPTION', `no benchmark table format for space '${space}' (tables exist for nb201 and nb101)`)
@@ -138,7 +138,12 @@ function thumbnail(x: Float32Array, offset: number, size: number): string {
   return out.toString('base64')
 }
 
-export function createEngineAdapter(): EnginePort {
+/**
+ * The engine behind the backend. `opts.tableCacheDir` (the app's data folder)
+ * is where imported benchmark tables are indexed once, so reopening them is fast.
+ */
+export function createEngineAdapter(opts: { tableCacheDir?: string } = {}): EnginePort {
+  const loadTable = (path: string, space: string | undefined): GroundTruth => loadTableFile(path, space, opts.tableCacheDir)
   return {
     version: APP_VERSION,
     proxyIds: proxyIdsOf,
