@@ -78,6 +78,10 @@ export const searchCommand: CliCommand = {
   --resume            continue the search checkpointed in --out DIR
   --population P      RE population (default 64)      --tournament S   RE tournament (default 10)
   --budget-mode M     RE: paper (N total) | reference (N + P)
+  --parallel-children K
+                      RE: draw children in groups of K, each from its own tournament on the same population, so
+                      K evaluations run at once (asynchronous RE of Real et al. 2019; default 1 = the paper's
+                      sequential algorithm). The result depends on K and the seed, not on --workers; use K = --workers
   --warmup W          RL normalisation samples (default 100)
   --flops-limit F     MBv2 FLOPs limit in M (default 600)
   --resolutions A-B   MBv2 input-resolution range, multiples of 32 in 192..320 (default 192-320)
@@ -99,7 +103,7 @@ export async function searchMain(argv: string[], io: CliIO, signal?: AbortSignal
       space: { type: 'string' }, strategy: { type: 'string' }, proxy: { type: 'string' }, n: { type: 'string' },
       seed: { type: 'string' }, dataset: { type: 'string' }, batch: { type: 'string' }, init: { type: 'string' },
       mode: { type: 'string' }, table: { type: 'string' }, out: { type: 'string' }, resume: { type: 'boolean' },
-      population: { type: 'string' }, tournament: { type: 'string' }, 'budget-mode': { type: 'string' },
+      population: { type: 'string' }, tournament: { type: 'string' }, 'budget-mode': { type: 'string' }, 'parallel-children': { type: 'string' },
       warmup: { type: 'string' }, 'flops-limit': { type: 'string' }, resolutions: { type: 'string' }, workers: { type: 'string' }, pool: { type: 'string' },
     },
     'search',
@@ -141,6 +145,10 @@ export async function searchMain(argv: string[], io: CliIO, signal?: AbortSignal
   if (values.population !== undefined) options.populationSize = intFlag(values.population, 'population', 64, 2, 100000)
   if (values.tournament !== undefined) options.tournamentSize = intFlag(values.tournament, 'tournament', 10, 1, 100000)
   if (values['budget-mode'] !== undefined) options.budgetMode = values['budget-mode']
+  if (values['parallel-children'] !== undefined) {
+    if (strategyId !== 're') throw new CliUsageError('--parallel-children only applies to --strategy re')
+    options.parallelChildren = intFlag(values['parallel-children'], 'parallel-children', 1, 1, 1024)
+  }
   if (values.warmup !== undefined) options.warmup = intFlag(values.warmup, 'warmup', 100, 2, 100000)
   const dataset = datasetFlag(values.dataset)
   const batchSize = intFlag(values.batch, 'batch', 64, 2, 4096)

@@ -65,6 +65,17 @@ describe('zsnas search', () => {
     const c = join(tmp, 'c')
     expect(await main([...BASE, '--table', table, '--out', c, '--workers', '2'], capture())).toBe(0)
     expect(rows(c).map(strip)).toEqual(ra.map(strip))
+
+    // RE with 2 parallel children: identical rows in-process and with 2 workers
+    const d = join(tmp, 'd')
+    const e = join(tmp, 'e')
+    const par = [...BASE, '--n', '9', '--parallel-children', '2', '--table', table]
+    expect(await main([...par, '--out', d], capture())).toBe(0)
+    expect(await main([...par, '--out', e, '--workers', '2'], capture())).toBe(0)
+    const rd = rows(d)
+    expect(rd.length).toBe(9)
+    expect(rows(e).map(strip)).toEqual(rd.map(strip))
+    expect(JSON.parse(readFileSync(join(d, 'checkpoint.json'), 'utf8')).config.options).toEqual({ populationSize: 3, tournamentSize: 2, parallelChildren: 2 })
   })
 
   it('bad input: one line on stderr, exit code 2', async () => {
@@ -76,6 +87,8 @@ describe('zsnas search', () => {
       [['search', '--n', '0'], /--n must be an integer/],
       [['search', '--space', 'mbv2', '--table', '/x.csv'], /only supported for nb201 and nb101/],
       [['search', '--flops-limit', '300'], /--flops-limit only applies to --space mbv2/],
+      [['search', '--strategy', 'random', '--parallel-children', '2'], /--parallel-children only applies to --strategy re/],
+      [['search', '--parallel-children', '0'], /--parallel-children must be an integer/],
       [['search', '--resolutions', '224-256'], /--resolutions only applies to --space mbv2/],
       [['search', '--space', 'mbv2', '--resolutions', '224'], /--resolutions must look like 192-320/],
       [['search', '--space', 'mbv2', '--resolutions', '256-224'], /resolution range/],

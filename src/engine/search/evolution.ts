@@ -14,8 +14,21 @@
  * evaluations — `budgetMode: 'reference'`. With N < P in paper mode only N
  * random architectures are evaluated.
  *
+ * Parallel children (`parallelChildren` = k, default 1). k = 1 is the
+ * paper's sequential Algorithm 2. k > 1 is the asynchronous form of
+ * regularized evolution (Real et al. 2019 ran it with many workers): children
+ * are drawn in groups of k, every child of a group from its own tournament
+ * on the SAME population (the one left after the previous group's results
+ * were absorbed), so k evaluations can run at once; results are then absorbed
+ * in order (append, remove the oldest). A group is drawn only when the
+ * previous one is fully absorbed, and ask(max) hands out the group's children
+ * up to `max` at a time, so the sequence of candidates, scores and the final
+ * result depend on k and the seed only — never on how many workers ask.
+ * Not-yet-handed-out children of a group are part of the checkpoint.
+ *
  * Options: populationSize (P, default 64), tournamentSize (S, default 10,
- * capped at P), budgetMode ('paper' | 'reference').
+ * capped at P), budgetMode ('paper' | 'reference'), parallelChildren (k ≥ 1,
+ * default 1).
  */
 import { ZsnasError } from '../core/errors'
 import { StrategyBase, decodeNum, encodeNum, optNumber } from './base'
@@ -32,7 +45,10 @@ export class RegularizedEvolution extends StrategyBase {
   private readonly P: number
   private readonly S: number
   private readonly totalEvals: number
+  private readonly k: number
   private population: Member[] = []
+  /** children of the current group not yet handed out (oldest first) */
+  private queued: Candidate[] = []
 
   constructor(cfg: StrategyConfig) {
     super(cfg)
@@ -43,6 +59,7 @@ export class RegularizedEvolution extends StrategyBase {
       throw new ZsnasError('INVALID_OPTION', `RE option budgetMode must be 'paper' (N evaluations) or 'reference' (N + P), got '${String(mode)}'`)
     }
     this.totalEvals = mode === 'paper' ? this.budget : this.budget + this.P
+    this.k = optNumber(cfg.options, 'parallelChildren', 1, 1)
   }
 
   protected propose(max: number): Candidate[] {
@@ -52,10 +69,18 @@ export class RegularizedEvolution extends StrategyBase {
       for (let i = 0; i < n; i++) out.push(this.newCandidate(this.space.sample(this.rng)))
       return out
     }
-    const contenders = this.rng.sample(this.population, this.S)
+    if (this.queued.length === 0) {
+      const n = Math.min(this.k, this.totalEvals - this.nextId)
+      for (let i = 0; i < n; i++) this.queued.push(this.newCandidate(this.childOf(this.population)))
+    }
+    return this.queued.splice(0, max)
+  }
+
+  /** One tournament on `pop` and a mutation of its winner. */
+  private childOf(pop: Member[]): unknown {
+    const contenders = this.rng.sample(pop, this.S)
     const parent = contenders[sequentialMax(contenders.map((m) => m.scores), this.cmp)]
-    const child = this.space.mutate(this.space.fromString(parent.candidate.arch), this.rng)
-    return [this.newCandidate(child)]
+    return this.space.mutate(this.space.fromString(parent.candidate.arch), this.rng)
   }
 
   protected absorb(c: Candidate, scores: number[]): void {
@@ -64,12 +89,17 @@ export class RegularizedEvolution extends StrategyBase {
   }
 
   protected saveData(): Record<string, unknown> {
-    return { population: this.population.map((m) => ({ candidate: m.candidate, scores: m.scores.map(encodeNum) })) }
+    return {
+      population: this.population.map((m) => ({ candidate: m.candidate, scores: m.scores.map(encodeNum) })),
+      queued: this.queued,
+    }
   }
 
   protected loadData(d: Record<string, unknown>): void {
     const pop = d.population as { candidate: Candidate; scores: (number | string)[] }[]
     this.population = pop.map((m) => ({ candidate: { ...m.candidate }, scores: m.scores.map(decodeNum) }))
+    const queued = (d.queued ?? []) as Candidate[]
+    this.queued = queued.map((c) => ({ ...c }))
   }
 
   total(): number {

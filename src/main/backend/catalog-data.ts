@@ -49,6 +49,15 @@ export const STRATEGY_OPTIONS: Record<string, CatalogOption[]> = {
     { key: 'populationSize', label: 'Population', description: 'population size P', type: 'int', default: 64, min: 2 },
     { key: 'tournamentSize', label: 'Tournament', description: 'tournament sample size S', type: 'int', default: 10, min: 1 },
     {
+      key: 'parallelChildren',
+      label: 'Parallel children',
+      description:
+        'children drawn per step, each from its own tournament on the same population, evaluated at once (1 = the paper; k > 1 = asynchronous RE, Real et al. 2019; set it to the worker count to use every worker)',
+      type: 'int',
+      default: 1,
+      min: 1,
+    },
+    {
       key: 'budgetMode',
       label: 'Budget',
       description: "'paper': N evaluations in total; 'reference': N + P as the published code",

@@ -167,6 +167,66 @@ describe('resume equals uninterrupted', () => {
   })
 })
 
+describe('RE with parallel children (asynchronous variant)', () => {
+  const opts = (k: number) => ({ populationSize: 16, tournamentSize: 5, parallelChildren: k })
+  const archs = (r: Awaited<ReturnType<typeof run>>) => r.evaluated.map((e) => e.candidate.arch)
+
+  it('k = 1 is the default sequential algorithm; k > 1 gives the same run whatever the worker count', async () => {
+    const f = evaluator(toyVote)
+    expect(archs(await run('re', 80, 5, 1, opts(1), f))).toEqual(archs(await run('re', 80, 5, 1, { populationSize: 16, tournamentSize: 5 }, f)))
+    for (const k of [2, 3]) {
+      const ref = await run('re', 80, 5, 1, opts(k), f)
+      expect(ref.evaluated.length).toBe(80)
+      for (const c of [2, 3, 5]) {
+        const other = await run('re', 80, 5, c, opts(k), f)
+        expect(archs(other)).toEqual(archs(ref))
+        expect(other.strategy.checkpoint()).toEqual(ref.strategy.checkpoint())
+      }
+    }
+    expect(archs(await run('re', 80, 5, 2, opts(2), f))).not.toEqual(archs(await run('re', 80, 5, 2, opts(1), f)))
+    expect(() => createStrategy('re', { space: nb201, budget: 5, seed: 0, options: { parallelChildren: 0 } })).toThrowError(/parallelChildren/)
+  })
+
+  it('every child of a group mutates (one edge) a member of the population as it was before the group', async () => {
+    const P = 16
+    const k = 3
+    const { evaluated } = await run('re', 100, 8, 2, opts(k), evaluator(toyVote))
+    const seq = evaluated.map((e) => nb201.toDecisions(nb201.fromString(e.candidate.arch)))
+    const dist = (a: number[], b: number[]) => a.reduce((n, v, i) => n + (v === b[i] ? 0 : 1), 0)
+    for (let g = P; g < seq.length; g += k) {
+      const population = seq.slice(g - P, g) // aging: the P newest before the group
+      for (let j = g; j < Math.min(g + k, seq.length); j++) {
+        expect(population.some((m) => dist(m, seq[j]) === 1)).toBe(true)
+      }
+    }
+    // one group holding every child: all are one mutation away from the initial population
+    const one = await run('re', 40, 8, 4, { populationSize: P, tournamentSize: 5, parallelChildren: 24 }, evaluator(toyVote))
+    const s1 = one.evaluated.map((e) => nb201.toDecisions(nb201.fromString(e.candidate.arch)))
+    for (const c of s1.slice(P)) expect(s1.slice(0, P).some((m) => dist(m, c) === 1)).toBe(true)
+  })
+
+  it('finds the toy optimum and resumes mid-group to the uninterrupted result', async () => {
+    const best = await run('re', 300, 2, 2, { parallelChildren: 2 })
+    expect(best.strategy.best()!.scores[0]).toBe(6)
+    const f = evaluator(toyVote)
+    const full = await run('re', 90, 42, 1, opts(3), f)
+    const ctl = new AbortController()
+    const s1 = createStrategy('re', { space: nb201, budget: 90, seed: 42, options: opts(3) })
+    const seq: string[] = []
+    const out1 = await runSearch({
+      strategy: s1, evaluate: f, concurrency: 1, signal: ctl.signal,
+      onEvent: (e) => { if (e.type === 'evaluated') { seq.push(e.candidate.arch); if (seq.length === 17) ctl.abort() } },
+    })
+    // stopped after the first child of the first group: two siblings are queued in the checkpoint
+    expect((out1.checkpoint.data as { queued: unknown[] }).queued.length).toBe(2)
+    const s2 = createStrategy('re', { space: nb201, budget: 90, seed: 42, options: opts(3) })
+    s2.restore(JSON.parse(JSON.stringify(out1.checkpoint)))
+    await runSearch({ strategy: s2, evaluate: f, concurrency: 3, onEvent: (e) => { if (e.type === 'evaluated') seq.push(e.candidate.arch) } })
+    expect(seq).toEqual(archs(full))
+    expect(s2.best()).toEqual(full.strategy.best())
+  })
+})
+
 describe('strategies on NB101 and MobileNetV2', () => {
   it('RE on NB101: mutation never grows cells (reference), and RE reaches the toy optimum reachable from its population', async () => {
     // Toy: number of conv3x3 vertices. The reference mutation edits the PRUNED parent, so a child
