@@ -4,6 +4,7 @@ import { initBackend } from '../../../src/engine/backend/select'
 import { Rng } from '../../../src/engine/core/rng'
 import { epadsLayerTerms, epadsLayerTermsTf, epadsScoreFromSum, randomPermutation } from '../../../src/engine/proxies/epads/terms'
 import { gaussianNoise, stackPerturbed } from '../../../src/engine/proxies/epads/input'
+import { packCodes, popcount32, readFloat32, rowHamming } from '../../../src/engine/proxies/epads/codes'
 
 beforeAll(async () => {
   await initBackend({ log: () => {} })
@@ -82,6 +83,63 @@ describe('epadsLayerTerms (hand-computed)', () => {
     const pre = tf.zeros([5, 4])
     expect(() => epadsLayerTerms(pre, Int32Array.from([0, 1, 2]))).toThrow(/expected 2·3/)
     pre.dispose()
+  })
+})
+
+describe('packed codes', () => {
+  it('packs [x > 0] 32 per word, row by row, with zero tail bits (hand-computed, d = 35)', () => {
+    // row 0: +1 at j = 0, 31, 32 and 34; −0, NaN, −∞, −1e-45 elsewhere are code 0; row 1: +∞ at j = 1, denormal 1e-45 at j = 33
+    const d = 35
+    const v = new Float32Array(2 * d).fill(-1)
+    v[0] = 1
+    v[31] = 1
+    v[32] = 1
+    v[34] = 1
+    v[2] = -0
+    v[3] = NaN
+    v[4] = -Infinity
+    v[5] = -1e-45
+    v[d + 1] = Infinity
+    v[d + 33] = 1e-45
+    v[d + 6] = 0
+    const c = packCodes(v, 2, d)
+    expect(c.wordsPerRow).toBe(2)
+    expect(Array.from(c.words)).toEqual([(1 | (1 << 31)) >>> 0, 0b101, 0b10, 0b10])
+    // |row0 − row1| = {0, 1, 31, 32, 33, 34} → 6
+    expect(rowHamming(c, 0, 1)).toBe(6)
+    expect(rowHamming(c, 1, 0)).toBe(6)
+    expect(rowHamming(c, 1, 1)).toBe(0)
+  })
+  it('popcount32 counts set bits of any 32-bit word', () => {
+    expect([0, 1, 0xff, 0x80000000, 0xffffffff, 0x55555555, 0x12345678].map(popcount32)).toEqual([0, 1, 8, 1, 32, 16, 13])
+    expect(popcount32(-1)).toBe(32)
+  })
+  it('row Hamming distances equal element-wise counts on random maps (d = 1000 and 64)', () => {
+    const r = new Rng(3)
+    for (const d of [1000, 64]) {
+      const v = Float32Array.from({ length: 5 * d }, () => (r.next() < 0.05 ? 0 : r.normal()))
+      const c = packCodes(v, 5, d)
+      for (let a = 0; a < 5; a++) {
+        for (let b = 0; b < 5; b++) {
+          let n = 0
+          for (let j = 0; j < d; j++) n += +(v[a * d + j] > 0) ^ +(v[b * d + j] > 0)
+          expect(rowHamming(c, a, b)).toBe(n)
+        }
+      }
+    }
+  })
+  it('reads activations in place (wasm heap view) with the same values as dataSync, and the same terms', () => {
+    const r = new Rng(8)
+    const pre = tf.tensor4d(Float32Array.from({ length: 20 * 7 * 7 * 5 }, () => r.normal()), [20, 7, 7, 5])
+    const view = readFloat32(pre)
+    expect(Array.from(view)).toEqual(Array.from(pre.dataSync()))
+    if (tf.getBackend() === 'wasm') expect(view.buffer.byteLength).toBeGreaterThan(view.byteLength) // a view of the heap, not a copy
+    const perm = randomPermutation(10, new Rng(2))
+    expect(epadsLayerTerms(pre, perm, undefined, true)).toEqual(epadsLayerTerms(pre, perm, undefined, false))
+    const ints = tf.tensor1d([1, 2], 'int32')
+    expect(() => readFloat32(ints)).toThrow(/float32/)
+    pre.dispose()
+    ints.dispose()
   })
 })
 

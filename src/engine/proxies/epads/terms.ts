@@ -12,27 +12,29 @@
  * and the layer contributes D₁·D₂.
  *
  * Guarantees:
- * - Binarisation c = [x > 0] is computed on the tensor backend (`tf.greater`,
- *   a 1-byte bool map); it is read back and the |c − c'| counts are done in
- *   JS with exact integer arithmetic (per call ≤ B·d < 2⁵³), accumulated in
- *   float64. Everything happens inside the hook call: the bool tensor is
- *   disposed before returning; the JS copy (1 byte per element) lives only as
- *   long as the tensor it came from when a per-pass cache is used (NB201
- *   duplicate calls), else it is garbage right away; the caller's tensor is
- *   not disposed.
- * - Why not all in tf ops: the permuted comparison needs a row gather, and
- *   the tfjs-wasm Gather kernel costs ~140 ms CPU for a [256, 16384] map
- *   (the NB201 stage-1 map at B = 128), ~155 ms for the whole all-tf
- *   formulation vs ~33 ms for this one (`bench/epads.ts`, micro numbers in the
- *   issue #8 report). `epadsLayerTermsTf` keeps the all-tf formulation as a
+ * - Binarisation c = [x > 0] follows `torch.gt(x, 0)`: 0, −0 and NaN give
+ *   code 0. The codes are packed 32 per word (./codes.ts) straight from the
+ *   activation's float32 data — read in place from the wasm heap, no copy —
+ *   and |c − c'| sums are XOR + popcount over the packed rows: exact integer
+ *   counts (per call ≤ B·d < 2⁵³), accumulated in float64.
+ * - Everything happens inside the hook call and allocates no tensor; the
+ *   packed codes (1 bit per element) outlive the call only in a per-pass
+ *   cache (NB201 duplicate calls), keyed by the tensor's data so that they
+ *   die with it; the caller's tensor is not disposed.
+ * - Cost (bench/epads.ts --profile, NB201 all-conv3×3 cell, B = 128, 95
+ *   counted calls over 50 distinct maps = 121 M elements): ~0.2 s CPU for
+ *   all terms, vs ~1.0 s for the earlier `tf.greater` → 1-byte `dataSync` →
+ *   byte-wise XOR formulation and more for an all-tf one (the tfjs-wasm
+ *   Gather kernel alone costs ~140 ms on a [256, 16384] map).
+ *   `epadsLayerTermsTf` keeps the all-tf formulation as an independent
  *   cross-check (tests assert both agree).
- * - Codes follow `torch.gt(x, 0)`: 0 and NaN give code 0. Because
- *   [max(0, x) > 0] = [x > 0], a post-ReLU map (an in-place ReLU in the
- *   reference code) gives exactly the same codes as its pre-activation.
+ * - Because [max(0, x) > 0] = [x > 0], a post-ReLU map (an in-place ReLU in
+ *   the reference code) gives exactly the same codes as its pre-activation.
  */
 import * as tf from '@tensorflow/tfjs-core'
 import { ZsnasError } from '../../core/errors'
 import type { Rng } from '../../core/rng'
+import { packCodes, readFloat32, rowHamming, type PackedCodes } from './codes'
 
 /** The two ePADS terms of one ReLU call (plain float64 numbers, exact integers). */
 export interface EpadsLayerTerms {
@@ -57,59 +59,40 @@ export function randomPermutation(n: number, rng: Rng): Int32Array {
 }
 
 /**
- * Per-tensor memo of the binary codes and D₂ (one map per `runEpads` pass).
- * NB201 feeds one node tensor to several ReLU calls (one per conv edge); each
- * call still counts with its own permutation, but the codes and D₂ — which do
- * not depend on the permutation — are computed once per tensor. Keyed by the
- * tensor's backing data, so entries die with the tensors.
+ * Per-tensor memo of the packed binary codes and D₂ (one map per `runEpads`
+ * pass). NB201 feeds one node tensor to several ReLU calls (one per conv
+ * edge); each call still counts with its own permutation, but the codes and
+ * D₂ — which do not depend on the permutation — are computed once per
+ * tensor. Keyed by the tensor's backing data, so entries die with the tensors.
  */
-export type EpadsCodeCache = WeakMap<object, { codes: Uint8Array; d2: number }>
+export type EpadsCodeCache = WeakMap<object, { codes: PackedCodes; d2: number }>
 
 /**
  * Computes D₁ and D₂ for one ReLU input `pre` ([2B, …], clean rows first).
  * `perm` is the sample permutation (length B) used for D₁. With `cache`,
  * a tensor seen before reuses its codes and D₂ (identical results).
+ * `inPlace` = false reads the activations through a `dataSync()` copy
+ * instead of the in-place wasm heap view (same codes; tests compare both).
  * Throws `ZsnasError('BAD_SHAPE')` if the leading dimension is not 2·B,
  * `INVALID_OPTION` if `perm` is not a permutation of 0..B−1.
  */
-export function epadsLayerTerms(pre: tf.Tensor, perm: Int32Array, cache?: EpadsCodeCache): EpadsLayerTerms {
+export function epadsLayerTerms(pre: tf.Tensor, perm: Int32Array, cache?: EpadsCodeCache, inPlace = true): EpadsLayerTerms {
   const b = perm.length
   checkInputs(pre, perm)
   const d = pre.size / (2 * b)
   const key = (pre as unknown as { dataId: object }).dataId
   const hit = cache?.get(key)
-  const c = hit?.codes ?? binaryCodes(pre, 2 * b, d)
+  // the heap view is consumed by packCodes before anything else touches the backend
+  const c = hit?.codes ?? packCodes(readFloat32(pre, inPlace), 2 * b, d)
   let d1 = 0
-  for (let i = 0; i < b; i++) {
-    const o = i * d
-    const op = perm[i] * d
-    let r1 = 0
-    for (let j = 0; j < d; j++) r1 += c[o + j] ^ c[op + j]
-    d1 += r1
-  }
+  for (let i = 0; i < b; i++) d1 += rowHamming(c, i, perm[i])
   let d2 = hit?.d2
   if (d2 === undefined) {
     d2 = 0
-    for (let i = 0; i < b; i++) {
-      const o = i * d
-      const on = (b + i) * d
-      let r2 = 0
-      for (let j = 0; j < d; j++) r2 += c[o + j] ^ c[on + j]
-      d2 += r2
-    }
+    for (let i = 0; i < b; i++) d2 += rowHamming(c, i, b + i)
     cache?.set(key, { codes: c, d2 })
   }
   return { d1, d2 }
-}
-
-/** [pre > 0] computed on the backend as a bool map, read back as 0/1 bytes (rows × d, row-major). */
-function binaryCodes(pre: tf.Tensor, rows: number, d: number): Uint8Array {
-  const codes = tf.tidy(() => tf.greater(tf.reshape(pre, [rows, d]), 0))
-  try {
-    return codes.dataSync() as Uint8Array
-  } finally {
-    codes.dispose()
-  }
 }
 
 /**
