@@ -6,7 +6,9 @@
  * For each dataset source: time to open, then median / max time to draw one
  * 64-image augmented batch (target < 50 ms after opening). Image folders are
  * decoded lazily, so their first (cold) batch is reported separately from the
- * warm median. Then ground-truth tables: cold import vs cached re-open, and
+ * warm median (wall clock, plus the process CPU time per batch, which is what counts when
+ * another process shares the cores), and the median when drawing into one reused `out` buffer (the gap is
+ * the page-fault cost of a fresh output array). Then ground-truth tables: cold import vs cached re-open, and
  * the TFRecord reader's throughput on a generated NB101-style file.
  * Shared real data is read from ../shared/data (ZSNAS_SHARED_DATA); generated
  * inputs go to a temp folder that is removed at the end.
@@ -38,27 +40,47 @@ function benchSource(name: string, spec: DatasetSpec): void {
   t0 = performance.now()
   src.sampleBatch(64, rng)
   const first = ms(t0)
-  const times: number[] = []
+  const times: number[] = [], cpu: number[] = []
   for (let r = 0; r < reps; r++) {
+    const c0 = process.cpuUsage()
     t0 = performance.now()
     src.sampleBatch(64, rng)
     times.push(ms(t0))
+    const c = process.cpuUsage(c0)
+    cpu.push((c.user + c.system) / 1000)
   }
-  console.log(`${name.padEnd(34)} images ${String(src.count).padStart(7)}  open ${open.toFixed(1).padStart(8)} ms  first batch ${first.toFixed(1).padStart(7)} ms  batch-64 median ${median(times).toFixed(2).padStart(6)} ms  max ${Math.max(...times).toFixed(2).padStart(6)} ms`)
+  // the same draws into one reused caller buffer (SampleOptions.out): the difference to the median above is
+  // the cost of a freshly allocated output array (first-touch page faults), not data work
+  const out = new Float32Array(64 * src.imageSize * src.imageSize * 3)
+  const reused: number[] = []
+  for (let r = 0; r < reps; r++) {
+    t0 = performance.now()
+    src.sampleBatch(64, rng, { out })
+    reused.push(ms(t0))
+  }
+  console.log(`${name.padEnd(34)} images ${String(src.count).padStart(7)}  open ${open.toFixed(1).padStart(8)} ms  first batch ${first.toFixed(1).padStart(7)} ms  batch-64 median ${median(times).toFixed(2).padStart(6)} ms  max ${Math.max(...times).toFixed(2).padStart(6)} ms  cpu median ${median(cpu).toFixed(2)} ms  (into a reused out buffer: ${median(reused).toFixed(2)} ms)`)
 }
 
 try {
   console.log(`node ${process.version}, ${reps} batches of 64 per source (augment on)`)
   // machine baseline: allocating + writing the float32 output of one batch, no data work at all
+  // (fill = page faults of the fresh array + memset; loop = the same written by a JS loop; reused = loop, no faults)
   for (const s of [32, 224]) {
-    const t: number[] = []
+    const fill: number[] = [], loop: number[] = [], reused: number[] = []
+    const keep = new Float32Array(64 * s * s * 3)
     for (let r = 0; r < reps; r++) {
-      const t0 = performance.now()
+      let t0 = performance.now()
+      new Float32Array(64 * s * s * 3).fill(1)
+      fill.push(ms(t0))
+      t0 = performance.now()
       const x = new Float32Array(64 * s * s * 3)
       for (let i = 0; i < x.length; i++) x[i] = i * 0.5
-      t.push(ms(t0))
+      loop.push(ms(t0))
+      t0 = performance.now()
+      for (let i = 0; i < keep.length; i++) keep[i] = i * 0.5
+      reused.push(ms(t0))
     }
-    console.log(`${`baseline: write a 64×${s}×${s}×3 f32`.padEnd(34)} median ${median(t).toFixed(2)} ms`)
+    console.log(`${`baseline: 64×${s}×${s}×3 f32`.padEnd(34)} new+fill ${median(fill).toFixed(2)} ms  new+JS loop ${median(loop).toFixed(2)} ms  reused+JS loop ${median(reused).toFixed(2)} ms`)
   }
   benchSource('noise 32×32', { kind: 'noise', imageSize: 32, numClasses: 10 })
   benchSource('noise 224×224', { kind: 'noise', imageSize: 224, numClasses: 1000 })

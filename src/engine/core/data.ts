@@ -14,6 +14,13 @@ export interface Batch {
 export interface SampleOptions {
   /** train-time augmentation of the reference: random crop with zero padding + horizontal flip (default true) */
   augment?: boolean
+  /**
+   * Optional caller-owned output buffer of exactly n·S·S·3 floats (additive, for callers that draw many
+   * batches): when given, the batch is written into it and returned as `x`, which saves the first-touch
+   * page faults of a freshly allocated array (≈ 15–20 ms for 64×224×224×3 on a 2-core dev machine).
+   * The values are the same as without it. The sources of `src/engine/data` honour it.
+   */
+  out?: Float32Array
 }
 
 /**

@@ -5,7 +5,7 @@ import { ZsnasError } from '../core/errors'
 import { listFolder, shortName, statPath } from './files'
 import { decodeImageFile, resizeShorterSide, type RgbImage } from './image-decode'
 import { IMAGENET_NORM, normalizationLut } from './normalization'
-import { checkBatchSize, sampleDistinct } from './sampler'
+import { batchOutput, checkBatchSize, sampleDistinct, writeRow } from './sampler'
 
 /**
  * An image folder in the torchvision ImageFolder layout: `root/<class>/*.png|jpg|jpeg`
@@ -114,8 +114,8 @@ export class ImageFolderSource implements DatasetSource {
     checkBatchSize(n, this.count, this.label)
     const augment = opts.augment ?? true
     const S = this.imageSize, per = S * S * 3
+    const x = batchOutput(n, per, opts.out)
     const idx = sampleDistinct(this.count, n, rng)
-    const x = new Float32Array(n * per)
     const labels = new Int32Array(n)
     for (let k = 0; k < n; k++) {
       const img = this.image(idx[k])
@@ -125,15 +125,11 @@ export class ImageFolderSource implements DatasetSource {
         ox = rng.int(img.width - S + 1)
         flip = rng.next() < 0.5
       }
+      // row y of the crop starts at source pixel (oy + y, ox) — or (oy + y, ox + S − 1) walking left when flipped
+      const col0 = flip ? ox + S - 1 : ox
+      const step = flip ? -3 : 3
       let o = k * per
-      for (let y = 0; y < S; y++) {
-        for (let xx = 0; xx < S; xx++) {
-          const p = ((oy + y) * img.width + ox + (flip ? S - 1 - xx : xx)) * 3
-          x[o++] = this.lut[img.data[p]]
-          x[o++] = this.lut[256 + img.data[p + 1]]
-          x[o++] = this.lut[512 + img.data[p + 2]]
-        }
-      }
+      for (let y = 0; y < S; y++) o = writeRow(x, o, img.data, ((oy + y) * img.width + col0) * 3, step, 1, S, this.lut)
       labels[k] = this.index.labels[idx[k]]
     }
     return { x, shape: [n, S, S, 3], labels, numClasses: this.numClasses }

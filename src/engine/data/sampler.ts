@@ -54,6 +54,19 @@ export function checkBatchSize(n: number, count: number, label: string): void {
 }
 
 /**
+ * The float output of an n-image batch of `per` floats each: `out` when the
+ * caller supplied one (checked to have exactly n·per floats), else a new array.
+ */
+export function batchOutput(n: number, per: number, out: Float32Array | undefined): Float32Array {
+  if (out === undefined) return new Float32Array(n * per)
+  if (!(out instanceof Float32Array) || out.length !== n * per) {
+    const got = out instanceof Float32Array ? `${out.length} floats` : String(out)
+    throw new ZsnasError('INVALID_OPTION', `sampleBatch out buffer must be a Float32Array of ${n * per} floats (n = ${n} images of ${per}), got ${got}`, { n, per })
+  }
+  return out
+}
+
+/**
  * `n` distinct indices in [0, count), uniformly at random, in random order:
  * a partial Fisher–Yates shuffle over a virtual identity array (O(n) memory).
  */
@@ -91,6 +104,11 @@ const NO_AUGMENT: AugmentDraw = { flip: false, dy: 0, dx: 0 }
  * starting at `outOff`). Output pixel (y, x) is the flipped source padded by
  * `pad` zeros and cropped at (dy, dx): source row y+dy−pad and column
  * x+dx−pad of the flipped image, or uint8 0 outside the image.
+ *
+ * Implementation: crop and flip are resolved per output row by index
+ * arithmetic (the in-image column range [x0, x1) and a ±1-pixel source step);
+ * each row is then one `writeRow` run plus constant padding runs — no
+ * per-pixel branches or calls, no intermediate arrays.
  */
 export function writeImage(
   out: Float32Array,
@@ -104,35 +122,57 @@ export function writeImage(
   draw: AugmentDraw,
 ): void {
   const planar = layout === 'planar'
-  const plane = size * size
-  const cStride = planar ? plane : 1 // distance between channels of one pixel
+  const cStride = planar ? size * size : 1 // distance between channels of one pixel
   const pxStride = planar ? 1 : 3 // distance between neighbouring pixels in a row
   const shift = draw === NO_AUGMENT ? 0 : pad
-  const lutR = lut.subarray(0, 256), lutG = lut.subarray(256, 512), lutB = lut.subarray(512, 768)
-  const padR = lutR[0], padG = lutG[0], padB = lutB[0]
+  const padR = lut[0], padG = lut[256], padB = lut[512]
   // output columns [x0, x1) read inside the image; the rest is zero padding
   const x0 = Math.max(0, shift - draw.dx)
   const x1 = Math.min(size, size + shift - draw.dx)
   const step = draw.flip ? -pxStride : pxStride
+  const rx0 = x0 + draw.dx - shift
+  const col0 = draw.flip ? size - 1 - rx0 : rx0
   let o = outOff
   for (let y = 0; y < size; y++) {
     const ry = y + draw.dy - shift
-    if (ry < 0 || ry >= size) {
-      for (let x = 0; x < size; x++) (out[o++] = padR, out[o++] = padG, out[o++] = padB)
+    if (ry < 0 || ry >= size || x1 <= x0) {
+      o = fillPixels(out, o, size, padR, padG, padB)
       continue
     }
-    for (let x = 0; x < x0; x++) (out[o++] = padR, out[o++] = padG, out[o++] = padB)
-    const rx0 = x0 + draw.dx - shift
-    const col0 = draw.flip ? size - 1 - rx0 : rx0
-    let p = srcOff + (ry * size + col0) * pxStride
-    for (let x = x0; x < x1; x++) {
-      out[o++] = lutR[src[p]]
-      out[o++] = lutG[src[p + cStride]]
-      out[o++] = lutB[src[p + 2 * cStride]]
-      p += step
-    }
-    for (let x = x1; x < size; x++) (out[o++] = padR, out[o++] = padG, out[o++] = padB)
+    if (x0 > 0) o = fillPixels(out, o, x0, padR, padG, padB)
+    o = writeRow(out, o, src, srcOff + (ry * size + col0) * pxStride, step, cStride, x1 - x0, lut)
+    if (x1 < size) o = fillPixels(out, o, size - x1, padR, padG, padB)
   }
+}
+
+/**
+ * The pixel kernel shared by every uint8 source: writes `count` RGB pixels to
+ * `out` from `o` on (3 floats each), reading source pixel k's channel c at
+ * `src[p + k·step + c·cStride]` and mapping it through `lut[c·256 + v]`
+ * (see `normalizationLut`). `step` < 0 walks a row backwards (horizontal
+ * flip). Returns the output position after the run.
+ */
+export function writeRow(out: Float32Array, o: number, src: Uint8Array, p: number, step: number, cStride: number, count: number, lut: Float32Array): number {
+  const c2 = cStride + cStride
+  for (let k = 0; k < count; k++) {
+    out[o] = lut[src[p]]
+    out[o + 1] = lut[256 + src[p + cStride]]
+    out[o + 2] = lut[512 + src[p + c2]]
+    o += 3
+    p += step
+  }
+  return o
+}
+
+/** Writes `count` copies of the RGB pixel (r, g, b) from `o` on; returns the position after them. */
+function fillPixels(out: Float32Array, o: number, count: number, r: number, g: number, b: number): number {
+  for (let k = 0; k < count; k++) {
+    out[o] = r
+    out[o + 1] = g
+    out[o + 2] = b
+    o += 3
+  }
+  return o
 }
 
 /**
@@ -168,8 +208,8 @@ export class U8DatasetSource implements DatasetSource {
     const augment = opts.augment ?? true
     const s = this.imageSize
     const per = s * s * 3
+    const x = batchOutput(n, per, opts.out)
     const idx = sampleDistinct(this.count, n, rng)
-    const x = new Float32Array(n * per)
     const labels = new Int32Array(n)
     const im = this.images
     for (let k = 0; k < n; k++) {

@@ -7,6 +7,8 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { Rng } from '../../../src/engine/core/rng'
 import { openDataset } from '../../../src/engine/data/open'
 import { resizeRgb } from '../../../src/engine/data/image-decode'
+import type { ImageFolderSource } from '../../../src/engine/data/image-folder'
+import { sampleDistinct } from '../../../src/engine/data/sampler'
 
 const tmp = mkdtempSync(join(tmpdir(), 'zsnas-folder-'))
 afterAll(() => rmSync(tmp, { recursive: true, force: true }))
@@ -64,6 +66,28 @@ describe('image folder (generated PNG/JPEG fixtures)', () => {
     for (let s = 0; s < 30; s++) seen.add(find(true, s))
     expect([...seen].some((r) => r.startsWith('1'))).toBe(true) // flipped
     expect(seen.size).toBeGreaterThan(2)
+  })
+  it('random crop + flip read exactly the documented pixels of the resized image (rng replay), ImageNet LUT; out buffer honoured', () => {
+    const src = openDataset({ kind: 'folder', path: root, imageSize: 16 }) as ImageFolderSource
+    const S = 16, per = S * S * 3
+    const mean = [0.485, 0.456, 0.406], std = [0.229, 0.224, 0.225]
+    for (let seed = 0; seed < 12; seed++) {
+      const out = new Float32Array(4 * per)
+      const b = src.sampleBatch(4, new Rng(seed), { out })
+      expect(b.x).toBe(out)
+      const mirror = new Rng(seed)
+      const idx = sampleDistinct(4, 4, mirror)
+      for (let k = 0; k < 4; k++) {
+        const img = src.image(idx[k])
+        // documented order per image: crop row, crop column, flip
+        const oy = mirror.int(img.height - S + 1), ox = mirror.int(img.width - S + 1), flip = mirror.next() < 0.5
+        for (let y = 0; y < S; y++) for (let x = 0; x < S; x++) for (let c = 0; c < 3; c++) {
+          const v = img.data[((oy + y) * img.width + ox + (flip ? S - 1 - x : x)) * 3 + c]
+          expect(b.x[k * per + (y * S + x) * 3 + c]).toBe(Math.fround((v / 255 - mean[c]) / std[c]))
+        }
+      }
+    }
+    expect(() => src.sampleBatch(4, new Rng(1), { out: new Float32Array(per) })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }))
   })
   it('antialiased resize: a 2×-downsampled checkerboard becomes flat grey', () => {
     const data = new Uint8Array(8 * 8 * 3)

@@ -87,6 +87,45 @@ describe('U8DatasetSource.sampleBatch', () => {
     expect(Array.from(a.labels)).toEqual(Array.from(b.labels))
     expect(Buffer.from(a.x.buffer).equals(Buffer.from(c.x.buffer))).toBe(false)
   })
+  it('9×9 random images, pad 3: every crop offset and flip equals an explicit padded copy (both layouts), per-channel LUT', () => {
+    const s = 9, n = 5, pad = 3, per = s * s * 3
+    const norm: Normalization = { mean: [0.1, 0.5, 0.9], std: [0.3, 0.2, 0.7] }
+    const gen = new Rng(77)
+    const pix = Array.from({ length: n * per }, () => gen.int(256)) // pix[i][y][x][c], NHWC
+    for (const layout of ['planar', 'nhwc'] as const) {
+      const data = new Uint8Array(n * per)
+      for (let i = 0; i < n; i++) for (let y = 0; y < s; y++) for (let x = 0; x < s; x++) for (let c = 0; c < 3; c++) {
+        data[i * per + (layout === 'planar' ? c * s * s + y * s + x : (y * s + x) * 3 + c)] = pix[i * per + (y * s + x) * 3 + c]
+      }
+      const images: U8Images = { data, count: n, size: s, recordBytes: per, headerBytes: 0, layout, labels: Int32Array.from([0, 1, 2, 3, 4]), numClasses: 5 }
+      const src = new U8DatasetSource({ kind: 't', label: 'rand', images, normalization: norm, augment: { pad, flip: true } })
+      const seen = new Set<string>()
+      for (let seed = 0; seed < 60; seed++) {
+        const rng = new Rng(seed), mirror = new Rng(seed)
+        const b = src.sampleBatch(n, rng)
+        const idx = sampleDistinct(n, n, mirror)
+        for (let k = 0; k < n; k++) {
+          const flip = mirror.next() < 0.5, dy = mirror.int(2 * pad + 1), dx = mirror.int(2 * pad + 1)
+          seen.add(`${flip}${dy}${dx}`)
+          for (let y = 0; y < s; y++) for (let x = 0; x < s; x++) for (let c = 0; c < 3; c++) {
+            // padded-image coordinates (y+dy, x+dx) → flipped-image pixel (y+dy−pad, x+dx−pad) → source column s−1−that when flipped
+            const fy = y + dy - pad, fx = x + dx - pad
+            const v = fy < 0 || fy >= s || fx < 0 || fx >= s ? 0 : pix[idx[k] * per + (fy * s + (flip ? s - 1 - fx : fx)) * 3 + c]
+            expect(b.x[k * per + (y * s + x) * 3 + c]).toBe(Math.fround((v / 255 - norm.mean[c]) / norm.std[c]))
+          }
+        }
+      }
+      expect(seen.size).toBeGreaterThan(60) // most of the 2·7·7 = 98 (flip, dy, dx) cases were exercised
+    }
+  })
+  it('writes into a caller-supplied out buffer (same values) and rejects one of the wrong size', () => {
+    const src = new U8DatasetSource({ kind: 't', label: 'tiny', images: tinyImages('nhwc'), normalization: RAW, augment: { pad: 2, flip: true } })
+    const out = new Float32Array(2 * 48).fill(-7)
+    const b = src.sampleBatch(2, new Rng(3), { out })
+    expect(b.x).toBe(out)
+    expect(Array.from(out)).toEqual(Array.from(src.sampleBatch(2, new Rng(3)).x))
+    expect(() => src.sampleBatch(2, new Rng(3), { out: new Float32Array(95) })).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }))
+  })
   it('rejects a batch larger than the dataset or not a positive integer', () => {
     const src = new U8DatasetSource({ kind: 't', label: 'tiny', images: tinyImages('planar'), normalization: RAW, augment: { pad: 0, flip: false } })
     expect(() => src.sampleBatch(4, new Rng(1))).toThrow(expect.objectContaining({ code: 'INVALID_OPTION' }))
