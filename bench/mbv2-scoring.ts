@@ -8,10 +8,15 @@
  * sample (224×224 crops, bilinearly resized to R inside the network, as the
  * reference resizes its 320-px crops). Batch sizes are tried from the largest
  * down; a batch that fails (out of memory — the wasm heap is capped at 4 GB)
- * falls back to the next. Prints seconds per architecture, the batch used,
- * and the process's peak RSS.
+ * falls back to the next. Each (R, batch) attempt runs in its own child
+ * process: a wasm out-of-memory trap leaves that wasm instance unusable
+ * (later calls fail with "divide by zero"), so attempts must not share one.
+ * Prints seconds per architecture, the batch used, and the child's peak RSS.
+ * The first scoring in a process includes one-time wasm heap growth; use
+ * --reps 2 to see the steady-state time (the mean of reps ≥ 2 is printed).
  */
 import { resolve, dirname } from 'node:path'
+import { spawnSync } from 'node:child_process'
 import { parseArgs } from 'node:util'
 import { fileURLToPath } from 'node:url'
 import { scoreArchitecture } from '../src/engine/score/score'
@@ -34,27 +39,42 @@ const peakRssGB = (): number => process.resourceUsage().maxRSS / 1024 / 1024
 const base = mbv2FromString(TABLE11_ARCH)
 const batches = values.batches.split(',').map(Number)
 
-for (const R of values.resolutions.split(',').map(Number)) {
+const attempt = process.env.ZSNAS_MBV2_ATTEMPT // "R,batch" in a child process
+if (attempt) {
+  const [R, batchSize] = attempt.split(',').map(Number)
   const arch = mbv2ToString({ ...base, resolution: R })
+  const times: number[] = []
+  for (let rep = 0; rep < Number(values.reps); rep++) {
+    const r = await scoreArchitecture({
+      space: 'mbv2', arch, proxies: values.proxies.split(','), batchSize, seed: rep, init: 'pytorch',
+      dataset: { kind: 'u8', path: IMAGES, imageSize: 224, normalization: 'imagenet' },
+    })
+    times.push(r.seconds)
+  }
+  const steady = times.length > 1 ? times.slice(1) : times
+  const mean = steady.reduce((a, b) => a + b, 0) / steady.length
+  console.log(`RESULT ${mean.toFixed(1)} ${times[0].toFixed(1)} ${peakRssGB().toFixed(2)}`)
+  process.exit(0)
+}
+
+for (const R of values.resolutions.split(',').map(Number)) {
   const flops = mbv2ReferenceCount({ ...base, resolution: R }).flops
   let done = false
   for (const batchSize of batches) {
-    try {
-      const times: number[] = []
-      for (let rep = 0; rep < Number(values.reps); rep++) {
-        const r = await scoreArchitecture({
-          space: 'mbv2', arch, proxies: values.proxies.split(','), batchSize, seed: rep, init: 'pytorch',
-          dataset: { kind: 'u8', path: IMAGES, imageSize: 224, normalization: 'imagenet' },
-        })
-        times.push(r.seconds)
-      }
-      const mean = times.reduce((a, b) => a + b, 0) / times.length
-      console.log(`R=${R} (${(flops / 1e6).toFixed(0)} M FLOPs) batch ${batchSize}: ${mean.toFixed(1)} s/arch [${values.proxies}] (peak RSS ${peakRssGB().toFixed(2)} GB)`)
+    const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
+      env: { ...process.env, ZSNAS_MBV2_ATTEMPT: `${R},${batchSize}` }, encoding: 'utf8', maxBuffer: 64 << 20,
+    })
+    const m = /RESULT (\S+) (\S+) (\S+)/.exec(child.stdout ?? '')
+    if (child.status === 0 && m) {
+      const reps = Number(values.reps)
+      const what = reps > 1 ? `${m[1]} s/arch steady (mean of reps 2..${reps}; first ${m[2]} s)` : `${m[1]} s/arch (single rep, includes warm-up)`
+      console.log(`R=${R} (${(flops / 1e6).toFixed(0)} M FLOPs) batch ${batchSize}: ${what} [${values.proxies}] (peak RSS ${m[3]} GB)`)
       done = true
       break
-    } catch (e) {
-      console.log(`R=${R} batch ${batchSize}: failed (${(e as Error).message.split('\n')[0].slice(0, 120)}); trying a smaller batch`)
     }
+    const lines = (child.stderr ?? '').split('\n').filter((l) => !l.startsWith('var Module'))
+    const why = (lines.find((l) => /RuntimeError|RangeError|out of memory|Aborted/i.test(l)) ?? `exit ${child.status}`).slice(0, 120)
+    console.log(`R=${R} batch ${batchSize}: failed (${why}); trying a smaller batch`)
   }
   if (!done) console.log(`R=${R}: no batch size fitted`)
 }
