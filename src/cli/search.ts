@@ -81,7 +81,9 @@ export const searchCommand: CliCommand = {
   --parallel-children K
                       RE: draw children in groups of K, each from its own tournament on the same population, so
                       K evaluations run at once (asynchronous RE of Real et al. 2019; default 1 = the paper's
-                      sequential algorithm). The result depends on K and the seed, not on --workers; use K = --workers
+                      sequential algorithm). The result depends on K and the seed, not on --workers. With --workers,
+                      a whole group is queued at once and each worker takes the next child when it is free, so
+                      K > --workers (e.g. 4× --workers) keeps the processes busy when children differ in cost
   --warmup W          RL normalisation samples (default 100)
   --flops-limit F     MBv2 FLOPs limit in M (default 600)
   --resolutions A-B   MBv2 input-resolution range, multiples of 32 in 192..320 (default 192-320)
@@ -222,7 +224,9 @@ export async function searchMain(argv: string[], io: CliIO, signal?: AbortSignal
   const t0 = Date.now()
   let pendingLines: string[] = []
   const outcome = await runSearch({
-    strategy, evaluate, concurrency: workers, signal: ac.signal,
+    // With workers, hand the pool a whole group of parallel children at once: the pool feeds idle workers
+    // from its queue, so unequal children do not leave a process waiting (same candidates, same order).
+    strategy, evaluate, concurrency: pool ? Math.max(workers, Number(options.parallelChildren ?? 1)) : workers, signal: ac.signal,
     onEvent: (e) => {
       if (e.type === 'evaluated') {
         const line = JSON.stringify(rows.get(e.candidate.id), jsonNum)

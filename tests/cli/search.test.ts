@@ -76,6 +76,17 @@ describe('zsnas search', () => {
     expect(rd.length).toBe(9)
     expect(rows(e).map(strip)).toEqual(rd.map(strip))
     expect(JSON.parse(readFileSync(join(d, 'checkpoint.json'), 'utf8')).config.options).toEqual({ populationSize: 3, tournamentSize: 2, parallelChildren: 2 })
+
+    // more children per group than workers: the whole group is queued on the pool at once; still identical rows
+    const f = join(tmp, 'f')
+    const g = join(tmp, 'g')
+    const par3 = [...BASE, '--n', '9', '--parallel-children', '3', '--table', table]
+    expect(await main([...par3, '--out', f], capture())).toBe(0)
+    expect(await main([...par3, '--out', g, '--workers', '2'], capture())).toBe(0)
+    const rf = rows(f)
+    expect(rf.length).toBe(9)
+    expect(rows(g).map(strip)).toEqual(rf.map(strip))
+    expect(rf.map(strip)).not.toEqual(rd.map(strip)) // k changes the search
   })
 
   it('bad input: one line on stderr, exit code 2', async () => {
