@@ -152,6 +152,20 @@ describe('RunManager', () => {
     expect(second.m.summary(r1.id).best!.index).toBe(ref.m.summary(r0.id).best!.index)
   })
 
+  it('RE parallel children: a group larger than the worker count is queued whole and gives the same rows as one worker', async () => {
+    const par = { ...config, strategyOptions: { populationSize: 4, tournamentSize: 2, parallelChildren: 5 } }
+    const one = manager(tmp(), { fate: () => 'ok' })
+    const a = await one.m.start({ ...par, workers: 1 })
+    await one.m.whenStopped(a.id)
+    const two = manager(tmp(), { fate: () => 'ok' })
+    const b = await two.m.start({ ...par, workers: 2 })
+    await two.m.whenStopped(b.id)
+    const rowsOf = (s: RunStore, id: string) => s.allEvaluations(id).map(({ index, arch, scores }) => ({ index, arch, scores }))
+    expect(rowsOf(one.store, a.id)).toHaveLength(14)
+    expect(rowsOf(two.store, b.id)).toEqual(rowsOf(one.store, a.id))
+    expect(two.m.summary(b.id).best!.index).toBe(one.m.summary(a.id).best!.index)
+  })
+
   it('a voting run scores every member and reports the majority-vote best (reference rule: ties go to the newer)', async () => {
     const { m, store } = manager(tmp(), { fate: () => 'ok' })
     const vote = { ...config, strategy: 'random', strategyOptions: {}, proxy: { mode: 'single' as const, id: 'sjw' }, n: 12 }

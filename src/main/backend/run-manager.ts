@@ -264,7 +264,11 @@ export class RunManager {
   }
 
   private async loop(run: ActiveRun): Promise<void> {
-    const k = run.config.workers ?? this.deps.defaultWorkers
+    const workers = run.config.workers ?? this.deps.defaultWorkers
+    // RE parallel children: queue a whole group at once so the pool keeps every worker busy when children differ
+    // in cost (the proposals and their order do not depend on k, see SearchDriver)
+    const children = Number(run.config.strategyOptions?.parallelChildren ?? 1)
+    const k = Number.isInteger(children) && children > workers ? children : workers
     while (!run.driver.done() && !run.cancelled) {
       const proposals = run.driver.ask(k)
       if (proposals.length === 0) break
