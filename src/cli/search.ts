@@ -226,7 +226,7 @@ export async function searchMain(argv: string[], io: CliIO, signal?: AbortSignal
   const outcome = await runSearch({
     // With workers, hand the pool a whole group of parallel children at once: the pool feeds idle workers
     // from its queue, so unequal children do not leave a process waiting (same candidates, same order).
-    strategy, evaluate, concurrency: pool ? Math.max(workers, Number(options.parallelChildren ?? 1)) : workers, signal: ac.signal,
+    strategy, evaluate, concurrency: pool ? Math.max(workers, strategy.groupSize?.() ?? 1) : workers, signal: ac.signal,
     onEvent: (e) => {
       if (e.type === 'evaluated') {
         const line = JSON.stringify(rows.get(e.candidate.id), jsonNum)

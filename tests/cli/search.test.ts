@@ -66,27 +66,23 @@ describe('zsnas search', () => {
     expect(await main([...BASE, '--table', table, '--out', c, '--workers', '2'], capture())).toBe(0)
     expect(rows(c).map(strip)).toEqual(ra.map(strip))
 
-    // RE with 2 parallel children: identical rows in-process and with 2 workers
-    const d = join(tmp, 'd')
-    const e = join(tmp, 'e')
-    const par = [...BASE, '--n', '9', '--parallel-children', '2', '--table', table]
-    expect(await main([...par, '--out', d], capture())).toBe(0)
-    expect(await main([...par, '--out', e, '--workers', '2'], capture())).toBe(0)
-    const rd = rows(d)
-    expect(rd.length).toBe(9)
-    expect(rows(e).map(strip)).toEqual(rd.map(strip))
-    expect(JSON.parse(readFileSync(join(d, 'checkpoint.json'), 'utf8')).config.options).toEqual({ populationSize: 3, tournamentSize: 2, parallelChildren: 2 })
-
-    // more children per group than workers: the whole group is queued on the pool at once; still identical rows
-    const f = join(tmp, 'f')
-    const g = join(tmp, 'g')
-    const par3 = [...BASE, '--n', '9', '--parallel-children', '3', '--table', table]
-    expect(await main([...par3, '--out', f], capture())).toBe(0)
-    expect(await main([...par3, '--out', g, '--workers', '2'], capture())).toBe(0)
-    const rf = rows(f)
-    expect(rf.length).toBe(9)
-    expect(rows(g).map(strip)).toEqual(rf.map(strip))
-    expect(rf.map(strip)).not.toEqual(rd.map(strip)) // k changes the search
+    // RE with k parallel children: identical rows in-process and with 2 workers, for k = workers and for k > workers
+    // (then the whole group is queued on the pool at once)
+    const parallelRun = async (k: number) => {
+      const inProcess = join(tmp, `k${k}-1`)
+      const pooled = join(tmp, `k${k}-2`)
+      const par = [...BASE, '--n', '9', '--parallel-children', String(k), '--table', table]
+      expect(await main([...par, '--out', inProcess], capture())).toBe(0)
+      expect(await main([...par, '--out', pooled, '--workers', '2'], capture())).toBe(0)
+      const r = rows(inProcess)
+      expect(r.length).toBe(9)
+      expect(rows(pooled).map(strip)).toEqual(r.map(strip))
+      return { dir: inProcess, rows: r }
+    }
+    const k2 = await parallelRun(2)
+    expect(JSON.parse(readFileSync(join(k2.dir, 'checkpoint.json'), 'utf8')).config.options).toEqual({ populationSize: 3, tournamentSize: 2, parallelChildren: 2 })
+    const k3 = await parallelRun(3)
+    expect(k3.rows.map(strip)).not.toEqual(k2.rows.map(strip)) // k changes the search
   })
 
   it('bad input: one line on stderr, exit code 2', async () => {

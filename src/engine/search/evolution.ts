@@ -62,6 +62,10 @@ export class RegularizedEvolution extends StrategyBase {
     this.k = optNumber(cfg.options, 'parallelChildren', 1, 1)
   }
 
+  groupSize(): number {
+    return this.k
+  }
+
   protected propose(max: number): Candidate[] {
     if (this.nextId < this.P) {
       const n = Math.min(max, this.P - this.nextId, this.totalEvals - this.nextId)

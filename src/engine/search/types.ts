@@ -73,6 +73,12 @@ export interface StrategyRun {
   readonly id: string
   /** up to `max` candidates that may be evaluated concurrently; [] when done */
   ask(max: number): Candidate[]
+  /**
+   * Candidates the strategy proposes as one group (RE parallel children k; absent = 1). Asking for
+   * max(workers, groupSize()) lets a worker pool take a whole group at once; the candidates and their
+   * order never depend on `max`.
+   */
+  groupSize?(): number
   /** results for the outstanding candidates, in ask order */
   tell(results: EvalResult[]): void
   done(): boolean

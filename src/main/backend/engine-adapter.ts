@@ -74,6 +74,7 @@ function driverFor(config: RunConfig): SearchDriver {
         })),
       )
     },
+    groupSize: () => strategy.groupSize?.() ?? 1,
     done: () => strategy.done(),
     total: () => strategy.total(),
     completed: () => strategy.completed(),

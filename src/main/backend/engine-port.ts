@@ -37,6 +37,8 @@ export interface Told {
  */
 export interface SearchDriver {
   ask(max: number): Proposal[]
+  /** the strategy's group size (see StrategyRun.groupSize): asking for max(workers, this) keeps a pool busy */
+  groupSize(): number
   /** results of the outstanding batch, in ask order */
   tell(results: Told[]): void
   done(): boolean

@@ -264,11 +264,9 @@ export class RunManager {
   }
 
   private async loop(run: ActiveRun): Promise<void> {
-    const workers = run.config.workers ?? this.deps.defaultWorkers
-    // RE parallel children: queue a whole group at once so the pool keeps every worker busy when children differ
-    // in cost (the proposals and their order do not depend on k, see SearchDriver)
-    const children = Number(run.config.strategyOptions?.parallelChildren ?? 1)
-    const k = Number.isInteger(children) && children > workers ? children : workers
+    // a whole strategy group (RE parallel children) at once, so the pool keeps every worker busy when
+    // candidates differ in cost; the proposals and their order do not depend on k
+    const k = Math.max(run.config.workers ?? this.deps.defaultWorkers, run.driver.groupSize())
     while (!run.driver.done() && !run.cancelled) {
       const proposals = run.driver.ask(k)
       if (proposals.length === 0) break

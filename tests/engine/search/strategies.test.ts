@@ -185,6 +185,10 @@ describe('RE with parallel children (asynchronous variant)', () => {
     }
     expect(archs(await run('re', 80, 5, 2, opts(2), f))).not.toEqual(archs(await run('re', 80, 5, 2, opts(1), f)))
     expect(() => createStrategy('re', { space: nb201, budget: 5, seed: 0, options: { parallelChildren: 0 } })).toThrowError(/parallelChildren/)
+    // the group size callers use to queue a whole group on a worker pool
+    expect(createStrategy('re', { space: nb201, budget: 5, seed: 0, options: opts(6) }).groupSize?.()).toBe(6)
+    expect(createStrategy('re', { space: nb201, budget: 5, seed: 0 }).groupSize?.()).toBe(1)
+    expect(createStrategy('random', { space: nb201, budget: 5, seed: 0 }).groupSize?.() ?? 1).toBe(1)
   })
 
   it('every child of a group mutates (one edge) a member of the population as it was before the group', async () => {
