@@ -49,7 +49,8 @@ export interface TensorInput {
   labels?: Int32Array
 }
 
-function checkInput(def: NetworkDef, shape: readonly number[], labels: Int32Array | undefined, loss: RunOptions['loss']): void {
+/** Throws BAD_SHAPE / BAD_LABEL / INVALID_OPTION when the input does not fit the network or the loss. */
+export function checkInput(def: NetworkDef, shape: readonly number[], labels: Int32Array | undefined, loss: RunOptions['loss']): void {
   const [h, w, c] = def.inputShape
   if (shape.length !== 4 || shape[1] !== h || shape[2] !== w || shape[3] !== c || !(shape[0] >= 1)) {
     throw new ZsnasError('BAD_SHAPE', `network '${def.name}' expects input [N,${h},${w},${c}], got [${shape.join(',')}]`)
@@ -67,7 +68,8 @@ function checkInput(def: NetworkDef, shape: readonly number[], labels: Int32Arra
   }
 }
 
-function lossOf(logits: tf.Tensor2D, kind: RunOptions['loss'], labels: Int32Array | undefined): tf.Scalar {
+/** The scalar loss of the logits (a custom op, so it can be differentiated). */
+export function lossOf(logits: tf.Tensor2D, kind: RunOptions['loss'], labels: Int32Array | undefined): tf.Scalar {
   return kind === 'sumLogits' ? sumOp(logits) : crossEntropyOp(logits, labels!)
 }
 

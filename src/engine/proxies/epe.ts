@@ -56,6 +56,7 @@ export function epeFromJacobian(j: ArrayLike<number>, n: number, d: number, labe
  */
 export const epeProxy: StandaloneProxyDef = {
   kind: 'standalone',
+  usesInputJacobian: true,
   id: 'epe',
   label: 'EPE',
   description: 'Σ over classes |Σ log(|corrcoef(J_class)| + 1e-5)| of input Jacobians (EPE-NAS)',

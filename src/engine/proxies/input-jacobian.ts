@@ -7,9 +7,14 @@
  *
  * Memoised per (parameter store, batch) object pair (WeakMap), so the
  * proxies of one architecture share one forward/backward. The result is a
- * plain Float32Array; no tensor outlives the call.
+ * plain Float32Array; no tensor outlives the call. `computeProxies` primes
+ * the memo from the response pass's own forward when a response proxy
+ * (WRCor, …) runs on the same parameters and batch (`primeInputJacobian`),
+ * which saves the forward; the values are bit-identical either way.
  */
+import type * as tf from '@tensorflow/tfjs-core'
 import type { Batch } from '../core/data'
+import { ZsnasError } from '../core/errors'
 import type { NetworkDef } from '../core/network'
 import type { ParamStore } from '../nn/params'
 import { forwardBackward } from '../nn/run'
@@ -23,20 +28,37 @@ export interface InputJacobian {
 
 const memo = new WeakMap<ParamStore, WeakMap<Batch, InputJacobian>>()
 
-export function inputJacobian(def: NetworkDef, params: ParamStore, batch: Batch): InputJacobian {
-  let byBatch = memo.get(params)
-  const hit = byBatch?.get(batch)
-  if (hit !== undefined) return hit
-  const res = forwardBackward(def, params, batch, { bn: 'train', loss: 'sumLogits', wrt: 'input' })
-  const g = res.inputGrad!
-  const j = g.dataSync().slice() as Float32Array
-  g.dispose()
+function store(params: ParamStore, batch: Batch, j: Float32Array): InputJacobian {
   const n = batch.shape[0]
   const out: InputJacobian = { j, n, d: j.length / n }
+  let byBatch = memo.get(params)
   if (byBatch === undefined) {
     byBatch = new WeakMap()
     memo.set(params, byBatch)
   }
   byBatch.set(batch, out)
   return out
+}
+
+/** True when the Jacobian of (params, batch) is already memoised. */
+export function hasInputJacobian(params: ParamStore, batch: Batch): boolean {
+  return memo.get(params)?.has(batch) === true
+}
+
+/** Memoises ∂(Σ logits)/∂x computed elsewhere (with BN in training mode, e.g. by the response pass) for (params, batch). */
+export function primeInputJacobian(params: ParamStore, batch: Batch, grad: tf.Tensor): void {
+  if (grad.size !== batch.x.length) {
+    throw new ZsnasError('BAD_SHAPE', `input Jacobian has ${grad.size} values, the batch ${batch.x.length}`)
+  }
+  store(params, batch, grad.dataSync().slice() as Float32Array)
+}
+
+export function inputJacobian(def: NetworkDef, params: ParamStore, batch: Batch): InputJacobian {
+  const hit = memo.get(params)?.get(batch)
+  if (hit !== undefined) return hit
+  const res = forwardBackward(def, params, batch, { bn: 'train', loss: 'sumLogits', wrt: 'input' })
+  const g = res.inputGrad!
+  const j = g.dataSync().slice() as Float32Array
+  g.dispose()
+  return store(params, batch, j)
 }

@@ -40,6 +40,7 @@ export function jacobianCorrelationScore(j: ArrayLike<number>, n: number, d: num
  */
 export const jaccorProxy: StandaloneProxyDef = {
   kind: 'standalone',
+  usesInputJacobian: true,
   id: 'jaccor',
   label: 'JacCor',
   description: '−Σ[log(λ+1e-5) + 1/(λ+1e-5)] over eigenvalues of corrcoef of per-sample input Jacobians (zero-cost-nas jacob_cov)',

@@ -11,6 +11,7 @@ import type { StandaloneProxyDef } from './types'
  */
 export const netsensProxy: StandaloneProxyDef = {
   kind: 'standalone',
+  usesInputJacobian: true,
   id: 'netsens',
   label: 'NetSens',
   description: 'mean |∂Σlogits/∂x| over the batch (reference resp_sens)',

@@ -1,9 +1,11 @@
+import type * as tf from '@tensorflow/tfjs-core'
 import type { Batch, DatasetSource } from '../core/data'
 import type { InitScheme, NetworkDef } from '../core/network'
 import { Rng } from '../core/rng'
 import { ZsnasError } from '../core/errors'
 import { cloneParams, disposeParams, type ParamStore } from '../nn/params'
 import { runResponsePass } from './responses'
+import { hasInputJacobian, primeInputJacobian } from './input-jacobian'
 import type { ProxyContext, ProxyDef, ProxyMode, ResponseProxyDef, StandaloneProxyDef } from './types'
 import { acorProxy } from './acor'
 import { rcorProxy } from './rcor'
@@ -130,6 +132,9 @@ export function isOutOfMemory(e: unknown): boolean {
  *    mode, mean CE with true labels), each with its own float64 accumulator;
  *  - standalone proxies run after it, one by one; a proxy that declares
  *    `mutatesParams` gets a fresh copy of the same initial parameters;
+ *  - when a standalone proxy `usesInputJacobian` (JacCor, NetSens, EPE), the
+ *    response pass also backpropagates Σ logits to the input from its own
+ *    forward (one forward instead of two; bit-identical values);
  *  - every proxy gets its own deterministic random stream;
  *  - out-of-memory fallback (response pass only): the batch is split into 2,
  *    then 4, … chunks (up to 2^maxSplits); every chunk gets fresh consumers
@@ -167,6 +172,7 @@ export async function computeProxies(ids: readonly string[], input: ComputeProxi
   let responseChunks = 1
 
   const response = defs.filter((d): d is ResponseProxyDef => d.kind === 'response')
+  const jacobianWanted = defs.some((d) => d.kind === 'standalone' && d.usesInputJacobian === true && d.mutatesParams !== true)
   if (response.length > 0) {
     const t0 = performance.now()
     const n = input.batch.shape[0]
@@ -180,7 +186,12 @@ export async function computeProxies(ids: readonly string[], input: ComputeProxi
           const end = Math.floor(((c + 1) * n) / chunks)
           const batch = chunks === 1 ? input.batch : sliceBatch(input.batch, start, end)
           const consumers = response.map((p) => p.consumer(ctxFor(p, input.params, batch)))
-          const s = runResponsePass({ space: input.space, mode, def: input.def, params: input.params, batch }, consumers)
+          // JacCor & co. differentiate the same forward (same params, same batch): share it
+          const extras =
+            chunks === 1 && jacobianWanted && !hasInputJacobian(input.params, input.batch)
+              ? { onInputJacobian: (g: tf.Tensor) => primeInputJacobian(input.params, input.batch, g) }
+              : {}
+          const s = runResponsePass({ space: input.space, mode, def: input.def, params: input.params, batch }, consumers, extras)
           s.forEach((v, i) => (product[i] *= v))
         }
         response.forEach((p, i) => (scores[p.id] = product[i]))

@@ -3,6 +3,8 @@ import type { Batch } from '../core/data'
 import type { NetworkDef, ReluTag } from '../core/network'
 import type { ParamStore } from '../nn/params'
 import { forwardBackward } from '../nn/run'
+import { forwardMultiBackward, type BackwardSpec } from '../nn/run-multi'
+import type { TfOpsHooks } from '../nn/tf-ops'
 import { correlationFromGram, type CorrelationResult } from '../linalg'
 import type { ProxyMode, ResponseConsumer } from './types'
 
@@ -129,8 +131,18 @@ export interface ResponsePassInput {
   batch: Batch
 }
 
+/** Extra outputs of the shared pass. */
+export interface ResponsePassExtras {
+  /**
+   * Also differentiate Σ logits w.r.t. the input (JacCor's Jacobian, see
+   * input-jacobian.ts) from the SAME forward: called once with that gradient
+   * (valid during the call only). Costs one extra backward, saves a forward.
+   */
+  onInputJacobian?: (grad: tf.Tensor) => void
+}
+
 /** Runs the shared pass once and returns each consumer's `finish()` score, in order. */
-export function runResponsePass(input: ResponsePassInput, consumers: readonly ResponseConsumer[]): number[] {
+export function runResponsePass(input: ResponsePassInput, consumers: readonly ResponseConsumer[], extras: ResponsePassExtras = {}): number[] {
   const { space, mode, def, params, batch } = input
   const wantA = consumers.some((c) => c.wantsActivationCorr)
   const wantG = consumers.some((c) => c.wantsGradientCorr)
@@ -139,38 +151,49 @@ export function runResponsePass(input: ResponsePassInput, consumers: readonly Re
   // a node feeding k conv edges is k ReLU calls on the same tensor: each call
   // still counts (reference), but its activation matrix is computed once
   const actCache = new WeakMap<object, ReturnType<typeof tensorRowCorrelation>>()
+  const onReluForward: TfOpsHooks['onReluForward'] = wantA || rawF
+    ? (call, pre, post) => {
+        if (!isResponseCall(space, mode, call.tag)) return
+        const act = activationOf(mode, call.tag, pre, post)
+        if (wantA) {
+          const key = (act as unknown as { dataId: object }).dataId
+          let corr = actCache.get(key)
+          if (corr === undefined) {
+            corr = tensorRowCorrelation(act)
+            actCache.set(key, corr)
+          }
+          for (const c of consumers) if (c.wantsActivationCorr) c.onActivationCorr?.(call, corr)
+        }
+        if (rawF) for (const c of consumers) c.onForward?.(call, { pre, post, act })
+      }
+    : undefined
+  const onReluBackward: TfOpsHooks['onReluBackward'] = wantG || rawB
+    ? (call, grad) => {
+        if (!isResponseCall(space, mode, call.tag)) return
+        if (wantG) {
+          const corr = tensorRowCorrelation(grad)
+          for (const c of consumers) if (c.wantsGradientCorr) c.onGradientCorr?.(call, corr)
+        }
+        if (rawB) for (const c of consumers) c.onBackward?.(call, grad)
+      }
+    : undefined
+  if (extras.onInputJacobian !== undefined) {
+    const backwards: BackwardSpec[] = onReluBackward !== undefined ? [{ loss: 'ce', hooks: { onReluBackward } }] : []
+    backwards.push({ loss: 'sumLogits', inputGrad: true })
+    const r = forwardMultiBackward(def, params, batch, { bn: 'train', forwardHooks: { onReluForward }, backwards })
+    const g = r.inputGrads[r.inputGrads.length - 1]!
+    try {
+      extras.onInputJacobian(g)
+    } finally {
+      g.dispose()
+    }
+    return consumers.map((c) => c.finish())
+  }
   const res = forwardBackward(def, params, batch, {
     bn: 'train',
     loss: 'ce',
-    wrt: wantG || rawB ? 'input' : 'none',
-    hooks: {
-      onReluForward: wantA || rawF
-        ? (call, pre, post) => {
-            if (!isResponseCall(space, mode, call.tag)) return
-            const act = activationOf(mode, call.tag, pre, post)
-            if (wantA) {
-              const key = (act as unknown as { dataId: object }).dataId
-              let corr = actCache.get(key)
-              if (corr === undefined) {
-                corr = tensorRowCorrelation(act)
-                actCache.set(key, corr)
-              }
-              for (const c of consumers) if (c.wantsActivationCorr) c.onActivationCorr?.(call, corr)
-            }
-            if (rawF) for (const c of consumers) c.onForward?.(call, { pre, post, act })
-          }
-        : undefined,
-      onReluBackward: wantG || rawB
-        ? (call, grad) => {
-            if (!isResponseCall(space, mode, call.tag)) return
-            if (wantG) {
-              const corr = tensorRowCorrelation(grad)
-              for (const c of consumers) if (c.wantsGradientCorr) c.onGradientCorr?.(call, corr)
-            }
-            if (rawB) for (const c of consumers) c.onBackward?.(call, grad)
-          }
-        : undefined,
-    },
+    wrt: onReluBackward !== undefined ? 'input' : 'none',
+    hooks: { onReluForward, onReluBackward },
   })
   res.inputGrad?.dispose()
   return consumers.map((c) => c.finish())

@@ -117,6 +117,12 @@ export interface ResponseProxyDef extends ProxyBase {
 export interface StandaloneProxyDef extends ProxyBase {
   kind: 'standalone'
   mutatesParams?: boolean
+  /**
+   * The proxy reads `inputJacobian(ctx.def, ctx.params, ctx.batch)` (BN in
+   * training mode, Σ logits): `computeProxies` then has the response pass
+   * produce it from its own forward when one runs (one forward saved).
+   */
+  usesInputJacobian?: boolean
   compute(ctx: ProxyContext): number | Promise<number>
 }
 

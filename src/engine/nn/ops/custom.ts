@@ -10,8 +10,11 @@
  * before the backward starts, except outputs and tensors passed to `save`.
  * A gradFunc may therefore use only `dy`, saved tensors, shapes, and
  * long-lived tensors (parameters) — never an input's or intermediate's data.
+ * The same gradFunc may run more than once per forward (../tape.ts replays
+ * a recorded forward with several seeds), so it must not consume `saved`.
  */
 import * as tf from '@tensorflow/tfjs-core'
+import { recordCustomOp } from '../tape'
 
 export interface CustomResult {
   value: tf.Tensor
@@ -27,5 +30,7 @@ export function customOp(f: (inputs: tf.Tensor[], save: tf.GradSaveFunc) => Cust
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.tidy(() => res.gradFunc(dy, saved)),
     }
   }
-  return tf.customGrad(fn as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (...inputs: tf.Tensor[]) => tf.Tensor
+  const op = tf.customGrad(fn as unknown as Parameters<typeof tf.customGrad>[0]) as unknown as (...inputs: tf.Tensor[]) => tf.Tensor
+  // while a multi-backward recording is active (../tape.ts) the node goes on that tape instead of tfjs'
+  return (...inputs: tf.Tensor[]) => recordCustomOp(inputs, f) ?? op(...inputs)
 }

@@ -1,0 +1,100 @@
+/**
+ * One forward pass of a `NetworkDef` followed by several backward passes,
+ * each from its own scalar loss of the same logits (nn/tape.ts). Used where
+ * proxies differentiate different losses of the same training-mode forward
+ * on the same batch — WRCor (mean CE, ReLU-input gradients) and JacCor
+ * (Σ logits, input gradient) — so the forward runs once instead of once per
+ * proxy.
+ *
+ * Guarantees: for each backward, the gradients and the hook calls are those
+ * of `forwardBackward(def, params, batch, { bn, loss, wrt: 'input', hooks })`
+ * (same kernels, same order; tested bit for bit). Forward hooks fire once.
+ * Backward k's hooks fire only during backward k. Weight gradients are never
+ * computed. Every intermediate tensor is disposed before returning; the
+ * returned input gradients belong to the caller.
+ */
+import * as tf from '@tensorflow/tfjs-core'
+import type { Batch } from '../core/data'
+import type { NetworkDef } from '../core/network'
+import { ZsnasError } from '../core/errors'
+import type { ParamStore } from './params'
+import { createTfOps, type TfOpsHooks } from './tf-ops'
+import { checkInput, lossOf, type RunOptions } from './run'
+import { backpropagate, recordTape } from './tape'
+
+export interface BackwardSpec {
+  loss: RunOptions['loss']
+  /** return ∂loss/∂input */
+  inputGrad?: boolean
+  hooks?: Pick<TfOpsHooks, 'onReluBackward' | 'onLayerBackward'>
+}
+
+export interface MultiRunResult {
+  /** loss value per backward, in order */
+  losses: number[]
+  /** logits [N, numClasses], row-major */
+  logits: Float32Array
+  /** ∂loss/∂input per backward (undefined where not requested) */
+  inputGrads: (tf.Tensor | undefined)[]
+}
+
+export function forwardMultiBackward(
+  def: NetworkDef,
+  params: ParamStore,
+  batch: Batch,
+  opts: { bn: RunOptions['bn']; forwardHooks?: Pick<TfOpsHooks, 'onReluForward' | 'onLayerOutput'>; backwards: readonly BackwardSpec[] },
+): MultiRunResult {
+  if (opts.backwards.length === 0) throw new ZsnasError('INVALID_OPTION', 'forwardMultiBackward needs at least one backward')
+  const shape = batch.shape
+  for (const b of opts.backwards) {
+    if (b.loss !== 'ce' && b.loss !== 'sumLogits') throw new ZsnasError('INVALID_OPTION', `unknown loss '${String(b.loss)}'`)
+    checkInput(def, shape, batch.labels, b.loss)
+  }
+  if (batch.x.length !== shape[0] * shape[1] * shape[2] * shape[3]) {
+    throw new ZsnasError('BAD_SHAPE', `batch data has ${batch.x.length} values, shape [${shape.join(',')}] needs ${shape.reduce((a, v) => a * v, 1)}`)
+  }
+  let current: BackwardSpec | undefined
+  const hooks: TfOpsHooks = { ...opts.forwardHooks }
+  if (opts.backwards.some((b) => b.hooks?.onReluBackward !== undefined)) {
+    hooks.onReluBackward = (call, g) => current?.hooks?.onReluBackward?.(call, g)
+  }
+  if (opts.backwards.some((b) => b.hooks?.onLayerBackward !== undefined)) {
+    hooks.onLayerBackward = (info, g) => current?.hooks?.onLayerBackward?.(info, g)
+  }
+  const x = tf.tensor4d(batch.x, shape as [number, number, number, number])
+  let logits: Float32Array = new Float32Array(0)
+  try {
+    const { result: lossTensors, tape } = recordTape([x], () =>
+      tf.tidy(() => {
+        const ops = createTfOps({ params, bnEps: def.bnEps, bn: opts.bn, weightGrads: false, ...hooks })
+        const z = def.forward(ops, x) as tf.Tensor2D
+        if (z.rank !== 2 || z.shape[0] !== shape[0] || z.shape[1] !== def.numClasses) {
+          throw new ZsnasError('BAD_SHAPE', `network '${def.name}' produced logits [${z.shape}], expected [${shape[0]},${def.numClasses}]`)
+        }
+        logits = z.dataSync() as Float32Array
+        return opts.backwards.map((b) => lossOf(z, b.loss, batch.labels))
+      }),
+    )
+    try {
+      const losses = lossTensors.map((l) => l.dataSync()[0])
+      const inputGrads: (tf.Tensor | undefined)[] = []
+      try {
+        opts.backwards.forEach((b, k) => {
+          current = b
+          inputGrads.push(backpropagate(tape, { tensor: lossTensors[k] }, b.inputGrad === true ? [x] : [])[0])
+        })
+      } catch (e) {
+        for (const g of inputGrads) g?.dispose()
+        throw e
+      } finally {
+        current = undefined
+      }
+      return { losses, logits, inputGrads }
+    } finally {
+      tape.dispose()
+      for (const l of lossTensors) l.dispose()
+    }
+  } finally {
+    x.dispose()
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * computeProxies shares one forward between the response pass (WRCor, …)
+ * and the input-Jacobian proxies (JacCor, NetSens, EPE) when they are asked
+ * for together: the network's forward runs once, not twice, and every score
+ * is bit-identical to the score of the proxy computed on its own.
+ */
+import { beforeAll, describe, expect, it } from 'vitest'
+import * as tf from '@tensorflow/tfjs-core'
+import { computeProxies } from '../../../src/engine/proxies'
+import { buildNb201Network, nb201FromString } from '../../../src/engine/spaces/nb201'
+import { materializeParams, disposeParams } from '../../../src/engine/nn/params'
+import { Rng } from '../../../src/engine/core/rng'
+import type { Batch } from '../../../src/engine/core/data'
+import type { NetworkDef } from '../../../src/engine/core/network'
+import { backend } from './tiny-nets'
+
+beforeAll(async () => {
+  await backend('wasm')
+})
+
+function counted(def: NetworkDef): { def: NetworkDef; calls: () => number } {
+  let n = 0
+  return { def: { ...def, forward: (ops, x) => (n++, def.forward(ops, x)) }, calls: () => n }
+}
+
+const CELL = '|nor_conv_3x3~0|+|avg_pool_3x3~0|skip_connect~1|+|none~0|nor_conv_1x1~1|nor_conv_3x3~2|'
+
+async function score(ids: string[], seed: number): Promise<{ scores: Record<string, number>; forwards: number }> {
+  const base = buildNb201Network(nb201FromString(CELL), { numClasses: 10, inputSize: 16 })
+  const { def, calls } = counted(base)
+  const r = new Rng(seed)
+  const n = 12
+  const batch: Batch = {
+    x: Float32Array.from({ length: n * 16 * 16 * 3 }, () => r.normal()),
+    shape: [n, 16, 16, 3],
+    labels: Int32Array.from({ length: n }, (_, i) => (i * 7) % 10),
+    numClasses: 10,
+  }
+  const params = materializeParams(def, 'pytorch', new Rng(seed + 1))
+  try {
+    const res = await computeProxies(ids, { space: 'nb201', def, params, batch, init: 'pytorch', seed })
+    return { scores: res.scores, forwards: calls() }
+  } finally {
+    disposeParams(params)
+  }
+}
+
+describe('shared forward of the response pass and the input-Jacobian proxies', () => {
+  it('jaccor + wrcor: one forward instead of two, scores identical to separate runs', async () => {
+    const before = tf.memory().numTensors
+    const both = await score(['jaccor', 'wrcor'], 4)
+    const j = await score(['jaccor'], 4)
+    const w = await score(['wrcor'], 4)
+    expect(j.forwards).toBe(1)
+    expect(w.forwards).toBe(1)
+    expect(both.forwards).toBe(1)
+    expect(Number.isFinite(both.scores.jaccor) && Number.isFinite(both.scores.wrcor)).toBe(true)
+    expect(both.scores.jaccor).toBe(j.scores.jaccor)
+    expect(both.scores.wrcor).toBe(w.scores.wrcor)
+    expect(tf.memory().numTensors).toBe(before)
+  })
+
+  it('SJW members, NetSens and EPE with a forward-only response proxy (ACor): same values, one shared forward', async () => {
+    const ids = ['synflow', 'acor', 'jaccor', 'netsens', 'epe', 'wrcor']
+    const all = await score(ids, 9)
+    for (const id of ids) {
+      const alone = await score([id], 9)
+      expect(all.scores[id], id).toBe(alone.scores[id])
+    }
+    // SynFlow runs its own (BN-free) forward; everything else shares one
+    expect(all.forwards).toBe(2)
+    const acorJac = await score(['acor', 'jaccor'], 9)
+    expect(acorJac.forwards).toBe(1)
+    expect(acorJac.scores.jaccor).toBe(all.scores.jaccor)
+  })
+})
