@@ -48,8 +48,11 @@ describe('RunView', () => {
     const w = await mountRun(true, 'sjw', rows)
     for (const k of ['synflow', 'naswot', 'wrcor']) expect(w.find(`[data-testid="sort-score:${k}"]`).exists()).toBe(true)
     expect(w.find('[data-testid="best-line"]').text()).toContain('SynFlow (vote member) 7.0000')
-    // synflow falls as accuracy rises except one swapped pair: ρ = -0.8
-    expect(w.find('[data-testid="correlation"]').text()).toContain('Spearman ρ = -0.800')
+    // the vote (NASWOT and WRCor both rise with the index, so they outvote SynFlow) ranks the rows 0 < 1 < 2 < 3;
+    // against accuracies 80, 85, 84, 90 (one swapped pair) that is ρ = 0.8, τ = 4/6 — the vote's own correlation
+    expect(w.find('[data-testid="correlation"]').text()).toContain('Majority vote (ranking by the vote): Spearman ρ = 0.800, Kendall τ = 0.667 over 4 architectures')
+    // the charted member, labelled: synflow falls as accuracy rises except one swapped pair: ρ = -0.8, τ = -4/6
+    expect(w.find('[data-testid="member-correlation"]').text()).toBe('· SynFlow (vote member): ρ = -0.800, τ = -0.667')
     expect(w.find('.cfg').text()).toContain('SJW')
   })
 
