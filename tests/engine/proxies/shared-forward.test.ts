@@ -8,6 +8,8 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import * as tf from '@tensorflow/tfjs-core'
 import { computeProxies } from '../../../src/engine/proxies'
 import { buildNb201Network, nb201FromString } from '../../../src/engine/spaces/nb201'
+import { buildMbv2Network } from '../../../src/engine/spaces/mbv2'
+import { nb101Space } from '../../../src/engine/spaces/nb101'
 import { materializeParams, disposeParams } from '../../../src/engine/nn/params'
 import { Rng } from '../../../src/engine/core/rng'
 import type { Batch } from '../../../src/engine/core/data'
@@ -25,20 +27,20 @@ function counted(def: NetworkDef): { def: NetworkDef; calls: () => number } {
 
 const CELL = '|nor_conv_3x3~0|+|avg_pool_3x3~0|skip_connect~1|+|none~0|nor_conv_1x1~1|nor_conv_3x3~2|'
 
-async function score(ids: string[], seed: number): Promise<{ scores: Record<string, number>; forwards: number }> {
-  const base = buildNb201Network(nb201FromString(CELL), { numClasses: 10, inputSize: 16 })
-  const { def, calls } = counted(base)
+async function score(ids: string[], seed: number, space = 'nb201', build = (): NetworkDef => buildNb201Network(nb201FromString(CELL), { numClasses: 10, inputSize: 16 })): Promise<{ scores: Record<string, number>; forwards: number }> {
+  const { def, calls } = counted(build())
   const r = new Rng(seed)
   const n = 12
+  const [h, w, ch] = def.inputShape
   const batch: Batch = {
-    x: Float32Array.from({ length: n * 16 * 16 * 3 }, () => r.normal()),
-    shape: [n, 16, 16, 3],
+    x: Float32Array.from({ length: n * h * w * ch }, () => r.normal()),
+    shape: [n, h, w, ch],
     labels: Int32Array.from({ length: n }, (_, i) => (i * 7) % 10),
     numClasses: 10,
   }
   const params = materializeParams(def, 'pytorch', new Rng(seed + 1))
   try {
-    const res = await computeProxies(ids, { space: 'nb201', def, params, batch, init: 'pytorch', seed })
+    const res = await computeProxies(ids, { space, def, params, batch, init: 'pytorch', seed })
     return { scores: res.scores, forwards: calls() }
   } finally {
     disposeParams(params)
@@ -72,5 +74,24 @@ describe('shared forward of the response pass and the input-Jacobian proxies', (
     const acorJac = await score(['acor', 'jaccor'], 9)
     expect(acorJac.forwards).toBe(1)
     expect(acorJac.scores.jaccor).toBe(all.scores.jaccor)
+  })
+
+  it('NB101 and MobileNetV2 networks (max-pool, channel splits, depthwise, SE, resize): shared scores equal separate ones', async () => {
+    const st = (c: number, b: number, stride: number) => ({ e: 2, k: 3, s: stride, l: 1, c, b })
+    const mbv2 = { stem: 8, stages: [st(8, 8, 2), st(8, 8, 1), st(16, 8, 2), st(16, 8, 1), st(16, 8, 2), st(16, 8, 1), st(16, 8, 1)], head: 16, resolution: 32 }
+    const nets: [string, () => NetworkDef][] = [
+      ['mbv2', () => buildMbv2Network(mbv2, { numClasses: 10, inputSize: 16 })],
+      ['nb101', () => nb101Space.buildNetwork(nb101Space.fromString('matrix=0110/0001/0001/0000;ops=input,conv3x3-bn-relu,maxpool3x3,output'), { numClasses: 10, inputSize: 8 })],
+    ]
+    for (const [space, build] of nets) {
+      const ids = ['jaccor', 'epe', 'wrcor']
+      const all = await score(ids, 5, space, build)
+      expect(all.forwards, space).toBe(1)
+      for (const id of ids) {
+        const alone = await score([id], 5, space, build)
+        expect(Number.isFinite(all.scores[id]), `${space} ${id}`).toBe(true)
+        expect(all.scores[id], `${space} ${id}`).toBe(alone.scores[id])
+      }
+    }
   })
 })
