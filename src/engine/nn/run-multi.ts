@@ -19,7 +19,7 @@ import type { NetworkDef } from '../core/network'
 import { ZsnasError } from '../core/errors'
 import type { ParamStore } from './params'
 import { createTfOps, type TfOpsHooks } from './tf-ops'
-import { checkInput, lossOf, type RunOptions } from './run'
+import { checkBatchData, checkInput, checkLoss, forwardLogits, lossOf, type RunOptions } from './run'
 import { backpropagate, recordTape } from './tape'
 
 export interface BackwardSpec {
@@ -47,12 +47,10 @@ export function forwardMultiBackward(
   if (opts.backwards.length === 0) throw new ZsnasError('INVALID_OPTION', 'forwardMultiBackward needs at least one backward')
   const shape = batch.shape
   for (const b of opts.backwards) {
-    if (b.loss !== 'ce' && b.loss !== 'sumLogits') throw new ZsnasError('INVALID_OPTION', `unknown loss '${String(b.loss)}'`)
+    checkLoss(b.loss)
     checkInput(def, shape, batch.labels, b.loss)
   }
-  if (batch.x.length !== shape[0] * shape[1] * shape[2] * shape[3]) {
-    throw new ZsnasError('BAD_SHAPE', `batch data has ${batch.x.length} values, shape [${shape.join(',')}] needs ${shape.reduce((a, v) => a * v, 1)}`)
-  }
+  checkBatchData(batch)
   let current: BackwardSpec | undefined
   const hooks: TfOpsHooks = { ...opts.forwardHooks }
   if (opts.backwards.some((b) => b.hooks?.onReluBackward !== undefined)) {
@@ -67,10 +65,7 @@ export function forwardMultiBackward(
     const { result: lossTensors, tape } = recordTape([x], () =>
       tf.tidy(() => {
         const ops = createTfOps({ params, bnEps: def.bnEps, bn: opts.bn, weightGrads: false, ...hooks })
-        const z = def.forward(ops, x) as tf.Tensor2D
-        if (z.rank !== 2 || z.shape[0] !== shape[0] || z.shape[1] !== def.numClasses) {
-          throw new ZsnasError('BAD_SHAPE', `network '${def.name}' produced logits [${z.shape}], expected [${shape[0]},${def.numClasses}]`)
-        }
+        const z = forwardLogits(def, ops, x)
         logits = z.dataSync() as Float32Array
         return opts.backwards.map((b) => lossOf(z, b.loss, batch.labels))
       }),

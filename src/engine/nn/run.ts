@@ -68,6 +68,29 @@ export function checkInput(def: NetworkDef, shape: readonly number[], labels: In
   }
 }
 
+/** Throws INVALID_OPTION for a loss other than 'ce' / 'sumLogits'. */
+export function checkLoss(loss: RunOptions['loss']): void {
+  if (!['ce', 'sumLogits'].includes(loss)) throw new ZsnasError('INVALID_OPTION', `unknown loss '${String(loss)}'`)
+}
+
+/** Throws BAD_SHAPE when the batch's data length does not match its shape. */
+export function checkBatchData(b: Batch): void {
+  const shape = b.shape
+  if (b.x.length !== shape[0] * shape[1] * shape[2] * shape[3]) {
+    throw new ZsnasError('BAD_SHAPE', `batch data has ${b.x.length} values, shape [${shape.join(',')}] needs ${shape.reduce((a, v) => a * v, 1)}`)
+  }
+}
+
+/** Runs `def.forward` and throws BAD_SHAPE unless it returns logits [n, numClasses]. */
+export function forwardLogits(def: NetworkDef, ops: ReturnType<typeof createTfOps>, x: tf.Tensor4D): tf.Tensor2D {
+  const n = x.shape[0]
+  const logits = def.forward(ops, x) as tf.Tensor2D
+  if (logits.rank !== 2 || logits.shape[0] !== n || logits.shape[1] !== def.numClasses) {
+    throw new ZsnasError('BAD_SHAPE', `network '${def.name}' produced logits [${logits.shape}], expected [${n},${def.numClasses}]`)
+  }
+  return logits
+}
+
 /** The scalar loss of the logits (a custom op, so it can be differentiated). */
 export function lossOf(logits: tf.Tensor2D, kind: RunOptions['loss'], labels: Int32Array | undefined): tf.Scalar {
   return kind === 'sumLogits' ? sumOp(logits) : crossEntropyOp(logits, labels!)
@@ -75,18 +98,13 @@ export function lossOf(logits: tf.Tensor2D, kind: RunOptions['loss'], labels: In
 
 /** Runs the network once (see the module comment for semantics). */
 export function forwardBackward(def: NetworkDef, params: ParamStore, input: Batch | TensorInput, opts: RunOptions): RunResult {
-  if (!['ce', 'sumLogits'].includes(opts.loss)) throw new ZsnasError('INVALID_OPTION', `unknown loss '${String(opts.loss)}'`)
+  checkLoss(opts.loss)
   if (!['none', 'input', 'params'].includes(opts.wrt)) throw new ZsnasError('INVALID_OPTION', `unknown wrt '${String(opts.wrt)}'`)
   const isBatch = input.x instanceof Float32Array
   const shape = isBatch ? (input as Batch).shape : (input as TensorInput).x.shape
   const labels = input.labels
   checkInput(def, shape, labels, opts.loss)
-  if (isBatch) {
-    const b = input as Batch
-    if (b.x.length !== shape[0] * shape[1] * shape[2] * shape[3]) {
-      throw new ZsnasError('BAD_SHAPE', `batch data has ${b.x.length} values, shape [${shape.join(',')}] needs ${shape.reduce((a, v) => a * v, 1)}`)
-    }
-  }
+  if (isBatch) checkBatchData(input as Batch)
   let names: string[] = []
   if (opts.wrt === 'params') {
     names = opts.paramNames === undefined ? [...params.keys()] : [...opts.paramNames]
@@ -100,10 +118,7 @@ export function forwardBackward(def: NetworkDef, params: ParamStore, input: Batc
   let logitsData: Float32Array = new Float32Array(0)
   const forward = (x: tf.Tensor4D, weightGrads: boolean | ReadonlySet<string>): tf.Scalar => {
     const ops = createTfOps({ params, bnEps: def.bnEps, bn: opts.bn, weightGrads, ...opts.hooks })
-    const logits = def.forward(ops, x) as tf.Tensor2D
-    if (logits.rank !== 2 || logits.shape[0] !== shape[0] || logits.shape[1] !== def.numClasses) {
-      throw new ZsnasError('BAD_SHAPE', `network '${def.name}' produced logits [${logits.shape}], expected [${shape[0]},${def.numClasses}]`)
-    }
+    const logits = forwardLogits(def, ops, x)
     logitsData = logits.dataSync() as Float32Array
     return lossOf(logits, opts.loss, labels)
   }

@@ -47,8 +47,6 @@ interface TapeNode {
 export interface TapeRecording {
   /** nodes in forward order */
   readonly nodes: readonly TapeNode[]
-  /** tensor ids that depend on the sources (sources included) */
-  readonly fromX: ReadonlySet<number>
   dispose(): void
 }
 
@@ -138,7 +136,6 @@ export function recordTape<T>(xs: readonly tf.Tensor[], f: () => T): { result: T
     result,
     tape: {
       nodes: r.nodes,
-      fromX: r.fromX,
       dispose() {
         if (disposed) return
         disposed = true

@@ -28,7 +28,15 @@ export interface InputJacobian {
 
 const memo = new WeakMap<ParamStore, WeakMap<Batch, InputJacobian>>()
 
-function store(params: ParamStore, batch: Batch, j: Float32Array): InputJacobian {
+/**
+ * Memoises ∂(Σ logits)/∂x with BN in training mode, given as a tensor of the batch's shape (read back, not
+ * kept), for (params, batch) — computed here or elsewhere (the response pass primes it from its own forward).
+ */
+export function primeInputJacobian(params: ParamStore, batch: Batch, grad: tf.Tensor): InputJacobian {
+  if (grad.size !== batch.x.length) {
+    throw new ZsnasError('BAD_SHAPE', `input Jacobian has ${grad.size} values, the batch ${batch.x.length}`)
+  }
+  const j = grad.dataSync().slice() as Float32Array
   const n = batch.shape[0]
   const out: InputJacobian = { j, n, d: j.length / n }
   let byBatch = memo.get(params)
@@ -45,20 +53,13 @@ export function hasInputJacobian(params: ParamStore, batch: Batch): boolean {
   return memo.get(params)?.has(batch) === true
 }
 
-/** Memoises ∂(Σ logits)/∂x computed elsewhere (with BN in training mode, e.g. by the response pass) for (params, batch). */
-export function primeInputJacobian(params: ParamStore, batch: Batch, grad: tf.Tensor): void {
-  if (grad.size !== batch.x.length) {
-    throw new ZsnasError('BAD_SHAPE', `input Jacobian has ${grad.size} values, the batch ${batch.x.length}`)
-  }
-  store(params, batch, grad.dataSync().slice() as Float32Array)
-}
-
 export function inputJacobian(def: NetworkDef, params: ParamStore, batch: Batch): InputJacobian {
   const hit = memo.get(params)?.get(batch)
   if (hit !== undefined) return hit
-  const res = forwardBackward(def, params, batch, { bn: 'train', loss: 'sumLogits', wrt: 'input' })
-  const g = res.inputGrad!
-  const j = g.dataSync().slice() as Float32Array
-  g.dispose()
-  return store(params, batch, j)
+  const g = forwardBackward(def, params, batch, { bn: 'train', loss: 'sumLogits', wrt: 'input' }).inputGrad!
+  try {
+    return primeInputJacobian(params, batch, g)
+  } finally {
+    g.dispose()
+  }
 }
