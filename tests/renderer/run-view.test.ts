@@ -56,6 +56,15 @@ describe('RunView', () => {
     expect(w.find('.cfg').text()).toContain('SJW')
   })
 
+  it('a vote over more rows than the ranking limit shows the member ρ/τ, saying the vote ranking was skipped', async () => {
+    const rows = Array.from({ length: 6001 }, (_, i) => row(i, 0, { groundTruth: 50 + (i % 40), scores: { synflow: i % 40, naswot: 0, wrcor: 0 } }))
+    const w = await mountRun(true, 'sjw', rows)
+    const text = w.find('[data-testid="correlation"]').text()
+    expect(text).toContain("SynFlow (vote member) (the vote's own ranking is not computed above 6,000 architectures):")
+    expect(text).toContain('over 6001 architectures')
+    expect(w.find('[data-testid="member-correlation"]').exists()).toBe(false)
+  })
+
   it('without a table there is no accuracy chart, and a row opens the detail drawer with the cell drawing', async () => {
     const w = await mountRun(false)
     expect(w.find('[data-testid="correlation"]').exists()).toBe(false)

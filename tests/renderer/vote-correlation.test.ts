@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { voteTruthCorrelation } from '../../src/renderer/lib/vote-correlation'
+import { VOTE_RANK_LIMIT, voteCorrelationTracker, voteTruthCorrelation } from '../../src/renderer/lib/vote-correlation'
 import { row } from './helpers/fixtures'
 
 const M = ['a', 'b', 'c']
@@ -27,5 +27,32 @@ describe('voteTruthCorrelation', () => {
     // row 1 lacks c: vs row 0, a and b say row 1 is higher (2 of 3 > half) → the vote still ranks 0 < 1
     const rows = [r(0, [1, 1, 1], 60), { ...r(1, [2, 2, 0], 65), scores: { a: 2, b: 2 } }]
     expect(voteTruthCorrelation(rows, M)).toEqual({ n: 2, rho: 1, tau: 1 })
+  })
+
+  it('tracker: recomputes when the rows grew by 10 %, the run stopped, the rows shrank or the run changed; null above the limit', () => {
+    // 20 rows whose vote order matches the accuracies, then one that breaks it
+    const rows = Array.from({ length: 20 }, (_, i) => r(i, [i, i, i], 50 + i))
+    const more = [...rows, r(20, [99, 99, 99], 0)]
+    const t = voteCorrelationTracker()
+    const first = t('run1|a,b,c', rows, M, false)
+    expect(first).toEqual({ n: 20, rho: 1, tau: 1 })
+    // 21 < 20 × 1.1 while running: the previous value, not recomputed
+    expect(t('run1|a,b,c', more, M, false)).toBe(first)
+    // the run stopped: recomputed over all 21 rows
+    const fin = t('run1|a,b,c', more, M, true)
+    expect(fin).toEqual(voteTruthCorrelation(more, M))
+    expect(fin!.n).toBe(21)
+    expect(fin!.rho).toBeLessThan(1)
+    // another run with fewer rows, and another key with the same length: recomputed
+    expect(t('run1|a,b,c', rows, M, false)).toEqual(first)
+    expect(t('run2|a,b,c', more, M, false)).toEqual(fin)
+    // 22 rows ≥ 20 × 1.1: recomputed while running
+    const t2 = voteCorrelationTracker()
+    t2('k', rows, M, false)
+    const grown = [...more, r(21, [98, 98, 98], 1)]
+    expect(t2('k', grown, M, false)).toEqual(voteTruthCorrelation(grown, M))
+    // above the limit nothing is ranked
+    const big = Array.from({ length: VOTE_RANK_LIMIT + 1 }, (_, i) => r(i, [i, i, i], null))
+    expect(t2('k', big, M, true)).toBeNull()
   })
 })

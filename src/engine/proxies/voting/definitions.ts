@@ -83,7 +83,7 @@ export function expandProxyIds(ids: readonly string[]): string[] {
  * map of plain proxy scores (missing member ⇒ NaN, which the comparator treats
  * as "neither larger nor smaller").
  */
-export function memberScores(def: VotingProxyDef, scores: Readonly<Record<string, number>>): number[] {
+export function memberScores(def: Pick<VotingProxyDef, 'members'>, scores: Readonly<Record<string, number | null | undefined>>): number[] {
   return def.members.map((m) => {
     const v = scores[m]
     return typeof v === 'number' ? v : NaN

@@ -30,8 +30,8 @@ export function votingCompare(
  * relative to the same set of rows.
  */
 export function votingRanks(
-  def: VotingProxyDef,
-  rows: readonly Readonly<Record<string, number>>[],
+  def: Pick<VotingProxyDef, 'members'>,
+  rows: readonly Readonly<Record<string, number | null | undefined>>[],
   method: VotingRankMethod = 'scc-copeland',
 ): Float64Array {
   const vecs = rows.map((r) => memberScores(def, r))

@@ -34,10 +34,11 @@ export type VotingRankMethod = 'scc-copeland' | 'sort'
 /** Compares item i with item j: +1 i better, −1 j better, 0 tie. Must be antisymmetric. */
 export type IndexComparator = (i: number, j: number) => CompareResult
 
-const CACHE_LIMIT = 6000
+/** Up to this many items the n×n comparator results are cached (n² bytes); beyond it every call recomputes and the ranking slows down sharply. */
+export const RANKING_CACHE_LIMIT = 6000
 
 function cachedComparator(n: number, cmp: IndexComparator): IndexComparator {
-  if (n > CACHE_LIMIT) return cmp
+  if (n > RANKING_CACHE_LIMIT) return cmp
   const m = new Int8Array(n * n)
   for (let i = 0; i < n; i++) {
     for (let j = i + 1; j < n; j++) {
