@@ -32,6 +32,7 @@ import { loadNb101 } from '../engine/benchmarks/nb101'
 import { WorkerPool } from '../main/backend/pool'
 import { forkHost } from '../main/backend/worker-host'
 import { evaluationSeed } from '../main/backend/seeds'
+import { decodeScore } from '../shared/score-value'
 
 /**
  * Per-candidate scoring seed = the app's `evaluationSeed(runSeed, index)`, so a
@@ -197,7 +198,8 @@ export async function searchMain(argv: string[], io: CliIO, signal?: AbortSignal
     const r = await pool.score(job)
     if (!r.ok) throw new ZsnasError(r.error.code === 'CANCELLED' ? 'CANCELLED' : 'INTERNAL', `worker failed on ${c.arch}: ${r.error.message}`)
     const o = r.outcome
-    return { ...o, scores: Object.fromEntries(Object.entries(o.scores).map(([k, v]) => [k, v ?? NaN])), params: o.params ?? NaN, flops: o.flops ?? NaN }
+    // scores keep NaN vs ±∞ across the worker wire: a degenerate network's −∞ must lose majority votes, not tie
+    return { ...o, scores: Object.fromEntries(Object.entries(o.scores).map(([k, v]) => [k, decodeScore(v)])), params: o.params ?? NaN, flops: o.flops ?? NaN }
   }
   const evaluate = async (cands: Candidate[]): Promise<EvalResult[]> => {
     const res: EvalResult[] = []

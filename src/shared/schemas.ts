@@ -6,6 +6,7 @@
  * Runtime-neutral: imports only zod (no Node, no Electron, no DOM).
  */
 import { z } from 'zod'
+import { ScoreValueSchema } from './score-value'
 
 // ---------------------------------------------------------------- errors
 
@@ -129,8 +130,8 @@ export const EvaluationRowSchema = z.object({
   arch: z.string(),
   hash: z.string(),
   status: z.enum(['ok', 'failed']),
-  /** proxy id → score (higher = better); null = not finite (NaN/±∞ cannot cross JSON); empty when failed */
-  scores: z.record(z.string(), z.number().nullable()),
+  /** proxy id → score (higher = better); NaN/±∞ as strings, null only in rows stored before that encoding (src/shared/score-value.ts); empty when failed */
+  scores: z.record(z.string(), ScoreValueSchema),
   params: z.number().nullable(),
   flops: z.number().nullable(),
   seconds: z.number(),

@@ -1,8 +1,10 @@
 /**
  * Adapter from a worker job to the engine's `scoreArchitecture`
- * (src/engine/score/score.ts). Non-finite scores become null for the wire.
+ * (src/engine/score/score.ts). Scores keep their value on the wire (NaN and
+ * ±∞ as strings, src/shared/score-value.ts); non-finite params/FLOPs become null.
  */
 import { finiteOrNull, type Scorer } from './worker-loop'
+import { encodeScore, type WireScore } from '../shared/score-value'
 import type { ScoreOutcome } from './protocol'
 
 export const engineScorer: Scorer = async (job) => {
@@ -17,8 +19,8 @@ export const engineScorer: Scorer = async (job) => {
     init: job.init,
     proxyOptions: job.proxyOptions,
   } as Parameters<typeof scoreArchitecture>[0])
-  const scores: Record<string, number | null> = {}
-  for (const [k, v] of Object.entries(r.scores)) scores[k] = finiteOrNull(v)
+  const scores: Record<string, WireScore> = {}
+  for (const [k, v] of Object.entries(r.scores)) scores[k] = encodeScore(v)
   const out: ScoreOutcome = {
     arch: r.arch,
     hash: r.hash,

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod'
 import { DatasetSpecSchema, ErrorDataSchema, InitSchemeSchema } from '../shared/schemas'
+import { WireScoreSchema } from '../shared/score-value'
 
 /** What one evaluation needs; mirrors the engine's `ScoreRequest` (src/engine/score/score.ts). */
 export const ScoreJobSchema = z.object({
@@ -22,8 +23,8 @@ export type ScoreJob = z.infer<typeof ScoreJobSchema>
 export const ScoreOutcomeSchema = z.object({
   arch: z.string(),
   hash: z.string(),
-  /** non-finite scores are sent as null */
-  scores: z.record(z.string(), z.number().nullable()),
+  /** non-finite scores as the strings 'NaN' / 'Infinity' / '-Infinity' (src/shared/score-value.ts) */
+  scores: z.record(z.string(), WireScoreSchema),
   params: z.number().nullable(),
   flops: z.number().nullable(),
   seconds: z.number(),

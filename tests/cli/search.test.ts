@@ -85,6 +85,27 @@ describe('zsnas search', () => {
     expect(k3.rows.map(strip)).not.toEqual(k2.rows.map(strip)) // k changes the search
   })
 
+  it('a degenerate cell keeps its −∞ across worker processes: the same rows and best in-process and with 2 workers', async () => {
+    // seed 35's 8th random NB201 cell (index 7) has no path from the cell input to its output: its SynFlow is
+    // log 0 = −∞, which loses every comparison. Told as NaN (a tie) it would become the best, as the newest.
+    const args = ['search', '--space', 'nb201', '--strategy', 'random', '--proxy', 'synflow', '--n', '8', '--seed', '35', '--batch', '4', '--dataset', 'noise:8:10']
+    const one = join(tmp, 'deg-1')
+    const two = join(tmp, 'deg-2')
+    expect(await main([...args, '--out', one], capture())).toBe(0)
+    expect(await main([...args, '--out', two, '--workers', '2'], capture())).toBe(0)
+    const r = rows(one)
+    expect(r[7].arch).toBe('|none~0|+|none~0|avg_pool_3x3~1|+|none~0|skip_connect~1|nor_conv_3x3~2|')
+    expect(r[7].scores.synflow).toBe('-Infinity')
+    expect(r.slice(0, 7).every((x) => typeof x.scores.synflow === 'number')).toBe(true)
+    expect(rows(two).map(strip)).toEqual(r.map(strip))
+    const max = Math.max(...r.slice(0, 7).map((x) => x.scores.synflow as number))
+    for (const dir of [one, two]) {
+      const best = JSON.parse(readFileSync(join(dir, 'best.json'), 'utf8')).best
+      expect(best.scores.synflow).toBe(max)
+      expect(best.i).not.toBe(7)
+    }
+  })
+
   it('bad input: one line on stderr, exit code 2', async () => {
     const cases: [string[], RegExp][] = [
       [['search', '--proxy', 'wrcor,zzz', '--n', '2'], /unknown proxy 'zzz'/],

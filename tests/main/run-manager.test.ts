@@ -17,6 +17,8 @@ import { EventThrottle } from '../../src/main/backend/throttle'
 import { majorityCompare, replacesBest } from '../../src/engine/search/compare'
 import type { WorkerHandle, WorkerHost } from '../../src/main/backend/worker-host'
 import { RunConfigSchema } from '../../src/shared/schemas'
+import { decodeScore, type WireScore } from '../../src/shared/score-value'
+import { toldScore } from '../../src/main/backend/engine-adapter'
 
 /** deterministic pseudo-score of (arch, seed) */
 function fakeScore(arch: string, seed: number): number {
@@ -28,6 +30,8 @@ function fakeScore(arch: string, seed: number): number {
 interface HostControl {
   /** return 'die' to kill the worker on this job, 'hang' to never answer, or an error code to report */
   fate: (arch: string, seed: number) => 'ok' | 'die' | 'hang' | { code: string; message: string }
+  /** the wire score of member k (default: fakeScore(arch, seed + k)) */
+  score?: (arch: string, seed: number, k: number) => WireScore
 }
 
 function fakeHost(ctl: HostControl): WorkerHost & { spawned: number } {
@@ -53,7 +57,7 @@ function fakeHost(ctl: HostControl): WorkerHost & { spawned: number } {
             if (f === 'die') die()
             else if (typeof f === 'object' && !dead) msg.forEach((cb) => cb({ type: 'error', jobId: m.jobId, error: f }))
             else if (f === 'ok' && !dead) {
-              msg.forEach((cb) => cb({ type: 'result', jobId: m.jobId, outcome: { arch, hash: arch, scores: Object.fromEntries(proxies.map((p, k) => [p, fakeScore(arch, seed + k)])), params: 1, flops: 1, seconds: 0.01, backend: 'fake' } }))
+              msg.forEach((cb) => cb({ type: 'result', jobId: m.jobId, outcome: { arch, hash: arch, scores: Object.fromEntries(proxies.map((p, k) => [p, ctl.score ? ctl.score(arch, seed, k) : fakeScore(arch, seed + k)])), params: 1, flops: 1, seconds: 0.01, backend: 'fake' } }))
             }
           }, 1)
         },
@@ -183,6 +187,46 @@ describe('RunManager', () => {
       }
     }
     expect(m.summary(s.id).best!.index).toBe(bestIndex)
+  })
+
+  it('non-finite scores keep their kind: stored as such, sorted by value, told as the reference compares them', async () => {
+    const n = 12
+    const special = new Map<number, WireScore>([[evaluationSeed(2024, 3), '-Infinity'], [evaluationSeed(2024, 5), 'Infinity'], [evaluationSeed(2024, 11), 'NaN']])
+    const { m, store } = manager(tmp(), { fate: () => 'ok', score: (arch, seed, k) => special.get(seed) ?? fakeScore(arch, seed + k) })
+    const s = await m.start({ ...config, strategy: 'random', strategyOptions: {}, proxy: { mode: 'single', id: 'synflow' }, n })
+    await m.whenStopped(s.id)
+    const rows = store.allEvaluations(s.id)
+    expect(rows.map((r) => r.scores.synflow).filter((v) => typeof v === 'string')).toEqual(['-Infinity', 'Infinity', 'NaN'])
+    expect([rows[3], rows[5], rows[11]].map((r) => r.scores.synflow)).toEqual(['-Infinity', 'Infinity', 'NaN'])
+    // reference best-so-far over the told order: +∞ (index 5) beats every later finite score; the NaN at
+    // index 11 ties with it (a NaN difference counts for neither side) and ties go to the newer
+    let best: number[] | null = null
+    let bestIndex = -1
+    for (const r of rows) {
+      const v = [decodeScore(r.scores.synflow)]
+      if (replacesBest(v, best, majorityCompare)) {
+        best = v
+        bestIndex = r.index
+      }
+    }
+    expect(bestIndex).toBe(11)
+    expect(m.summary(s.id).best!.index).toBe(11)
+    // the store sorts by value: +∞, the finite scores descending, −∞, then NaN with the missing values
+    const desc = store.evaluations(s.id, { sort: { key: 'score:synflow', dir: 'desc' }, limit: n }).rows.map((r) => r.index)
+    const finite = rows.filter((r) => typeof r.scores.synflow === 'number').sort((a, b) => (b.scores.synflow as number) - (a.scores.synflow as number))
+    expect(desc).toEqual([5, ...finite.map((r) => r.index), 3, 11])
+    const asc = store.evaluations(s.id, { sort: { key: 'score:synflow', dir: 'asc' }, limit: n }).rows.map((r) => r.index)
+    expect(asc).toEqual([3, ...finite.reverse().map((r) => r.index), 5, 11])
+  })
+
+  it('tells a failed evaluation, a missing member and a legacy null score as −∞, and NaN/±∞ as themselves', () => {
+    expect(toldScore(null, 'wrcor')).toBe(-Infinity)
+    expect(toldScore({}, 'wrcor')).toBe(-Infinity)
+    expect(toldScore({ wrcor: null }, 'wrcor')).toBe(-Infinity)
+    expect(toldScore({ wrcor: 'NaN' }, 'wrcor')).toBeNaN()
+    expect(toldScore({ wrcor: 'Infinity' }, 'wrcor')).toBe(Infinity)
+    expect(toldScore({ wrcor: '-Infinity' }, 'wrcor')).toBe(-Infinity)
+    expect(toldScore({ wrcor: -3.5 }, 'wrcor')).toBe(-3.5)
   })
 
   it('RL warm-up samples are marked, counted in the total, and never best', async () => {

@@ -38,7 +38,7 @@ describe('ArchTable', () => {
     expect(first()).toBe(String(maxIdx))
     expect(w.find('[role="columnheader"][aria-sort="descending"]').text()).toContain('wrcor')
     await w.find('[data-testid="sort-score:wrcor"]').trigger('click')
-    const minIdx = data.reduce((b, r) => (r.scores.wrcor! < data[b].scores.wrcor! ? r.index : b), 0)
+    const minIdx = data.reduce((b, r) => ((r.scores.wrcor as number) < (data[b].scores.wrcor as number) ? r.index : b), 0)
     expect(first()).toBe(String(minIdx))
   })
 
@@ -46,7 +46,7 @@ describe('ArchTable', () => {
     const data = rows(1000)
     const w = mountTable(data)
     await w.find('[data-testid="filter-score:wrcor"]').setValue('>0.9')
-    const expected = data.filter((r) => r.scores.wrcor! > 0.9).length
+    const expected = data.filter((r) => (r.scores.wrcor as number) > 0.9).length
     expect(w.find('[data-testid="row-count"]').text()).toBe(`${expected} of 1000 architectures`)
     await w.find('[data-testid="filter-score:wrcor"]').setValue('big')
     expect(w.find('[role="alert"]').text()).toMatch(/"big" is not a number filter/)
@@ -89,7 +89,7 @@ describe('ArchTable', () => {
     await w.find('[data-testid="export-csv"]').trigger('click')
     expect(names).toEqual(['run-42-evaluations.csv'])
     const lines = (await blobs[0].text()).trim().split('\n')
-    const want = data.filter((r) => r.scores.wrcor! > 0.5).sort((a, b) => b.scores.wrcor! - a.scores.wrcor!)
+    const want = data.filter((r) => (r.scores.wrcor as number) > 0.5).sort((a, b) => (b.scores.wrcor as number) - (a.scores.wrcor as number))
     expect(lines.length).toBe(want.length + 1)
     expect(lines.slice(1).map((l) => Number(l.split(',')[0]))).toEqual(want.map((r) => r.index))
   })

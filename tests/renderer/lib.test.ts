@@ -3,8 +3,9 @@ import { paretoFront } from '../../src/renderer/lib/pareto'
 import { toCsv } from '../../src/renderer/lib/csv'
 import { applyView, buildColumns, parseFilter } from '../../src/renderer/lib/columns'
 import { decodeMbv2, decodeNb101, decodeNb201, mbv2Resolutions } from '../../src/renderer/lib/arch'
-import { eta, formatDuration, heartbeat } from '../../src/renderer/lib/format'
-import { accMax, accMin, bestSoFarSeries, scoreFlopsOption } from '../../src/renderer/lib/chartOptions'
+import { eta, formatDuration, formatScore, heartbeat } from '../../src/renderer/lib/format'
+import { accMax, accMin, bestSoFarSeries, scoreFlopsOption, scoreTruthCorrelation, scoreTruthOption } from '../../src/renderer/lib/chartOptions'
+import { toPoints } from '../../src/renderer/lib/points'
 import { isVote, memberIds, mergeRows, primaryProxy, scoreKeys } from '../../src/renderer/lib/evaluations'
 import { rowsToCsv } from '../../src/renderer/lib/exporters'
 import { PROXIES, row, summary } from './helpers/fixtures'
@@ -57,6 +58,14 @@ describe('table columns: filters and sorting', () => {
     expect(v.rows.map((r) => r.index)).toEqual([1, 2, 0, 3])
     const asc = applyView(rows, cols, {}, { key: 'score:wrcor', dir: 'asc' })
     expect(asc.rows.map((r) => r.index)).toEqual([0, 2, 1, 3])
+  })
+  it('a −∞ score sorts below every finite one and shows as −∞; NaN sorts with the blanks and shows as NaN', () => {
+    const odd = [row(0, 0.2), row(1, 0, { scores: { wrcor: '-Infinity' } }), row(2, 0, { scores: { wrcor: 'NaN' } }), row(3, 0, { scores: { wrcor: 'Infinity' } }), row(4, -7)]
+    expect(applyView(odd, cols, {}, { key: 'score:wrcor', dir: 'desc' }).rows.map((r) => r.index)).toEqual([3, 0, 4, 1, 2])
+    expect(applyView(odd, cols, {}, { key: 'score:wrcor', dir: 'asc' }).rows.map((r) => r.index)).toEqual([1, 4, 0, 3, 2])
+    const col = cols.find((c) => c.key === 'score:wrcor')!
+    expect(odd.map((r) => col.format(r))).toEqual(['0.2000', '−∞', 'NaN', '+∞', '-7'])
+    expect(applyView(odd, cols, { 'score:wrcor': '<0' }, null).rows.map((r) => r.index)).toEqual([1, 4])
   })
   it('RL warm-up rows can be told apart and filtered by phase', () => {
     const withPhase = buildColumns(['wrcor'], undefined, null, true)
@@ -146,6 +155,25 @@ describe('chart options', () => {
   it('accuracy axis stays within [0, 100] around the data', () => {
     expect([accMin({ min: 92, max: 92 }), accMax({ min: 92, max: 92 })]).toEqual([91, 93])
     expect([accMin({ min: 10, max: 99.5 }), accMax({ min: 10, max: 99.5 })]).toEqual([1, 100])
+  })
+  it('ρ/τ rank a −∞ score lowest (as zsnas evaluate) and leave NaN out; charts draw finite scores only', () => {
+    const rs = [
+      row(0, 0, { scores: { wrcor: '-Infinity' }, groundTruth: 10 }),
+      row(1, 1, { groundTruth: 50 }),
+      row(2, 2, { groundTruth: 40 }),
+      row(3, 0, { scores: { wrcor: 'NaN' }, groundTruth: 90 }),
+    ]
+    const pts = toPoints(rs, 'wrcor')
+    expect(pts.map((p) => p.index)).toEqual([0, 1, 2])
+    // ranks: score 1,2,3 vs truth 1,3,2 → ρ = 1 − 6·(0+1+1)/(3·8) = 0.5; τ = (2 concordant − 1 discordant)/3
+    const c = scoreTruthCorrelation(pts)
+    expect(c.n).toBe(3)
+    expect(c.rho).toBeCloseTo(0.5, 12)
+    expect(c.tau).toBeCloseTo(1 / 3, 12)
+    expect(scoreTruthOption(pts, 'wrcor', 'cifar10', c).series[0].data.map((d) => d[2])).toEqual([1, 2])
+    expect(formatScore('-Infinity')).toBe('−∞')
+    expect(formatScore(null)).toBe('—')
+    expect(formatScore(1.23456, 2)).toBe('1.23')
   })
   it('score-vs-FLOPs draws the Pareto front in MFLOPs with row indices for picking', () => {
     const pts = [

@@ -136,7 +136,7 @@ describe('a run end to end', () => {
     const gt = loadNb201Table(NB201_CSV)
     for (const r of page.rows) expect(r.groundTruth).toBe(gt.get(r.hash, 'cifar10') ?? null)
     // best = the highest acor (single proxy; ties → newer)
-    const max = Math.max(...page.rows.map((r) => r.scores.acor ?? -Infinity))
+    const max = Math.max(...page.rows.map((r) => (r.scores.acor as number | null) ?? -Infinity))
     expect(fin.payload.summary.best.scores.acor).toBe(max)
     // sorting by score
     const sorted = await c.runs.evaluations(started.id, { sort: { key: 'score:acor', dir: 'desc' }, limit: 3 })

@@ -4,6 +4,7 @@ import { fork } from 'node:child_process'
 import { forkHost, utilityProcessHost, type UtilityProcessModule, type WorkerHandle } from '../../src/main/backend/worker-host'
 import { FromWorkerSchema, type FromWorker } from '../../src/worker/protocol'
 import { scoreArchitecture } from '../../src/engine/score/score'
+import { decodeScore } from '../../src/shared/score-value'
 
 const ENTRY = path.resolve('src/worker/score-worker.ts')
 const ARCH = '|nor_conv_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|avg_pool_3x3~0|none~1|nor_conv_3x3~2|'
@@ -90,6 +91,23 @@ describe('score worker process (child_process.fork of src/worker/score-worker.ts
     handle.post({ type: 'score', jobId: 9, job: { ...JOB, seed: 5 } })
     const again = await next()
     expect(again.type === 'result' && again.jobId).toBe(9)
+  })
+
+  it('sends a degenerate cell\'s non-finite scores as what they are (−∞ ≠ NaN), equal to the in-process scores', async () => {
+    // no path from the cell input to its output: the logits are constant, SynFlow's sum is 0 (log ⇒ −∞) and
+    // JacCor's input Jacobian is 0 (its correlation matrix ⇒ NaN)
+    const dead = { ...JOB, arch: '|none~0|+|none~0|avg_pool_3x3~1|+|none~0|skip_connect~1|nor_conv_3x3~2|', proxies: ['synflow', 'jaccor', 'params'] }
+    const { handle, next } = spawn()
+    await next()
+    handle.post({ type: 'score', jobId: 1, job: dead })
+    const res = await next()
+    expect(res.type).toBe('result')
+    if (res.type !== 'result') return
+    expect(res.outcome.scores).toEqual({ synflow: '-Infinity', jaccor: 'NaN', params: expect.any(Number) })
+    const local = await scoreArchitecture(dead)
+    expect(local.scores.synflow).toBe(-Infinity)
+    expect(local.scores.jaccor).toBeNaN()
+    expect(decodeScore(res.outcome.scores.params)).toBe(local.scores.params)
   })
 
   it('runs behind the utilityProcess host adapter the same way, and reports its exit when killed', async () => {

@@ -23,6 +23,7 @@ import type { CatalogEntry, CatalogOption, DatasetPreview, DatasetSpecData, Pick
 import type { EnginePort, Proposal, SearchDriver, Told } from './engine-port'
 import { DATASET_CATALOG, STRATEGY_OPTIONS, SPACE_OPTIONS, VOTING_RHO } from './catalog-data'
 import { APP_VERSION } from './version'
+import { decodeScore } from '../../shared/score-value'
 
 /** Member proxies scored for every architecture of a run (single proxy, named voting proxy, or an explicit vote). */
 export function proxyIdsOf(config: RunConfig): string[] {
@@ -52,6 +53,20 @@ export function spaceFor(config: Pick<RunConfig, 'space' | 'spaceOptions'>): Sea
   return getSpace(config.space)
 }
 
+/**
+ * The number a strategy is told for member `proxy` of one evaluation: the
+ * score itself, NaN and ±∞ included (as the CLI tells them, so the same seed
+ * searches alike in both); NaN counts as neither higher nor lower in the
+ * majority vote (reference), −∞ loses to every finite score. A failed
+ * evaluation (`scores` null), a missing member or a legacy null (non-finite
+ * of unknown kind, rows stored before the encoding) is told −∞: it loses
+ * every comparison and never becomes a parent or the best.
+ */
+export function toldScore(scores: Told['scores'], proxy: string): number {
+  const v = scores?.[proxy]
+  return v === null || v === undefined ? Number.NEGATIVE_INFINITY : decodeScore(v)
+}
+
 function driverFor(config: RunConfig): SearchDriver {
   const space = spaceFor(config)
   const proxies = proxyIdsOf(config)
@@ -65,12 +80,7 @@ function driverFor(config: RunConfig): SearchDriver {
       strategy.tell(
         results.map((r) => ({
           id: r.index,
-          // failed evaluations and non-finite scores (null on the wire) rank last: −Infinity loses every
-          // majority comparison (a NaN would tie, and ties go to the newer candidate)
-          scores: proxies.map((p) => {
-            const v = r.scores?.[p]
-            return typeof v === 'number' ? v : Number.NEGATIVE_INFINITY
-          }),
+          scores: proxies.map((p) => toldScore(r.scores, p)),
         })),
       )
     },

@@ -13,6 +13,7 @@ import type {
   RunConfig,
   TableInfo,
 } from '../../shared/schemas'
+import type { ScoreValue } from '../../shared/score-value'
 
 /** One proposed architecture; `index` is its 0-based position in the run's evaluation sequence. */
 export interface Proposal {
@@ -23,10 +24,10 @@ export interface Proposal {
   phase: 'warmup' | 'search'
 }
 
-/** What the strategy is told about one evaluation; `scores` null = failed. Failed rows and null (non-finite) scores are told as −Infinity, so they lose every comparison. */
+/** What the strategy is told about one evaluation; `scores` null = failed (told as −∞, see `toldScore` in engine-adapter.ts). */
 export interface Told {
   index: number
-  scores: Record<string, number | null> | null
+  scores: Record<string, ScoreValue> | null
 }
 
 /**

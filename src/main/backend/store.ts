@@ -209,7 +209,7 @@ export class RunStore {
     return { done: r.done, failed: r.failed }
   }
 
-  /** Paged, sorted, filtered evaluations. Unknown score keys sort as NULL (last). */
+  /** Paged, sorted, filtered evaluations. Scores sort by value (−∞ lowest); NaN and unknown score keys sort as NULL (last). */
   evaluations(runId: string, query: EvaluationQuery = {}): EvaluationPage {
     this.require(runId)
     const q = EvaluationQuerySchema.parse(query)
@@ -267,9 +267,10 @@ function sortColumn(key: string, params: Record<string, unknown>): string {
     case 'groundTruth':
       return 'ground_truth'
     default:
-      // 'score:<proxy>' — the proxy id goes in as a bound JSON path, never spliced into SQL
+      // 'score:<proxy>' — the proxy id goes in as a bound JSON path, never spliced into SQL;
+      // '-Infinity'/'Infinity' (src/shared/score-value.ts) sort as ∓∞ (SQLite's 1e999 is +∞), 'NaN' and null as NULL (last)
       params.scorePath = `$."${key.slice('score:'.length)}"`
-      return 'json_extract(scores_json, @scorePath)'
+      return `CASE json_extract(scores_json, @scorePath) WHEN '-Infinity' THEN -1e999 WHEN 'Infinity' THEN 1e999 WHEN 'NaN' THEN NULL ELSE json_extract(scores_json, @scorePath) END`
   }
 }
 

@@ -45,12 +45,16 @@ export interface Correlation {
   tau: number
 }
 
-/** Spearman ρ and Kendall τ over the points that have a finite score and ground truth. */
+/**
+ * Spearman ρ and Kendall τ over the points that have a score and finite
+ * ground truth, as `zsnas evaluate` computes them: a ±∞ score (degenerate
+ * network) is ranked at its end, a NaN score is left out.
+ */
 export function scoreTruthCorrelation(points: readonly EvalPoint[]): Correlation {
   const xs: number[] = []
   const ys: number[] = []
   for (const p of points) {
-    if (Number.isFinite(p.score) && p.truth !== undefined && Number.isFinite(p.truth)) {
+    if (!Number.isNaN(p.score) && p.truth !== undefined && Number.isFinite(p.truth)) {
       xs.push(p.score)
       ys.push(p.truth)
     }

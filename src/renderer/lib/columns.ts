@@ -4,7 +4,8 @@
  * `=x`, or a range `a..b`; text columns take a case-insensitive substring.
  */
 import type { EvaluationRow } from '../../shared/schemas'
-import { formatNumber } from './format'
+import { formatNumber, formatScore } from './format'
+import { decodeScore } from '../../shared/score-value'
 
 export interface Column {
   key: string
@@ -41,7 +42,14 @@ export function buildColumns(scoreKeys: readonly string[], proxyLabel: (id: stri
       format: (r) => r.arch,
       width: 360,
     },
-    ...scoreKeys.map((k) => num(`score:${k}`, proxyLabel(k), (r) => r.scores[k] ?? null, 110)),
+    ...scoreKeys.map((k): Column => {
+      // sorts and filters by value (−∞ lowest, NaN with the blanks); shows −∞ / +∞ / NaN spelled out
+      const get = (r: EvaluationRow) => {
+        const x = decodeScore(r.scores[k])
+        return Number.isNaN(x) ? null : x
+      }
+      return { ...num(`score:${k}`, proxyLabel(k), get, 110), format: (r) => (r.scores[k] === undefined ? '' : formatScore(r.scores[k], 4, formatNumber)) }
+    }),
     ...(truthLabel === null ? [] : [num('groundTruth', truthLabel, (r) => r.groundTruth, 96, (v) => v.toFixed(2))]),
     num('flops', 'FLOPs (M)', (r) => (r.flops === null ? null : r.flops / 1e6), 96, (v) => v.toFixed(2)),
     num('params', 'Params (M)', (r) => (r.params === null ? null : r.params / 1e6), 96, (v) => v.toFixed(3)),
@@ -103,10 +111,11 @@ export function applyView(rows: readonly EvaluationRow[], columns: readonly Colu
     const sign = sort.dir === 'asc' ? 1 : -1
     const keyed = out.map((r, i) => ({ r, i, v: col.get(r) }))
     keyed.sort((a, b) => {
-      const ea = a.v === null || a.v === '' || (typeof a.v === 'number' && !Number.isFinite(a.v))
-      const eb = b.v === null || b.v === '' || (typeof b.v === 'number' && !Number.isFinite(b.v))
+      // blanks and NaN last in both directions; ±∞ (a degenerate network's score) sort as values
+      const ea = a.v === null || a.v === '' || (typeof a.v === 'number' && Number.isNaN(a.v))
+      const eb = b.v === null || b.v === '' || (typeof b.v === 'number' && Number.isNaN(b.v))
       if (ea || eb) return ea === eb ? a.i - b.i : ea ? 1 : -1
-      const d = typeof a.v === 'number' && typeof b.v === 'number' ? a.v - b.v : String(a.v).localeCompare(String(b.v))
+      const d = typeof a.v === 'number' && typeof b.v === 'number' ? (a.v < b.v ? -1 : a.v > b.v ? 1 : 0) : String(a.v).localeCompare(String(b.v))
       return d !== 0 ? sign * d : a.i - b.i
     })
     out = keyed.map((k) => k.r)

@@ -1,4 +1,5 @@
 /** Human formatting helpers for the run view and tables. */
+import { decodeScore, type ScoreValue } from '../../shared/score-value'
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) return '—'
   const s = Math.round(ms / 1000)
@@ -23,6 +24,20 @@ export function formatNumber(v: unknown, digits = 4): string {
   const a = Math.abs(v)
   if (a !== 0 && (a >= 1e6 || a < 1e-3)) return v.toExponential(digits - 1)
   return v.toFixed(digits)
+}
+
+/**
+ * A proxy score for display: −∞ / +∞ / NaN spelled out (a degenerate
+ * network's −∞ is a score, not a gap), '—' when absent or of unknown kind
+ * (legacy null), finite values with `fmt` (default: fixed `digits`).
+ */
+export function formatScore(v: ScoreValue | undefined, digits = 4, fmt?: (x: number) => string): string {
+  if (v === undefined || v === null) return '—'
+  const x = decodeScore(v)
+  if (Number.isNaN(x)) return 'NaN'
+  if (x === Infinity) return '+∞'
+  if (x === -Infinity) return '−∞'
+  return fmt ? fmt(x) : x.toFixed(digits)
 }
 
 export function formatFlops(v: number | undefined): string {

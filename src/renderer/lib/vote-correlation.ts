@@ -4,10 +4,12 @@
  * ground truth are ranked by the vote itself (engine `votingRanks`: the
  * reference majority comparator over the members' scores, order-independent
  * SCC–Copeland ranking), and that ranking is correlated with the accuracies.
- * A missing or non-finite member score counts as neither higher nor lower
- * (comparator semantics). Rows that failed are left out.
+ * A member's −∞ loses to every finite score; a NaN, missing or legacy-null
+ * member score counts as neither higher nor lower (comparator semantics).
+ * Rows that failed are left out.
  */
 import type { EvaluationRow } from '../../shared/schemas'
+import { decodeScore } from '../../shared/score-value'
 import { kendallTau, spearman } from '../../engine/metrics/rank'
 import { votingRanks } from '../../engine/proxies/voting'
 import { RANKING_CACHE_LIMIT } from '../../engine/proxies/voting/ranking'
@@ -16,7 +18,7 @@ import type { Correlation } from './chartOptions'
 export function voteTruthCorrelation(rows: readonly EvaluationRow[], members: readonly string[]): Correlation {
   const kept = rows.filter((r) => r.status === 'ok' && r.groundTruth !== null && r.groundTruth !== undefined && Number.isFinite(r.groundTruth))
   if (kept.length < 2 || members.length === 0) return { n: kept.length, rho: NaN, tau: NaN }
-  const ranks = votingRanks({ members }, kept.map((r) => r.scores))
+  const ranks = votingRanks({ members }, kept.map((r) => Object.fromEntries(members.map((m) => [m, decodeScore(r.scores[m])]))))
   const truth = kept.map((r) => r.groundTruth as number)
   return { n: kept.length, rho: spearman(ranks, truth), tau: kendallTau(ranks, truth) }
 }

@@ -1,0 +1,38 @@
+/**
+ * A proxy score as it crosses JSON: worker messages, IPC, the run store and
+ * exports. Finite scores are numbers; NaN, +∞ and −∞ are the strings
+ * `String(x)` gives ('NaN', 'Infinity', '-Infinity'), as in the CLI's JSON
+ * and CSV files. The three must stay distinct: −∞ is a real score that ranks
+ * lowest (a degenerate network's log-det or log-sum), NaN is "no score" and
+ * counts as neither higher nor lower in the reference's majority vote.
+ *
+ * `null` occurs only in rows stored before this encoding (a non-finite score
+ * of unknown kind); `decodeScore` reads it as NaN.
+ *
+ * Guarantee: `decodeScore(encodeScore(x))` is `x` for every number, also
+ * after `JSON.stringify`/`parse` of the encoded value (NaN ↦ NaN; only −0
+ * comes back as 0 through JSON, equal in every comparison).
+ */
+import { z } from 'zod'
+
+export const NonFiniteSchema = z.enum(['NaN', 'Infinity', '-Infinity'])
+export type NonFinite = z.infer<typeof NonFiniteSchema>
+
+/** A score on the wire (never null). */
+export const WireScoreSchema = z.union([z.number(), NonFiniteSchema])
+export type WireScore = z.infer<typeof WireScoreSchema>
+
+/** A score in a stored or transmitted evaluation row (null = legacy non-finite of unknown kind). */
+export const ScoreValueSchema = WireScoreSchema.nullable()
+export type ScoreValue = z.infer<typeof ScoreValueSchema>
+
+export function encodeScore(x: number): WireScore {
+  return Number.isFinite(x) ? x : (String(x) as NonFinite)
+}
+
+/** The number a score stands for; null/undefined (legacy or missing) ⇒ NaN. */
+export function decodeScore(v: ScoreValue | undefined): number {
+  if (typeof v === 'number') return v
+  if (v === null || v === undefined) return NaN
+  return Number(v)
+}
