@@ -84,6 +84,14 @@ export interface Ops<T> {
   mulChannels(x: T, gate: T): T
   /** bilinear resize, PyTorch align_corners=False semantics (halfPixelCenters) */
   resizeBilinear(x: T, size: number): T
+  /**
+   * Marks `x` as the output of top-level unit `unit` and returns it unchanged.
+   * Units are what the reference hooks as `net.cells` / `net.layers` /
+   * `net.block_list` (NB201: the 17 cells, NB101: the 12 layers, MobileNetV2:
+   * the 9 blocks), numbered like `ReluTag.block`, 0..numBlocks−1, each marked
+   * exactly once per forward, in order.
+   */
+  unitOutput(x: T, unit: number): T
 }
 
 export interface NetworkDef {

@@ -192,6 +192,7 @@ export function countNetwork(def: NetworkDef, rules: CountRules = NB201_COUNT_RU
       tally('resize', rules.resize({ input: x, output: out }))
       return out
     },
+    unitOutput: (x) => x,
   }
   const [h, w, c] = def.inputShape
   const out = def.forward(ops, { h, w, c })

@@ -42,7 +42,8 @@ export function forwardMultiBackward(
   def: NetworkDef,
   params: ParamStore,
   batch: Batch,
-  opts: { bn: RunOptions['bn']; forwardHooks?: Pick<TfOpsHooks, 'onReluForward' | 'onLayerOutput'>; backwards: readonly BackwardSpec[] },
+  // 'eval' BN is made of plain tf ops, which the tape refuses
+  opts: { bn: 'train' | 'off'; forwardHooks?: Pick<TfOpsHooks, 'onReluForward' | 'onLayerOutput'>; backwards: readonly BackwardSpec[] },
 ): MultiRunResult {
   if (opts.backwards.length === 0) throw new ZsnasError('INVALID_OPTION', 'forwardMultiBackward needs at least one backward')
   const shape = batch.shape

@@ -20,11 +20,11 @@ import type { Batch } from '../core/data'
 import type { NetworkDef } from '../core/network'
 import { ZsnasError } from '../core/errors'
 import type { ParamStore } from './params'
-import { createTfOps, type TfOpsHooks } from './tf-ops'
+import { createTfOps, type BnMode, type TfOpsHooks } from './tf-ops'
 import { crossEntropyOp, sumOp } from './ops/loss'
 
 export interface RunOptions {
-  bn: 'train' | 'off'
+  bn: BnMode
   loss: 'ce' | 'sumLogits'
   wrt: 'none' | 'input' | 'params'
   /** with wrt 'params': which parameters to differentiate (default: all in the store) */

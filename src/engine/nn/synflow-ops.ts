@@ -198,6 +198,7 @@ export function createSynflowOps(params: ParamStore, probes: SynflowProbes): Ops
     resizeBilinear(x, size) {
       return { ...x, t: resizeBilinearOp(as4(x.t, 'resizeBilinear'), size) }
     },
+    unitOutput: (x) => x,
   }
   return ops
 }

@@ -59,13 +59,22 @@ export interface TfOpsHooks {
   onReluBackward?(call: ReluCall, gradPre: tf.Tensor): void
   onLayerOutput?(info: LayerInfo, out: tf.Tensor): void
   onLayerBackward?(info: LayerInfo, gradOut: tf.Tensor): void
+  /** `out` is the output of top-level unit `unit` (see `Ops.unitOutput`); valid during the call only */
+  onUnitOutput?(unit: number, out: tf.Tensor): void
 }
+
+export type BnMode = 'train' | 'off' | 'eval'
 
 export interface TfOpsOptions extends TfOpsHooks {
   params: ParamStore
   bnEps: number
-  /** 'train' = batch statistics (biased variance); 'off' = BN is the identity */
-  bn: 'train' | 'off'
+  /**
+   * 'train' = batch statistics (biased variance); 'off' = BN is the identity;
+   * 'eval' = a fresh network's running statistics (mean 0, variance 1):
+   * y = x·γ/√(1 + eps) + β (PyTorch `net.eval()` right after init), plain tf
+   * ops, for forward-only use (BndlEnt).
+   */
+  bn: BnMode
   /** parameters that are differentiable: all (true), none (false/undefined), or the named ones */
   weightGrads?: boolean | ReadonlySet<string>
 }
@@ -77,8 +86,8 @@ function as4(x: tf.Tensor, what: string): tf.Tensor4D {
 
 /** Creates an `Ops<tf.Tensor>`; use one instance per forward pass (it numbers ReLU calls). */
 export function createTfOps(o: TfOpsOptions): Ops<tf.Tensor> {
-  if (o.bn !== 'train' && o.bn !== 'off') {
-    throw new ZsnasError('INVALID_OPTION', `bn must be 'train' or 'off', got '${String(o.bn)}'`)
+  if (o.bn !== 'train' && o.bn !== 'off' && o.bn !== 'eval') {
+    throw new ZsnasError('INVALID_OPTION', `bn must be 'train', 'off' or 'eval', got '${String(o.bn)}'`)
   }
   let reluIndex = 0
   const param = (name: string): tf.Tensor => {
@@ -108,6 +117,7 @@ export function createTfOps(o: TfOpsOptions): Ops<tf.Tensor> {
       const g = param(gamma) as tf.Tensor1D
       const b = param(beta) as tf.Tensor1D
       if (o.bn === 'off') return x
+      if (o.bn === 'eval') return batchNormFreshEval(as4(x, 'batchNorm'), g, b, o.bnEps)
       return batchNormTrainOp(as4(x, 'batchNorm'), g, b, o.bnEps, trainable(gamma) || trainable(beta))
     },
     relu(x: tf.Tensor, tag: ReluTag): tf.Tensor {
@@ -135,5 +145,14 @@ export function createTfOps(o: TfOpsOptions): Ops<tf.Tensor> {
     sigmoid: (x) => sigmoidOp(x),
     mulChannels: (x, gate) => mulChannelsOp(as4(x, 'mulChannels'), as4(gate, 'mulChannels gate')),
     resizeBilinear: (x, size) => resizeBilinearOp(as4(x, 'resizeBilinear'), size),
+    unitOutput(x: tf.Tensor, unit: number): tf.Tensor {
+      o.onUnitOutput?.(unit, x)
+      return x
+    },
   }
+}
+
+/** Eval-mode BN of a freshly initialised network (running mean 0, variance 1): x·(γ/√(1+eps)) + β per channel. */
+function batchNormFreshEval(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Tensor1D, eps: number): tf.Tensor {
+  return tf.tidy(() => tf.add(tf.mul(x, tf.mul(gamma, tf.scalar(1 / Math.sqrt(1 + eps)))), beta))
 }

@@ -30,6 +30,7 @@ import { epeProxy } from './epe'
 import { lydynisoProxy } from './lydyniso'
 import { phiProxy } from './phi'
 import { btProxy } from './bt'
+import { bndlentProxy } from './bndlent'
 
 /**
  * The proxy registry. Adding a proxy = one file exporting a `ProxyDef` + one
@@ -58,6 +59,7 @@ const PROXIES: ProxyDef[] = [
   lydynisoProxy,
   phiProxy,
   btProxy,
+  bndlentProxy,
 ]
 
 const byId = new Map<string, ProxyDef>()

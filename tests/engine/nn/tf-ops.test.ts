@@ -182,7 +182,7 @@ describe.each(BACKENDS)('createTfOps on %s', (backend) => {
       tf.tidy(() => {
         expect(() => ops.conv2d(tf.zeros([1, 2, 2, 1]), 'nope', { stride: 1, pad: 'same' })).toThrow(ZsnasError)
       })
-      expect(() => createTfOps({ params: new Map(), bnEps: 1e-5, bn: 'eval' as 'train' })).toThrow(/bn must be/)
+      expect(() => createTfOps({ params: new Map(), bnEps: 1e-5, bn: 'inference' as 'train' })).toThrow(/bn must be/)
     })
   })
 })

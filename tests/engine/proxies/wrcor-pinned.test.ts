@@ -67,6 +67,7 @@ function stockOps(params: ParamStore, eps: number, probes: tf.Tensor[] | null, c
     },
     add: (a, b) => tf.add(a, b),
     zero: (x) => tf.mul(x, 0),
+    unitOutput: (x) => x,
     avgPool(x, k, stride, pad) {
       if (pad === 'valid') return tf.avgPool(x as tf.Tensor4D, k, stride, 'valid')
       // count_include_pad=False: window sum / number of valid pixels (stock AvgPoolGrad is wrong at 'same' borders)

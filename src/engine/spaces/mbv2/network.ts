@@ -55,12 +55,15 @@ export function buildMbv2Network(a: Mbv2Arch, opts: BuildOptions): NetworkDef {
   const book = new ParamBook()
   const stem = book.conv('stem', 3, 3, a.stem)
   const stemBn = book.bn('stem.bn', a.stem)
-  const layers: Fwd[] = []
+  /** one entry per stage (unit j + 1): its L sub-layers in order */
+  const layers: Fwd[][] = []
   a.stages.forEach((st, j) => {
     const mid = midChannels(st)
+    const subs: Fwd[] = []
     for (let i = 0; i < st.l; i++) {
-      layers.push(subLayer(book, `stage${j + 1}.${i}`, i === 0 ? stageIn(a, j) : st.c, st.c, mid, st.k, i === 0 ? st.s : 1, i === 0, j + 1))
+      subs.push(subLayer(book, `stage${j + 1}.${i}`, i === 0 ? stageIn(a, j) : st.c, st.c, mid, st.k, i === 0 ? st.s : 1, i === 0, j + 1))
     }
+    layers.push(subs)
   })
   const c7 = a.stages[a.stages.length - 1].c
   const head = book.conv('head', 1, c7, a.head)
@@ -77,8 +80,13 @@ export function buildMbv2Network(a: Mbv2Arch, opts: BuildOptions): NetworkDef {
     forward<T>(ops: Ops<T>, x: T): T {
       let h = ops.resizeBilinear(x, a.resolution)
       h = ops.relu(ops.batchNorm(ops.conv2d(h, stem.w, { stride: 2, pad: 1 }), stemBn.gamma, stemBn.beta), { block: 0, site: 'main' })
-      for (const f of layers) h = f(ops, h)
+      h = ops.unitOutput(h, 0)
+      layers.forEach((subs, j) => {
+        for (const f of subs) h = f(ops, h)
+        h = ops.unitOutput(h, j + 1)
+      })
       h = ops.relu(ops.batchNorm(ops.conv2d(h, head.w, { stride: 1, pad: 0 }), headBn.gamma, headBn.beta), { block: headBlock, site: 'main' })
+      h = ops.unitOutput(h, headBlock)
       return ops.linear(ops.globalAvgPool(h), fc.w, fc.b)
     },
   }

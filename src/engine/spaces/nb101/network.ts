@@ -128,7 +128,9 @@ export function buildNb101Network(cell: Nb101Cell, opts: BuildOptions, name: str
     bnEps: 1e-5,
     forward<T>(ops: Ops<T>, x: T): T {
       let h = x
-      for (const f of layers) h = f(ops, h)
+      layers.forEach((f, unit) => {
+        h = ops.unitOutput(f(ops, h), unit)
+      })
       return ops.linear(ops.globalAvgPool(h), fc.w, fc.b)
     },
   }

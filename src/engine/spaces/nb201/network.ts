@@ -103,7 +103,7 @@ export function buildNb201Network(a: Nb201Arch, opts: BuildOptions): NetworkDef 
           const ya = o.batchNorm(o.conv2d(o.relu(h, { block, site: 'main' }), blk.a, { stride: 2, pad: 1 }), ...blk.aBn)
           const yb = o.batchNorm(o.conv2d(o.relu(ya, { block, site: 'main' }), blk.b, { stride: 1, pad: 1 }), ...blk.bBn)
           const sc = o.conv2d(o.avgPool(h, 2, 2, 'valid'), blk.sc, { stride: 1, pad: 0 })
-          h = o.add(sc, yb)
+          h = o.unitOutput(o.add(sc, yb), block)
           return
         }
         const nodes: T[] = [h]
@@ -135,7 +135,7 @@ export function buildNb201Network(a: Nb201Arch, opts: BuildOptions): NetworkDef 
           }
           nodes.push(sum as T)
         }
-        h = nodes[3]
+        h = o.unitOutput(nodes[3], block)
       })
       h = o.relu(o.batchNorm(h, ...lastBn), { block: blocks.length, site: 'lastact', inplace: true })
       return o.linear(o.globalAvgPool(h), 'classifier.weight', 'classifier.bias')

@@ -123,7 +123,7 @@ describe('MobileNetV2 space', () => {
     const id = <T>(x: T): T => x
     const rec = {
       conv2d: id, batchNorm: id, add: id, zero: id, avgPool: id, maxPool: id, globalAvgPool: id, linear: id,
-      concatChannels: (xs: number[]) => xs[0], sliceChannels: id, sigmoid: id, mulChannels: id, resizeBilinear: id,
+      concatChannels: (xs: number[]) => xs[0], sliceChannels: id, sigmoid: id, mulChannels: id, resizeBilinear: id, unitOutput: id,
       relu: (x: number, tag: { block: number; site: string }) => {
         if (tag.site === 'se') se.set(tag.block, (se.get(tag.block) ?? 0) + 1)
         else main.add(tag.block)

@@ -45,7 +45,7 @@ describe('NB101 network', () => {
     const id = <T>(x: T): T => x
     const rec = {
       conv2d: id, batchNorm: id, add: id, zero: id, avgPool: id, maxPool: id, globalAvgPool: id, linear: id,
-      concatChannels: (xs: number[]) => xs[0], sliceChannels: id, sigmoid: id, mulChannels: id, resizeBilinear: id,
+      concatChannels: (xs: number[]) => xs[0], sliceChannels: id, sigmoid: id, mulChannels: id, resizeBilinear: id, unitOutput: id,
       relu: (x: number, tag: { block: number }) => { blocks.add(tag.block); return x },
     }
     net.forward(rec as never, 0)

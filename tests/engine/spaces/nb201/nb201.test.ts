@@ -187,6 +187,7 @@ describe('NB201 network: ReLU calls and tags (what WRCor hooks)', () => {
       sigmoid: id,
       mulChannels: id,
       resizeBilinear: id,
+      unitOutput: id,
     }
     buildNb201Network(nb201FromString(arch), { numClasses: 10, inputSize: 32 }).forward(ops, 0)
     return tags
