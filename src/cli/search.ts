@@ -27,6 +27,8 @@ import { createStrategy, listStrategies } from '../engine/search/registry'
 import { runSearch } from '../engine/search/run'
 import type { Candidate, EvalResult, StrategyState } from '../engine/search/types'
 import { proxyMembers, VOTING_SETS } from '../engine/search/voting-sets'
+import { RE_DEFAULTS } from '../engine/search/evolution'
+import { RL_DEFAULTS } from '../engine/search/reinforce'
 import { loadNb201Table } from '../engine/benchmarks/nb201-csv'
 import { loadNb101 } from '../engine/benchmarks/nb101'
 import { WorkerPool } from '../main/backend/pool'
@@ -77,15 +79,17 @@ export const searchCommand: CliCommand = {
   --table PATH        benchmark table (NB201 CSV, NB101 CSV/tfrecord): rows get ground-truth accuracy
   --out DIR           write DIR/evaluated.jsonl, DIR/best.json, DIR/checkpoint.json
   --resume            continue the search checkpointed in --out DIR
-  --population P      RE population (default 64)      --tournament S   RE tournament (default 10)
-  --budget-mode M     RE: paper (N total) | reference (N + P)
+  --population P      RE population (default ${RE_DEFAULTS.populationSize})      --tournament S   RE tournament (default ${RE_DEFAULTS.tournamentSize})
+  --budget-mode M     RE: paper (N total) | reference (N + P) (default ${RE_DEFAULTS.budgetMode})
   --parallel-children K
                       RE: draw children in groups of K, each from its own tournament on the same population, so
                       K evaluations run at once (asynchronous RE of Real et al. 2019; default 1 = the paper's
                       sequential algorithm). The result depends on K and the seed, not on --workers. With --workers,
                       a whole group is queued at once and each worker takes the next child when it is free, so
                       K > --workers (e.g. 4× --workers) keeps the processes busy when children differ in cost
-  --warmup W          RL normalisation samples (default 100)
+  --warmup W          RL normalisation samples (default ${RL_DEFAULTS.warmup})
+  --rl-lr X           RL policy Adam learning rate (default ${RL_DEFAULTS.lr})
+  --ema-momentum M    RL reward-baseline EMA momentum in [0, 1) (default ${RL_DEFAULTS.emaMomentum})
   --flops-limit F     MBv2 FLOPs limit in M (default 600)
   --resolutions A-B   MBv2 input-resolution range, multiples of 32 in 192..320 (default 192-320)
   --pool PATH         NB101: sample uniformly from the unique cells of this table (nasbench tfrecord or CSV with
@@ -107,7 +111,7 @@ export async function searchMain(argv: string[], io: CliIO, signal?: AbortSignal
       seed: { type: 'string' }, dataset: { type: 'string' }, batch: { type: 'string' }, init: { type: 'string' },
       mode: { type: 'string' }, table: { type: 'string' }, out: { type: 'string' }, resume: { type: 'boolean' },
       population: { type: 'string' }, tournament: { type: 'string' }, 'budget-mode': { type: 'string' }, 'parallel-children': { type: 'string' },
-      warmup: { type: 'string' }, 'flops-limit': { type: 'string' }, resolutions: { type: 'string' }, workers: { type: 'string' }, pool: { type: 'string' },
+      warmup: { type: 'string' }, 'rl-lr': { type: 'string' }, 'ema-momentum': { type: 'string' }, 'flops-limit': { type: 'string' }, resolutions: { type: 'string' }, workers: { type: 'string' }, pool: { type: 'string' },
     },
     'search',
   )
@@ -152,7 +156,17 @@ export async function searchMain(argv: string[], io: CliIO, signal?: AbortSignal
     if (strategyId !== 're') throw new CliUsageError('--parallel-children only applies to --strategy re')
     options.parallelChildren = intFlag(values['parallel-children'], 'parallel-children', 1, 1, 1024)
   }
-  if (values.warmup !== undefined) options.warmup = intFlag(values.warmup, 'warmup', 100, 2, 100000)
+  if (values.warmup !== undefined) options.warmup = intFlag(values.warmup, 'warmup', RL_DEFAULTS.warmup, 2, 100000)
+  for (const [flag, key] of [['rl-lr', 'lr'], ['ema-momentum', 'emaMomentum']] as const) {
+    const v = values[flag]
+    if (v === undefined) continue
+    if (strategyId !== 'rl') throw new CliUsageError(`--${flag} only applies to --strategy rl`)
+    const x = Number(v)
+    if (v.trim() === '' || !Number.isFinite(x) || x < 0 || (key === 'emaMomentum' && x >= 1)) {
+      throw new CliUsageError(`--${flag} must be a number ${key === 'emaMomentum' ? 'in [0, 1)' : '≥ 0'}, got '${v}'`)
+    }
+    options[key] = x
+  }
   const dataset = datasetFlag(values.dataset)
   const batchSize = intFlag(values.batch, 'batch', 64, 2, 4096)
   const init = initFlag(values.init)

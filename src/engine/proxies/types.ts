@@ -1,3 +1,4 @@
+import type { OptionSpec } from '../core/options'
 import type * as tf from '@tensorflow/tfjs-core'
 import type { Batch, DatasetSource } from '../core/data'
 import type { InitScheme, NetworkDef } from '../core/network'
@@ -70,21 +71,8 @@ export interface PaperRho {
   nb101?: number
 }
 
-/**
- * A user-settable proxy option (key of `proxyOptions[proxyId]`), shown by the
- * wizard; same shape as the catalog's `CatalogOption` (src/shared/schemas.ts).
- */
-export interface ProxyOptionSpec {
-  key: string
-  label: string
-  description: string
-  type: 'int' | 'number' | 'boolean' | 'string' | 'enum'
-  /** the paper's default */
-  default: unknown
-  min?: number
-  max?: number
-  choices?: { value: string | number; label: string }[]
-}
+/** A user-settable proxy option (key of `proxyOptions[proxyId]`), shown by the wizard. */
+export type ProxyOptionSpec = OptionSpec
 
 interface ProxyBase {
   /** stable id used on the command line and in files (e.g. 'wrcor') */

@@ -30,6 +30,7 @@
  * capped at P), budgetMode ('paper' | 'reference'), parallelChildren (k ≥ 1,
  * default 1).
  */
+import type { OptionSpec } from '../core/options'
 import { ZsnasError } from '../core/errors'
 import { StrategyBase, decodeNum, encodeNum, optNumber } from './base'
 import { sequentialMax } from './compare'
@@ -39,6 +40,34 @@ interface Member {
   candidate: Candidate
   scores: number[]
 }
+
+/** RE defaults of the paper (reference notes §4.3). */
+export const RE_DEFAULTS = { populationSize: 64, tournamentSize: 10, parallelChildren: 1, budgetMode: 'paper' } as const
+
+export const RE_OPTIONS: readonly OptionSpec[] = [
+  { key: 'populationSize', label: 'Population', description: 'population size P', type: 'int', default: RE_DEFAULTS.populationSize, min: 2 },
+  { key: 'tournamentSize', label: 'Tournament', description: 'tournament sample size S', type: 'int', default: RE_DEFAULTS.tournamentSize, min: 1 },
+  {
+    key: 'parallelChildren',
+    label: 'Parallel children',
+    description:
+      'children drawn per step, each from its own tournament on the same population, evaluated at once (1 = the paper; k > 1 = asynchronous RE, Real et al. 2019; set it to the worker count to use every worker)',
+    type: 'int',
+    default: RE_DEFAULTS.parallelChildren,
+    min: 1,
+  },
+  {
+    key: 'budgetMode',
+    label: 'Budget',
+    description: "'paper': N evaluations in total; 'reference': N + P as the published code",
+    type: 'enum',
+    default: RE_DEFAULTS.budgetMode,
+    choices: [
+      { value: 'paper', label: 'N evaluations (paper)' },
+      { value: 'reference', label: 'N + P (reference code)' },
+    ],
+  },
+]
 
 export class RegularizedEvolution extends StrategyBase {
   readonly id = 're'
@@ -52,14 +81,14 @@ export class RegularizedEvolution extends StrategyBase {
 
   constructor(cfg: StrategyConfig) {
     super(cfg)
-    this.P = optNumber(cfg.options, 'populationSize', 64, 2)
-    this.S = Math.min(optNumber(cfg.options, 'tournamentSize', 10, 1), this.P)
-    const mode = cfg.options?.budgetMode ?? 'paper'
+    this.P = optNumber(cfg.options, 'populationSize', RE_DEFAULTS.populationSize, 2)
+    this.S = Math.min(optNumber(cfg.options, 'tournamentSize', RE_DEFAULTS.tournamentSize, 1), this.P)
+    const mode = cfg.options?.budgetMode ?? RE_DEFAULTS.budgetMode
     if (mode !== 'paper' && mode !== 'reference') {
       throw new ZsnasError('INVALID_OPTION', `RE option budgetMode must be 'paper' (N evaluations) or 'reference' (N + P), got '${String(mode)}'`)
     }
     this.totalEvals = mode === 'paper' ? this.budget : this.budget + this.P
-    this.k = optNumber(cfg.options, 'parallelChildren', 1, 1)
+    this.k = optNumber(cfg.options, 'parallelChildren', RE_DEFAULTS.parallelChildren, 1)
   }
 
   groupSize(): number {

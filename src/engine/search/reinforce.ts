@@ -19,10 +19,20 @@
  *
  * Options: warmup (default 100, ≥ 2), lr (0.001), emaMomentum (0.9).
  */
+import type { OptionSpec } from '../core/options'
 import { ZsnasError } from '../core/errors'
 import { StrategyBase, decodeNum, encodeNum, optNumber } from './base'
 import { Adam, FactorisedPolicy } from './policy'
 import type { Candidate, StrategyConfig } from './types'
+
+/** REINFORCE defaults of the paper's code (reference notes §4.2). */
+export const RL_DEFAULTS = { warmup: 100, lr: 0.001, emaMomentum: 0.9 } as const
+
+export const RL_OPTIONS: readonly OptionSpec[] = [
+  { key: 'warmup', label: 'Warm-up samples', description: 'random samples for reward normalisation (not counted in N)', type: 'int', default: RL_DEFAULTS.warmup, min: 2 },
+  { key: 'lr', label: 'Learning rate', description: 'Adam learning rate of the policy', type: 'number', default: RL_DEFAULTS.lr, min: 0 },
+  { key: 'emaMomentum', label: 'Baseline momentum', description: 'EMA momentum of the reward baseline (< 1)', type: 'number', default: RL_DEFAULTS.emaMomentum, min: 0, max: 1 },
+]
 
 export class Reinforce extends StrategyBase {
   readonly id = 'rl'
@@ -41,9 +51,9 @@ export class Reinforce extends StrategyBase {
 
   constructor(cfg: StrategyConfig) {
     super(cfg)
-    this.warmup = optNumber(cfg.options, 'warmup', 100, 2)
-    const lr = optNumber(cfg.options, 'lr', 1e-3, 0, false)
-    this.momentum = optNumber(cfg.options, 'emaMomentum', 0.9, 0, false)
+    this.warmup = optNumber(cfg.options, 'warmup', RL_DEFAULTS.warmup, 2)
+    const lr = optNumber(cfg.options, 'lr', RL_DEFAULTS.lr, 0, false)
+    this.momentum = optNumber(cfg.options, 'emaMomentum', RL_DEFAULTS.emaMomentum, 0, false)
     if (this.momentum >= 1) throw new ZsnasError('INVALID_OPTION', `RL option emaMomentum must be < 1, got ${this.momentum}`)
     this.policy = new FactorisedPolicy(cfg.space.decisions(), this.rng)
     this.adam = new Adam(this.policy.logits, lr)

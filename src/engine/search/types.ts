@@ -15,6 +15,7 @@
  * with results outstanding re-issues the outstanding batch (e.g. after a
  * restore from a checkpoint taken mid-batch). Violations throw INVALID_OPTION.
  */
+import type { OptionSpec } from '../core/options'
 import type { RngState } from '../core/rng'
 import type { SearchSpace } from '../core/space'
 import type { Comparator } from './compare'
@@ -96,5 +97,7 @@ export interface StrategyInfo {
   id: string
   label: string
   description: string
+  /** the keys `StrategyConfig.options` accepts, with the paper's defaults (menus and CLI help read these) */
+  options: readonly OptionSpec[]
   create(config: StrategyConfig): StrategyRun
 }

@@ -1,7 +1,7 @@
 /**
  * Menu metadata the engine registries do not carry themselves: options of
- * spaces and strategies (defaults = the paper's), and the dataset kinds.
- * Keep in step with src/engine/search/*.ts and src/engine/spaces/mbv2.
+ * spaces (defaults = the paper's) and the dataset kinds. Keep in step with
+ * src/engine/spaces/mbv2. (Strategy options come from the strategy registry.)
  */
 import type { CatalogEntry, CatalogOption } from '../../shared/schemas'
 
@@ -34,39 +34,6 @@ export const SPACE_OPTIONS: Record<string, CatalogOption[]> = {
       min: 192,
       max: 320,
       multipleOf: 32,
-    },
-  ],
-}
-
-export const STRATEGY_OPTIONS: Record<string, CatalogOption[]> = {
-  random: [],
-  rl: [
-    { key: 'warmup', label: 'Warm-up samples', description: 'random samples for reward normalisation (not counted in N)', type: 'int', default: 100, min: 2 },
-    { key: 'lr', label: 'Learning rate', description: 'Adam learning rate of the policy', type: 'number', default: 0.001, min: 0 },
-    { key: 'emaMomentum', label: 'Baseline momentum', description: 'EMA momentum of the reward baseline', type: 'number', default: 0.9, min: 0, max: 1 },
-  ],
-  re: [
-    { key: 'populationSize', label: 'Population', description: 'population size P', type: 'int', default: 64, min: 2 },
-    { key: 'tournamentSize', label: 'Tournament', description: 'tournament sample size S', type: 'int', default: 10, min: 1 },
-    {
-      key: 'parallelChildren',
-      label: 'Parallel children',
-      description:
-        'children drawn per step, each from its own tournament on the same population, evaluated at once (1 = the paper; k > 1 = asynchronous RE, Real et al. 2019; set it to the worker count to use every worker)',
-      type: 'int',
-      default: 1,
-      min: 1,
-    },
-    {
-      key: 'budgetMode',
-      label: 'Budget',
-      description: "'paper': N evaluations in total; 'reference': N + P as the published code",
-      type: 'enum',
-      default: 'paper',
-      choices: [
-        { value: 'paper', label: 'N evaluations (paper)' },
-        { value: 'reference', label: 'N + P (reference code)' },
-      ],
     },
   ],
 }

@@ -21,7 +21,7 @@ import { createMbv2Space } from '../../engine/spaces/mbv2/space'
 import type { SearchSpace } from '../../engine/core/space'
 import type { CatalogEntry, CatalogOption, DatasetPreview, DatasetSpecData, PickedDataset, RunConfig } from '../../shared/schemas'
 import type { EnginePort, Proposal, SearchDriver, Told } from './engine-port'
-import { DATASET_CATALOG, STRATEGY_OPTIONS, SPACE_OPTIONS, VOTING_RHO } from './catalog-data'
+import { DATASET_CATALOG, SPACE_OPTIONS, VOTING_RHO } from './catalog-data'
 import { APP_VERSION } from './version'
 import { decodeScore } from '../../shared/score-value'
 
@@ -194,7 +194,7 @@ export function createEngineAdapter(opts: { tableCacheDir?: string } = {}): Engi
         meta: { voting: true, members: [...v.members] },
       })),
     ],
-    strategies: (): CatalogEntry[] => listStrategies().map((s) => ({ ...s, options: STRATEGY_OPTIONS[s.id] ?? [] })),
+    strategies: (): CatalogEntry[] => listStrategies().map((s) => ({ ...s, options: s.options.map((o) => ({ ...o })) })),
     datasets: () => DATASET_CATALOG,
     detectDataset(path): PickedDataset {
       try {

@@ -29,6 +29,30 @@ describe('strategy registry', () => {
   })
 })
 
+describe('declared strategy options (what menus and the CLI help show)', () => {
+  it('each declared default is what the strategy does without the option, and each option is read', async () => {
+    const trace = async (id: string, options: Record<string, unknown>) => {
+      const r = await run(id, 120, 5, 1, options) // past RE's initial population of 64 and RL's 100 warm-up samples
+      return { archs: r.evaluated.map((e) => e.candidate.arch), best: r.strategy.best()!.candidate.id, total: r.strategy.total() }
+    }
+    for (const s of listStrategies()) {
+      const none = await trace(s.id, {})
+      const defaults = Object.fromEntries(s.options.map((o) => [o.key, o.default]))
+      expect(await trace(s.id, defaults)).toEqual(none)
+      for (const o of s.options) {
+        const other =
+          o.type === 'enum' ? o.choices!.find((c) => c.value !== o.default)!.value
+          : o.key === 'emaMomentum' ? 0.5
+          : o.type === 'int' ? (o.default as number) + 1
+          : (o.default as number) * 10
+        expect(await trace(s.id, { [o.key]: other }), `${s.id}.${o.key} = ${String(other)}`).not.toEqual(none)
+      }
+    }
+    expect(listStrategies().find((s) => s.id === 're')!.options.map((o) => o.key)).toEqual(['populationSize', 'tournamentSize', 'parallelChildren', 'budgetMode'])
+    expect(listStrategies().find((s) => s.id === 'rl')!.options.map((o) => o.key)).toEqual(['warmup', 'lr', 'emaMomentum'])
+  })
+})
+
 describe('known-optimum toy proxy (#nor_conv_3x3 edges on NB201, optimum 6)', () => {
   it('RE finds the optimum within N = 300 (3 seeds) and best = max of everything evaluated', async () => {
     for (const seed of [1, 2, 3]) {
