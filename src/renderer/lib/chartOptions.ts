@@ -72,10 +72,13 @@ export const accMax = (v: { min: number; max: number }) => Math.min(100, Math.ce
 
 export function scoreTruthOption(points: readonly EvalPoint[], proxy: string, metric: string, corr: Correlation) {
   const data = points.filter((p) => p.truth !== undefined && Number.isFinite(p.score)).map((p) => [p.score, p.truth, p.index])
+  // ±∞ scores count in ρ/τ (ranked at the ends) but cannot be drawn: say how many
+  const infinite = points.filter((p) => p.truth !== undefined && (p.score === Infinity || p.score === -Infinity)).length
+  const notDrawn = infinite > 0 ? `, ${infinite} at ±∞ not drawn` : ''
   return {
     animation: false,
     backgroundColor: 'transparent',
-    title: { text: `${proxy} vs ${metric} accuracy`, subtext: `Spearman ρ = ${fmtCorr(corr.rho)}   Kendall τ = ${fmtCorr(corr.tau)}   (n = ${corr.n})`, left: 8, top: 0, textStyle: { fontSize: 13 }, subtextStyle: { fontSize: 12 }, itemGap: 8 },
+    title: { text: `${proxy} vs ${metric} accuracy`, subtext: `Spearman ρ = ${fmtCorr(corr.rho)}   Kendall τ = ${fmtCorr(corr.tau)}   (n = ${corr.n}${notDrawn})`, left: 8, top: 0, textStyle: { fontSize: 13 }, subtextStyle: { fontSize: 12 }, itemGap: 8 },
     tooltip: { trigger: 'item' },
     grid: { left: 60, right: 16, top: 50, bottom: 44 },
     xAxis: { type: 'value', name: proxy, scale: true, ...axisName },
