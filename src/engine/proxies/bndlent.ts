@@ -19,6 +19,13 @@
  * Score = −mean_u H_u. Higher = better (fewer samples collapsed into the same
  * output with mixed labels).
  *
+ * Option `bn` (default 'eval', the reference code as the method notes state
+ * it): 'train' runs the forward with batch statistics instead. Measured on
+ * NB201 CIFAR-10, the first 300 benchmark cells: ρ −0.071 with 'eval', +0.168
+ * with 'train' (paper: +0.199 on the first 1000, ours with 'eval' −0.158), so
+ * the paper's number looks like batch-statistics BN; the option lets a user
+ * reproduce either (docs/proxies.md).
+ *
  * Interpretations: H_b is accumulated in float64 (the reference uses
  * float32; the difference is ≈ 1e-7 relative and cannot reorder bundles); a
  * row containing NaN equals no row, itself included (as `x == X`), so it is a
@@ -30,7 +37,7 @@ import type { NetworkDef } from '../core/network'
 import { ZsnasError } from '../core/errors'
 import type { ParamStore } from '../nn/params'
 import { forwardBackward } from '../nn/run'
-import type { StandaloneProxyDef } from './types'
+import type { ProxyOptionSpec, StandaloneProxyDef } from './types'
 
 /** The reference's "learning rate" γ of the equality check. */
 export const BNDLENT_LR = 1e-3
@@ -130,13 +137,36 @@ export interface BndlEntResult {
   amplitude: number
 }
 
-/** Runs the eval-mode forward and returns −mean_u H_u with its per-unit terms. */
-export function bndlEnt(def: NetworkDef, params: ParamStore, batch: Batch): BndlEntResult {
+export const BNDLENT_OPTIONS: readonly ProxyOptionSpec[] = [
+  {
+    key: 'bn',
+    label: 'BndlEnt BatchNorm',
+    description: "'eval': a fresh net's running statistics (the reference code); 'train': batch statistics (what the paper's ρ 0.199 looks like)",
+    type: 'enum',
+    default: 'eval',
+    choices: [
+      { value: 'eval', label: 'eval mode (reference code)' },
+      { value: 'train', label: 'batch statistics' },
+    ],
+  },
+]
+
+function bnOption(raw: Record<string, unknown>): 'eval' | 'train' {
+  for (const k of Object.keys(raw)) {
+    if (k !== 'bn') throw new ZsnasError('INVALID_OPTION', `bndlent has no option '${k}'; expected bn`)
+  }
+  const v = raw.bn ?? 'eval'
+  if (v !== 'eval' && v !== 'train') throw new ZsnasError('INVALID_OPTION', `bndlent option bn must be 'eval' or 'train', got '${String(v)}'`)
+  return v
+}
+
+/** Runs the forward (BN in `bn` mode, default eval) and returns −mean_u H_u with its per-unit terms. */
+export function bndlEnt(def: NetworkDef, params: ParamStore, batch: Batch, bn: 'eval' | 'train' = 'eval'): BndlEntResult {
   const n = batch.shape[0]
   const amplitude = weightAmplitude(params)
   const units: BndlEntResult['units'] = []
   forwardBackward(def, params, batch, {
-    bn: 'eval',
+    bn,
     loss: 'sumLogits', // nothing is differentiated (wrt 'none'); labels are read below, not by a loss
     wrt: 'none',
     hooks: {
@@ -159,5 +189,6 @@ export const bndlentProxy: StandaloneProxyDef = {
   needsBackward: false,
   higherIsBetter: true,
   paperRho: { cifar10: 0.199 },
-  compute: (ctx) => bndlEnt(ctx.def, ctx.params, ctx.batch).score,
+  options: BNDLENT_OPTIONS,
+  compute: (ctx) => bndlEnt(ctx.def, ctx.params, ctx.batch, bnOption(ctx.options)).score,
 }

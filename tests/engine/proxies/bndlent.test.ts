@@ -100,6 +100,28 @@ describe('BndlEnt on NB201 networks', () => {
   })
 })
 
+describe('BndlEnt option bn', () => {
+  it("'train' normalises with batch statistics: the all-conv cell's outputs no longer collapse; unknown values are refused", async () => {
+    const def = buildNb201Network(nb201FromString('|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~2|'), { numClasses: 10, inputSize: 8 })
+    const params = materializeParams(def, 'pytorch', new Rng(6))
+    const rng = new Rng(7)
+    const batch = { x: new Float32Array(16 * 8 * 8 * 3).map(() => rng.normal()), shape: [16, 8, 8, 3] as [number, number, number, number], labels: Int32Array.from({ length: 16 }, (_, i) => (i % 9) + 1), numClasses: 10 }
+    const base = { space: 'nb201', init: 'pytorch' as const, def, params, batch, seed: 1 }
+    // eval mode: a fresh net shrinks activations ≈ ⅓ in variance per conv: deep cells collapse into few bundles
+    const ev = bndlEnt(def, params, batch, 'eval')
+    expect(ev.units[16].bundles).toBeLessThan(16)
+    // batch statistics keep unit variance: every unit has 16 distinct rows, so with no label 0 in the batch each
+    // unit's entropy is the singleton value H(15/16, 1/16)
+    const tr = bndlEnt(def, params, batch, 'train')
+    for (const u of tr.units) expect(u.bundles).toBe(16)
+    expect(tr.score).toBeCloseTo(-H([15 / 16, 1 / 16]), 12)
+    expect((await computeProxies(['bndlent'], { ...base, proxyOptions: { bndlent: { bn: 'train' } } })).scores.bndlent).toBe(tr.score)
+    expect((await computeProxies(['bndlent'], base)).scores.bndlent).toBe(ev.score)
+    await expect(computeProxies(['bndlent'], { ...base, proxyOptions: { bndlent: { bn: 'off' } } })).rejects.toThrow(/'eval' or 'train'/)
+    disposeParams(params)
+  })
+})
+
 describe('eval-mode BatchNorm of a fresh network', () => {
   it('is x·γ/√(1 + eps) + β per channel (running mean 0, variance 1)', () => {
     const params = new Map([
