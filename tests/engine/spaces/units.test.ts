@@ -4,7 +4,8 @@
  * in order, and the ReLUs between two marks carry that unit's block index.
  */
 import { describe, expect, it } from 'vitest'
-import type { NetworkDef, Ops } from '../../../src/engine/core/network'
+import type { NetworkDef } from '../../../src/engine/core/network'
+import { traceOps } from './trace-ops'
 import { buildNb201Network, nb201FromString } from '../../../src/engine/spaces/nb201'
 import { getSpace } from '../../../src/engine/spaces/registry'
 import { Rng } from '../../../src/engine/core/rng'
@@ -12,24 +13,10 @@ import { Rng } from '../../../src/engine/core/rng'
 function trace(def: NetworkDef): { units: number[]; reluBlocksBefore: number[][] } {
   const units: number[] = []
   const reluBlocksBefore: number[][] = [[]]
-  const id = <T>(x: T): T => x
-  const ops: Ops<number> = {
-    conv2d: id,
-    batchNorm: id,
+  const ops = traceOps({
     relu: (x, t) => (t.site !== 'lastact' && reluBlocksBefore[reluBlocksBefore.length - 1].push(t.block), x),
-    add: id,
-    zero: id,
-    avgPool: id,
-    maxPool: id,
-    globalAvgPool: id,
-    linear: id,
-    concatChannels: (xs) => xs[0],
-    sliceChannels: id,
-    sigmoid: id,
-    mulChannels: id,
-    resizeBilinear: id,
     unitOutput: (x, u) => (units.push(u), reluBlocksBefore.push([]), x),
-  }
+  })
   def.forward(ops, 0)
   return { units, reluBlocksBefore }
 }

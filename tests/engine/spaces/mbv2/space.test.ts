@@ -1,3 +1,4 @@
+import { traceOps } from '../trace-ops'
 import { describe, expect, it } from 'vitest'
 import { Rng } from '../../../../src/engine/core/rng'
 import { ZsnasError } from '../../../../src/engine/core/errors'
@@ -120,17 +121,16 @@ describe('MobileNetV2 space', () => {
     expect(net.bnEps).toBe(1e-3)
     const se = new Map<number, number>()
     const main = new Set<number>()
-    const id = <T>(x: T): T => x
-    const rec = {
-      conv2d: id, batchNorm: id, add: id, zero: id, avgPool: id, maxPool: id, globalAvgPool: id, linear: id,
-      concatChannels: (xs: number[]) => xs[0], sliceChannels: id, sigmoid: id, mulChannels: id, resizeBilinear: id, unitOutput: id,
-      relu: (x: number, tag: { block: number; site: string }) => {
-        if (tag.site === 'se') se.set(tag.block, (se.get(tag.block) ?? 0) + 1)
-        else main.add(tag.block)
-        return x
-      },
-    }
-    net.forward(rec as never, 0)
+    net.forward(
+      traceOps({
+        relu: (x, tag) => {
+          if (tag.site === 'se') se.set(tag.block, (se.get(tag.block) ?? 0) + 1)
+          else main.add(tag.block)
+          return x
+        },
+      }),
+      0,
+    )
     expect([...se.entries()].sort((x, y) => x[0] - y[0])).toEqual(a.stages.map((s, j) => [j + 1, s.l]))
     expect([...main].sort((x, y) => x - y)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8])
   })

@@ -1,3 +1,4 @@
+import { traceOps } from '../trace-ops'
 import { describe, expect, it } from 'vitest'
 import { pruneAndValidate } from '../../../../src/engine/spaces/nb101/cell'
 import { buildNb101Network, vertexChannels } from '../../../../src/engine/spaces/nb101/network'
@@ -42,13 +43,7 @@ describe('NB101 network', () => {
     const net = nb101Space.buildNetwork(nb101Space.fromString('matrix=011/001/000;ops=input,conv3x3-bn-relu,output'), opts)
     expect(net.numBlocks).toBe(12)
     const blocks = new Set<number>()
-    const id = <T>(x: T): T => x
-    const rec = {
-      conv2d: id, batchNorm: id, add: id, zero: id, avgPool: id, maxPool: id, globalAvgPool: id, linear: id,
-      concatChannels: (xs: number[]) => xs[0], sliceChannels: id, sigmoid: id, mulChannels: id, resizeBilinear: id, unitOutput: id,
-      relu: (x: number, tag: { block: number }) => { blocks.add(tag.block); return x },
-    }
-    net.forward(rec as never, 0)
+    net.forward(traceOps({ relu: (x, tag) => { blocks.add(tag.block); return x } }), 0)
     expect([...blocks].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 5, 6, 7, 9, 10, 11])
     expect(net.bnEps).toBe(1e-5)
   })

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import { traceOps } from '../trace-ops'
 import { describe, expect, it } from 'vitest'
 import { sharedPath } from '../../../helpers/shared-data'
 import {
@@ -15,7 +16,7 @@ import {
 import { countNetwork } from '../../../../src/engine/nn/count'
 import { Rng } from '../../../../src/engine/core/rng'
 import { ZsnasError } from '../../../../src/engine/core/errors'
-import type { Ops, ReluTag } from '../../../../src/engine/core/network'
+import type { ReluTag } from '../../../../src/engine/core/network'
 
 const ALL_CONV3 = '|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~2|'
 const NO_CONV = '|skip_connect~0|+|none~0|avg_pool_3x3~1|+|skip_connect~0|none~1|avg_pool_3x3~2|'
@@ -171,24 +172,7 @@ describe('NB201 network: params and FLOPs match the NB201 API anchors', () => {
 describe('NB201 network: ReLU calls and tags (what WRCor hooks)', () => {
   function reluTags(arch: string): ReluTag[] {
     const tags: ReluTag[] = []
-    const id = <T>(x: T): T => x
-    const ops: Ops<number> = {
-      conv2d: id,
-      batchNorm: id,
-      relu: (x, t) => (tags.push(t), x),
-      add: id,
-      zero: id,
-      avgPool: id,
-      maxPool: id,
-      globalAvgPool: id,
-      linear: id,
-      concatChannels: (xs) => xs[0],
-      sliceChannels: id,
-      sigmoid: id,
-      mulChannels: id,
-      resizeBilinear: id,
-      unitOutput: id,
-    }
+    const ops = traceOps({ relu: (x, t) => (tags.push(t), x) })
     buildNb201Network(nb201FromString(arch), { numClasses: 10, inputSize: 32 }).forward(ops, 0)
     return tags
   }
