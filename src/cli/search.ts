@@ -31,9 +31,9 @@ import { RE_DEFAULTS } from '../engine/search/evolution'
 import { RL_DEFAULTS } from '../engine/search/reinforce'
 import { loadNb201Table } from '../engine/benchmarks/nb201-csv'
 import { loadNb101 } from '../engine/benchmarks/nb101'
-import { WorkerPool } from '../main/backend/pool'
-import { forkHost } from '../main/backend/worker-host'
-import { evaluationSeed } from '../main/backend/seeds'
+import { WorkerPool } from '../backend/pool'
+import { forkHost } from '../backend/worker-host'
+import { evaluationSeed } from '../backend/seeds'
 import { decodeScore } from '../shared/score-value'
 
 /**

@@ -6,7 +6,7 @@
  *  - permission requests (camera, notifications from the page, …) are denied;
  *  - IPC is accepted only from our own top frame (`isTrustedFrameUrl`).
  */
-import { contentSecurityPolicy } from '../server/csp'
+import { contentSecurityPolicy } from '../shared/csp'
 
 /** The app page's URL prefix: the file:// index.html in production, the dev server origin with `electron-vite dev`. */
 export function isTrustedFrameUrl(frameUrl: string | undefined | null, appUrl: string): boolean {

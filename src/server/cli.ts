@@ -15,9 +15,9 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { createBackend } from '../main/backend/backend'
-import { createEngineAdapter } from '../main/backend/engine-adapter'
-import { forkHost } from '../main/backend/worker-host'
+import { createBackend } from '../backend/backend'
+import { createEngineAdapter } from '../backend/engine-adapter'
+import { forkHost } from '../backend/worker-host'
 import { parseArgs, type CliArgs } from './args'
 import { startServer } from './server'
 

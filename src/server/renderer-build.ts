@@ -6,7 +6,7 @@
 import path from 'node:path'
 import vue from '@vitejs/plugin-vue'
 import { build, type Plugin } from 'vite'
-import { contentSecurityPolicy } from './csp'
+import { contentSecurityPolicy } from '../shared/csp'
 
 /** Inserts the renderer CSP as a <meta> tag right after the charset tag. */
 export function cspMetaPlugin(): Plugin {

@@ -22,7 +22,7 @@ import { WsRequestSchema } from '../shared/contract'
 import { dispatch } from '../shared/dispatch'
 import type { EventBus } from '../shared/local-transport'
 import { WS_PATH } from '../shared/methods'
-import { contentSecurityPolicy } from './csp'
+import { contentSecurityPolicy } from '../shared/csp'
 import { resolveStatic } from './static'
 
 export interface ServerOptions {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { Rng } from '../../src/engine/core/rng'
-import { spaceFor } from '../../src/main/backend/engine-adapter'
-import { SPACE_OPTIONS } from '../../src/main/backend/catalog-data'
+import { spaceFor } from '../../src/backend/engine-adapter'
+import { SPACE_OPTIONS } from '../../src/backend/catalog-data'
 
 describe('run config → MobileNetV2 space options', () => {
   it('passes the FLOPs limit and resolution range to the space the strategy samples from', () => {
@@ -31,7 +31,7 @@ describe('benchmark tables opened by the app are indexed into its data folder', 
     const { mkdtempSync, readdirSync, rmSync } = await import('node:fs')
     const { tmpdir } = await import('node:os')
     const { join } = await import('node:path')
-    const { createEngineAdapter } = await import('../../src/main/backend/engine-adapter')
+    const { createEngineAdapter } = await import('../../src/backend/engine-adapter')
     const { sharedPath } = await import('../helpers/shared-data')
     const dir = mkdtempSync(join(tmpdir(), 'zsnas-table-cache-'))
     try {

@@ -1,7 +1,7 @@
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { fork } from 'node:child_process'
-import { forkHost, utilityProcessHost, type UtilityProcessModule, type WorkerHandle } from '../../src/main/backend/worker-host'
+import { forkHost, utilityProcessHost, type UtilityProcessModule, type WorkerHandle } from '../../src/backend/worker-host'
 import { FromWorkerSchema, type FromWorker } from '../../src/worker/protocol'
 import { scoreArchitecture } from '../../src/engine/score/score'
 import { decodeScore } from '../../src/shared/score-value'

@@ -4,9 +4,9 @@
  * a fresh worker → WORKER_CRASHED, no retry for scoring errors, cancel, reuse.
  */
 import { describe, expect, it } from 'vitest'
-import { WorkerPool } from '../../src/main/backend/pool'
-import { recyclingHost } from '../../src/main/backend/recycling-host'
-import type { WorkerHandle, WorkerHost } from '../../src/main/backend/worker-host'
+import { WorkerPool } from '../../src/backend/pool'
+import { recyclingHost } from '../../src/backend/recycling-host'
+import type { WorkerHandle, WorkerHost } from '../../src/backend/worker-host'
 import type { ScoreJob } from '../../src/worker/protocol'
 
 type Behaviour = (job: ScoreJob, worker: FakeWorker) => void

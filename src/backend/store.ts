@@ -14,7 +14,7 @@
 import Database from 'better-sqlite3'
 import fs from 'node:fs'
 import path from 'node:path'
-import { ZsnasError } from '../../engine/core/errors'
+import { ZsnasError } from '../engine/core/errors'
 import type {
   EvaluationPage,
   EvaluationQuery,
@@ -24,8 +24,8 @@ import type {
   RunStatus,
   ServiceErrorData,
   Versions,
-} from '../../shared/schemas'
-import { EvaluationQuerySchema } from '../../shared/schemas'
+} from '../shared/schemas'
+import { EvaluationQuerySchema } from '../shared/schemas'
 import { SCHEMA_SQL, SCHEMA_VERSION } from './store-schema'
 
 export interface RunRecord {

@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import { ServiceError } from '../../shared/client'
+import { ServiceError } from '../shared/client'
 
 function alive(pid: number): boolean {
   try {

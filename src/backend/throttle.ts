@@ -5,7 +5,7 @@
  * the latest `run.best` if it changed, and one `run.progress`.
  * `flushNow()` sends whatever is pending immediately (used at run end).
  */
-import type { EvaluationRow } from '../../shared/schemas'
+import type { EvaluationRow } from '../shared/schemas'
 
 export interface ThrottleSink {
   evaluated(rows: EvaluationRow[]): void

@@ -12,8 +12,8 @@
  *  - `close()` SIGKILLs every busy worker and resolves all unfinished jobs as
  *    'CANCELLED' — this is how cancel is honoured within one architecture.
  */
-import type { ServiceErrorData } from '../../shared/schemas'
-import { FromWorkerSchema, type ScoreJob, type ScoreOutcome } from '../../worker/protocol'
+import type { ServiceErrorData } from '../shared/schemas'
+import { FromWorkerSchema, type ScoreJob, type ScoreOutcome } from '../worker/protocol'
 import type { WorkerHandle, WorkerHost } from './worker-host'
 
 export type JobResult =

@@ -21,13 +21,13 @@
  *  - a configuration-level error from a worker (see RUN_FATAL) fails the run
  *    with that typed error; per-architecture errors become failed rows.
  */
-import { ZsnasError } from '../../engine/core/errors'
-import { ServiceError } from '../../shared/client'
-import type { GroundTruth } from '../../engine/core/data'
-import type { EventPayload } from '../../shared/contract'
-import type { EventName } from '../../shared/methods'
-import { errorToData } from '../../shared/dispatch'
-import type { EvaluationRow, RunConfig, RunSummary, Versions } from '../../shared/schemas'
+import { ZsnasError } from '../engine/core/errors'
+import { ServiceError } from '../shared/client'
+import type { GroundTruth } from '../engine/core/data'
+import type { EventPayload } from '../shared/contract'
+import type { EventName } from '../shared/methods'
+import { errorToData } from '../shared/dispatch'
+import type { EvaluationRow, RunConfig, RunSummary, Versions } from '../shared/schemas'
 import type { EnginePort, Proposal, SearchDriver } from './engine-port'
 import { sha256Path } from './hashing'
 import { WorkerPool } from './pool'

@@ -7,7 +7,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { RunStore } from '../../src/main/backend/store'
+import { RunStore } from '../../src/backend/store'
 import { RunConfigSchema, type EvaluationRow } from '../../src/shared/schemas'
 
 const config = RunConfigSchema.parse({

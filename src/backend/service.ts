@@ -5,10 +5,10 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { ZsnasError } from '../../engine/core/errors'
-import { ServiceError } from '../../shared/client'
-import type { ServiceHandlers } from '../../shared/contract'
-import type { SystemInfo } from '../../shared/schemas'
+import { ZsnasError } from '../engine/core/errors'
+import { ServiceError } from '../shared/client'
+import type { ServiceHandlers } from '../shared/contract'
+import type { SystemInfo } from '../shared/schemas'
 import type { EnginePort } from './engine-port'
 import { exportRun } from './export'
 import { sha256Path } from './hashing'
@@ -30,7 +30,7 @@ export interface ServiceDeps {
   systemInfo: () => SystemInfo
 }
 
-export const SEED_DERIVATION = 'evaluationSeed(runSeed, index): 32-bit mix of runSeed ^ imul(index + 1, 0x9e3779b1) (src/main/backend/seeds.ts)'
+export const SEED_DERIVATION = 'evaluationSeed(runSeed, index): 32-bit mix of runSeed ^ imul(index + 1, 0x9e3779b1) (src/backend/seeds.ts)'
 
 function requireExisting(p: string, what: string): string {
   const abs = path.resolve(p)

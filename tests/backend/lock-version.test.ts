@@ -3,8 +3,8 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { acquireDataDirLock } from '../../src/main/backend/lock'
-import { APP_VERSION } from '../../src/main/backend/version'
+import { acquireDataDirLock } from '../../src/backend/lock'
+import { APP_VERSION } from '../../src/backend/version'
 
 describe('data-folder lock', () => {
   it('refuses a second live owner, takes over a dead owner\'s stale lock, releases on request', async () => {

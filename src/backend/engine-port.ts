@@ -4,7 +4,7 @@
  * strategies, proxies, datasets, benchmark tables); keeping the port small
  * lets the supervisor be read and tested on its own.
  */
-import type { GroundTruth } from '../../engine/core/data'
+import type { GroundTruth } from '../engine/core/data'
 import type {
   CatalogEntry,
   DatasetPreview,
@@ -12,8 +12,8 @@ import type {
   PickedDataset,
   RunConfig,
   TableInfo,
-} from '../../shared/schemas'
-import type { ScoreValue } from '../../shared/score-value'
+} from '../shared/schemas'
+import type { ScoreValue } from '../shared/score-value'
 
 /** One proposed architecture; `index` is its 0-based position in the run's evaluation sequence. */
 export interface Proposal {

@@ -3,7 +3,7 @@
  * spaces (defaults = the paper's) and the dataset kinds. Keep in step with
  * src/engine/spaces/mbv2. (Strategy options come from the strategy registry.)
  */
-import type { CatalogEntry, CatalogOption } from '../../shared/schemas'
+import type { CatalogEntry, CatalogOption } from '../shared/schemas'
 
 export const SPACE_OPTIONS: Record<string, CatalogOption[]> = {
   mbv2: [

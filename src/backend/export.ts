@@ -13,7 +13,7 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import type { EvaluationRow, ExportResult, RunSummary } from '../../shared/schemas'
+import type { EvaluationRow, ExportResult, RunSummary } from '../shared/schemas'
 import type { RunStore } from './store'
 
 export function csvCell(v: unknown): string {

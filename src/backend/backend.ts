@@ -5,9 +5,9 @@
  * server; knows nothing about either transport.
  */
 import os from 'node:os'
-import type { ServiceHandlers } from '../../shared/contract'
-import { createEventBus, type EventBus } from '../../shared/local-transport'
-import type { RunSummary, SystemInfo } from '../../shared/schemas'
+import type { ServiceHandlers } from '../shared/contract'
+import { createEventBus, type EventBus } from '../shared/local-transport'
+import type { RunSummary, SystemInfo } from '../shared/schemas'
 import type { EnginePort } from './engine-port'
 import { RunManager } from './run-manager'
 import { createService, defaultWorkerCount, type FilePicker } from './service'
