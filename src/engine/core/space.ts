@@ -1,5 +1,7 @@
 import type { Rng } from './rng'
 import type { NetworkDef } from './network'
+import type { OptionSpec } from './options'
+import type { GroundTruth } from './data'
 
 /** One factorised decision of an RL policy: a categorical over `options` choices. */
 export interface Decision {
@@ -47,4 +49,37 @@ export interface SearchSpace<A = unknown> {
   buildNetwork(a: A, opts: BuildOptions): NetworkDef
   /** exact parameter count and multiply-add count (FLOPs as in NB201 / the paper = MACs) */
   cost(a: A, opts: BuildOptions): { params: number; flops: number }
+}
+
+/** Options of `SpaceDef.loadGroundTruth`. */
+export interface GroundTruthLoadOptions {
+  /** folder for the table's index cache (app data folder); absent = no cache */
+  cacheDir?: string
+}
+
+/**
+ * A registered search space (one file per space + one registry entry):
+ * everything the app, the CLI and the wizard need to know about it, declared
+ * once — its user options (defaults, bounds), how to build it from an option
+ * bag, and (NASLib-style) its own benchmark lookup.
+ */
+export interface SpaceDef {
+  id: string
+  label: string
+  description: string
+  /** every option `create` reads, with the paper's defaults and bounds */
+  options: readonly OptionSpec[]
+  /**
+   * The space for an option bag (missing keys take the declared defaults).
+   * Throws `ZsnasError('INVALID_OPTION')` for an undeclared key or a value
+   * outside the declaration (same messages as `validateOptions`).
+   */
+  create(options?: Record<string, unknown>): SearchSpace<unknown>
+  /**
+   * Opens the space's ground-truth table (e.g. NB201's NATS-Bench CSV, NB101's
+   * nasbench tfrecord). Absent when the space has no tabular benchmark.
+   */
+  loadGroundTruth?(path: string, opts?: GroundTruthLoadOptions): GroundTruth
+  /** what `loadGroundTruth` reads, for messages and file pickers */
+  groundTruthFormats?: string
 }

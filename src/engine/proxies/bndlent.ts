@@ -35,6 +35,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import type { Batch } from '../core/data'
 import type { NetworkDef } from '../core/network'
 import { ZsnasError } from '../core/errors'
+import { resolveOptions } from '../core/options'
 import type { ParamStore } from '../nn/params'
 import { forwardBackward } from '../nn/run'
 import type { ProxyOptionSpec, StandaloneProxyDef } from './types'
@@ -152,12 +153,7 @@ export const BNDLENT_OPTIONS: readonly ProxyOptionSpec[] = [
 ]
 
 function bnOption(raw: Record<string, unknown>): 'eval' | 'train' {
-  for (const k of Object.keys(raw)) {
-    if (k !== 'bn') throw new ZsnasError('INVALID_OPTION', `bndlent has no option '${k}'; expected bn`)
-  }
-  const v = raw.bn ?? 'eval'
-  if (v !== 'eval' && v !== 'train') throw new ZsnasError('INVALID_OPTION', `bndlent option bn must be 'eval' or 'train', got '${String(v)}'`)
-  return v
+  return resolveOptions(BNDLENT_OPTIONS, raw, 'bndlent').bn as 'eval' | 'train'
 }
 
 /** Runs the forward (BN in `bn` mode, default eval) and returns −mean_u H_u with its per-unit terms. */

@@ -1,5 +1,5 @@
 import type { NetworkDef } from '../core/network'
-import { ZsnasError } from '../core/errors'
+import { resolveOptions, type OptionSpec } from '../core/options'
 import type { ReluCall } from '../nn/tf-ops'
 import { CorrKernel } from './corr-kernel'
 import type { PaperRho, ProxyContext, ResponseProxyDef } from './types'
@@ -10,7 +10,9 @@ import type { PaperRho, ProxyContext, ResponseProxyDef } from './types'
  * over every ReLU call h of the shared pass (duplicates counted: a node feeding
  * k conv edges is k calls), A_h = the mode's activation tensor, G_h =
  * ∂(mean CE)/∂(ReLU input). `activations`/`gradients` select the terms,
- * `weight` gives w(h).
+ * `weight` gives w(h). `options` declares every key `weight` reads from
+ * `ctx.options`; the consumer validates them once (defaults filled) and hands
+ * `weight` the validated bag.
  */
 export function correlationProxy(spec: {
   id: string
@@ -18,9 +20,11 @@ export function correlationProxy(spec: {
   description: string
   activations: boolean
   gradients: boolean
-  weight: (call: ReluCall, def: NetworkDef, ctx: ProxyContext) => number
+  weight: (call: ReluCall, def: NetworkDef, options: Record<string, unknown>) => number
+  options?: readonly OptionSpec[]
   paperRho?: PaperRho
 }): ResponseProxyDef {
+  const declared = spec.options ?? []
   return {
     kind: 'response',
     id: spec.id,
@@ -30,13 +34,15 @@ export function correlationProxy(spec: {
     needsBackward: spec.gradients,
     higherIsBetter: true,
     paperRho: spec.paperRho,
-    consumer(ctx) {
+    options: declared,
+    consumer(ctx: ProxyContext) {
       const kernel = new CorrKernel(ctx.batch.shape[0])
+      const opts = resolveOptions(declared, ctx.options, spec.id)
       return {
         wantsActivationCorr: spec.activations,
         wantsGradientCorr: spec.gradients,
-        onActivationCorr: (call, corr) => void kernel.add(corr, spec.weight(call, ctx.def, ctx)),
-        onGradientCorr: (call, corr) => void kernel.add(corr, spec.weight(call, ctx.def, ctx)),
+        onActivationCorr: (call, corr) => void kernel.add(corr, spec.weight(call, ctx.def, opts)),
+        onGradientCorr: (call, corr) => void kernel.add(corr, spec.weight(call, ctx.def, opts)),
         finish: () => kernel.score(),
       }
     },
@@ -68,10 +74,22 @@ export function blockWeight(scheme: BlockWeighting, block: number, numBlocks: nu
   }
 }
 
-export function weightingOption(ctx: ProxyContext): BlockWeighting {
-  const w = ctx.options.weighting ?? 'exp'
-  if (!BLOCK_WEIGHTINGS.includes(w as BlockWeighting)) {
-    throw new ZsnasError('INVALID_OPTION', `wrcor option weighting='${String(w)}' is unknown; expected one of ${BLOCK_WEIGHTINGS.join(', ')}`)
-  }
-  return w as BlockWeighting
+const WEIGHTING_LABELS: Record<BlockWeighting, string> = {
+  exp: 'exp 2^b (WRCor, paper)',
+  none: 'none (= RCor)',
+  linear: 'linear b+1',
+  quadratic: 'quadratic (b+1)²',
+  expTopDown: 'exp top-down 2^(blocks−b)',
 }
+
+/** WRCor's options: `weighting` (paper Table 3 ablation; 'exp' = WRCor). */
+export const WRCOR_OPTIONS: readonly OptionSpec[] = [
+  {
+    key: 'weighting',
+    label: 'WRCor block weighting',
+    description: "weight of a ReLU call in block b (0-based): exp 2^b (WRCor), none 1, linear b+1, quadratic (b+1)², expTopDown 2^(blocks−b) — paper Table 3",
+    type: 'enum',
+    default: 'exp',
+    choices: BLOCK_WEIGHTINGS.map((w) => ({ value: w, label: WEIGHTING_LABELS[w] })),
+  },
+]

@@ -36,6 +36,7 @@
  *    `batchSize` on the 4 GB wasm heap.
  */
 import { ZsnasError } from '../core/errors'
+import { resolveOptions } from '../core/options'
 import type { ProxyContext, ProxyOptionSpec, StandaloneProxyDef } from './types'
 import { isResponseCall } from './responses'
 import { gaussianNoise } from './epads/input'
@@ -70,21 +71,10 @@ export interface EpadsOptions {
   sigma: number
 }
 
-/** Reads and validates `proxyOptions.epads` (missing keys take the defaults). */
+/** Reads and validates `proxyOptions.epads` against `EPADS_OPTIONS` (missing keys take the defaults; INVALID_OPTION otherwise). */
 export function epadsOptions(raw: Record<string, unknown>): EpadsOptions {
-  const known = new Set(EPADS_OPTIONS.map((o) => o.key))
-  for (const k of Object.keys(raw)) {
-    if (!known.has(k)) throw new ZsnasError('INVALID_OPTION', `epads has no option '${k}'; expected one of ${[...known].join(', ')}`)
-  }
-  const batchSize = raw.batchSize ?? EPADS_DEFAULTS.batchSize
-  const sigma = raw.sigma ?? EPADS_DEFAULTS.sigma
-  if (typeof batchSize !== 'number' || !Number.isInteger(batchSize) || batchSize < 1 || batchSize > 1024) {
-    throw new ZsnasError('INVALID_OPTION', `epads option batchSize must be an integer in 1..1024, got ${String(batchSize)}`)
-  }
-  if (typeof sigma !== 'number' || !Number.isFinite(sigma) || sigma < 0) {
-    throw new ZsnasError('INVALID_OPTION', `epads option sigma must be a finite number ≥ 0, got ${String(sigma)}`)
-  }
-  return { batchSize, sigma }
+  const o = resolveOptions(EPADS_OPTIONS, raw, 'epads')
+  return { batchSize: o.batchSize as number, sigma: o.sigma as number }
 }
 
 function cleanBatch(ctx: ProxyContext, batchSize: number, rng: ProxyContext['rng']): Float32Array {

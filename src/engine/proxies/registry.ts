@@ -3,8 +3,10 @@ import type { Batch, DatasetSource } from '../core/data'
 import type { InitScheme, NetworkDef } from '../core/network'
 import { Rng } from '../core/rng'
 import { ZsnasError } from '../core/errors'
+import { resolveOptions } from '../core/options'
 import { cloneParams, disposeParams, type ParamStore } from '../nn/params'
 import { runResponsePass } from './responses'
+import type { CheckpointMode } from '../nn/checkpoint-policy'
 import { hasInputJacobian, primeInputJacobian } from './input-jacobian'
 import type { ProxyContext, ProxyDef, ProxyMode, ResponseProxyDef, StandaloneProxyDef } from './types'
 import { acorProxy } from './acor'
@@ -99,6 +101,8 @@ export interface ComputeProxiesInput {
   seed: number
   /** how many times the response pass may halve the batch after an out-of-memory error (default 3) */
   maxSplits?: number
+  /** response pass checkpointing: 'auto' (default, by the memory estimate), 'on', 'off' (nn/checkpoint-policy.ts) */
+  checkpoint?: CheckpointMode
 }
 
 export interface ComputeProxiesResult {
@@ -125,6 +129,24 @@ export function isOutOfMemory(e: unknown): boolean {
   return /out of memory|\bOOM\b|Array buffer allocation failed|Cannot allocate|memory access out of bounds|Aborted\(\)/i.test(m)
 }
 
+/**
+ * Validated options of each requested proxy (defaults filled). Throws
+ * INVALID_OPTION naming the proxy and the option for a bad value or an
+ * undeclared key, and for a `proxyOptions` key that is no registered proxy.
+ */
+export function proxyOptionsFor(defs: readonly ProxyDef[], proxyOptions: Record<string, unknown> | undefined): Map<string, Record<string, unknown>> {
+  for (const id of Object.keys(proxyOptions ?? {})) {
+    if (!byId.has(id)) {
+      throw new ZsnasError('INVALID_OPTION', `proxyOptions names unknown proxy '${id}'; expected one of ${PROXIES.map((q) => q.id).join(', ')}`)
+    }
+  }
+  const out = new Map<string, Record<string, unknown>>()
+  for (const p of defs) {
+    const raw = proxyOptions?.[p.id]
+    out.set(p.id, resolveOptions(p.options ?? [], raw === null ? undefined : raw, p.id))
+  }
+  return out
+}
 
 /**
  * Computes the requested proxies for one initialised network on one batch.
@@ -146,7 +168,11 @@ export function isOutOfMemory(e: unknown): boolean {
  *    scores give a positive product); it only happens when memory forces it,
  *    and `responseChunks` reports it. With the wasm backend an abort may leave
  *    the module unusable, so the retry mainly helps the cpu/tensorflow backends.
- * Ids are validated before anything runs (`INVALID_OPTION`).
+ * Ids and options are validated before anything runs (`INVALID_OPTION`):
+ * `proxyOptions[id]` of every requested proxy against its declared `options`
+ * (`validateOptions`: unknown keys, types, bounds; defaults filled in, so a
+ * proxy's `ctx.options` always holds every declared key), and every key of
+ * `proxyOptions` must be a registered proxy id.
  */
 export async function computeProxies(ids: readonly string[], input: ComputeProxiesInput): Promise<ComputeProxiesResult> {
   if (ids.length === 0) throw new ZsnasError('INVALID_OPTION', 'no proxies requested')
@@ -155,8 +181,8 @@ export async function computeProxies(ids: readonly string[], input: ComputeProxi
   if (mode !== 'paper' && mode !== 'reference') {
     throw new ZsnasError('INVALID_OPTION', `mode must be 'paper' or 'reference', got '${String(mode)}'`)
   }
+  const options = proxyOptionsFor(defs, input.proxyOptions)
   const ctxFor = (p: ProxyDef, params: ParamStore, batch: Batch): ProxyContext => {
-    const opt = input.proxyOptions?.[p.id]
     return {
       space: input.space,
       def: input.def,
@@ -164,7 +190,7 @@ export async function computeProxies(ids: readonly string[], input: ComputeProxi
       batch,
       init: input.init,
       mode,
-      options: opt !== null && typeof opt === 'object' ? (opt as Record<string, unknown>) : {},
+      options: options.get(p.id) as Record<string, unknown>,
       rng: new Rng((input.seed ^ fnv1a(p.id)) >>> 0),
       dataset: input.dataset,
     }
@@ -193,7 +219,7 @@ export async function computeProxies(ids: readonly string[], input: ComputeProxi
             chunks === 1 && jacobianWanted && !hasInputJacobian(input.params, input.batch)
               ? { onInputJacobian: (g: tf.Tensor) => primeInputJacobian(input.params, input.batch, g) }
               : {}
-          const s = runResponsePass({ space: input.space, mode, def: input.def, params: input.params, batch }, consumers, extras)
+          const s = runResponsePass({ space: input.space, mode, def: input.def, params: input.params, batch, checkpoint: input.checkpoint }, consumers, extras)
           s.forEach((v, i) => (product[i] *= v))
         }
         response.forEach((p, i) => (scores[p.id] = product[i]))

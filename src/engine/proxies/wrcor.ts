@@ -1,4 +1,4 @@
-import { blockWeight, correlationProxy, weightingOption } from './correlation-family'
+import { blockWeight, correlationProxy, WRCOR_OPTIONS, type BlockWeighting } from './correlation-family'
 
 /**
  * WRCor: activation + gradient correlations weighted 2^block (reference
@@ -11,6 +11,7 @@ export const wrcorProxy = correlationProxy({
   description: 'log|det Σ 2^block·(|corr(A)|+|corr(∂L/∂A)|)| over all ReLU calls (Jing et al. 2025)',
   activations: true,
   gradients: true,
-  weight: (call, def, ctx) => blockWeight(weightingOption(ctx), call.tag.block, def.numBlocks),
+  weight: (call, def, o) => blockWeight(o.weighting as BlockWeighting, call.tag.block, def.numBlocks),
+  options: WRCOR_OPTIONS,
   paperRho: { cifar10: 0.811, cifar100: 0.846, imagenet16: 0.822, nb101: 0.534 },
 })

@@ -3,6 +3,7 @@ import type { NetworkDef } from '../core/network'
 import { ZsnasError } from '../core/errors'
 import type { ParamStore } from '../nn/params'
 import { forwardBackward } from '../nn/run'
+import { resolveOptions, type OptionSpec } from '../core/options'
 import type { StandaloneProxyDef } from './types'
 import { layerWeightSpecs } from './weights'
 import { sliceBatch } from './batch-slice'
@@ -63,6 +64,17 @@ export function ceWeightGrads(def: NetworkDef, params: ParamStore, batch: Batch)
  * dataset is available; otherwise the scoring batch is split into B equal
  * chunks (each needs ≥ 2 samples for batch statistics).
  */
+export const ZICO_OPTIONS: readonly OptionSpec[] = [
+  {
+    key: 'batches',
+    label: 'ZiCo batches',
+    description: 'minibatches B whose gradients give the per-weight mean/std (ZiCo default 2): the scoring batch + B−1 more from the dataset, or the scoring batch split into B chunks when no dataset is open',
+    type: 'int',
+    default: 2,
+    min: 2,
+  },
+]
+
 export const zicoProxy: StandaloneProxyDef = {
   kind: 'standalone',
   id: 'zico',
@@ -72,12 +84,9 @@ export const zicoProxy: StandaloneProxyDef = {
   needsBackward: true,
   higherIsBetter: true,
   paperRho: { cifar10: 0.8, cifar100: 0.81, imagenet16: 0.79 },
+  options: ZICO_OPTIONS,
   compute(ctx) {
-    const B = ctx.options.batches ?? 2
-    if (!Number.isInteger(B) || (B as number) < 2) {
-      throw new ZsnasError('INVALID_OPTION', `zico option batches must be an integer ≥ 2, got ${String(B)}`)
-    }
-    const nb = B as number
+    const nb = resolveOptions(ZICO_OPTIONS, ctx.options, 'zico').batches as number
     const n = ctx.batch.shape[0]
     let batches: Batch[]
     if (ctx.dataset !== undefined && ctx.dataset.count >= n) {

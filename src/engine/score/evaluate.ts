@@ -6,7 +6,7 @@ import { spearman, kendallTau, topKPrecision } from '../metrics'
 import { fnv1a, getProxy, type ProxyMode } from '../proxies'
 import { expandProxyIds, getVotingProxy, votingRanks } from '../proxies/voting'
 import { scoreArchitecture, type ScoreRequest, type ScoreResult } from './score'
-import { resolveSpace } from './spaces'
+import { getSpace } from '../spaces/registry'
 
 /**
  * Which architectures to evaluate. Positions refer to `groundTruth.keys()`
@@ -136,7 +136,7 @@ export function summarize(rows: readonly EvaluatedArch[], proxies: readonly stri
  */
 export async function evaluateProxies(req: EvaluateRequest): Promise<EvaluateResult> {
   const t0 = performance.now()
-  const space = resolveSpace(req.space)
+  const space = getSpace(req.space)
   // voting proxies (SJW, SPW, ZeroCost) are computed from their members' scores
   for (const id of req.proxies) if (getVotingProxy(id) === undefined) getProxy(id)
   if (req.proxies.length === 0) throw new ZsnasError('INVALID_OPTION', 'no proxies requested')

@@ -6,7 +6,9 @@ import { initBackend } from '../backend/select'
 import { openDataset } from '../data/open'
 import { materializeParams, disposeParams } from '../nn/params'
 import { computeProxies, type ProxyMode } from '../proxies'
-import { resolveSpace } from './spaces'
+import { getSpace } from '../spaces/registry'
+import { validateOptions } from '../core/options'
+import { SCORE_REQUEST_OPTIONS } from './request-spec'
 
 /** One unit of scoring work (serialisable: it crosses process boundaries). */
 export interface ScoreRequest {
@@ -55,18 +57,10 @@ export function cachedDataset(spec: DatasetSpec): DatasetSource {
   return ds
 }
 
-/** Forget opened datasets (tests, or a worker told to free memory). */
-export function clearDatasetCache(): void {
-  datasets.clear()
-}
-
 function validate(req: ScoreRequest): void {
-  if (!Number.isInteger(req.batchSize) || req.batchSize < 2) {
-    throw new ZsnasError('INVALID_OPTION', `batchSize must be an integer ≥ 2 (correlations need 2 samples), got ${req.batchSize}`)
-  }
-  if (!Number.isInteger(req.seed) || req.seed < 0 || req.seed > 0xffffffff) {
-    throw new ZsnasError('INVALID_OPTION', `seed must be an integer in 0..4294967295, got ${req.seed}`)
-  }
+  const { errors } = validateOptions(SCORE_REQUEST_OPTIONS, { batchSize: req.batchSize, seed: req.seed })
+  const msgs = Object.values(errors)
+  if (msgs.length > 0) throw new ZsnasError('INVALID_OPTION', `score request: ${msgs.join('; ')}`)
   if (!INIT_SCHEMES.includes(req.init)) {
     throw new ZsnasError('INVALID_OPTION', `unknown init '${String(req.init)}'; expected one of ${INIT_SCHEMES.join(', ')}`)
   }
@@ -90,7 +84,7 @@ function validate(req: ScoreRequest): void {
 export async function scoreArchitecture(req: ScoreRequest): Promise<ScoreResult> {
   const t0 = performance.now()
   validate(req)
-  const space = resolveSpace(req.space)
+  const space = getSpace(req.space)
   const arch = space.fromString(req.arch)
   const canonical = space.toString(arch)
   const backend = await initBackend()

@@ -10,15 +10,6 @@ import type { SearchSpace } from '../core/space'
 import { type Comparator, majorityCompare, replacesBest } from './compare'
 import type { BestEntry, Candidate, EvalResult, StrategyConfig, StrategyRun, StrategyState } from './types'
 
-export function optNumber(o: Record<string, unknown> | undefined, key: string, def: number, min: number, integer = true): number {
-  const v = o?.[key]
-  if (v === undefined) return def
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < min || (integer && !Number.isInteger(v))) {
-    throw new ZsnasError('INVALID_OPTION', `strategy option '${key}' must be ${integer ? 'an integer' : 'a number'} ≥ ${min}, got ${String(v)}`)
-  }
-  return v
-}
-
 export abstract class StrategyBase implements StrategyRun {
   abstract readonly id: string
   protected readonly space: SearchSpace<unknown>

@@ -5,14 +5,19 @@
  * ties going to the newer architecture. Up to `max` candidates per ask.
  * No options.
  */
+import { resolveOptions, type OptionSpec } from '../core/options'
 import { StrategyBase } from './base'
 import type { Candidate, StrategyConfig } from './types'
+
+/** Random search reads no options (an undeclared key is INVALID_OPTION). */
+export const RANDOM_OPTIONS: readonly OptionSpec[] = []
 
 export class RandomSearch extends StrategyBase {
   readonly id = 'random'
 
   constructor(cfg: StrategyConfig) {
     super(cfg)
+    resolveOptions(RANDOM_OPTIONS, cfg.options, 'random strategy')
   }
 
   protected propose(max: number): Candidate[] {

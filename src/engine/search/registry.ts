@@ -3,9 +3,9 @@
  * come from here). `createStrategy` throws NOT_FOUND for an unknown id.
  */
 import { ZsnasError } from '../core/errors'
-import { RE_OPTIONS, RegularizedEvolution } from './evolution'
-import { RandomSearch } from './random'
-import { RL_OPTIONS, Reinforce } from './reinforce'
+import { RE_OPTIONS, RegularizedEvolution } from './re'
+import { RANDOM_OPTIONS, RandomSearch } from './random'
+import { RL_OPTIONS, Reinforce } from './rl'
 import type { OptionSpec } from '../core/options'
 import type { StrategyConfig, StrategyInfo, StrategyRun } from './types'
 
@@ -14,7 +14,7 @@ const STRATEGIES: readonly StrategyInfo[] = [
     id: 'random',
     label: 'Random search (R)',
     description: 'Sample N architectures, keep the best by the (voting) comparator.',
-    options: [],
+    options: RANDOM_OPTIONS,
     create: (c) => new RandomSearch(c),
   },
   {

@@ -117,7 +117,7 @@ describe('BndlEnt option bn', () => {
     expect(tr.score).toBeCloseTo(-H([15 / 16, 1 / 16]), 12)
     expect((await computeProxies(['bndlent'], { ...base, proxyOptions: { bndlent: { bn: 'train' } } })).scores.bndlent).toBe(tr.score)
     expect((await computeProxies(['bndlent'], base)).scores.bndlent).toBe(ev.score)
-    await expect(computeProxies(['bndlent'], { ...base, proxyOptions: { bndlent: { bn: 'off' } } })).rejects.toThrow(/'eval' or 'train'/)
+    await expect(computeProxies(['bndlent'], { ...base, proxyOptions: { bndlent: { bn: 'off' } } })).rejects.toThrow(/bndlent options: .*\(bn\) must be one of eval, train, got 'off'/)
     disposeParams(params)
   })
 })

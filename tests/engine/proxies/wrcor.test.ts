@@ -120,7 +120,9 @@ describe('ACor / RCor / WRCor on a tiny net vs an independent JS computation', (
     expect(none.scores.wrcor).toBeCloseTo(expected([1, 1], true, true), 4)
     const top = await run(['wrcor'], { proxyOptions: { wrcor: { weighting: 'expTopDown' } } })
     expect(top.scores.wrcor).toBeCloseTo(expected([4, 2], true, true), 4)
-    await expect(run(['wrcor'], { proxyOptions: { wrcor: { weighting: 'cubic' } } })).rejects.toThrow(/weighting='cubic'/)
+    await expect(run(['wrcor'], { proxyOptions: { wrcor: { weighting: 'cubic' } } })).rejects.toThrow(
+      /wrcor options: WRCor block weighting \(weighting\) must be one of exp, none, linear, quadratic, expTopDown, got 'cubic'/,
+    )
   })
 
   it('skips matrices with a zero-variance sample row (gradients of a sample whose ReLU inputs are all ≤ 0)', async () => {

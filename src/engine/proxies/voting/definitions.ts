@@ -59,11 +59,6 @@ export function getVotingProxy(id: string): VotingProxyDef | undefined {
   return VOTING_PROXIES.find((v) => v.id === k)
 }
 
-/** True when `id` names a voting proxy. */
-export function isVotingProxy(id: string): boolean {
-  return getVotingProxy(id) !== undefined
-}
-
 /**
  * The plain (non-voting) proxy ids needed to evaluate `ids`, which may mix
  * plain and voting proxies: voting proxies are replaced by their members,

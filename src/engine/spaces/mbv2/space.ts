@@ -23,6 +23,7 @@
  * - hash = canonical string.
  */
 import { ZsnasError } from '../../core/errors'
+import { resolveOptions, type OptionSpec } from '../../core/options'
 import type { Rng } from '../../core/rng'
 import type { Decision, SearchSpace } from '../../core/space'
 import {
@@ -194,6 +195,51 @@ function checkResolutionRange(r: readonly number[]): [number, number] {
     )
   }
   return [lo, hi]
+}
+
+/**
+ * The MobileNetV2 space's user options, declared once (menus, CLI flags and
+ * validation read these; defaults = the paper's Table 1 / reference search.py).
+ * `minResolution`/`maxResolution` are one paired range (min ≤ max).
+ */
+export const MBV2_OPTIONS: readonly OptionSpec[] = [
+  {
+    key: 'flopsLimit',
+    label: 'FLOPs limit',
+    description: 'maximum multiply-adds of a sampled/mutated architecture (reference counter, 1000 classes)',
+    type: 'number',
+    default: MBV2_DEFAULT_FLOPS_LIMIT,
+    min: 1,
+  },
+  {
+    key: 'minResolution',
+    label: 'Min resolution',
+    description: `smallest input resolution R (multiple of 32, paper range ${MBV2_R_RANGE[0]}–${MBV2_R_RANGE[1]})`,
+    type: 'int',
+    default: MBV2_R_RANGE[0],
+    min: MBV2_R_RANGE[0],
+    max: MBV2_R_RANGE[1],
+    multipleOf: 32,
+  },
+  {
+    key: 'maxResolution',
+    label: 'Max resolution',
+    description: `largest input resolution R (multiple of 32, paper range ${MBV2_R_RANGE[0]}–${MBV2_R_RANGE[1]})`,
+    type: 'int',
+    default: MBV2_R_RANGE[1],
+    min: MBV2_R_RANGE[0],
+    max: MBV2_R_RANGE[1],
+    multipleOf: 32,
+  },
+]
+
+/** The space for a (menu/CLI/run-config) option bag validated against `MBV2_OPTIONS` (INVALID_OPTION otherwise). */
+export function mbv2SpaceFromOptions(raw: unknown): SearchSpace<Mbv2Arch> {
+  const o = resolveOptions(MBV2_OPTIONS, raw, 'mbv2 space')
+  return createMbv2Space({
+    flopsLimit: o.flopsLimit as number,
+    resolutionRange: [o.minResolution as number, o.maxResolution as number],
+  })
 }
 
 export const mbv2Space = createMbv2Space()
