@@ -2,12 +2,54 @@ import * as tf from '@tensorflow/tfjs-core'
 import type { NetworkDef, Ops } from '../core/network'
 import type { Rng } from '../core/rng'
 import { ZsnasError } from '../core/errors'
-import type { ParamStore } from '../nn/params'
+import { disposeParams, sampleValues, type ParamStore } from '../nn/params'
 import { createTfOps } from '../nn/tf-ops'
-import type { StandaloneProxyDef } from './types'
+import type { ProxyOptionSpec, StandaloneProxyDef } from './types'
 
 /** Perturbation size of Zen-NAS (mixup_gamma). */
 export const ZEN_GAMMA = 1e-2
+
+/**
+ * Which weights Zen reads.
+ * - 'reference' (default): the network's own initialisation (the scoring
+ *   init, PyTorch default for NB201), as the WRCor code base's `zen_score`
+ *   does — it never re-initialises.
+ * - 'zennas': every conv/depthwise/linear weight re-drawn from N(0,1), biases
+ *   0, BN γ = 1, β = 0, before the two forwards, as ZenNAS
+ *   (`network_weight_gaussian_init`) and NASLib's `zen` do.
+ */
+export type ZenInit = 'reference' | 'zennas'
+export const ZEN_INITS: readonly ZenInit[] = ['reference', 'zennas']
+
+export const ZEN_OPTIONS: readonly ProxyOptionSpec[] = [
+  {
+    key: 'init',
+    label: 'Weights',
+    description: "reference = the scoring init (WRCor code's zen_score); zennas = re-initialise every weight N(0,1) first (ZenNAS, NASLib)",
+    type: 'enum',
+    default: 'reference',
+    choices: [
+      { value: 'reference', label: 'scoring init (WRCor code)' },
+      { value: 'zennas', label: 'N(0,1) re-init (ZenNAS / NASLib)' },
+    ],
+  },
+]
+
+/**
+ * ZenNAS's Gaussian re-initialisation as a NEW store (the caller disposes it):
+ * conv/depthwise/linear weights N(0,1) drawn from `rng` in declaration order,
+ * biases 0, BN γ 1 and β 0. Float32.
+ */
+export function gaussianParams(def: NetworkDef, rng: Rng): ParamStore {
+  const store: ParamStore = new Map()
+  for (const spec of def.params) {
+    const n = spec.shape.reduce((a, b) => a * b, 1)
+    const w = spec.kind === 'conv' || spec.kind === 'depthwise' || spec.kind === 'linear'
+    const values = sampleValues(n, w ? { kind: 'normal', std: 1 } : { kind: 'const', value: spec.kind === 'bnGamma' ? 1 : 0 }, rng)
+    store.set(spec.name, tf.tensor(values, spec.shape, 'float32'))
+  }
+  return store
+}
 
 export interface ZenForward {
   /** pre-GAP feature map (input of the network's LAST global average pool), kept: the caller disposes */
@@ -55,11 +97,25 @@ export function zenForward(def: NetworkDef, params: ParamStore, x: tf.Tensor4D, 
  * where each BN's running variance starts at 1 and is updated after each of
  * the two forwards (first f(ε), then f(ε+γε')) with momentum 0.1 and the
  * UNBIASED batch variance (PyTorch): rv = 0.81 + 0.09·v₁ + 0.1·v₂ per channel
- * (no N(0,1) re-initialisation, unlike ZenNAS). The means over channels are
- * linear, so mean_c rv = 0.81 + 0.09·mean_c v₁ + 0.1·mean_c v₂.
- * Labels and the data batch are not used (only its shape). Higher = better.
+ * (no N(0,1) re-initialisation, unlike ZenNAS — `init: 'zennas'` adds it:
+ * then the weights are re-drawn from a fork of `rng` before ε, ε′ are drawn).
+ * The means over channels are linear, so
+ * mean_c rv = 0.81 + 0.09·mean_c v₁ + 0.1·mean_c v₂.
+ * ZenNAS/NASLib take the batch MEAN of the per-sample L1 distances instead
+ * of the batch sum: a constant −log N, no effect on rankings.
+ * Labels and the data batch are not used (only its shape). Higher = better
+ * (the reference's sign, no flip).
  */
-export function zenScore(def: NetworkDef, params: ParamStore, shape: [number, number, number, number], rng: Rng): number {
+export function zenScore(def: NetworkDef, params: ParamStore, shape: [number, number, number, number], rng: Rng, init: ZenInit = 'reference'): number {
+  if (!ZEN_INITS.includes(init)) throw new ZsnasError('INVALID_OPTION', `zen option init must be one of ${ZEN_INITS.join(', ')}, got '${String(init)}'`)
+  if (init === 'zennas') {
+    const g = gaussianParams(def, rng.fork())
+    try {
+      return zenScore(def, g, shape, rng, 'reference')
+    } finally {
+      disposeParams(g)
+    }
+  }
   const { delta, a, b } = perturbedFeatureDistance(def, params, shape, rng, 'train')
   let s = Math.log(delta + 1e-6)
   a.forEach((v1, l) => {
@@ -103,6 +159,15 @@ export function perturbedFeatureDistance(
   }
 }
 
+function zenInitOption(raw: Record<string, unknown>): ZenInit {
+  for (const k of Object.keys(raw)) {
+    if (k !== 'init') throw new ZsnasError('INVALID_OPTION', `zen has no option '${k}'; expected init`)
+  }
+  const v = raw.init ?? 'reference'
+  if (v !== 'reference' && v !== 'zennas') throw new ZsnasError('INVALID_OPTION', `zen option init must be 'reference' or 'zennas', got '${String(v)}'`)
+  return v
+}
+
 export const zenProxy: StandaloneProxyDef = {
   kind: 'standalone',
   id: 'zen',
@@ -112,5 +177,6 @@ export const zenProxy: StandaloneProxyDef = {
   needsBackward: false,
   higherIsBetter: true,
   paperRho: { cifar10: 0.257 },
-  compute: (ctx) => zenScore(ctx.def, ctx.params, ctx.batch.shape, ctx.rng),
+  options: ZEN_OPTIONS,
+  compute: (ctx) => zenScore(ctx.def, ctx.params, ctx.batch.shape, ctx.rng, zenInitOption(ctx.options)),
 }
