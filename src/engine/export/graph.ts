@@ -100,7 +100,8 @@ export function traceNetwork(def: NetworkDef): ExportGraph {
   }
   const nodes: GraphNode[] = []
   type Sym = number
-  const push = <N extends GraphNode>(n: Omit<N, 'id'>): Sym => {
+  type NoId<N> = N extends GraphNode ? Omit<N, 'id'> : never
+  const push = (n: NoId<GraphNode>): Sym => {
     const id = nodes.length
     nodes.push({ ...n, id } as GraphNode)
     return id

@@ -4,7 +4,8 @@
  * NCHW copy of that input the exported models take.
  */
 import * as tf from '@tensorflow/tfjs-core'
-import type { NetworkDef } from '../../../src/engine/core/network'
+import type { InitScheme, NetworkDef } from '../../../src/engine/core/network'
+import { materializeParams, type ParamStore } from '../../../src/engine/nn/params'
 import { Rng } from '../../../src/engine/core/rng'
 import { forwardBackward } from '../../../src/engine/nn/run'
 import type { WeightMap } from '../../../src/engine/export/weights'
@@ -13,12 +14,24 @@ export function engineEvalLogits(def: NetworkDef, weights: WeightMap, x: Float32
   const store = new Map<string, tf.Tensor>()
   for (const p of def.params) store.set(p.name, tf.tensor(weights.get(p.name)!, p.shape, 'float32'))
   try {
-    const [h, w, c] = def.inputShape
-    const r = forwardBackward(def, store, { x, shape: [n, h, w, c], labels: new Int32Array(n), numClasses: def.numClasses }, { bn: 'eval', loss: 'sumLogits', wrt: 'none' })
-    return r.logits
+    return storeEvalLogits(def, store, x, n)
   } finally {
     for (const t of store.values()) t.dispose()
   }
+}
+
+/** Eval-mode logits with an engine parameter store. */
+export function storeEvalLogits(def: NetworkDef, store: ParamStore, x: Float32Array, n: number): Float32Array {
+  const [h, w, c] = def.inputShape
+  const r = forwardBackward(def, store, { x, shape: [n, h, w, c], labels: new Int32Array(n), numClasses: def.numClasses }, { bn: 'eval', loss: 'sumLogits', wrt: 'none' })
+  return r.logits
+}
+
+/** The parameters `scoreArchitecture` materialises for `seed` (init stream = second fork of the root). */
+export function scoringStore(def: NetworkDef, init: InitScheme, seed: number): ParamStore {
+  const root = new Rng(seed)
+  root.fork()
+  return materializeParams(def, init, root.fork())
 }
 
 /** A reproducible N(0,1) NHWC input batch. */
