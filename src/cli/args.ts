@@ -2,6 +2,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util'
 import type { DatasetSpec } from '../engine/core/data'
 import type { InitScheme } from '../engine/core/network'
 import { ZsnasError } from '../engine/core/errors'
+import { BATCH_SIZE_OPTION } from '../engine/score/request-spec'
 
 /** Misuse of the command line (unknown flag, missing value, bad number): exit code 2. */
 export class CliUsageError extends Error {
@@ -31,6 +32,15 @@ export function intFlag(value: string | undefined, name: string, dflt: number, m
   }
   return v
 }
+
+/** `--batch N`: the scoring batch size, default and bounds from the engine's request spec (`BATCH_SIZE_OPTION`). */
+export function batchFlag(value: string | undefined): number {
+  const o = BATCH_SIZE_OPTION
+  return intFlag(value, 'batch', o.default as number, o.min as number, o.max as number)
+}
+
+/** Usage text of `--batch` (the same declaration). */
+export const BATCH_USAGE = `minibatch size, ${BATCH_SIZE_OPTION.min}..${BATCH_SIZE_OPTION.max} (default ${String(BATCH_SIZE_OPTION.default)})`
 
 /** Comma-separated list, trimmed, non-empty. */
 export function listFlag(value: string | undefined, name: string, dflt: string[]): string[] {

@@ -2,6 +2,7 @@ import type { CliIO } from './io'
 import { scoreCommand } from './score'
 import { evaluateCommand } from './evaluate'
 import { searchCommand } from './search'
+import { optionsCommand } from './options'
 
 /**
  * A `zsnas` subcommand. `run` receives the arguments after the subcommand
@@ -20,7 +21,7 @@ export interface CliCommand {
  * command (src/cli/search.ts, owned by the search developer) plugs in with
  * `import { searchCommand } from './search'` and one more entry.
  */
-export const COMMANDS: CliCommand[] = [scoreCommand, evaluateCommand, searchCommand]
+export const COMMANDS: CliCommand[] = [scoreCommand, evaluateCommand, searchCommand, optionsCommand]
 
 export function findCommand(name: string): CliCommand | undefined {
   return COMMANDS.find((c) => c.name === name)

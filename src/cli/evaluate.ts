@@ -1,11 +1,14 @@
 import { writeFileSync } from 'node:fs'
 import type { CliCommand } from './commands'
-import { datasetFlag, initFlag, intFlag, listFlag, parseFlags, CliUsageError } from './args'
+import { BATCH_USAGE, batchFlag, datasetFlag, initFlag, intFlag, listFlag, parseFlags, CliUsageError } from './args'
 import { createProgress, formatDuration } from './progress'
 import { evaluateProxies, type EvaluateResult, type EvaluationSample } from '../engine/score/evaluate'
 import { loadNb201Table } from '../engine/benchmarks/nb201-csv'
 import { ZsnasError } from '../engine/core/errors'
 import { proxyOptionFlags, proxyOptionsFromFlags, proxyOptionsUsage } from './proxy-options'
+import { defaultDataRoot, parseCaps, resolveTable2Proxies, runPaperTable } from './evaluate-paper'
+import { expandProxyIds } from '../engine/proxies/voting'
+import { TABLE2_DATASETS } from './evaluate-table2'
 
 /** CSV of per-architecture scores: index,arch,accuracy,<proxy ids…>,seconds (±Infinity/NaN written as such). */
 export function resultCsv(r: EvaluateResult, proxies: readonly string[]): string {
@@ -20,13 +23,18 @@ export const evaluateCommand: CliCommand = {
   name: 'evaluate',
   summary: 'score K benchmark architectures and report Spearman ρ / Kendall τ per proxy',
   usage: `zsnas evaluate --table PATH [options]
+  zsnas evaluate --paper [--proxies all] [--out DIR] [--resume] [--n K] [--cap grasp=100] [--datasets LIST]
+                      Table 2 (NB201 block): indices 0..K-1 (default 1000), every dataset with its own
+                      shared input (--data-root, default $ZSNAS_SHARED_DATA or ../shared/data), ρ/τ next
+                      to the paper's values, partial results in DIR (default zsnas-table2), --resume continues;
+                      table2.txt/.md/.csv in DIR. (--paper with --dataset: the single-dataset run below.)
   --table PATH        NB201 ground-truth CSV (columns by name; or env ZSNAS_NB201_TABLE)
   --n K               number of random architectures (default 200)
   --paper             the paper protocol instead: benchmark indices 0..999
   --proxies LIST      comma-separated proxy ids (default wrcor); voting proxies (sjw, spw, zerocost, …) may be mixed in
   --dataset SPEC      noise[:SIZE[:CLASSES]] | cifar10:PATH | cifar100:PATH (default noise)
   --metric NAME       ground-truth column: cifar10 | cifar100 | imagenet16-120 (default cifar10)
-  --batch N           minibatch size (default 64)
+  --batch N           ${BATCH_USAGE}
   --seed S            seed of the architecture sample and of scoring (default 0)
   --init SCHEME       pytorch | kaimingNormal | xavierNormal | normal (default pytorch)
   --mode MODE         paper | reference (default paper)
@@ -48,10 +56,44 @@ ${proxyOptionsUsage()}`,
         init: { type: 'string' },
         mode: { type: 'string' },
         csv: { type: 'string' },
+        out: { type: 'string' },
+        resume: { type: 'boolean' },
+        cap: { type: 'string' },
+        datasets: { type: 'string' },
+        'data-root': { type: 'string' },
         ...proxyOptionFlags(),
       },
       'evaluate',
     )
+    if (values.paper && values.dataset === undefined && values.metric === undefined) {
+      const dataRoot = values['data-root'] ?? defaultDataRoot()
+      const proxies = resolveTable2Proxies(listFlag(values.proxies, 'proxies', ['all']))
+      if (values.mode !== undefined && values.mode !== 'paper' && values.mode !== 'reference') {
+        throw new CliUsageError(`--mode must be paper or reference, got '${values.mode}'`)
+      }
+      await runPaperTable(
+        {
+          table: values.table ?? process.env.ZSNAS_NB201_TABLE ?? `${dataRoot}/nb201/nats_bench_tss_test_acc.csv`,
+          dataRoot,
+          datasets: listFlag(values.datasets, 'datasets', TABLE2_DATASETS.map((d) => d.id)),
+          proxies,
+          n: intFlag(values.n, 'n', 1000, 2, 15625),
+          caps: parseCaps(values.cap, expandProxyIds(proxies)),
+          out: values.out ?? 'zsnas-table2',
+          resume: values.resume === true,
+          seed: intFlag(values.seed, 'seed', 0, 0, 0xffffffff),
+          batchSize: intFlag(values.batch, 'batch', 64, 2, 4096),
+          init: initFlag(values.init),
+          mode: values.mode as 'paper' | 'reference' | undefined,
+          proxyOptions: proxyOptionsFromFlags(values),
+        },
+        io,
+      )
+      return 0
+    }
+    for (const f of ['out', 'resume', 'cap', 'datasets', 'data-root'] as const) {
+      if (values[f] !== undefined) throw new CliUsageError(`--${f} belongs to the Table 2 run (--paper without --dataset)`)
+    }
     const table = values.table ?? process.env.ZSNAS_NB201_TABLE
     if (table === undefined || table === '') {
       throw new CliUsageError('evaluate: --table PATH is required (the NB201 ground-truth CSV), or set ZSNAS_NB201_TABLE')
@@ -67,7 +109,7 @@ ${proxyOptionsUsage()}`,
       : { kind: 'random', count: intFlag(values.n, 'n', 200, 2, 15625), seed }
     const dataset = datasetFlag(values.dataset)
     const metric = values.metric ?? 'cifar10'
-    const batchSize = intFlag(values.batch, 'batch', 64, 2, 4096)
+    const batchSize = batchFlag(values.batch)
     const init = initFlag(values.init)
     const groundTruth = loadNb201Table(table)
     if (!groundTruth.metrics.includes(metric)) {

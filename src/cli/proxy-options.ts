@@ -1,84 +1,95 @@
-import { listProxies, type ProxyOptionSpec } from '../engine/proxies'
+import { describeAccepted, optionProblem, parseOptionString, type OptionSpec } from '../engine/core/options'
+import { listProxies } from '../engine/proxies'
+import { listSpaceDefs } from '../engine/spaces/registry'
+import { listStrategies } from '../engine/search/registry'
 import { CliUsageError } from './args'
 
 /**
- * Generic proxy-option flags, generated from the proxy registry's option
- * metadata (`ProxyDef.options`): option `key` of proxy `id` is the flag
- * `--<id>-<key in kebab case>`, e.g. `--epads-sigma 0.5`,
- * `--epads-batch-size 128`. Values are parsed by the option's type and range;
- * a bad value is a `CliUsageError` (exit 2). Unset flags are left out, so the
- * proxy applies its own defaults.
+ * Generic option flags, generated from the registries' option declarations
+ * (proxies, spaces, strategies): option `key` of component `id` is the flag
+ * `--<id>-<key in kebab case>`, e.g. `--wrcor-weighting linear`,
+ * `--zico-batches 3`, `--epads-batch-size 128`, `--mbv2-flops-limit 4e8`.
+ * A value is parsed by the option's declared type and checked with the same
+ * `optionProblem` the engine's `validateOptions` uses, so the message states
+ * the declared bounds; a bad value is a `CliUsageError` (exit 2). Unset flags
+ * are left out, so the component applies its own declared defaults.
  */
 
-function kebab(s: string): string {
+export function kebab(s: string): string {
   return s.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)
 }
 
-interface FlagEntry {
+/** One generated flag: `--<owner>-<kebab(key)>`. */
+export interface OptionFlag {
   flag: string
-  proxy: string
-  spec: ProxyOptionSpec
+  /** registry id the option belongs to (proxy, space or strategy id) */
+  owner: string
+  spec: OptionSpec
 }
 
-function entries(): FlagEntry[] {
-  const out: FlagEntry[] = []
-  for (const p of listProxies()) for (const spec of p.options ?? []) out.push({ flag: `${p.id}-${kebab(spec.key)}`, proxy: p.id, spec })
+/** Flags for every option of the given registry entries. */
+export function optionFlagsOf(entries: readonly { id: string; options?: readonly OptionSpec[] }[]): OptionFlag[] {
+  const out: OptionFlag[] = []
+  for (const e of entries) for (const spec of e.options ?? []) out.push({ flag: `${e.id}-${kebab(spec.key)}`, owner: e.id, spec })
+  return out
+}
+
+/** Flags of every proxy option. */
+export const proxyFlags = (): OptionFlag[] => optionFlagsOf(listProxies())
+/** Flags of every search-space option (e.g. `--mbv2-flops-limit`, `--nb101-pool`). */
+export const spaceFlags = (): OptionFlag[] => optionFlagsOf(listSpaceDefs())
+/** Flags of every strategy option (e.g. `--re-population-size`, `--rl-warmup`). */
+export const strategyFlags = (): OptionFlag[] => optionFlagsOf(listStrategies())
+
+/** parseArgs option configs for the flags. */
+export function flagConfig(flags: readonly OptionFlag[]): Record<string, { type: 'string' }> {
+  return Object.fromEntries(flags.map((e) => [e.flag, { type: 'string' as const }]))
+}
+
+/**
+ * Usage lines, one per flag: label, description, what it accepts and its default.
+ * `name` renders the left column (default `--<flag> V`).
+ */
+export function flagsUsage(flags: readonly OptionFlag[], name = (e: OptionFlag) => `--${e.flag} V`): string {
+  return flags
+    .map((e) => {
+      const head = `  ${name(e).padEnd(26)}`
+      const dflt = e.spec.type === 'string' && e.spec.default === '' ? 'none' : String(e.spec.default)
+      return `${head} ${e.spec.label}: ${e.spec.description} (${describeAccepted(e.spec)}; default ${dflt})`
+    })
+    .join('\n')
+}
+
+/** The value of one flag, parsed and checked against its declaration (CliUsageError otherwise). */
+export function parseFlagValue(raw: string, e: OptionFlag): unknown {
+  const v = parseOptionString(e.spec, raw)
+  const problem = optionProblem(e.spec, v)
+  if (problem !== undefined) throw new CliUsageError(`--${e.flag} ${problem.replace(/, got .*$/s, '')}, got '${raw}'`)
+  return v
+}
+
+/** owner id → { key: value } from the parsed flag values (only flags that were given). */
+export function optionsFromFlags(flags: readonly OptionFlag[], values: Record<string, unknown>): Record<string, Record<string, unknown>> {
+  const out: Record<string, Record<string, unknown>> = {}
+  for (const e of flags) {
+    const raw = values[e.flag]
+    if (typeof raw !== 'string') continue
+    ;(out[e.owner] ??= {})[e.spec.key] = parseFlagValue(raw, e)
+  }
   return out
 }
 
 /** parseArgs option configs for every registered proxy option. */
 export function proxyOptionFlags(): Record<string, { type: 'string' }> {
-  return Object.fromEntries(entries().map((e) => [e.flag, { type: 'string' as const }]))
+  return flagConfig(proxyFlags())
 }
 
-/** Usage lines, one per proxy option, with its default. */
+/** Usage lines, one per proxy option, with what it accepts and its default. */
 export function proxyOptionsUsage(): string {
-  return entries()
-    .map((e) => `  --${`${e.flag} V`.padEnd(18)} ${e.spec.label}: ${e.spec.description} (default ${String(e.spec.default)})`)
-    .join('\n')
-}
-
-function parseValue(raw: string, e: FlagEntry): unknown {
-  const { spec } = e
-  const bad = (what: string) => new CliUsageError(`--${e.flag} must be ${what}, got '${raw}'`)
-  const range = (v: number) => {
-    if ((spec.min !== undefined && v < spec.min) || (spec.max !== undefined && v > spec.max)) {
-      throw bad(`in ${spec.min ?? '-∞'}..${spec.max ?? '∞'}`)
-    }
-    return v
-  }
-  switch (spec.type) {
-    case 'int': {
-      const v = Number(raw)
-      if (!/^-?\d+$/.test(raw.trim()) || !Number.isSafeInteger(v)) throw bad('an integer')
-      return range(v)
-    }
-    case 'number': {
-      const v = Number(raw)
-      if (raw.trim() === '' || !Number.isFinite(v)) throw bad('a finite number')
-      return range(v)
-    }
-    case 'boolean':
-      if (raw === 'true') return true
-      if (raw === 'false') return false
-      throw bad('true or false')
-    case 'enum': {
-      const c = (spec.choices ?? []).find((x) => String(x.value) === raw)
-      if (c === undefined) throw bad(`one of ${(spec.choices ?? []).map((x) => String(x.value)).join(', ')}`)
-      return c.value
-    }
-    default:
-      return raw
-  }
+  return flagsUsage(proxyFlags())
 }
 
 /** `proxyOptions` (proxy id → { key: value }) from the parsed flag values. */
 export function proxyOptionsFromFlags(values: Record<string, unknown>): Record<string, Record<string, unknown>> {
-  const out: Record<string, Record<string, unknown>> = {}
-  for (const e of entries()) {
-    const raw = values[e.flag]
-    if (typeof raw !== 'string') continue
-    ;(out[e.proxy] ??= {})[e.spec.key] = parseValue(raw, e)
-  }
-  return out
+  return optionsFromFlags(proxyFlags(), values)
 }

@@ -1,5 +1,5 @@
 import type { CliCommand } from './commands'
-import { datasetFlag, initFlag, intFlag, listFlag, parseFlags, CliUsageError } from './args'
+import { BATCH_USAGE, batchFlag, datasetFlag, initFlag, intFlag, listFlag, parseFlags, CliUsageError } from './args'
 import { scoreArchitecture } from '../engine/score/score'
 import { proxyOptionFlags, proxyOptionsFromFlags, proxyOptionsUsage } from './proxy-options'
 
@@ -11,7 +11,7 @@ export const scoreCommand: CliCommand = {
   --space ID          search space (default nb201)
   --proxies LIST      comma-separated proxy ids (default wrcor)
   --dataset SPEC      noise[:SIZE[:CLASSES]] | cifar10:PATH | cifar100:PATH (default noise)
-  --batch N           minibatch size (default 64)
+  --batch N           ${BATCH_USAGE}
   --seed S            seed of batch sampling and initialisation (default 0)
   --init SCHEME       pytorch | kaimingNormal | xavierNormal | normal (default pytorch)
   --mode MODE         paper | reference (default paper)
@@ -42,7 +42,7 @@ ${proxyOptionsUsage()}`,
       arch: values.arch,
       proxies: listFlag(values.proxies, 'proxies', ['wrcor']),
       dataset: datasetFlag(values.dataset),
-      batchSize: intFlag(values.batch, 'batch', 64, 2, 4096),
+      batchSize: batchFlag(values.batch),
       seed: intFlag(values.seed, 'seed', 0, 0, 0xffffffff),
       init: initFlag(values.init),
       mode: values.mode as 'paper' | 'reference' | undefined,
