@@ -34,9 +34,10 @@ function decode(bytes: Uint8Array): OnnxNs.ModelProto {
 /** Σ elements of the float initializers that are parameters (not BN running statistics, not constants). */
 function initializerParams(m: OnnxNs.ModelProto): number {
   let n = 0
-  for (const t of m.graph!.initializer) {
-    if (/\.(running_mean|running_var)$/.test(t.name) || t.name.startsWith('const_')) continue
-    n += t.dims.reduce((a: number, d) => a * Number(d), 1)
+  for (const t of m.graph?.initializer ?? []) {
+    const name = t.name ?? ''
+    if (/\.(running_mean|running_var)$/.test(name) || name.startsWith('const_')) continue
+    n += (t.dims ?? []).reduce((a: number, d) => a * Number(d), 1)
   }
   return n
 }
@@ -99,8 +100,8 @@ describe('ONNX export = engine forward (onnxruntime-node)', () => {
     // counts the classifier bias as 1. By hand for Table 11 (mid = smartRound(B·E, 8)):
     //   stem BN 48 + Σ sub-layers (2·mid + C) 28,096 + shortcut BNs 2·Σ C 1,424 + head BN 1,264 + bias 999 = 31,831
     expect(initializerParams(model)).toBe(reference + 31_831)
-    expect(model.graph!.input[0].type!.tensorType!.shape!.dim.map((d) => (d.dimParam ? d.dimParam : Number(d.dimValue)))).toEqual(['N', 3, 224, 224])
-    const meta = Object.fromEntries(model.metadataProps.map((p) => [p.key, p.value]))
+    expect((model.graph?.input?.[0]?.type?.tensorType?.shape?.dim ?? []).map((d) => (d.dimParam ? d.dimParam : Number(d.dimValue)))).toEqual(['N', 3, 224, 224])
+    const meta = Object.fromEntries((model.metadataProps ?? []).map((p) => [p.key, p.value]))
     expect(meta.arch).toBe(arch)
   })
 
