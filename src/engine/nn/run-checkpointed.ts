@@ -120,8 +120,8 @@ export function forwardMultiBackwardCheckpointed(def: NetworkDef, params: ParamS
       for (const l of lossTensors) l.dispose()
     }
     for (let s = L - 1; s >= 0; s--) {
+      kept.pop()?.dispose() // unit s's output: its gradient is in dys already
       dys = backwardUnit(s)
-      kept.pop()?.dispose()
     }
     const inputGrads = opts.backwards.map((b, k) => {
       if (b.inputGrad === true) return dys[k]

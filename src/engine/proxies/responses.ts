@@ -4,6 +4,8 @@ import type { NetworkDef, ReluTag } from '../core/network'
 import type { ParamStore } from '../nn/params'
 import { forwardBackward } from '../nn/run'
 import { forwardMultiBackward, type BackwardSpec } from '../nn/run-multi'
+import { forwardMultiBackwardCheckpointed } from '../nn/run-checkpointed'
+import { decideCheckpoint, type CheckpointDecision, type CheckpointMode } from '../nn/checkpoint-policy'
 import type { TfOpsHooks } from '../nn/tf-ops'
 import { correlationFromGram, type CorrelationResult } from '../linalg'
 import type { ProxyMode, ResponseConsumer } from './types'
@@ -129,7 +131,17 @@ export interface ResponsePassInput {
   def: NetworkDef
   params: ParamStore
   batch: Batch
+  /**
+   * 'auto' (default): checkpoint (unit-by-unit forward, recompute in the
+   * backward; nn/run-checkpointed.ts) when the plain pass's estimated peak
+   * exceeds the backend's memory budget; 'on' / 'off' force it. Scores are
+   * bit-identical either way.
+   */
+  checkpoint?: CheckpointMode
 }
+
+/** The last pass's checkpointing decision (diagnostics for benches and logs; never read by the engine). */
+export const lastResponsePass: { decision?: CheckpointDecision } = {}
 
 /** Extra outputs of the shared pass. */
 export interface ResponsePassExtras {
@@ -177,15 +189,24 @@ export function runResponsePass(input: ResponsePassInput, consumers: readonly Re
         if (rawB) for (const c of consumers) c.onBackward?.(call, grad)
       }
     : undefined
-  if (extras.onInputJacobian !== undefined) {
-    const backwards: BackwardSpec[] = onReluBackward !== undefined ? [{ loss: 'ce', hooks: { onReluBackward } }] : []
-    backwards.push({ loss: 'sumLogits', inputGrad: true })
-    const r = forwardMultiBackward(def, params, batch, { bn: 'train', forwardHooks: { onReluForward }, backwards })
-    const g = r.inputGrads[r.inputGrads.length - 1]!
+  const jac = extras.onInputJacobian
+  const backwards: BackwardSpec[] = onReluBackward !== undefined ? [{ loss: 'ce', hooks: { onReluBackward } }] : []
+  if (jac !== undefined) backwards.push({ loss: 'sumLogits', inputGrad: true })
+  const decision = decideCheckpoint(input.checkpoint ?? 'auto', def, {
+    batchSize: batch.shape[0],
+    backwards: backwards.length,
+    reluHooks: onReluForward !== undefined || onReluBackward !== undefined,
+    bn: 'train',
+  })
+  lastResponsePass.decision = decision
+  if (decision.checkpoint || jac !== undefined) {
+    const run = decision.checkpoint ? forwardMultiBackwardCheckpointed : forwardMultiBackward
+    const r = run(def, params, batch, { bn: 'train', forwardHooks: { onReluForward }, backwards })
+    const g = jac !== undefined ? r.inputGrads[r.inputGrads.length - 1] : undefined
     try {
-      extras.onInputJacobian(g)
+      if (g !== undefined) jac!(g)
     } finally {
-      g.dispose()
+      for (const t of r.inputGrads) t?.dispose()
     }
     return consumers.map((c) => c.finish())
   }

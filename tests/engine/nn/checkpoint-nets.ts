@@ -24,3 +24,10 @@ export function batchFor(def: NetworkDef, n: number, seed: number): Batch {
   }
 }
 
+
+/** Larger networks (and their batch) for memory measurements: activations dominate the parameters. */
+export const MEMORY_NETS: [string, () => NetworkDef, number][] = [
+  ['nb201', () => buildNb201Network(nb201FromString('|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_1x1~1|+|skip_connect~0|nor_conv_3x3~1|avg_pool_3x3~2|'), { numClasses: 10, inputSize: 32 }), 8],
+  ['nb101', () => nb101Space.buildNetwork(nb101Space.fromString('matrix=0110/0001/0001/0000;ops=input,conv3x3-bn-relu,maxpool3x3,output'), { numClasses: 10, inputSize: 32 }), 8],
+  ['mbv2', () => buildMbv2Network({ stem: 16, stages: [st(16, 8, 2), st(24, 8, 2), st(32, 8, 2), st(48, 8, 1), st(64, 8, 2), st(64, 8, 1), st(96, 8, 1)], head: 128, resolution: 96 }, { numClasses: 10, inputSize: 64 }), 8],
+]

@@ -1,0 +1,81 @@
+/**
+ * When to checkpoint a pass (nn/run-checkpointed.ts): the option
+ * `checkpoint` = 'auto' (default) | 'on' | 'off'.
+ *
+ * 'auto' checkpoints exactly when the plain pass's estimated peak
+ * (nn/memory-estimate.ts) exceeds the backend's budget minus the tensor
+ * bytes already allocated (parameters, cached kernels) and the network can
+ * be split at its units. 'on' always checkpoints (INVALID_OPTION when the
+ * network cannot be split); 'off' never does. Checkpointing never changes a
+ * score (bit-identical), only memory and time.
+ *
+ * Budgets: wasm — the heap is capped at 4 GiB per instance (4294901760 B)
+ * and the allocator does not return memory, so fragmentation and XNNPACK's
+ * own buffers eat into it; the usable share is `WASM_BUDGET_FRACTION` of the
+ * cap (calibrated on MobileNetV2: the plain pass at 224 px fits at batch 16
+ * and aborts at 32). Other backends (cpu, tensorflow) use half the machine's
+ * memory. `ZSNAS_MEMORY_BUDGET_MB` overrides the budget.
+ */
+import * as tf from '@tensorflow/tfjs-core'
+import { totalmem } from 'node:os'
+import type { NetworkDef } from '../core/network'
+import { ZsnasError } from '../core/errors'
+import { estimatePassBytes, type EstimateOptions, type PassEstimate } from './memory-estimate'
+import { checkSegmentable } from './segments'
+
+export type CheckpointMode = 'auto' | 'on' | 'off'
+export const CHECKPOINT_MODES: readonly CheckpointMode[] = ['auto', 'on', 'off']
+
+/** The wasm heap cap of one instance (Emscripten's getHeapMax). */
+export const WASM_HEAP_MAX = 4294901760
+/** Share of the wasm heap the estimate may fill (see the module comment). */
+export const WASM_BUDGET_FRACTION = 0.6
+
+/** Throws INVALID_OPTION unless `m` is a checkpoint mode; undefined means 'auto'. */
+export function checkCheckpointMode(m: unknown, where = 'checkpoint'): CheckpointMode {
+  if (m === undefined) return 'auto'
+  if (!CHECKPOINT_MODES.includes(m as CheckpointMode)) {
+    throw new ZsnasError('INVALID_OPTION', `${where}='${String(m)}' is unknown; expected one of ${CHECKPOINT_MODES.join(', ')}`)
+  }
+  return m as CheckpointMode
+}
+
+/** Bytes of tensor memory a pass may use on the active backend (before subtracting what is allocated). */
+export function backendBudgetBytes(backendName: string = tf.getBackend()): number {
+  const env = process.env.ZSNAS_MEMORY_BUDGET_MB
+  if (env !== undefined && env !== '') {
+    const mb = Number(env)
+    if (!(mb > 0)) throw new ZsnasError('INVALID_OPTION', `ZSNAS_MEMORY_BUDGET_MB='${env}' is not a positive number of megabytes`)
+    return mb * 2 ** 20
+  }
+  return backendName === 'wasm' ? WASM_HEAP_MAX * WASM_BUDGET_FRACTION : totalmem() / 2
+}
+
+export interface CheckpointDecision {
+  checkpoint: boolean
+  estimate: PassEstimate
+  /** bytes available to the pass */
+  budget: number
+  /** one line for logs: what was decided and why */
+  reason: string
+}
+
+const mb = (b: number): string => `${Math.round(b / 2 ** 20)} MB`
+
+/** Decides whether a pass checkpoints (see the module comment). */
+export function decideCheckpoint(mode: CheckpointMode, def: NetworkDef, est: EstimateOptions): CheckpointDecision {
+  checkCheckpointMode(mode)
+  const estimate = estimatePassBytes(def, est)
+  const budget = backendBudgetBytes() - tf.memory().numBytes
+  const splittable = def.numBlocks > 0 && checkSegmentable(def)
+  if (mode === 'on' && !splittable) {
+    throw new ZsnasError('INVALID_OPTION', `checkpoint='on': network '${def.name}' cannot be split at its units`)
+  }
+  const checkpoint = mode === 'on' || (mode === 'auto' && splittable && estimate.plainBytes > budget)
+  const reason =
+    mode !== 'auto'
+      ? `checkpoint=${mode}`
+      : `plain pass ≈ ${mb(estimate.plainBytes)} ${estimate.plainBytes > budget ? '>' : '≤'} budget ${mb(budget)}` +
+        (checkpoint ? ` → checkpointed ≈ ${mb(estimate.checkpointedBytes)}` : splittable ? '' : ' (network cannot be split)')
+  return { checkpoint, estimate, budget, reason }
+}
