@@ -7,6 +7,7 @@ import type { Batch } from '../../../src/engine/core/data'
 import type { NetworkDef } from '../../../src/engine/core/network'
 import type { ParamStore } from '../../../src/engine/nn/params'
 import { backend, disposeStore, mlp, vecBatch } from './tiny-nets'
+import { BAD_CELL, GOOD_CELL, cifar10Accuracy, scoreGoodAndBad } from './sign-cells'
 
 beforeAll(async () => {
   await backend('wasm')
@@ -111,10 +112,13 @@ describe('PNorm, Params, FLOPs', () => {
 })
 
 describe('registry conventions', () => {
-  it('every proxy of issue #3 is registered and declares higher = better', () => {
+  it('every proxy of issue #3 is registered and is sign-adjusted: the 93.8 % cell outscores the 49 % cell', async () => {
+    const ISSUE3 = ['synflow', 'jaccor', 'naswot', 'pnorm', 'params', 'flops']
     const ids = listProxies().map((p) => p.id)
-    for (const id of ['synflow', 'jaccor', 'naswot', 'pnorm', 'params', 'flops']) expect(ids).toContain(id)
-    for (const p of listProxies()) expect(p.higherIsBetter).toBe(true)
+    for (const id of ISSUE3) expect(ids).toContain(id)
+    expect(cifar10Accuracy(GOOD_CELL) - cifar10Accuracy(BAD_CELL)).toBeGreaterThan(40)
+    const { good, bad } = await scoreGoodAndBad(ISSUE3)
+    for (const id of ISSUE3) expect(good[id], id).toBeGreaterThan(bad[id])
   })
 
   it('data-free proxies ignore the batch contents (SynFlow, PNorm, Params, FLOPs on an NB201 cell)', async () => {

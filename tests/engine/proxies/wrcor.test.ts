@@ -6,8 +6,9 @@ import type { Batch } from '../../../src/engine/core/data'
 import type { NetworkDef } from '../../../src/engine/core/network'
 import type { ParamStore } from '../../../src/engine/nn/params'
 import { pearsonRows, logAbsDet } from '../../../src/engine/linalg'
-import { computeProxies, getProxy, listProxies, CorrKernel } from '../../../src/engine/proxies'
+import { computeProxies, getProxy, CorrKernel } from '../../../src/engine/proxies'
 import { ZsnasError } from '../../../src/engine/core/errors'
+import { BAD_CELL, GOOD_CELL, cifar10Accuracy, scoreGoodAndBad } from './sign-cells'
 
 /**
  * Tiny network with two ReLUs whose responses can be computed independently in JS:
@@ -149,11 +150,23 @@ describe('ACor / RCor / WRCor on a tiny net vs an independent JS computation', (
     expect(() => getProxy('x')).toThrow(ZsnasError)
   })
 
-  it('registry metadata: every proxy is higher-is-better and WRCor carries the paper anchor', () => {
-    expect(listProxies().every((p) => p.higherIsBetter === true)).toBe(true)
+  it('higher = better on real ground truth: the 93.8 % NB201 cell outscores the 49 % one for WRCor, RCor, ACor, GCor', async () => {
+    expect(cifar10Accuracy(GOOD_CELL)).toBeGreaterThan(cifar10Accuracy(BAD_CELL) + 40)
+    const { good, bad } = await scoreGoodAndBad(['wrcor', 'rcor', 'acor', 'gcor'])
+    for (const id of ['wrcor', 'rcor', 'acor', 'gcor']) expect(good[id], id).toBeGreaterThan(bad[id])
+  })
+
+  it('registry metadata: WRCor carries the paper anchor; label/backward needs match what the proxies read', () => {
     expect(getProxy('wrcor').paperRho?.cifar10).toBe(0.811)
     expect(getProxy('acor').needsBackward).toBe(false)
     expect(getProxy('wrcor').needsLabels).toBe(true)
+  })
+
+  it('needsLabels is what the scores do: other labels leave ACor unchanged and change WRCor', async () => {
+    const a = await run(['acor', 'wrcor'])
+    const b = await run(['acor', 'wrcor'], { batch: { ...batch, labels: Int32Array.from(LABELS, (y) => (y + 1) % C) } })
+    expect(b.scores.acor).toBe(a.scores.acor)
+    expect(b.scores.wrcor).not.toBe(a.scores.wrcor)
   })
 
   it('CorrKernel: nothing added => -Infinity (degenerate net), never NaN', () => {
