@@ -3,6 +3,7 @@ import { scoreCommand } from './score'
 import { evaluateCommand } from './evaluate'
 import { searchCommand } from './search'
 import { optionsCommand } from './options'
+import { exportCommand } from './export'
 
 /**
  * A `zsnas` subcommand. `run` receives the arguments after the subcommand
@@ -21,7 +22,7 @@ export interface CliCommand {
  * command (src/cli/search.ts, owned by the search developer) plugs in with
  * `import { searchCommand } from './search'` and one more entry.
  */
-export const COMMANDS: CliCommand[] = [scoreCommand, evaluateCommand, searchCommand, optionsCommand]
+export const COMMANDS: CliCommand[] = [scoreCommand, evaluateCommand, searchCommand, optionsCommand, exportCommand]
 
 export function findCommand(name: string): CliCommand | undefined {
   return COMMANDS.find((c) => c.name === name)

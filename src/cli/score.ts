@@ -1,13 +1,15 @@
 import type { CliCommand } from './commands'
 import { BATCH_USAGE, batchFlag, datasetFlag, initFlag, intFlag, listFlag, parseFlags, CliUsageError } from './args'
 import { scoreArchitecture } from '../engine/score/score'
+import { archFromFlags } from './arch-file'
 import { proxyOptionFlags, proxyOptionsFromFlags, proxyOptionsUsage } from './proxy-options'
 
 export const scoreCommand: CliCommand = {
   name: 'score',
   summary: 'score one architecture with zero-shot proxies (JSON on stdout)',
-  usage: `zsnas score --arch STR [options]
+  usage: `zsnas score (--arch STR | --arch-file PATH) [options]
   --arch STR          architecture string, e.g. '|nor_conv_3x3~0|+|none~0|nor_conv_3x3~1|+|skip_connect~0|none~1|skip_connect~2|'
+  --arch-file PATH    read the architecture from a structure file (e.g. one written by zsnas export)
   --space ID          search space (default nb201)
   --proxies LIST      comma-separated proxy ids (default wrcor)
   --dataset SPEC      noise[:SIZE[:CLASSES]] | cifar10:PATH | cifar100:PATH (default noise)
@@ -22,6 +24,7 @@ ${proxyOptionsUsage()}`,
       argv,
       {
         arch: { type: 'string' },
+        'arch-file': { type: 'string' },
         space: { type: 'string' },
         proxies: { type: 'string' },
         dataset: { type: 'string' },
@@ -33,13 +36,13 @@ ${proxyOptionsUsage()}`,
       },
       'score',
     )
-    if (values.arch === undefined) throw new CliUsageError("score: --arch is required (e.g. --arch '|nor_conv_3x3~0|+|…|')")
+    const arch = archFromFlags(values.arch, values['arch-file'], 'score')
     if (values.mode !== undefined && values.mode !== 'paper' && values.mode !== 'reference') {
       throw new CliUsageError(`--mode must be paper or reference, got '${values.mode}'`)
     }
     const r = await scoreArchitecture({
       space: values.space ?? 'nb201',
-      arch: values.arch,
+      arch,
       proxies: listFlag(values.proxies, 'proxies', ['wrcor']),
       dataset: datasetFlag(values.dataset),
       batchSize: batchFlag(values.batch),

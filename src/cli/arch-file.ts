@@ -1,0 +1,29 @@
+/**
+ * `--arch` / `--arch-file`: the architecture a command works on, given inline
+ * or as a structure file written by `zsnas export` (arch.nb201.txt,
+ * arch.plainnet.txt, arch.nb101.json) or by hand. The file's content, trimmed,
+ * is what the space's `fromString` parses (strings and the NB101 / MobileNetV2
+ * JSON forms). Exactly one of the two flags is required.
+ */
+import { readFileSync, statSync } from 'node:fs'
+import { ZsnasError } from '../engine/core/errors'
+import { CliUsageError } from './args'
+
+/** Largest structure file read (a structure file is a few kB). */
+const MAX_BYTES = 1 << 20
+
+export function archFromFlags(arch: string | undefined, archFile: string | undefined, command: string): string {
+  if (arch !== undefined && archFile !== undefined) throw new CliUsageError(`${command}: give --arch or --arch-file, not both`)
+  if (arch !== undefined) return arch
+  if (archFile === undefined) throw new CliUsageError(`${command}: --arch is required (or --arch-file PATH), e.g. --arch '|nor_conv_3x3~0|+|…|'`)
+  let size: number
+  try {
+    size = statSync(archFile).size
+  } catch {
+    throw new ZsnasError('FILE_NOT_FOUND', `--arch-file ${archFile}: no such file`)
+  }
+  if (size > MAX_BYTES) throw new ZsnasError('BAD_FORMAT', `--arch-file ${archFile}: ${size} bytes; expected a structure file (arch string or JSON) under 1 MiB`)
+  const text = readFileSync(archFile, 'utf8').trim()
+  if (text.length === 0) throw new ZsnasError('BAD_FORMAT', `--arch-file ${archFile}: the file is empty; expected an architecture string or JSON`)
+  return text
+}
