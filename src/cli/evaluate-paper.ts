@@ -14,7 +14,7 @@
  * only on indices < 100; the table says n per cell. Results go to `--out`
  * one row at a time (evaluate-partial.ts); `--resume` continues a run.
  */
-import { writeFileSync } from 'node:fs'
+import { existsSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { CliIO } from './io'
 import { CliUsageError } from './args'
@@ -41,6 +41,8 @@ export interface PaperRunOptions {
   caps: Record<string, number>
   out: string
   resume: boolean
+  /** no scoring: the table over the rows already in `out` (a run still going, or stopped early) */
+  reportOnly?: boolean
   seed: number
   batchSize: number
   init: InitScheme
@@ -104,6 +106,9 @@ export async function runPaperTable(o: PaperRunOptions, io: CliIO): Promise<Pape
     mode: o.mode ?? 'paper',
     proxyOptions: o.proxyOptions,
   }
+  if (o.reportOnly && !existsSync(join(o.out, 'config.json'))) {
+    throw new ZsnasError('FILE_NOT_FOUND', `--report: ${o.out} holds no run (no config.json); start one with --out ${o.out}`, { path: o.out })
+  }
   openRunDir(o.out, config, o.resume)
   const keys = gt.keys()
   const capOf = (p: string) => Math.min(o.n, o.caps[p] ?? o.n)
@@ -119,11 +124,11 @@ export async function runPaperTable(o: PaperRunOptions, io: CliIO): Promise<Pape
   const scorer = o.scorer ?? scoreArchitecture
   const t0 = performance.now()
   let scored = 0
-  for (const d of datasets) {
-    const rows = done.get(d.id) as PartialRow[]
-    const have = new Set(rows.map((r) => r.index))
-    for (let i = 0; i < o.n; i++) {
-      if (have.has(i)) continue
+  // index-major order (each index on every dataset before the next index): a run stopped early has equal n per dataset
+  const have = new Map(datasets.map((d) => [d.id, new Set((done.get(d.id) as PartialRow[]).map((r) => r.index))]))
+  for (let i = 0; i < o.n && !o.reportOnly; i++) {
+    for (const d of datasets) {
+      if (have.get(d.id)?.has(i)) continue
       const arch = nb201Space.fromString(keys[i])
       const want = plain.filter((p) => i < capOf(p))
       const r = await scorer({
@@ -140,7 +145,7 @@ export async function runPaperTable(o: PaperRunOptions, io: CliIO): Promise<Pape
       const row: PartialRow = { index: i, arch: r.arch, accuracy: gt.get(keys[i], d.id) ?? NaN, scores: {}, seconds: r.seconds }
       for (const p of want) row.scores[p] = r.scores[p]
       appendRow(scoresPath(o.out, d.id), plain, row)
-      rows.push(row)
+      ;(done.get(d.id) as PartialRow[]).push(row)
       scored++
       const el = (performance.now() - t0) / 1000
       progress.update(scored, remaining, el, (el / scored) * (remaining - scored))
@@ -149,7 +154,9 @@ export async function runPaperTable(o: PaperRunOptions, io: CliIO): Promise<Pape
   progress.end()
   const cells = datasets.flatMap((d) => table2Cells(d, done.get(d.id) as PartialRow[], proxies))
   writeFileSync(join(o.out, 'table2.csv'), table2Csv(cells))
+  const rowsDone = datasets.map((d) => `${d.label} ${(done.get(d.id) as PartialRow[]).length}/${o.n}`).join(', ')
   const notes = [
+    ...(remaining - scored > 0 ? [`PARTIAL: rows scored so far ${rowsDone} (stopped early or --report); n per cell below.`] : []),
     `NB201 indices 0..${o.n - 1}, batch ${o.batchSize}, init ${o.init}, seed ${o.seed}; ρ = signed Spearman (higher-is-better proxies: the paper's |ρ| should match a positive ρ), τ = Kendall τ-b.`,
     ...datasets.map((d) => `${d.label}: ${d.note}.`),
     ...Object.entries(o.caps).map(([p, c]) => `${p}: scored on indices 0..${Math.min(c, o.n) - 1} only (--cap), n in its cells.`),

@@ -27,7 +27,8 @@ export const evaluateCommand: CliCommand = {
                       Table 2 (NB201 block): indices 0..K-1 (default 1000), every dataset with its own
                       shared input (--data-root, default $ZSNAS_SHARED_DATA or ../shared/data), ρ/τ next
                       to the paper's values, partial results in DIR (default zsnas-table2), --resume continues;
-                      table2.txt/.md/.csv in DIR. (--paper with --dataset: the single-dataset run below.)
+                      table2.txt/.md/.csv in DIR; --report: only the table of the rows done so far.
+                      (--paper with --dataset: the single-dataset run below.)
   --table PATH        NB201 ground-truth CSV (columns by name; or env ZSNAS_NB201_TABLE)
   --n K               number of random architectures (default 200)
   --paper             the paper protocol instead: benchmark indices 0..999
@@ -58,6 +59,7 @@ ${proxyOptionsUsage()}`,
         csv: { type: 'string' },
         out: { type: 'string' },
         resume: { type: 'boolean' },
+        report: { type: 'boolean' },
         cap: { type: 'string' },
         datasets: { type: 'string' },
         'data-root': { type: 'string' },
@@ -80,7 +82,8 @@ ${proxyOptionsUsage()}`,
           n: intFlag(values.n, 'n', 1000, 2, 15625),
           caps: parseCaps(values.cap, expandProxyIds(proxies)),
           out: values.out ?? 'zsnas-table2',
-          resume: values.resume === true,
+          resume: values.resume === true || values.report === true,
+          reportOnly: values.report === true,
           seed: intFlag(values.seed, 'seed', 0, 0, 0xffffffff),
           batchSize: intFlag(values.batch, 'batch', 64, 2, 4096),
           init: initFlag(values.init),
@@ -91,7 +94,7 @@ ${proxyOptionsUsage()}`,
       )
       return 0
     }
-    for (const f of ['out', 'resume', 'cap', 'datasets', 'data-root'] as const) {
+    for (const f of ['out', 'resume', 'report', 'cap', 'datasets', 'data-root'] as const) {
       if (values[f] !== undefined) throw new CliUsageError(`--${f} belongs to the Table 2 run (--paper without --dataset)`)
     }
     const table = values.table ?? process.env.ZSNAS_NB201_TABLE

@@ -111,6 +111,11 @@ describe('zsnas evaluate --paper (Table 2 run) on a tiny subset', () => {
     const lines = first.split('\n')
     // keep header + 2 full rows + half of the third
     writeFileSync(f, `${lines.slice(0, 3).join('\n')}\n${lines[3].slice(0, 20)}`)
+    // --report: the table of the rows done so far, nothing scored, marked partial
+    const rep = capture()
+    expect(await main([...base(out), '--report'], rep)).toBe(0)
+    expect(rep.stderr).toMatch(/^resuming: 10 of 12 rows[\s\S]*0 architecture\(s\) scored/)
+    expect(rep.stdout).toMatch(/PARTIAL: rows scored so far C10 4\/4, C100 2\/4, IN16 4\/4/)
     const io = capture()
     expect(await main([...base(out), '--resume'], io)).toBe(0)
     expect(io.stderr).toMatch(/resuming: 10 of 12 rows/)
@@ -124,6 +129,7 @@ describe('zsnas evaluate --paper (Table 2 run) on a tiny subset', () => {
       [['--datasets', 'svhn'], /unknown dataset 'svhn'/],
       [['--cap', 'grasp=x'], /--cap must be a list of PROXY=N/],
       [['--cap', 'grasp=10'], /not a scored proxy/],
+      [['--report'], /holds no run/],
     ] as const) {
       const io = capture()
       const dir = join(mkdtempSync(join(tmpdir(), 'zsnas-t2b-')), 'r')
