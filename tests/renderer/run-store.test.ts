@@ -42,6 +42,7 @@ describe('run store (live view)', () => {
     await run.open('r1')
     const before = run.flushes
     const firstArray = run.rows
+    const openedAt = run.lastResultAt! // the stored rows count as a result (fake clock)
     for (let i = 2; i < 22; i++) fake.emit('run.evaluated', { runId: 'r1', rows: [row(i, i / 100)] })
     fake.emit('run.evaluated', { runId: 'r1', rows: [row(1, 0.2)] }) // overlap with the initial page
     fake.emit('run.progress', { runId: 'r1', done: 22, failed: 0, total: 30, rate: 4, elapsed: 5.5, eta: 2 })
@@ -49,11 +50,12 @@ describe('run store (live view)', () => {
     expect(run.rows).toBe(firstArray) // nothing redrawn yet
     vi.advanceTimersByTime(FLUSH_MS - 1)
     expect(run.rows.length).toBe(2)
+    expect(run.lastResultAt).toBe(openedAt) // the heartbeat moves only when new rows are drawn
     vi.advanceTimersByTime(1)
     expect(run.flushes - before).toBe(1)
     expect(run.rows.map((r) => r.index)).toEqual([...Array(22).keys()])
     expect(run.progress).toMatchObject({ done: 22, rate: 4, eta: 2 })
-    expect(run.lastResultAt).toBeDefined()
+    expect(run.lastResultAt).toBe(openedAt + FLUSH_MS)
     // a further second of steady traffic gives at most 4 redraws
     const b2 = run.flushes
     for (let t = 0; t < 20; t++) {
