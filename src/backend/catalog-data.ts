@@ -1,42 +1,16 @@
 /**
- * Menu metadata the engine registries do not carry themselves: options of
- * spaces (defaults = the paper's) and the dataset kinds. Keep in step with
- * src/engine/spaces/mbv2. (Strategy options come from the strategy registry.)
+ * Menu metadata the engine registries do not carry themselves: the dataset
+ * kinds and the voting proxies' paper ρ. Space, strategy and proxy options
+ * are NOT kept here: they come from the engine registries' declarations
+ * (`SPACE_OPTIONS` below is only a view of the space registry).
  */
 import type { CatalogEntry, CatalogOption } from '../shared/schemas'
+import { listSpaceDefs } from '../engine/spaces/registry'
 
-export const SPACE_OPTIONS: Record<string, CatalogOption[]> = {
-  mbv2: [
-    {
-      key: 'flopsLimit',
-      label: 'FLOPs limit',
-      description: 'maximum multiply-adds of a sampled/mutated architecture (reference counter, 1000 classes)',
-      type: 'number',
-      default: 600e6,
-      min: 1,
-    },
-    {
-      key: 'minResolution',
-      label: 'Min resolution',
-      description: 'smallest input resolution R (multiple of 32, paper range 192–320)',
-      type: 'int',
-      default: 192,
-      min: 192,
-      max: 320,
-      multipleOf: 32,
-    },
-    {
-      key: 'maxResolution',
-      label: 'Max resolution',
-      description: 'largest input resolution R (multiple of 32, paper range 192–320)',
-      type: 'int',
-      default: 320,
-      min: 192,
-      max: 320,
-      multipleOf: 32,
-    },
-  ],
-}
+/** Space id → its declared options (a copy of `SpaceDef.options`, the single declaration in src/engine/spaces). */
+export const SPACE_OPTIONS: Record<string, CatalogOption[]> = Object.fromEntries(
+  listSpaceDefs().map((d) => [d.id, d.options.map((o) => ({ ...o, choices: o.choices?.map((c) => ({ ...c })) }))]),
+)
 
 const imageSize = (def: number): CatalogOption => ({ key: 'imageSize', label: 'Image size', description: 'square input size in pixels', type: 'int', default: def, min: 1 })
 const path: CatalogOption = { key: 'path', label: 'Path', description: 'file or folder in the official format', type: 'string', default: '' }

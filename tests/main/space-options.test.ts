@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { Rng } from '../../src/engine/core/rng'
 import { spaceFor } from '../../src/backend/engine-adapter'
 import { SPACE_OPTIONS } from '../../src/backend/catalog-data'
+import { listSpaceDefs } from '../../src/engine/spaces/registry'
 
 describe('run config → MobileNetV2 space options', () => {
   it('passes the FLOPs limit and resolution range to the space the strategy samples from', () => {
@@ -18,11 +19,15 @@ describe('run config → MobileNetV2 space options', () => {
       expect.objectContaining({ code: 'INVALID_OPTION' }),
     )
   })
-  it('the catalog offers the paper defaults (600 M, 192–320 in steps of 32)', () => {
-    const byKey = Object.fromEntries(SPACE_OPTIONS.mbv2.map((o) => [o.key, o]))
-    expect(byKey.flopsLimit.default).toBe(600e6)
-    expect([byKey.minResolution.default, byKey.maxResolution.default]).toEqual([192, 320])
-    expect(byKey.minResolution.multipleOf).toBe(32)
+  it('the catalog offers the space registry declarations, and their defaults are what the run gets without options', () => {
+    for (const d of listSpaceDefs()) expect(SPACE_OPTIONS[d.id]).toEqual(d.options)
+    const defaults = Object.fromEntries(SPACE_OPTIONS.mbv2.map((o) => [o.key, o.default]))
+    const draw = (spaceOptions: Record<string, unknown>) => {
+      const s = spaceFor({ space: 'mbv2', spaceOptions })
+      const rng = new Rng(8)
+      return Array.from({ length: 8 }, () => s.toString(s.sample(rng)))
+    }
+    expect(draw(defaults)).toEqual(draw({}))
   })
 })
 
