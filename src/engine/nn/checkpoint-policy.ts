@@ -5,8 +5,8 @@
  * 'auto' checkpoints exactly when the plain pass's estimated peak
  * (nn/memory-estimate.ts) exceeds the backend's budget minus the tensor
  * bytes already allocated (parameters, cached kernels) and the network can
- * be split at its units. 'on' always checkpoints (INVALID_OPTION when the
- * network cannot be split); 'off' never does. Checkpointing never changes a
+ * be split (it has valid cut points, nn/segments.ts). 'on' always
+ * checkpoints (with the estimate's plan); 'off' never does. Checkpointing never changes a
  * score (bit-identical), only memory and time.
  *
  * Budgets: wasm — the heap is capped at 4 GiB per instance (4294901760 B)
@@ -21,7 +21,6 @@ import { totalmem } from 'node:os'
 import type { NetworkDef } from '../core/network'
 import { ZsnasError } from '../core/errors'
 import { estimatePassBytes, type EstimateOptions, type PassEstimate } from './memory-estimate'
-import { checkSegmentable } from './segments'
 
 export type CheckpointMode = 'auto' | 'on' | 'off'
 export const CHECKPOINT_MODES: readonly CheckpointMode[] = ['auto', 'on', 'off']
@@ -67,10 +66,7 @@ export function decideCheckpoint(mode: CheckpointMode, def: NetworkDef, est: Est
   checkCheckpointMode(mode)
   const estimate = estimatePassBytes(def, est)
   const budget = backendBudgetBytes() - tf.memory().numBytes
-  const splittable = def.numBlocks > 0 && checkSegmentable(def)
-  if (mode === 'on' && !splittable) {
-    throw new ZsnasError('INVALID_OPTION', `checkpoint='on': network '${def.name}' cannot be split at its units`)
-  }
+  const splittable = estimate.segments.length > 1
   const checkpoint = mode === 'on' || (mode === 'auto' && splittable && estimate.plainBytes > budget)
   const reason =
     mode !== 'auto'

@@ -16,15 +16,19 @@
  *   gradients of the live frontier, so the forward's peak bounds it up to
  *   those gradients (`backwards` × the largest map ×2).
  * - plain peak = input + Σ over all ops (persistent) + the largest transient.
- * - checkpointed peak = input + max over units s of
- *   (kept outputs of units < s + Σ over unit s's ops + its largest transient
- *   + the boundary gradients of every backward).
+ * - checkpointed peak, for a plan of segments (nn/segments.ts) = input +
+ *   max over segments s of (kept boundary outputs before s + the larger of
+ *   s's forward (Σ held + largest transient) and s's backward (Σ saved +
+ *   cached kernels + largest transient + the gradients of every backward)).
+ *   The plan is chosen here: greedy cuts at valid points once a segment
+ *   holds ≥ a target, the target that minimises the estimated peak.
  * Measured against tfjs' own byte count (`tf.profile` peak) on NB201, NB101
  * and MobileNetV2 networks: within 25 % (tests/engine/nn/memory-estimate.test.ts).
  * Shapes follow the same rules as the counting interpreter (count.ts).
  */
 import type { ConvOptions, NetworkDef, Ops, Padding } from '../core/network'
 import { ZsnasError } from '../core/errors'
+import { traceCuts, type Segment } from './segments'
 
 interface Shape {
   h: number
@@ -37,8 +41,8 @@ export interface PassEstimate {
   plainBytes: number
   /** peak bytes of the checkpointed (unit-by-unit) pass */
   checkpointedBytes: number
-  /** per segment (units 0..numBlocks−1, then the head): bytes its forward holds */
-  segmentBytes: number[]
+  /** the checkpointing plan whose peak is `checkpointedBytes` (one segment = no useful cut) */
+  segments: Segment[]
 }
 
 export interface EstimateOptions {
@@ -65,28 +69,11 @@ export function estimatePassBytes(def: NetworkDef, o: EstimateOptions): PassEsti
   }
   const specs = new Map(def.params.map((p) => [p.name, p]))
   const bytes = (s: Shape): number => s.h * s.w * s.c * o.batchSize * F32
-  interface Seg {
-    /** bytes the forward holds until the segment's scope ends */
-    held: number
-    /** bytes the backward still needs (saved for the gradients) */
-    saved: number
-    fwdTransient: number
-    bwdTransient: number
-    out: number
-    maxMap: number
-  }
-  const fresh = (): Seg => ({ held: 0, saved: 0, fwdTransient: 0, bwdTransient: 0, out: 0, maxMap: 0 })
-  const segments: Seg[] = [fresh()]
-  const cur = (): Seg => segments[segments.length - 1]
+  const costs: OpCost[] = []
   /** an op's output: `held`/`saved` maps of its size, `transient` maps during its forward, `backwardBytes` during its backward */
   const emit = (s: Shape, held = 1, saved = 0, transient = 0, backwardBytes = 0): Shape => {
     const b = bytes(s)
-    const seg = cur()
-    seg.held += held * b
-    seg.saved += saved * b
-    seg.fwdTransient = Math.max(seg.fwdTransient, transient * b)
-    seg.bwdTransient = Math.max(seg.bwdTransient, backwardBytes)
-    seg.maxMap = Math.max(seg.maxMap, b)
+    costs.push({ held: held * b, saved: saved * b, fwdTransient: transient * b, bwdTransient: backwardBytes, out: b })
     return s
   }
   const ops: Ops<Shape> = {
@@ -98,7 +85,7 @@ export function estimatePassBytes(def: NetworkDef, o: EstimateOptions): PassEsti
       // backward: dy dilated/padded to the input's spatial size (out channels), and dx
       return emit({ h: outSize(x.h, k, c.stride, c.pad), w: outSize(x.w, k, c.stride, c.pad), c: outC }, 1, 0, 0, bytes({ ...x, c: outC }) + bytes(x))
     },
-    batchNorm: (x) => (o.bn === 'off' ? x : emit({ ...x }, 2, 1, 1, 4 * bytes(x))),
+    batchNorm: (x) => (o.bn === 'off' ? emit({ ...x }, 0) : emit({ ...x }, 2, 1, 1, 4 * bytes(x))),
     relu: (x) => emit({ ...x }, 1, 1, o.reluHooks ? 1 : 0, (o.reluHooks ? 3 : 2) * bytes(x)),
     add: (a) => emit({ ...a }),
     zero: (x) => emit({ ...x }),
@@ -116,26 +103,60 @@ export function estimatePassBytes(def: NetworkDef, o: EstimateOptions): PassEsti
     sigmoid: (x) => emit({ ...x }, 1, 1),
     mulChannels: (x) => emit({ ...x }, 1, 1),
     resizeBilinear: (x, size) => emit({ h: size, w: size, c: x.c }, 1, 1),
-    unitOutput(x) {
-      cur().out = bytes(x)
-      segments.push(fresh())
-      return x
-    },
+    unitOutput: (x) => x,
   }
   const [h, w, c] = def.inputShape
-  const input = { h, w, c }
-  def.forward(ops, input)
-  const inputBytes = bytes(input)
+  def.forward(ops, { h, w, c })
+  const inputBytes = bytes({ h, w, c })
   // the backward's derived kernels (flipped / transposed weights, ops/kernel-cache.ts) stay cached with the parameters
   const kernels = o.backwards > 0 ? def.params.filter((p) => p.kind !== 'bias' && p.kind !== 'bnGamma' && p.kind !== 'bnBeta').reduce((a, p) => a + p.shape.reduce((x, y) => x * y, 1) * F32, 0) : 0
-  const backwardPeak = (held: number, s: Seg): number => (o.backwards > 0 ? held + kernels + s.bwdTransient + o.backwards * 2 * s.maxMap : 0)
-  const sum = (f: (s: Seg) => number): number => segments.reduce((a, s) => a + f(s), 0)
-  const plainBytes = inputBytes + Math.max(sum((s) => s.held) + Math.max(...segments.map((s) => s.fwdTransient)), ...segments.map((s) => backwardPeak(sum((q) => q.saved), s)))
-  let kept = 0
-  let checkpointedBytes = 0
-  for (const s of segments) {
-    checkpointedBytes = Math.max(checkpointedBytes, inputBytes + kept + Math.max(s.held + s.fwdTransient, backwardPeak(s.saved, s)))
-    kept += s.out
+  const peakOf = (segs: readonly Segment[]): number => {
+    let kept = 0
+    let peak = 0
+    for (const sg of segs) {
+      const part = costs.slice(sg.from + 1, sg.to + 1)
+      const held = part.reduce((a, q) => a + q.held, 0) + Math.max(...part.map((q) => q.fwdTransient))
+      const maxMap = Math.max(...part.map((q) => q.out))
+      const back = o.backwards > 0 ? part.reduce((a, q) => a + q.saved, 0) + kernels + Math.max(...part.map((q) => q.bwdTransient)) + o.backwards * 2 * maxMap : 0
+      peak = Math.max(peak, inputBytes + kept + Math.max(held, back))
+      kept += costs[sg.to].out
+    }
+    return peak
   }
-  return { plainBytes, checkpointedBytes, segmentBytes: segments.map((s) => s.held) }
+  const whole: Segment[] = [{ from: -1, to: costs.length - 1 }]
+  const plainBytes = peakOf(whole)
+  const cuts = traceCuts(def).cuts
+  let best = { peak: plainBytes, segments: whole }
+  // greedy plans: cut at the first valid point after the segment has held ≥ target bytes; keep the best target
+  const total = costs.reduce((a, q) => a + q.held, 0)
+  for (let target = total / 2; target >= total / 4096; target /= 1.5) {
+    const segs: Segment[] = []
+    let from = -1
+    let acc = 0
+    let k = 0
+    for (let i = 0; i < costs.length - 1; i++) {
+      acc += costs[i].held
+      while (k < cuts.length && cuts[k] < i) k++
+      if (cuts[k] === i && acc >= target) {
+        segs.push({ from, to: i })
+        from = i
+        acc = 0
+      }
+    }
+    segs.push({ from, to: costs.length - 1 })
+    const peak = peakOf(segs)
+    if (peak < best.peak) best = { peak, segments: segs }
+  }
+  return { plainBytes, checkpointedBytes: best.peak, segments: best.segments }
+}
+
+interface OpCost {
+  /** bytes the forward holds until its scope ends */
+  held: number
+  /** bytes the backward still needs (saved for the gradients) */
+  saved: number
+  fwdTransient: number
+  bwdTransient: number
+  /** the output's bytes */
+  out: number
 }

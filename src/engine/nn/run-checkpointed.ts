@@ -1,33 +1,36 @@
 /**
  * The checkpointed form of `forwardMultiBackward` (nn/run-multi.ts): same
  * inputs, same result, same hook calls, but peak memory grows with ONE
- * top-level unit's activations instead of the whole network's.
+ * segment's activations instead of the whole network's.
  *
- * Forward: the network runs segment by segment (nn/segments.ts); each
+ * Segments (nn/segments.ts) are ranges of ops between valid cut points —
+ * top-level unit outputs, and finer chain points inside units (MobileNetV2's
+ * stages hold most of its activations); the plan comes from the memory
+ * estimate (nn/memory-estimate.ts) unless given.
+ * Forward: the network runs segment by segment; each
  * segment runs in its own `tf.tidy` and only its output — the boundary
  * tensor, the input of the next unit — is kept. Forward hooks fire here,
  * once per ReLU call, with the full-forward call index (so consumers can
  * fold an activation into its N×N correlation and drop it at once). The
  * head (last unit's output → logits → losses) is recorded on the tape.
  * Backward: the losses are backpropagated to the head's input, once per
- * requested backward; then, for unit s = numBlocks−1 … 0, the unit's
+ * requested backward; then, for segment s = last−1 … 0, the segment's
  * forward is recomputed from its kept input and recorded, each backward's
- * boundary gradient is pushed through it, and the unit's tape, recomputed
- * output and kept input are freed.
+ * boundary gradient is pushed through it, and its tape, recomputed output
+ * and kept input are freed.
  *
  * Guarantees (tests/engine/nn/run-checkpointed.test.ts): losses, logits,
  * input gradients and every hook's tensors are bit-identical to
  * `forwardMultiBackward` on the same backend — the recomputed forward runs
  * the same kernels on the same values, and every tensor's gradient is
  * accumulated in the same order (all consumers of a boundary tensor lie in
- * the next unit). Hook order: forward hooks in forward order; backward k's
- * hooks in reverse forward order, interleaved per unit with the other
+ * the next segment). Hook order: forward hooks in forward order; backward k's
+ * hooks in reverse forward order, interleaved per segment with the other
  * backwards' (each backward's own sequence is unchanged). With no backwards
  * the call is a forward only (hooks, logits). Cost: one extra forward of
- * units 0..numBlocks−1 when there is a backward. Everything but the
+ * every segment but the last when there is a backward. Everything but the
  * returned input gradients is disposed, also on error.
- * Throws INVALID_OPTION when the network cannot be split at its units
- * (`checkSegmentable`).
+ * Throws INVALID_OPTION for a plan whose segments do not chain.
  */
 import * as tf from '@tensorflow/tfjs-core'
 import type { Batch } from '../core/data'
@@ -37,13 +40,16 @@ import type { ParamStore } from './params'
 import { createTfOps, type ReluCall, type TfOpsHooks } from './tf-ops'
 import { checkBatchData, checkInput, checkLoss, lossOf } from './run'
 import { backpropagate, recordTape } from './tape'
-import { checkSegmentable, runSegment, type SegmentReluOffset } from './segments'
+import { runSegment, type Segment, type SegmentReluOffset } from './segments'
+import { estimatePassBytes } from './memory-estimate'
 import type { BackwardSpec, MultiRunResult } from './run-multi'
 
 export interface CheckpointedRunOptions {
   bn: 'train' | 'off'
   forwardHooks?: Pick<TfOpsHooks, 'onReluForward' | 'onLayerOutput'>
   backwards: readonly BackwardSpec[]
+  /** the segments (nn/segments.ts); default: the plan of `estimatePassBytes` */
+  plan?: readonly Segment[]
 }
 
 export function forwardMultiBackwardCheckpointed(def: NetworkDef, params: ParamStore, batch: Batch, opts: CheckpointedRunOptions): MultiRunResult {
@@ -53,10 +59,13 @@ export function forwardMultiBackwardCheckpointed(def: NetworkDef, params: ParamS
     checkInput(def, shape, batch.labels, b.loss)
   }
   checkBatchData(batch)
-  if (!checkSegmentable(def)) {
-    throw new ZsnasError('INVALID_OPTION', `network '${def.name}' cannot be checkpointed: its units are not a chain (a unit reads values from before the previous unit's output)`)
-  }
-  const L = def.numBlocks
+  const plan = opts.plan ?? estimatePassBytes(def, { batchSize: shape[0], backwards: opts.backwards.length, reluHooks: true, bn: opts.bn }).segments
+  plan.forEach((sg, i) => {
+    if (sg.from !== (i === 0 ? -1 : plan[i - 1].to) || !(sg.to > sg.from)) {
+      throw new ZsnasError('INVALID_OPTION', `checkpoint plan: segment ${i} (${sg.from}, ${sg.to}] does not continue the previous one`)
+    }
+  })
+  const L = plan.length - 1
   let current: BackwardSpec | undefined
   const fh = opts.forwardHooks ?? {}
   const anyReluBw = opts.backwards.some((b) => b.hooks?.onReluBackward !== undefined)
@@ -80,7 +89,7 @@ export function forwardMultiBackwardCheckpointed(def: NetworkDef, params: ParamS
   const active = opts.backwards.map((b) => b.inputGrad === true || b.hooks?.onReluBackward !== undefined || b.hooks?.onLayerBackward !== undefined)
   const needBackward = active.some((a) => a)
   const x = tf.tensor4d(batch.x, shape as [number, number, number, number])
-  const kept: tf.Tensor[] = [] // kept[s] = output of unit s
+  const kept: tf.Tensor[] = [] // kept[s] = output of segment s
   let dys: (tf.Tensor | undefined)[] = []
   let logits: Float32Array = new Float32Array(0)
   const headOf = (z: tf.Tensor): tf.Tensor[] => {
@@ -93,18 +102,18 @@ export function forwardMultiBackwardCheckpointed(def: NetworkDef, params: ParamS
   try {
     for (let s = 0; s < L; s++) {
       const o = { value: 0 }
-      kept.push(tf.tidy(() => runSegment(def, opsFor(o, true, false), s, x, kept[s - 1], o)))
+      kept.push(tf.tidy(() => runSegment(def, opsFor(o, true, false), plan[s], x, kept[s - 1], o)))
     }
     const headIn = L > 0 ? kept[L - 1] : x
     const ho = { value: 0 }
     if (!needBackward) {
-      const losses = tf.tidy(() => headOf(runSegment(def, opsFor(ho, true, false), L, x, kept[L - 1], ho)))
+      const losses = tf.tidy(() => headOf(runSegment(def, opsFor(ho, true, false), plan[L], x, kept[L - 1], ho)))
       const values = losses.map((l) => l.dataSync()[0])
       for (const l of losses) l.dispose()
       return { losses: values, logits, inputGrads: opts.backwards.map(() => undefined) }
     }
     const { result: lossTensors, tape } = recordTape([headIn], () =>
-      tf.tidy(() => headOf(runSegment(def, opsFor(ho, true, true), L, x, kept[L - 1], ho))),
+      tf.tidy(() => headOf(runSegment(def, opsFor(ho, true, true), plan[L], x, kept[L - 1], ho))),
     )
     let losses: number[]
     try {
@@ -120,7 +129,7 @@ export function forwardMultiBackwardCheckpointed(def: NetworkDef, params: ParamS
       for (const l of lossTensors) l.dispose()
     }
     for (let s = L - 1; s >= 0; s--) {
-      kept.pop()?.dispose() // unit s's output: its gradient is in dys already
+      kept.pop()?.dispose() // segment s's output: its gradient is in dys already
       dys = backwardUnit(s)
     }
     const inputGrads = opts.backwards.map((b, k) => {
@@ -137,11 +146,11 @@ export function forwardMultiBackwardCheckpointed(def: NetworkDef, params: ParamS
     x.dispose()
   }
 
-  /** Recomputes unit s from its kept input, pushes every backward's boundary gradient through it, returns the input's gradients. */
+  /** Recomputes segment s from its kept input, pushes every backward's boundary gradient through it, returns the input's gradients. */
   function backwardUnit(s: number): (tf.Tensor | undefined)[] {
     const input = s === 0 ? x : kept[s - 1]
     const o = { value: 0 }
-    const { result: out, tape } = recordTape([input], () => tf.tidy(() => runSegment(def, opsFor(o, false, true), s, x, kept[s - 1], o)))
+    const { result: out, tape } = recordTape([input], () => tf.tidy(() => runSegment(def, opsFor(o, false, true), plan[s], x, kept[s - 1], o)))
     const next: (tf.Tensor | undefined)[] = []
     try {
       opts.backwards.forEach((b, k) => {

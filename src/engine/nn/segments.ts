@@ -1,29 +1,38 @@
 /**
- * Running ONE segment of a network's forward: the piece between two
- * top-level unit outputs (`Ops.unitOutput`), from a kept boundary tensor.
- * This is what checkpointing (nn/run-checkpointed.ts, SynFlow) is built on:
- * `NetworkDef.forward` is one function, so a segment is run by interpreting
- * the whole forward with `segmentOps`, which
- *   - before the segment ("skip"): computes nothing — every op returns a
- *     placeholder, ReLU calls are only counted (so ReLU call indices stay
- *     those of a full forward);
- *   - at the boundary `unitOutput(·, s−1)`: substitutes the kept input;
- *   - inside the segment ("run"): delegates to the real interpreter;
- *   - at `unitOutput(·, s)`: hands the output to the caller and stops the
- *     forward (throws `SegmentDone`, caught by `runSegment`).
+ * Running ONE segment of a network's forward — the ops between two "cut"
+ * points — from a kept boundary tensor. Checkpointing (nn/run-checkpointed.ts)
+ * is built on this.
  *
- * Segments are numbered 0..numBlocks: segment s ends at unit s's output;
- * segment 0 starts at the network input, segment numBlocks (the head) ends
- * at the logits.
+ * Ops are numbered in call order (0, 1, …; `unitOutput` marks are not ops).
+ * A cut after op i is valid when op i's output is the ONLY value made so far
+ * (network input included) that a later op reads: the rest of the forward
+ * then depends on the past through that one tensor (`traceCuts`). Top-level
+ * unit outputs of chain-like networks are such points, and so is every
+ * point between two ops of a chain inside a unit (e.g. inside a
+ * MobileNetV2 stage between its inverted-residual blocks, or inside a
+ * non-residual block).
  *
+ * A segment {from, to} runs ops from+1 … to; its input is op `from`'s output
+ * (from = −1: the network input). `NetworkDef.forward` is one function, so
+ * `runSegment` interprets the whole forward with a wrapper that
+ *   - before the segment: computes nothing (every op returns a placeholder;
+ *     ReLU calls are counted so call indices stay those of a full forward);
+ *   - at op `from`: returns the kept input instead of computing;
+ *   - inside: delegates to the real interpreter;
+ *   - at op `to`: hands its output to the caller and stops the forward.
  * Guarantee: a segment computes exactly the ops a full forward computes
- * between the two boundaries, with the same interpreter, in the same order.
- * A network is checkpointable when no op in a segment reads a value made in
- * an earlier segment other than through the boundary (`checkSegmentable`);
- * `runSegment` throws `ZsnasError('BAD_VALUE')` if that is violated.
+ * between the cuts, with the same interpreter, in the same order. An op of
+ * the segment that reads a value from before the cut raises
+ * `ZsnasError('BAD_VALUE')` (only possible with an invalid cut).
  */
 import type { NetworkDef, Ops } from '../core/network'
 import { ZsnasError } from '../core/errors'
+
+/** Ops from+1 … to (from = −1: starts at the network input). */
+export interface Segment {
+  from: number
+  to: number
+}
 
 /** The placeholder value of ops that lie before the segment. */
 const GHOST: unique symbol = Symbol('ghost')
@@ -35,142 +44,111 @@ class SegmentDone extends Error {
   }
 }
 
-/** How the ReLU calls of a skipped prefix shift the real interpreter's numbering. */
+/** ReLU calls before the segment's first computed op (set while `runSegment` runs): add to the interpreter's call index. */
 export interface SegmentReluOffset {
-  /** number of ReLU calls before the segment's first op (set while the forward runs) */
   value: number
 }
 
+type OpName = Exclude<keyof Ops<unknown>, 'unitOutput'>
+const OP_NAMES: readonly OpName[] = [
+  'conv2d', 'batchNorm', 'relu', 'add', 'zero', 'avgPool', 'maxPool', 'globalAvgPool', 'linear',
+  'concatChannels', 'sliceChannels', 'sigmoid', 'mulChannels', 'resizeBilinear',
+]
+
 /**
- * Runs segment `s` of `def` on the interpreter `ops` (create one per call:
- * interpreters number ReLU calls from 0 — add `offset.value` to get the
- * full-forward index). `input` is the output of unit s−1 (ignored for s = 0,
- * where `x` is the network input). Returns the segment's output (unit s's
- * output, or the logits for s = numBlocks).
+ * Runs segment `seg` of `def` on the interpreter `ops` (create one per call:
+ * interpreters number ReLU calls from 0 — add `offset.value` for the
+ * full-forward index). `input` is op `seg.from`'s output (unused when
+ * from = −1; `x` is the network input). Returns op `seg.to`'s output.
  */
-export function runSegment<T>(def: NetworkDef, ops: Ops<T>, s: number, x: T, input: T | undefined, offset: SegmentReluOffset = { value: 0 }): T {
-  if (!Number.isInteger(s) || s < 0 || s > def.numBlocks) {
-    throw new ZsnasError('INVALID_OPTION', `segment ${s} of network '${def.name}' does not exist (0..${def.numBlocks})`)
+export function runSegment<T>(def: NetworkDef, ops: Ops<T>, seg: Segment, x: T, input: T | undefined, offset: SegmentReluOffset = { value: 0 }): T {
+  if (!(Number.isInteger(seg.from) && Number.isInteger(seg.to) && seg.from >= -1 && seg.to > seg.from)) {
+    throw new ZsnasError('INVALID_OPTION', `segment (${seg.from}, ${seg.to}] of network '${def.name}' is not a range of ops`)
   }
-  if (s > 0 && input === undefined) throw new ZsnasError('INVALID_OPTION', `segment ${s} needs the output of unit ${s - 1}`)
-  let running = s === 0
+  if (seg.from >= 0 && input === undefined) throw new ZsnasError('INVALID_OPTION', `segment (${seg.from}, ${seg.to}] needs op ${seg.from}'s output`)
+  let index = -1
   let relus = 0
-  let nextUnit = 0
-  const ghost = (v: unknown): v is Ghost => v === GHOST
-  const real = (what: string, ...vs: unknown[]): void => {
-    for (const v of vs) {
-      if (ghost(v)) {
-        throw new ZsnasError('BAD_VALUE', `network '${def.name}': ${what} in unit ${s} reads a value made before unit ${s - 1}'s output; it cannot be checkpointed at unit boundaries`)
-      }
-    }
-  }
-  // one wrapper per op: placeholder before the segment, the real op inside it
-  const w = <F extends (...a: never[]) => unknown>(name: string, f: F): F =>
-    ((...a: unknown[]) => {
-      if (!running) return GHOST
-      real(name, ...a.flat())
-      return (f as unknown as (...b: unknown[]) => unknown)(...a)
-    }) as unknown as F
-  const seg: Ops<T | Ghost> = {
-    conv2d: w('conv2d', ops.conv2d.bind(ops)),
-    batchNorm: w('batchNorm', ops.batchNorm.bind(ops)),
-    relu: (xx, tag) => {
-      if (!running) {
-        relus++
-        return GHOST
-      }
-      real('relu', xx)
-      return ops.relu(xx as T, tag)
-    },
-    add: w('add', ops.add.bind(ops)),
-    zero: w('zero', ops.zero.bind(ops)),
-    avgPool: w('avgPool', ops.avgPool.bind(ops)),
-    maxPool: w('maxPool', ops.maxPool.bind(ops)),
-    globalAvgPool: w('globalAvgPool', ops.globalAvgPool.bind(ops)),
-    linear: w('linear', ops.linear.bind(ops)),
-    concatChannels: w('concatChannels', ops.concatChannels.bind(ops)),
-    sliceChannels: w('sliceChannels', ops.sliceChannels.bind(ops)),
-    sigmoid: w('sigmoid', ops.sigmoid.bind(ops)),
-    mulChannels: w('mulChannels', ops.mulChannels.bind(ops)),
-    resizeBilinear: w('resizeBilinear', ops.resizeBilinear.bind(ops)),
-    unitOutput(v, unit) {
-      if (unit !== nextUnit) {
-        throw new ZsnasError('BAD_VALUE', `network '${def.name}' marked unit ${unit} where unit ${nextUnit} was expected (units must be marked once each, in order)`)
-      }
-      nextUnit++
-      if (!running) {
-        if (unit === s - 1) {
-          running = true
+  const wrapped = {} as Record<OpName, (...a: unknown[]) => unknown>
+  for (const name of OP_NAMES) {
+    const f = (ops[name] as (...a: unknown[]) => unknown).bind(ops)
+    wrapped[name] = (...a: unknown[]) => {
+      const i = ++index
+      if (i <= seg.from) {
+        if (name === 'relu') relus++
+        if (i === seg.from) {
           offset.value = relus
-          return input as T
+          return input
         }
         return GHOST
       }
-      real('unitOutput', v)
-      const out = ops.unitOutput(v as T, unit)
-      if (unit === s) throw new SegmentDone(out)
+      for (const v of operands(name, a)) {
+        if (v === GHOST) {
+          throw new ZsnasError('BAD_VALUE', `network '${def.name}': op ${i} (${name}) reads a value made before op ${seg.from}; no valid cut there`)
+        }
+      }
+      const out = f(...a)
+      if (i === seg.to) throw new SegmentDone(out)
       return out
-    },
-  }
-  try {
-    const out = def.forward(seg, running ? x : (GHOST as T | Ghost))
-    if (!running || s !== def.numBlocks) {
-      throw new ZsnasError('BAD_VALUE', `network '${def.name}' marked ${nextUnit} units, its definition says ${def.numBlocks}`)
     }
-    real('the logits', out)
-    return out as T
+  }
+  const wrapper = {
+    ...wrapped,
+    unitOutput: (v: T | Ghost, unit: number) => (v === GHOST ? GHOST : ops.unitOutput(v as T, unit)),
+  } as unknown as Ops<T | Ghost>
+  if (seg.from === -1) offset.value = 0
+  try {
+    def.forward(wrapper, x)
   } catch (e) {
     if (e instanceof SegmentDone) return e.value as T
     throw e
   }
+  throw new ZsnasError('INVALID_OPTION', `network '${def.name}' has ${index + 1} ops; segment (${seg.from}, ${seg.to}] lies beyond them`)
 }
 
-/** A shape-free tag: which segment made a value. */
-interface Tag {
-  seg: number
+/** Which ops each op reads (−1 = the network input), from one pass over the definition (no tensors). */
+export interface OpGraph {
+  /** inputs[i] = producers of op i's operands */
+  inputs: number[][]
+  /** cuts: op indices after which the forward may be split (see the module comment), ascending; the last op is not one */
+  cuts: number[]
 }
 
-/**
- * True when every unit is marked once, in order, and every op reads only
- * values of its own segment or the previous unit's output — i.e. the network
- * can be run segment by segment. Cheap (no tensors; one pass over the
- * definition).
- */
-export function checkSegmentable(def: NetworkDef): boolean {
-  let seg = 0
-  let ok = true
-  let nextUnit = 0
-  const use = (...vs: Tag[]): Tag => {
-    for (const v of vs) if (v.seg !== seg) ok = false
-    return { seg }
+/** Traces `def`'s op graph and its valid cut points. */
+export function traceCuts(def: NetworkDef): OpGraph {
+  const inputs: number[][] = []
+  const op =
+    (name: OpName) =>
+    (...a: unknown[]): number => {
+      inputs.push(operands(name, a) as number[])
+      return inputs.length - 1
+    }
+  const g = {} as Record<OpName, (...a: unknown[]) => number>
+  for (const name of OP_NAMES) g[name] = op(name)
+  const tracer = { ...g, unitOutput: (v: number) => v } as unknown as Ops<number>
+  def.forward(tracer, -1)
+  const n = inputs.length
+  const lastUse = new Map<number, number>()
+  inputs.forEach((ins, i) => ins.forEach((v) => lastUse.set(v, Math.max(lastUse.get(v) ?? -1, i))))
+  // live[i] = number of values made at ≤ i (input included) that an op after i reads
+  const diff = new Int32Array(n + 1)
+  for (const [v, last] of lastUse) {
+    const start = Math.max(v, 0)
+    if (last > start) {
+      diff[start]++
+      diff[last]--
+    }
   }
-  const ops: Ops<Tag> = {
-    conv2d: (x) => use(x),
-    batchNorm: (x) => use(x),
-    relu: (x) => use(x),
-    add: (a, b) => use(a, b),
-    zero: (x) => use(x),
-    avgPool: (x) => use(x),
-    maxPool: (x) => use(x),
-    globalAvgPool: (x) => use(x),
-    linear: (x) => use(x),
-    concatChannels: (xs) => use(...xs),
-    sliceChannels: (x) => use(x),
-    sigmoid: (x) => use(x),
-    mulChannels: (x, g) => use(x, g),
-    resizeBilinear: (x) => use(x),
-    unitOutput(x, unit) {
-      if (unit !== nextUnit) ok = false
-      nextUnit++
-      use(x)
-      seg++
-      return { seg }
-    },
+  const cuts: number[] = []
+  let live = 0
+  for (let i = 0; i < n - 1; i++) {
+    live += diff[i]
+    if (live === 1 && (lastUse.get(i) ?? -1) > i) cuts.push(i)
   }
-  try {
-    use(def.forward(ops, { seg: 0 }))
-  } catch {
-    return false
-  }
-  return ok && nextUnit === def.numBlocks
+  return { inputs, cuts }
+}
+
+/** The value operands of an op call (the other arguments are names and numbers). */
+function operands(name: OpName, a: unknown[]): unknown[] {
+  if (name === 'concatChannels') return a[0] as unknown[]
+  return name === 'add' || name === 'mulChannels' ? [a[0], a[1]] : [a[0]]
 }

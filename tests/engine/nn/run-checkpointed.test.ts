@@ -10,10 +10,10 @@ import * as tf from '@tensorflow/tfjs-core'
 import { materializeParams, disposeParams } from '../../../src/engine/nn/params'
 import { forwardMultiBackward, type BackwardSpec } from '../../../src/engine/nn/run-multi'
 import { forwardMultiBackwardCheckpointed } from '../../../src/engine/nn/run-checkpointed'
-import { checkSegmentable } from '../../../src/engine/nn/segments'
+import { runSegment, traceCuts, type Segment } from '../../../src/engine/nn/segments'
 import { Rng } from '../../../src/engine/core/rng'
 import type { Batch } from '../../../src/engine/core/data'
-import type { NetworkDef } from '../../../src/engine/core/network'
+import type { NetworkDef, Ops } from '../../../src/engine/core/network'
 import { backend } from '../proxies/tiny-nets'
 import { TEST_NETS, batchFor } from './checkpoint-nets'
 
@@ -28,6 +28,13 @@ interface Trace {
   bwdData: Float32Array[]
 }
 
+/** every valid cut: the finest plan */
+function finest(def: NetworkDef): Segment[] {
+  const { cuts, inputs } = traceCuts(def)
+  const ends = [...cuts, inputs.length - 1]
+  return ends.map((to, i) => ({ from: i === 0 ? -1 : ends[i - 1], to }))
+}
+
 function run(checkpointed: boolean, def: NetworkDef, batch: Batch, seed: number) {
   const params = materializeParams(def, 'pytorch', new Rng(seed))
   const t: Trace = { fwd: [], bwd: [], fwdData: [], bwdData: [] }
@@ -37,7 +44,8 @@ function run(checkpointed: boolean, def: NetworkDef, batch: Batch, seed: number)
   ]
   const forwardHooks = { onReluForward: (c: { index: number; tag: { block: number; site: string } }, pre: tf.Tensor) => (t.fwd.push(`${c.index}:${c.tag.block}`), t.fwdData.push(pre.dataSync().slice() as Float32Array)) }
   try {
-    const r = (checkpointed ? forwardMultiBackwardCheckpointed : forwardMultiBackward)(def, params, batch, { bn: 'train', forwardHooks, backwards })
+    const o = { bn: 'train' as const, forwardHooks, backwards }
+    const r = checkpointed ? forwardMultiBackwardCheckpointed(def, params, batch, { ...o, plan: finest(def) }) : forwardMultiBackward(def, params, batch, o)
     const g = r.inputGrads[1]!.dataSync().slice()
     r.inputGrads.forEach((x) => x?.dispose())
     expect(r.inputGrads[0]).toBeUndefined()
@@ -51,7 +59,8 @@ describe('checkpointed forward/multi-backward', () => {
   for (const [name, build] of TEST_NETS) {
     it(`${name}: bit-identical to the plain pass, no leaked tensors`, () => {
       const def = build()
-      expect(checkSegmentable(def)).toBe(true)
+      // cuts at least at every unit output (chain networks), and more inside units
+      expect(traceCuts(def).cuts.length).toBeGreaterThanOrEqual(def.numBlocks)
       const batch = batchFor(def, 6, 3)
       const before = tf.memory().numTensors
       const plain = run(false, def, batch, 11)
@@ -68,8 +77,10 @@ describe('checkpointed forward/multi-backward', () => {
     })
   }
 
-  it('a network whose unit reads past the previous unit output is refused', () => {
+  it('a value read across units removes the cuts it spans; a segment starting at an invalid cut is refused', () => {
     const def = TEST_NETS[0][1]()
+    const plainCuts = traceCuts(def).cuts
+    let unit0 = -1
     const skipping: NetworkDef = {
       ...def,
       forward: (ops, x) => {
@@ -77,7 +88,20 @@ describe('checkpointed forward/multi-backward', () => {
         return def.forward({ ...ops, unitOutput: (v, u) => (u === 0 ? (first = ops.unitOutput(v, u)) : u === 2 ? ops.unitOutput(ops.add(v, first!), u) : ops.unitOutput(v, u)) }, x)
       },
     }
-    expect(checkSegmentable(skipping)).toBe(false)
-    expect(() => forwardMultiBackwardCheckpointed(skipping, new Map(), batchFor(def, 2, 1), { bn: 'train', backwards: [{ loss: 'ce', inputGrad: true }] })).toThrow(/cannot be checkpointed/)
+    // op index of unit 0's output = the first cut of the plain network at or after the stem
+    const tracer = traceCuts({ ...def, forward: (ops, x) => def.forward({ ...ops, unitOutput: (v, u) => (u === 0 && unit0 < 0 ? ((unit0 = v as unknown as number), v) : v) }, x) })
+    expect(tracer.cuts).toEqual(plainCuts)
+    expect(plainCuts).toContain(unit0)
+    const cuts = traceCuts(skipping).cuts
+    // between unit 0's output and the add in unit 2 no cut is valid (unit 0's output stays live)
+    const add = traceCuts(skipping).inputs.findIndex((ins) => ins.includes(unit0) && ins.length === 2)
+    expect(add).toBeGreaterThan(unit0)
+    expect(cuts.some((c) => c > unit0 && c < add)).toBe(false)
+    expect(cuts.some((c) => c < unit0)).toBe(true)
+    // an interpreter that computes nothing: only runSegment's own check can fail
+    const stub = new Proxy({}, { get: () => () => 0 }) as Ops<number>
+    const inside = plainCuts.find((c) => c > unit0 && c < add)!
+    expect(() => runSegment(skipping, stub, { from: inside, to: add }, 0, 0)).toThrow(/reads a value made before/)
+    expect(runSegment(def, stub, { from: inside, to: add }, 0, 0)).toBe(0)
   })
 })
