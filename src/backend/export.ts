@@ -9,12 +9,15 @@
  *                      "val_accuracy": acc } } } (task = ground-truth metric or dataset kind; `time` = the
  *                      evaluation's wall seconds, shared by its proxies; failed evaluations are omitted;
  *                      val_accuracy present only with a ground-truth table).
+ *  - best_model/       the best architecture's model files (engine/export/best-model.ts: PyTorch model.py,
+ *                      train.py, ONNX, structure file), built for the run's dataset;
  * Files are written to a temporary folder and renamed into place, so an export is never half-written.
  */
 import fs from 'node:fs'
 import path from 'node:path'
 import type { EvaluationRow, ExportResult, RunSummary } from '../shared/schemas'
 import type { RunStore } from './store'
+import { bestModelFiles } from '../engine/export/best-model'
 
 export function csvCell(v: unknown): string {
   if (v === null || v === undefined) return ''
@@ -57,7 +60,7 @@ export function exportRun(
   const rec = store.require(summary.id)
   const rows = store.allEvaluations(summary.id)
   const task = rec.config.groundTruth?.metric ?? rec.config.dataset.kind
-  const files: Record<string, string> = {
+  const files: Record<string, string | Uint8Array> = {
     'manifest.json': JSON.stringify(
       {
         format: 'zsnas-studio-run/1',
@@ -83,13 +86,17 @@ export function exportRun(
     'best.json': JSON.stringify(summary.best, null, 2),
     [`zc_${rec.config.space}.json`]: JSON.stringify(zcSuiteJson(rows, task), null, 2),
   }
+  if (summary.best) for (const f of bestModelFiles(rec.config.space, summary.best.arch, rec.config.dataset)) files[f.name] = f.data
   const target = path.resolve(dir)
   if (fs.existsSync(target) && fs.readdirSync(target).length > 0) {
     throw Object.assign(new Error(`export folder ${target} exists and is not empty`), { code: 'CONFLICT', details: { dir: target } })
   }
   const tmp = `${target}.tmp-${process.pid}-${Date.now()}`
   fs.mkdirSync(tmp, { recursive: true })
-  for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(tmp, name), text)
+  for (const [name, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(tmp, name)), { recursive: true })
+    fs.writeFileSync(path.join(tmp, name), text)
+  }
   fs.mkdirSync(path.dirname(target), { recursive: true })
   if (fs.existsSync(target)) fs.rmdirSync(target)
   fs.renameSync(tmp, target)

@@ -149,7 +149,13 @@ describe('a run end to end', () => {
 
     // export
     const out = await c.runs.export(started.id, { dir: path.join(tmpDir('export'), 'run') })
-    expect(out.files).toEqual(['best.json', 'evaluations.csv', 'evaluations.jsonl', 'manifest.json', 'zc_nb201.json'])
+    expect(out.files).toEqual([
+      'best.json',
+      // the best architecture's model files (engine/export/best-model.ts)
+      'best_model/arch.nb201.txt', 'best_model/engine_weights.py', 'best_model/model.onnx', 'best_model/model.py', 'best_model/train.py',
+      'evaluations.csv', 'evaluations.jsonl', 'manifest.json', 'zc_nb201.json',
+    ])
+    expect(fs.readFileSync(path.join(out.dir, 'best_model', 'model.py'), 'utf8')).toContain(`Architecture (nb201): ${fin.payload.summary.best.arch}`)
     const manifest = JSON.parse(fs.readFileSync(path.join(out.dir, 'manifest.json'), 'utf8'))
     expect(manifest.config.seed).toBe(4242)
     expect(manifest.seeds.run).toBe(4242)
