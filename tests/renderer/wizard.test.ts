@@ -159,7 +159,7 @@ describe('wizard store', () => {
     w.batchSize = 2.5
     expect(w.next()).toBe(false)
     expect(w.errors.n).toBe('Budget must be between 1 and 1000000')
-    expect(w.errors.batchSize).toBe('Batch size must be a whole number')
+    expect(w.errors.batchSize).toBe('Batch size must be an integer in 2..4096, got 2.5')
     w.step = 2
     w.proxyMode = 'voting'
     w.votingIds = ['wrcor', 'synflow']
@@ -178,16 +178,16 @@ describe('wizard store', () => {
     w.spaceOptions.flopsLimit = 10
     w.step = 1
     expect(w.next()).toBe(false)
-    expect(w.errors['space.flopsLimit']).toBe('FLOPs limit (M) must be at least 50')
+    expect(w.errors['space.flopsLimit']).toBe('FLOPs limit (M) (flopsLimit) must be a finite number in 50..2000, got 10')
     // resolution range: multiples of 32, and min must not exceed max
     w.spaceOptions.flopsLimit = 600
     w.spaceOptions.minResolution = 200
     expect(w.next()).toBe(false)
-    expect(w.errors['space.minResolution']).toBe('Min resolution must be a multiple of 32')
+    expect(w.errors['space.minResolution']).toBe('Min resolution (minResolution) must be an integer in 192..320, a multiple of 32, got 200')
     w.spaceOptions.minResolution = 288
     w.spaceOptions.maxResolution = 224
     expect(w.next()).toBe(false)
-    expect(w.errors['space.minResolution']).toBe('Min resolution must not exceed Max resolution')
+    expect(w.errors['space.minResolution']).toBe('Min resolution (minResolution) must not exceed Max resolution (maxResolution): 288 > 224')
     w.spaceOptions.maxResolution = 320
     expect(w.next()).toBe(true)
     w.space = 'nb101'
@@ -205,7 +205,7 @@ describe('wizard store', () => {
     w.proxyOptions.epads.batchSize = 0
     w.step = 2
     expect(w.next()).toBe(false)
-    expect(w.errors['proxy.epads.batchSize']).toBe('ePADS batch must be at least 1')
+    expect(w.errors['proxy.epads.batchSize']).toBe('ePADS batch (batchSize) must be an integer in 1..1024, got 0')
     w.proxyOptions.epads.batchSize = 64
     expect(w.next()).toBe(true)
     expect(w.config?.proxyOptions).toEqual({ epads: { batchSize: 64, sigma: 0.5 } })
@@ -252,7 +252,7 @@ describe('NewSearchWizard component', () => {
     expect(wrapper.text()).toContain('upper bound on sampled FLOPs (50–2000)')
     await wrapper.find('#space-flopsLimit').setValue('20')
     await wrapper.find('[data-testid="wizard-next"]').trigger('click')
-    expect(wrapper.text()).toContain('FLOPs limit (M) must be at least 50')
+    expect(wrapper.text()).toContain('FLOPs limit (M) (flopsLimit) must be a finite number in 50..2000, got 20')
     await wrapper.find('[data-testid="space-nb201"]').setValue(true)
     expect(wrapper.text()).toContain('15,625 architectures')
     await wrapper.find('[data-testid="wizard-next"]').trigger('click')

@@ -3,51 +3,40 @@
  * budget/ground truth → summary), per-field validation with inline messages,
  * dataset detection/preview and benchmark-table validation through the API.
  * Defaults are the paper's (batch 64, PyTorch init, NB101 its own init,
- * budget 1000, seed 0). A step with errors (including an unreadable dataset
+ * budget 1000, seed 0). Option menus, defaults, bounds and messages come from
+ * the registries' declarations through the engine's `validateOptions`; batch
+ * size and seed from the engine's request spec. A step with errors (including an unreadable dataset
  * or a table with wrong columns) cannot be left forwards.
  */
 import { defineStore } from 'pinia'
 import { computed, nextTick, reactive, ref, watch } from 'vue'
 import { errorMessage, useApi } from '../api'
 import { useCatalogStore } from './catalog'
+import { optionDefaults as declaredDefaults, optionProblem, validateOptions as validateDeclared, type OptionSpec } from '../../engine/core/options'
+import { BATCH_SIZE_OPTION, SEED_OPTION } from '../../engine/score/request-spec'
 import type { CatalogEntry, DatasetPreview, DatasetSpecData, PickedDataset, RunConfigInput, RunSummary, TableInfo } from '../../shared/schemas'
 
 export const STEPS = ['Dataset', 'Search space', 'Strategy & proxy', 'Budget & ground truth', 'Summary'] as const
 export type Errors = Record<string, string>
 
 function optionDefaults(entry: CatalogEntry | undefined): Record<string, unknown> {
-  const out: Record<string, unknown> = {}
-  for (const o of entry?.options ?? []) out[o.key] = o.default
-  return out
+  return declaredDefaults(entry?.options ?? [])
 }
 
-/** Validates catalog-described options; returns field key → message. */
+/**
+ * Validates catalog-described options with the engine's `validateOptions`
+ * (the same checker, bounds and messages as the engine and the CLI); returns
+ * `${prefix}.${key}` → message.
+ */
 export function validateOptions(entry: CatalogEntry | undefined, values: Record<string, unknown>, prefix: string): Errors {
-  const errs: Errors = {}
-  for (const o of entry?.options ?? []) {
-    const v = values[o.key]
-    const k = `${prefix}.${o.key}`
-    if (o.type === 'int' || o.type === 'number') {
-      if (typeof v !== 'number' || !Number.isFinite(v)) errs[k] = `${o.label} must be a number`
-      else if (o.type === 'int' && !Number.isInteger(v)) errs[k] = `${o.label} must be a whole number`
-      else if (o.min !== undefined && v < o.min) errs[k] = `${o.label} must be at least ${o.min}`
-      else if (o.max !== undefined && v > o.max) errs[k] = `${o.label} must be at most ${o.max}`
-      else if (o.multipleOf !== undefined && v % o.multipleOf !== 0) errs[k] = `${o.label} must be a multiple of ${o.multipleOf}`
-    } else if (o.type === 'enum' && o.choices && !o.choices.some((c) => c.value === v)) {
-      errs[k] = `choose a ${o.label}`
-    }
-  }
-  // paired bounds (minX / maxX): the lower must not exceed the upper
-  for (const o of entry?.options ?? []) {
-    if (!o.key.startsWith('min')) continue
-    const hiKey = `max${o.key.slice(3)}`
-    const lo = values[o.key]
-    const hi = values[hiKey]
-    if (typeof lo === 'number' && typeof hi === 'number' && lo > hi && !errs[`${prefix}.${o.key}`]) {
-      errs[`${prefix}.${o.key}`] = `${o.label} must not exceed ${entry?.options.find((x) => x.key === hiKey)?.label ?? hiKey}`
-    }
-  }
-  return errs
+  const { errors } = validateDeclared(entry?.options ?? [], values)
+  return Object.fromEntries(Object.entries(errors).map(([k, m]) => [`${prefix}.${k}`, m]))
+}
+
+/** The request-level fields (batch size, seed): bounds and messages from the engine's request spec. */
+function requestFieldError(spec: OptionSpec, v: unknown): string | undefined {
+  const p = optionProblem(spec, v)
+  return p === undefined ? undefined : `${spec.label} ${p}`
 }
 
 function intIn(v: unknown, lo: number, hi: number, label: string): string | undefined {
@@ -85,8 +74,8 @@ export const useWizardStore = defineStore('wizard', () => {
   const votingIds = ref<string[]>([])
   // step 4: budget, ground truth
   const n = ref<number>(1000)
-  const batchSize = ref<number>(64)
-  const seed = ref<number>(0)
+  const batchSize = ref<number>(BATCH_SIZE_OPTION.default as number)
+  const seed = ref<number>(SEED_OPTION.default as number)
   const init = ref<'pytorch' | 'kaimingNormal' | 'xavierNormal' | 'normal' | 'nb101'>('pytorch')
   const workers = ref<number>(1)
   const name = ref('')
@@ -270,8 +259,8 @@ export const useWizardStore = defineStore('wizard', () => {
     } else if (i === 3) {
       const checks: [string, string | undefined][] = [
         ['n', intIn(n.value, 1, 1_000_000, 'Budget')],
-        ['batchSize', intIn(batchSize.value, 2, 4096, 'Batch size')],
-        ['seed', intIn(seed.value, 0, 0xffffffff, 'Seed')],
+        ['batchSize', requestFieldError(BATCH_SIZE_OPTION, batchSize.value)],
+        ['seed', requestFieldError(SEED_OPTION, seed.value)],
         ['workers', intIn(workers.value, 1, 64, 'Workers')],
       ]
       for (const [k, m] of checks) if (m) e[k] = m
