@@ -30,7 +30,11 @@ export interface ProxyContext {
   batch: Batch
   init: InitScheme
   mode: ProxyMode
-  /** free-form per-proxy options (`proxyOptions[proxyId]` of the request) */
+  /**
+   * This proxy's options (`proxyOptions[proxyId]` of the request), validated
+   * by `computeProxies` against the proxy's declared `options`: every declared
+   * key is present (defaults filled), no other key is.
+   */
   options: Record<string, unknown>
   /** random stream reserved for this proxy (e.g. ePADS permutations, noise) */
   rng: Rng
@@ -86,7 +90,11 @@ interface ProxyBase {
   /** every proxy is sign-adjusted so that higher = better */
   higherIsBetter: true
   paperRho?: PaperRho
-  /** user-settable options with defaults (menus, CLI help) */
+  /**
+   * EVERY option the proxy reads from `ctx.options`, with defaults and bounds
+   * (menus, CLI flags `--<id>-<key>`, help and validation come from here;
+   * tests/engine/registry-options.test.ts checks read = declared). Absent = none.
+   */
   options?: readonly ProxyOptionSpec[]
 }
 
