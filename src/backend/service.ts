@@ -8,6 +8,7 @@ import path from 'node:path'
 import { ZsnasError } from '../engine/core/errors'
 import { ServiceError } from '../shared/client'
 import type { ServiceHandlers } from '../shared/contract'
+import { modelExportHandlers } from './model-export'
 import type { SystemInfo } from '../shared/schemas'
 import type { EnginePort } from './engine-port'
 import { exportRun } from './export'
@@ -95,6 +96,7 @@ export function createService(d: ServiceDeps): ServiceHandlers {
       return { ...info, sha256: await sha256Path(p) }
     },
     'system.info': () => d.systemInfo(),
+    ...modelExportHandlers(d.dataDir),
   }
 }
 

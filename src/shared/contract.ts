@@ -42,8 +42,10 @@ import {
   TableInfoSchema,
   TableRequestSchema,
 } from './schemas'
+import { ExporterEntrySchema, ExportersQuerySchema, ModelExportRequestSchema } from './model-export'
 
 export * from './schemas'
+export * from './model-export'
 export * from './methods'
 
 const def = <A extends z.ZodTuple, R extends z.ZodType>(args: A, result: R) => ({ args, result })
@@ -74,6 +76,10 @@ export const METHODS = {
   'datasets.preview': def(z.tuple([DatasetSpecSchema, PreviewRequestSchema.optional()]), DatasetPreviewSchema),
   'tables.validate': def(z.tuple([TableRequestSchema]), TableInfoSchema),
   'system.info': def(z.tuple([]), SystemInfoSchema),
+  /** Model/structure exporters of the engine registry (optionally only those for a space). */
+  'models.exporters': def(z.tuple([ExportersQuerySchema.optional()]), z.array(ExporterEntrySchema)),
+  /** Write an architecture as model files (PyTorch, ONNX) / structure files. CONFLICT if the folder is not empty. */
+  'models.export': def(z.tuple([ModelExportRequestSchema]), ExportResultSchema),
 } satisfies Record<MethodName, { args: z.ZodTuple; result: z.ZodType }>
 
 // compile-time check: METHODS has exactly the names of METHOD_NAMES

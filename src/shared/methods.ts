@@ -30,6 +30,8 @@ export const METHOD_NAMES = [
   'datasets.preview',
   'tables.validate',
   'system.info',
+  'models.exporters',
+  'models.export',
 ] as const
 
 export type MethodName = (typeof METHOD_NAMES)[number]

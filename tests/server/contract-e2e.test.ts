@@ -224,6 +224,20 @@ describe('a run end to end', () => {
     }
   })
 
+  it('models.exporters / models.export through both transports: registry menu, files written, CONFLICT on a non-empty folder', async () => {
+    const arch = '|nor_conv_3x3~0|+|none~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_1x1~1|none~2|'
+    for (const c of [track(h.ipc), track(h.ws)]) {
+      const menu = await c.models.exporters({ space: 'nb201' })
+      expect(menu.map((e) => e.id)).toEqual(['pytorch', 'onnx', 'nb201'])
+      const dir = path.join(tmpDir('models'), 'out')
+      const out = await c.models.export({ space: 'nb201', arch, formats: ['pytorch', 'nb201'], weights: true, dir })
+      expect(out.files).toEqual(['arch.nb201.txt', 'engine_weights.py', 'model.py', 'train.py', 'weights.safetensors'])
+      expect(fs.readFileSync(path.join(out.dir, 'arch.nb201.txt'), 'utf8').trim()).toBe(arch)
+      await expect(c.models.export({ space: 'nb201', arch, formats: ['onnx'], dir })).rejects.toMatchObject({ code: 'CONFLICT' })
+      await expect(c.models.export({ space: 'nb201', arch, formats: ['plainnet'] })).rejects.toMatchObject({ code: 'INVALID_OPTION' })
+    }
+  })
+
   it('called every contract method through both transports', () => {
     for (const t of ['ipc', 'ws']) for (const m of METHOD_NAMES) expect(called, `${t}:${m}`).toContain(`${t}:${m}`)
   })

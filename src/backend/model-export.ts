@@ -1,0 +1,48 @@
+/**
+ * Handlers of `models.exporters` / `models.export`: the engine's exporter
+ * registry behind the contract. Writes the files of every requested format
+ * into one folder: to a temporary folder first, then renamed into place, so
+ * an export is never half-written; an existing non-empty folder is refused
+ * (CONFLICT) so nothing is overwritten. Default folder:
+ * `<dataDir>/exports/models/<space>-<hash prefix>-<UTC stamp>`.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import { ServiceError } from '../shared/client'
+import type { ServiceHandlers } from '../shared/contract'
+import { getSpace } from '../engine/spaces/registry'
+import { exportArchitecture, listExporters, type ExportFile } from '../engine/export/registry'
+
+export function modelExportHandlers(dataDir: string): Pick<ServiceHandlers, 'models.exporters' | 'models.export'> {
+  return {
+    'models.exporters': (q) => listExporters(q?.space).map((e) => ({ ...e, spaces: e.spaces === 'all' ? 'all' : [...e.spaces] })),
+    'models.export': (req) => {
+      const files: ExportFile[] = []
+      for (const format of req.formats) {
+        files.push(...exportArchitecture({ space: req.space, arch: req.arch, format, weights: req.weights, numClasses: req.numClasses, inputSize: req.inputSize, seed: req.seed }))
+      }
+      const space = getSpace(req.space)
+      const hash = space.hash(space.fromString(req.arch)).replace(/[^A-Za-z0-9]/g, '').slice(0, 12) || 'arch'
+      const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '')
+      const target = path.resolve(req.dir ?? path.join(dataDir, 'exports', 'models', `${req.space}-${hash}-${stamp}`))
+      if (fs.existsSync(target) && fs.readdirSync(target).length > 0) {
+        throw new ServiceError('CONFLICT', `export folder ${target} exists and is not empty; choose another folder`, { dir: target })
+      }
+      const tmp = `${target}.tmp-${process.pid}-${Date.now()}`
+      try {
+        fs.mkdirSync(tmp, { recursive: true })
+        for (const f of files) {
+          fs.mkdirSync(path.dirname(path.join(tmp, f.name)), { recursive: true })
+          fs.writeFileSync(path.join(tmp, f.name), f.data)
+        }
+        fs.mkdirSync(path.dirname(target), { recursive: true })
+        if (fs.existsSync(target)) fs.rmdirSync(target)
+        fs.renameSync(tmp, target)
+      } catch (e) {
+        fs.rmSync(tmp, { recursive: true, force: true })
+        throw e
+      }
+      return { dir: target, files: files.map((f) => f.name).sort() }
+    },
+  }
+}
