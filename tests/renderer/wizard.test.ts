@@ -174,13 +174,13 @@ describe('wizard store', () => {
     const w = await readyStore()
     w.space = 'mbv2'
     await flush()
-    expect(w.spaceOptions).toEqual({ flopsLimit: 600, minResolution: 192, maxResolution: 320 })
-    w.spaceOptions.flopsLimit = 10
+    expect(w.spaceOptions).toEqual({ flopsLimit: 600e6, minResolution: 192, maxResolution: 320 })
+    w.spaceOptions.flopsLimit = 0.5
     w.step = 1
     expect(w.next()).toBe(false)
-    expect(w.errors['space.flopsLimit']).toBe('FLOPs limit (M) (flopsLimit) must be a finite number in 50..2000, got 10')
+    expect(w.errors['space.flopsLimit']).toBe('FLOPs limit (flopsLimit) must be a finite number ≥ 1, got 0.5')
     // resolution range: multiples of 32, and min must not exceed max
-    w.spaceOptions.flopsLimit = 600
+    w.spaceOptions.flopsLimit = 600e6
     w.spaceOptions.minResolution = 200
     expect(w.next()).toBe(false)
     expect(w.errors['space.minResolution']).toBe('Min resolution (minResolution) must be an integer in 192..320, a multiple of 32, got 200')
@@ -249,10 +249,10 @@ describe('NewSearchWizard component', () => {
     expect(wrapper.find('[data-testid="space-mbv2"]').exists()).toBe(true)
     await wrapper.find('[data-testid="space-mbv2"]').setValue(true)
     expect(wrapper.find('#space-flopsLimit').exists()).toBe(true)
-    expect(wrapper.text()).toContain('upper bound on sampled FLOPs (50–2000)')
-    await wrapper.find('#space-flopsLimit').setValue('20')
+    expect(wrapper.text()).toContain('maximum multiply-adds of a sampled/mutated architecture (reference counter, 1000 classes) (≥ 1)')
+    await wrapper.find('#space-flopsLimit').setValue('0')
     await wrapper.find('[data-testid="wizard-next"]').trigger('click')
-    expect(wrapper.text()).toContain('FLOPs limit (M) (flopsLimit) must be a finite number in 50..2000, got 20')
+    expect(wrapper.text()).toContain('FLOPs limit (flopsLimit) must be a finite number ≥ 1, got 0')
     await wrapper.find('[data-testid="space-nb201"]').setValue(true)
     expect(wrapper.text()).toContain('15,625 architectures')
     await wrapper.find('[data-testid="wizard-next"]').trigger('click')

@@ -1,4 +1,7 @@
 /** Catalog, run and row fixtures shaped by the real contract schemas. */
+import { MBV2_OPTIONS } from '../../../src/engine/spaces/mbv2/space'
+import { EPADS_OPTIONS } from '../../../src/engine/proxies/epads'
+import { RE_OPTIONS } from '../../../src/engine/search/re'
 import type { CatalogEntry, EvaluationRow, RunDetail, RunSummary, SystemInfo } from '../../../src/shared/schemas'
 
 export const SPACES: CatalogEntry[] = [
@@ -8,11 +11,7 @@ export const SPACES: CatalogEntry[] = [
     id: 'mbv2',
     label: 'MobileNetV2',
     description: 'Table 1 inverted-residual stages',
-    options: [
-      { key: 'flopsLimit', label: 'FLOPs limit (M)', description: 'upper bound on sampled FLOPs', type: 'number', default: 600, min: 50, max: 2000 },
-      { key: 'minResolution', label: 'Min resolution', description: 'smallest R', type: 'int', default: 192, min: 192, max: 320, multipleOf: 32 },
-      { key: 'maxResolution', label: 'Max resolution', description: 'largest R', type: 'int', default: 320, min: 192, max: 320, multipleOf: 32 },
-    ],
+    options: MBV2_OPTIONS.map((o) => ({ ...o })), // the space's own declaration, not a copy
   },
 ]
 export const PROXIES: CatalogEntry[] = [
@@ -23,16 +22,13 @@ export const PROXIES: CatalogEntry[] = [
   { id: 'sjw', label: 'SJW', description: 'majority vote of SynFlow, NASWOT, WRCor', options: [], meta: { voting: true, members: ['synflow', 'naswot', 'wrcor'] } },
   {
     id: 'epads', label: 'ePADS', description: 'perturbation-aware distinguishing score',
-    options: [
-      { key: 'batchSize', label: 'ePADS batch', description: 'clean images per score', type: 'int', default: 128, min: 1, max: 1024 },
-      { key: 'sigma', label: 'Perturbation σ', description: 'std of the Gaussian perturbation', type: 'number', default: 1, min: 0, max: 100 },
-    ],
+    options: EPADS_OPTIONS.map((o) => ({ ...o })),
   },
   { id: 'sew', label: 'SEW', description: 'majority vote of SynFlow, ePADS, WRCor', options: [], meta: { voting: true, members: ['synflow', 'epads', 'wrcor'] } },
 ]
 export const STRATEGIES: CatalogEntry[] = [
   { id: 'random', label: 'Random search', description: 'uniform samples', options: [] },
-  { id: 're', label: 'Regularized evolution', description: 'aging evolution', options: [{ key: 'population', label: 'Population', description: 'population size', type: 'int', default: 10, min: 2, max: 1000 }] },
+  { id: 're', label: 'Regularized evolution', description: 'aging evolution', options: RE_OPTIONS.map((o) => ({ ...o })) },
 ]
 export const SYSTEM: SystemInfo = {
   mode: 'browser',
