@@ -1,26 +1,47 @@
+/**
+ * Export bench (printed numbers, not a test): for the 9 export-test
+ * architectures, time of the ONNX / PyTorch exports, the engine's eval-mode
+ * forward and onnxruntime-node's, and the max relative logit difference
+ * between the two (the test's bound is 1e-4). Then the Table 11 architecture
+ * at R=224 with the ImageNet head: export time and file sizes.
+ *   npx tsx bench/export-models.mts
+ */
 import * as ort from 'onnxruntime-node'
 import { initBackend } from '../src/engine/backend/select'
 import { getSpace } from '../src/engine/spaces/registry'
-import { traceNetwork } from '../src/engine/export/graph'
-import { onnxModel } from '../src/engine/export/onnx'
-import { scoringWeights } from '../src/engine/export/weights'
-import { engineEvalLogits, randomInput, toNchw, maxRelDiff } from '../tests/engine/export/engine-logits'
-const b = await initBackend(); console.log(b.name)
-for (const [sid, arch, size] of [['nb201','|nor_conv_3x3~0|+|avg_pool_3x3~0|skip_connect~1|+|none~0|nor_conv_1x1~1|avg_pool_3x3~2|', 16],
-  ['nb101','matrix=0110010/0001000/0000010/0000001/0000001/0000001/0000000;ops=input,conv3x3-bn-relu,maxpool3x3,conv1x1-bn-relu,conv3x3-bn-relu,maxpool3x3,output', 16],
-  ['mbv2', process.argv[2] ?? 'SuperConvK3BNRELU(3,48,2,1)SuperResIDWE2K7(48,32,2,40,2)SuperResIDWE2K7(32,32,2,48,3)SuperResIDWE6K7(32,64,1,40,3)SuperResIDWE6K7(64,88,2,40,4)SuperResIDWE6K7(88,104,1,56,6)SuperResIDWE6K5(104,152,2,192,6)SuperResIDWE6K5(152,240,1,136,2)SuperConvK1BNRELU(240,1264,1,1)@64', 16]] as const) {
-  const sp = getSpace(sid); const a = sp.fromString(arch)
-  const def = sp.buildNetwork(a, { numClasses: 10, inputSize: size })
-  const g = traceNetwork(def)
-  const wts = scoringWeights(def, 'pytorch', 3)
-  const bytes = onnxModel(g, wts, { arch, spaceId: sid, hash: sp.hash(a) })
-  const n = 2; const x = randomInput(n, size, size, 3, 7)
-  let t = performance.now()
-  const ref = engineEvalLogits(def, wts, x, n)
-  const te = performance.now() - t
-  const sess = await ort.InferenceSession.create(bytes)
-  t = performance.now()
-  const out = await sess.run({ input: new ort.Tensor('float32', toNchw(x, n, size, size, 3), [n, 3, size, size]) })
-  const lo = out.logits.data as Float32Array
-  console.log(sid, g.paramCount, bytes.length, maxRelDiff(lo, ref), te.toFixed(0), (performance.now()-t).toFixed(0), Array.from(ref.slice(0,3)), Array.from(lo.slice(0,3)))
+import { exportArchitecture } from '../src/engine/export/registry'
+import { countNetwork } from '../src/engine/nn/count'
+import { disposeParams } from '../src/engine/nn/params'
+import { EXPORT_TEST_ARCHS, TABLE11_AT } from '../tests/engine/export/archs'
+import { maxRelDiff, randomInput, scoringStore, storeEvalLogits, toNchw } from '../tests/engine/export/engine-logits'
+
+const b = await initBackend()
+console.log(`tfjs backend ${b.name}; onnxruntime-node ${ort.env.versions?.common ?? '?'}`)
+const ms = (t: number): string => `${(performance.now() - t).toFixed(0)} ms`
+for (const t of EXPORT_TEST_ARCHS) {
+  const sp = getSpace(t.space)
+  const def = sp.buildNetwork(sp.fromString(t.arch), { numClasses: t.numClasses, inputSize: t.inputSize })
+  let t0 = performance.now()
+  const [onnxFile] = exportArchitecture({ space: t.space, arch: t.arch, format: 'onnx', numClasses: t.numClasses, inputSize: t.inputSize, seed: 1 })
+  const onnxT = ms(t0)
+  t0 = performance.now()
+  exportArchitecture({ space: t.space, arch: t.arch, format: 'pytorch', weights: true, numClasses: t.numClasses, inputSize: t.inputSize, seed: 1 })
+  const ptT = ms(t0)
+  const n = 2
+  const s = t.inputSize
+  const x = randomInput(n, s, s, 3, 7)
+  const store = scoringStore(def, 'pytorch', 1)
+  t0 = performance.now()
+  const ref = storeEvalLogits(def, store, x, n)
+  const engT = ms(t0)
+  disposeParams(store)
+  const sess = await ort.InferenceSession.create(onnxFile.data as Uint8Array)
+  t0 = performance.now()
+  const out = await sess.run({ input: new ort.Tensor('float32', toNchw(x, n, s, s, 3), [n, 3, s, s]) })
+  const ortT = ms(t0)
+  const d = maxRelDiff(out.logits.data as Float32Array, ref)
+  console.log(`${t.space.padEnd(5)} ${String(countNetwork(def).params).padStart(9)} params  onnx ${onnxT} (${(onnxFile.data.length / 1e6).toFixed(2)} MB)  pytorch ${ptT}  engine fwd ${engT}  ort fwd ${ortT}  max rel diff ${d.toExponential(2)}  ${t.arch.slice(0, 48)}…`)
 }
+let t0 = performance.now()
+const files = [...exportArchitecture({ space: 'mbv2', arch: TABLE11_AT(224), format: 'onnx' }), ...exportArchitecture({ space: 'mbv2', arch: TABLE11_AT(224), format: 'pytorch', weights: true })]
+console.log(`Table 11 @224, 1000 classes: onnx + pytorch(+weights) export ${ms(t0)}; ${files.map((f) => `${f.name} ${(f.data.length / 1e6).toFixed(2)} MB`).join(', ')}`)

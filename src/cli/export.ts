@@ -61,6 +61,7 @@ Exported models take NCHW input; BatchNorm in ONNX is in inference mode (fresh s
     const outDir = values.out
     const files: ExportFile[] = []
     for (const format of listFlag(values.format, 'format', [])) {
+      io.err(`exporting ${format}…\n`)
       files.push(
         ...exportArchitecture({
           space,

@@ -85,6 +85,7 @@ describe('zsnas export → zsnas score --arch-file round trip (same architecture
     expect(readdirSync(out).sort()).toEqual(['engine_weights.py', 'model.onnx', 'model.py', 'train.py', 'weights.safetensors'])
     expect(readFileSync(join(out, 'model.py'), 'utf8')).toContain(`Architecture (nb201): ${NB201}`)
     expect(r.stderr.split('\n').filter((l) => l.startsWith('wrote ')).length).toBe(5)
+    expect(r.stderr).toMatch(/^exporting pytorch…\nexporting onnx…\n/)
     // no overwrite without --force; nothing written by the refused run
     writeFileSync(join(out, 'train.py'), 'mine')
     const again = await run(['export', '--space', 'nb201', '--arch', NB201, '--format', 'pytorch', '--out', out])
@@ -108,6 +109,6 @@ describe('zsnas export → zsnas score --arch-file round trip (same architecture
     const r = await run(argv)
     expect(r.code).toBe(2)
     expect(r.stderr).toMatch(msg)
-    expect(r.stderr.trim().split('\n').length).toBe(1)
+    expect(r.stderr.trim().split('\n').filter((l) => !l.startsWith('exporting ')).length).toBe(1)
   })
 })
