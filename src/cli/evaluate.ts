@@ -3,7 +3,7 @@ import type { CliCommand } from './commands'
 import { BATCH_USAGE, batchFlag, datasetFlag, initFlag, intFlag, listFlag, parseFlags, CliUsageError } from './args'
 import { createProgress, formatDuration } from './progress'
 import { evaluateProxies, type EvaluateResult, type EvaluationSample } from '../engine/score/evaluate'
-import { loadNb201Table } from '../engine/benchmarks/nb201-csv'
+import { loadGroundTruth } from '../engine/spaces/registry'
 import { ZsnasError } from '../engine/core/errors'
 import { proxyOptionFlags, proxyOptionsFromFlags, proxyOptionsUsage } from './proxy-options'
 import { defaultDataRoot, parseCaps, resolveTable2Proxies, runPaperTable } from './evaluate-paper'
@@ -114,7 +114,7 @@ ${proxyOptionsUsage()}`,
     const metric = values.metric ?? 'cifar10'
     const batchSize = batchFlag(values.batch)
     const init = initFlag(values.init)
-    const groundTruth = loadNb201Table(table)
+    const groundTruth = loadGroundTruth('nb201', table)
     if (!groundTruth.metrics.includes(metric)) {
       throw new ZsnasError('INVALID_OPTION', `--metric '${metric}' is not in ${table}; available: ${groundTruth.metrics.join(', ')}`)
     }
