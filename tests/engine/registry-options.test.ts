@@ -80,6 +80,13 @@ describe('declared options = options read, for every registry entry', () => {
     expect(checked.length).toBe(listProxies().length)
   }, 120_000)
 
+  it('the recorder sees a read of an undeclared key (what the check above would report)', () => {
+    const { options, read } = recorder()
+    const B = (options.batches as number | undefined) ?? 2 // how ZiCo read its option before it was declared
+    expect(B).toBe(2)
+    expect(sorted(read)).toEqual(['batches'])
+  })
+
   it('spaces: create(options) reads exactly the declared keys, and the space it makes samples and mutates', () => {
     for (const d of listSpaceDefs()) {
       const { options, read } = recorder()
