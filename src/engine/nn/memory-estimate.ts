@@ -110,40 +110,43 @@ export function estimatePassBytes(def: NetworkDef, o: EstimateOptions): PassEsti
   const inputBytes = bytes({ h, w, c })
   // the backward's derived kernels (flipped / transposed weights, ops/kernel-cache.ts) stay cached with the parameters
   const kernels = o.backwards > 0 ? def.params.filter((p) => p.kind !== 'bias' && p.kind !== 'bnGamma' && p.kind !== 'bnBeta').reduce((a, p) => a + p.shape.reduce((x, y) => x * y, 1) * F32, 0) : 0
+  const graph = traceCuts(def)
+  const liveBytes = (i: number): number => graph.live[i].reduce((a, v) => a + (v === -1 ? 0 : costs[v].out), 0)
   const peakOf = (segs: readonly Segment[]): number => {
-    let kept = 0
+    // forward: every boundary value so far stays kept (the backward recomputes from them)
+    const kept = new Set<number>()
+    const keptBytes = (): number => [...kept].reduce((a, v) => a + costs[v].out, 0)
     let peak = 0
     for (const sg of segs) {
       const part = costs.slice(sg.from + 1, sg.to + 1)
       const held = part.reduce((a, q) => a + q.held, 0) + Math.max(...part.map((q) => q.fwdTransient))
       const maxMap = Math.max(...part.map((q) => q.out))
       const back = o.backwards > 0 ? part.reduce((a, q) => a + q.saved, 0) + kernels + Math.max(...part.map((q) => q.bwdTransient)) + o.backwards * 2 * maxMap : 0
-      peak = Math.max(peak, inputBytes + kept + Math.max(held, back))
-      kept += costs[sg.to].out
+      peak = Math.max(peak, inputBytes + keptBytes() + Math.max(held, back))
+      for (const v of graph.live[sg.to]) if (v !== -1 && sg.to !== costs.length - 1) kept.add(v)
     }
     return peak
   }
-  const whole: Segment[] = [{ from: -1, to: costs.length - 1 }]
+  const last = costs.length - 1
+  const whole: Segment[] = [{ from: -1, to: last }]
   const plainBytes = peakOf(whole)
-  const cuts = traceCuts(def).cuts
   let best = { peak: plainBytes, segments: whole }
-  // greedy plans: cut at the first valid point after the segment has held ≥ target bytes; keep the best target
+  // greedy plans: once a segment holds ≥ target bytes, cut at the first point whose live values are
+  // little more than the last op's output (not where a residual's input is also live); keep the best target
   const total = costs.reduce((a, q) => a + q.held, 0)
-  for (let target = total / 2; target >= total / 4096; target /= 1.5) {
+  for (let target = total / 2; target >= total / 4096; target /= 1.4) {
     const segs: Segment[] = []
     let from = -1
     let acc = 0
-    let k = 0
-    for (let i = 0; i < costs.length - 1; i++) {
+    for (let i = 0; i < last; i++) {
       acc += costs[i].held
-      while (k < cuts.length && cuts[k] < i) k++
-      if (cuts[k] === i && acc >= target) {
+      if (acc >= target && liveBytes(i) <= 1.5 * costs[i].out) {
         segs.push({ from, to: i })
         from = i
         acc = 0
       }
     }
-    segs.push({ from, to: costs.length - 1 })
+    segs.push({ from, to: last })
     const peak = peakOf(segs)
     if (peak < best.peak) best = { peak, segments: segs }
   }

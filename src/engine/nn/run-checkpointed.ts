@@ -39,8 +39,8 @@ import { ZsnasError } from '../core/errors'
 import type { ParamStore } from './params'
 import { createTfOps, type ReluCall, type TfOpsHooks } from './tf-ops'
 import { checkBatchData, checkInput, checkLoss, lossOf } from './run'
-import { backpropagate, recordTape } from './tape'
-import { runSegment, type Segment, type SegmentReluOffset } from './segments'
+import { backpropagateSeeds, recordTape } from './tape'
+import { runSegment, traceCuts, type Segment, type SegmentReluOffset } from './segments'
 import { estimatePassBytes } from './memory-estimate'
 import type { BackwardSpec, MultiRunResult } from './run-multi'
 
@@ -59,13 +59,17 @@ export function forwardMultiBackwardCheckpointed(def: NetworkDef, params: ParamS
     checkInput(def, shape, batch.labels, b.loss)
   }
   checkBatchData(batch)
+  const graph = traceCuts(def)
   const plan = opts.plan ?? estimatePassBytes(def, { batchSize: shape[0], backwards: opts.backwards.length, reluHooks: true, bn: opts.bn }).segments
+  const lastOp = graph.inputs.length - 1
   plan.forEach((sg, i) => {
-    if (sg.from !== (i === 0 ? -1 : plan[i - 1].to) || !(sg.to > sg.from)) {
-      throw new ZsnasError('INVALID_OPTION', `checkpoint plan: segment ${i} (${sg.from}, ${sg.to}] does not continue the previous one`)
+    if (sg.from !== (i === 0 ? -1 : plan[i - 1].to) || !(sg.to > sg.from) || (i === plan.length - 1 && sg.to !== lastOp)) {
+      throw new ZsnasError('INVALID_OPTION', `checkpoint plan: segment ${i} (${sg.from}, ${sg.to}] does not continue the previous one or end at the logits (op ${lastOp})`)
     }
   })
   const L = plan.length - 1
+  /** values kept at the boundary after segment s (−1 = the input, always available) */
+  const boundary = (s: number): number[] => graph.live[plan[s].to].filter((v) => v !== -1)
   let current: BackwardSpec | undefined
   const fh = opts.forwardHooks ?? {}
   const anyReluBw = opts.backwards.some((b) => b.hooks?.onReluBackward !== undefined)
@@ -89,8 +93,12 @@ export function forwardMultiBackwardCheckpointed(def: NetworkDef, params: ParamS
   const active = opts.backwards.map((b) => b.inputGrad === true || b.hooks?.onReluBackward !== undefined || b.hooks?.onLayerBackward !== undefined)
   const needBackward = active.some((a) => a)
   const x = tf.tensor4d(batch.x, shape as [number, number, number, number])
-  const kept: tf.Tensor[] = [] // kept[s] = output of segment s
-  let dys: (tf.Tensor | undefined)[] = []
+  /** kept boundary values by producing op; lastNeed = the earliest segment whose recompute reads them */
+  const kept = new Map<number, tf.Tensor>()
+  const lastNeed = new Map<number, number>()
+  for (let s = L - 1; s >= 0; s--) for (const v of boundary(s)) lastNeed.set(v, s + 1)
+  /** carried[k]: backward k's gradients of boundary values (−1 = the input) */
+  const carried: Map<number, tf.Tensor>[] = opts.backwards.map(() => new Map())
   let logits: Float32Array = new Float32Array(0)
   const headOf = (z: tf.Tensor): tf.Tensor[] => {
     if (z.rank !== 2 || z.shape[0] !== shape[0] || z.shape[1] !== def.numClasses) {
@@ -99,29 +107,41 @@ export function forwardMultiBackwardCheckpointed(def: NetworkDef, params: ParamS
     logits = z.dataSync() as Float32Array
     return opts.backwards.map((b) => lossOf(z as tf.Tensor2D, b.loss, batch.labels))
   }
+  const disposeAll = (): void => {
+    for (const t of kept.values()) t.dispose()
+    kept.clear()
+    for (const m of carried) {
+      for (const t of m.values()) t.dispose()
+      m.clear()
+    }
+  }
   try {
     for (let s = 0; s < L; s++) {
       const o = { value: 0 }
-      kept.push(tf.tidy(() => runSegment(def, opsFor(o, true, false), plan[s], x, kept[s - 1], o)))
+      const want = boundary(s)
+      const outs = tf.tidy(() => runSegment(def, opsFor(o, true, false), plan[s], x, kept, want, o))
+      want.forEach((v, i) => kept.set(v, outs[i]))
     }
-    const headIn = L > 0 ? kept[L - 1] : x
     const ho = { value: 0 }
     if (!needBackward) {
-      const losses = tf.tidy(() => headOf(runSegment(def, opsFor(ho, true, false), plan[L], x, kept[L - 1], ho)))
+      const losses = tf.tidy(() => headOf(runSegment(def, opsFor(ho, true, false), plan[L], x, kept, undefined, ho)[0]))
       const values = losses.map((l) => l.dataSync()[0])
       for (const l of losses) l.dispose()
       return { losses: values, logits, inputGrads: opts.backwards.map(() => undefined) }
     }
-    const { result: lossTensors, tape } = recordTape([headIn], () =>
-      tf.tidy(() => headOf(runSegment(def, opsFor(ho, true, true), plan[L], x, kept[L - 1], ho))),
+    // the head: its forward (hooks fire) is recorded and backpropagated at once
+    const headSources = sourcesOf(L)
+    const { result: lossTensors, tape } = recordTape(headSources.tensors, () =>
+      tf.tidy(() => headOf(runSegment(def, opsFor(ho, true, true), plan[L], x, kept, undefined, ho)[0])),
     )
     let losses: number[]
     try {
       losses = lossTensors.map((l) => l.dataSync()[0])
-      dys = opts.backwards.map((b, k) => {
-        if (!active[k]) return undefined
+      opts.backwards.forEach((b, k) => {
+        if (!active[k]) return
         current = b
-        return backpropagate(tape, { tensor: lossTensors[k] }, [headIn])[0]
+        const g = backpropagateSeeds(tape, [{ tensor: lossTensors[k] }], headSources.tensors)
+        headSources.ids.forEach((id, i) => g[i] !== undefined && carried[k].set(id, g[i]!))
       })
     } finally {
       current = undefined
@@ -129,47 +149,68 @@ export function forwardMultiBackwardCheckpointed(def: NetworkDef, params: ParamS
       for (const l of lossTensors) l.dispose()
     }
     for (let s = L - 1; s >= 0; s--) {
-      kept.pop()?.dispose() // segment s's output: its gradient is in dys already
-      dys = backwardUnit(s)
+      release(s + 1)
+      backwardSegment(s)
     }
     const inputGrads = opts.backwards.map((b, k) => {
-      if (b.inputGrad === true) return dys[k]
-      dys[k]?.dispose()
-      return undefined
+      const g = carried[k].get(-1)
+      carried[k].delete(-1)
+      return b.inputGrad === true ? (g ?? tf.zerosLike(x)) : (g?.dispose(), undefined)
     })
-    dys = []
     return { losses, logits, inputGrads }
   } finally {
     current = undefined
-    for (const t of kept) t.dispose()
-    for (const d of dys) d?.dispose()
+    disposeAll()
     x.dispose()
   }
 
-  /** Recomputes segment s from its kept input, pushes every backward's boundary gradient through it, returns the input's gradients. */
-  function backwardUnit(s: number): (tf.Tensor | undefined)[] {
-    const input = s === 0 ? x : kept[s - 1]
+  /** The tensors a recorded segment differentiates: the values live before it (kept ones and the input). */
+  function sourcesOf(s: number): { ids: number[]; tensors: tf.Tensor[] } {
+    const ids = s === 0 ? [-1] : graph.live[plan[s - 1].to]
+    return { ids, tensors: ids.map((v) => (v === -1 ? x : kept.get(v)!)) }
+  }
+
+  /** Frees kept values no segment before s reads any more. */
+  function release(s: number): void {
+    for (const [v, t] of kept) {
+      if ((lastNeed.get(v) ?? 0) >= s) {
+        t.dispose()
+        kept.delete(v)
+      }
+    }
+  }
+
+  /**
+   * Recomputes segment s from its kept inputs and pushes every backward's
+   * carried gradients of the values live after it through it; the carried
+   * gradients then belong to the values live before it.
+   */
+  function backwardSegment(s: number): void {
     const o = { value: 0 }
-    const { result: out, tape } = recordTape([input], () => tf.tidy(() => runSegment(def, opsFor(o, false, true), plan[s], x, kept[s - 1], o)))
-    const next: (tf.Tensor | undefined)[] = []
+    const src = sourcesOf(s)
+    const want = graph.live[plan[s].to]
+    const { result: outs, tape } = recordTape(src.tensors, () => tf.tidy(() => runSegment(def, opsFor(o, false, true), plan[s], x, kept, want, o)))
     try {
       opts.backwards.forEach((b, k) => {
-        const dy = dys[k]
-        if (dy === undefined) return void next.push(undefined)
+        if (!active[k]) return
+        const seeds = want.flatMap((v, i) => {
+          const dy = carried[k].get(v)
+          return dy === undefined ? [] : [{ tensor: outs[i], dy }]
+        })
         current = b
-        // a unit that is the identity has nothing recorded: its input's gradient is the output's
-        next.push(out.id === input.id ? tf.clone(dy) : backpropagate(tape, { tensor: out, dy }, [input])[0])
-        dy.dispose()
-        dys[k] = undefined
+        const g = backpropagateSeeds(tape, seeds, src.tensors)
+        for (const v of want) {
+          carried[k].get(v)?.dispose()
+          carried[k].delete(v)
+        }
+        src.ids.forEach((id, i) => g[i] !== undefined && carried[k].set(id, g[i]!))
       })
-      return next
-    } catch (e) {
-      for (const t of next) t?.dispose()
-      throw e
     } finally {
       current = undefined
       tape.dispose()
-      if (out.id !== input.id) out.dispose()
+      outs.forEach((t) => {
+        if (!src.tensors.includes(t)) t.dispose()
+      })
     }
   }
 }

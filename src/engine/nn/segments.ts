@@ -58,16 +58,24 @@ const OP_NAMES: readonly OpName[] = [
 /**
  * Runs segment `seg` of `def` on the interpreter `ops` (create one per call:
  * interpreters number ReLU calls from 0 — add `offset.value` for the
- * full-forward index). `input` is op `seg.from`'s output (unused when
- * from = −1; `x` is the network input). Returns op `seg.to`'s output.
+ * full-forward index). `kept` holds the values live after op `seg.from`
+ * (by producing op index; `x`, the network input, is always available).
+ * Returns the values of `want` (op indices live after op `seg.to`, or just
+ * `seg.to`), each either made by the segment or passed through from `kept`.
  */
-export function runSegment<T>(def: NetworkDef, ops: Ops<T>, seg: Segment, x: T, input: T | undefined, offset: SegmentReluOffset = { value: 0 }): T {
+export function runSegment<T>(def: NetworkDef, ops: Ops<T>, seg: Segment, x: T, kept: ReadonlyMap<number, T>, want: readonly number[] = [seg.to], offset: SegmentReluOffset = { value: 0 }): T[] {
   if (!(Number.isInteger(seg.from) && Number.isInteger(seg.to) && seg.from >= -1 && seg.to > seg.from)) {
     throw new ZsnasError('INVALID_OPTION', `segment (${seg.from}, ${seg.to}] of network '${def.name}' is not a range of ops`)
   }
-  if (seg.from >= 0 && input === undefined) throw new ZsnasError('INVALID_OPTION', `segment (${seg.from}, ${seg.to}] needs op ${seg.from}'s output`)
   let index = -1
   let relus = 0
+  const made = new Map<number, T>()
+  const pick = (): T[] =>
+    want.map((id) => {
+      const v = id === -1 ? x : (made.get(id) ?? kept.get(id))
+      if (v === undefined) throw new ZsnasError('INVALID_OPTION', `segment (${seg.from}, ${seg.to}]: value of op ${id} is neither made nor kept`)
+      return v
+    })
   const wrapped = {} as Record<OpName, (...a: unknown[]) => unknown>
   for (const name of OP_NAMES) {
     const f = (ops[name] as (...a: unknown[]) => unknown).bind(ops)
@@ -75,19 +83,17 @@ export function runSegment<T>(def: NetworkDef, ops: Ops<T>, seg: Segment, x: T, 
       const i = ++index
       if (i <= seg.from) {
         if (name === 'relu') relus++
-        if (i === seg.from) {
-          offset.value = relus
-          return input
-        }
-        return GHOST
+        if (i === seg.from) offset.value = relus
+        return kept.get(i) ?? GHOST
       }
       for (const v of operands(name, a)) {
         if (v === GHOST) {
-          throw new ZsnasError('BAD_VALUE', `network '${def.name}': op ${i} (${name}) reads a value made before op ${seg.from}; no valid cut there`)
+          throw new ZsnasError('BAD_VALUE', `network '${def.name}': op ${i} (${name}) reads a value made before op ${seg.from} that is not kept`)
         }
       }
-      const out = f(...a)
-      if (i === seg.to) throw new SegmentDone(out)
+      const out = f(...a) as T
+      made.set(i, out)
+      if (i === seg.to) throw new SegmentDone(pick())
       return out
     }
   }
@@ -99,7 +105,7 @@ export function runSegment<T>(def: NetworkDef, ops: Ops<T>, seg: Segment, x: T, 
   try {
     def.forward(wrapper, x)
   } catch (e) {
-    if (e instanceof SegmentDone) return e.value as T
+    if (e instanceof SegmentDone) return e.value as T[]
     throw e
   }
   throw new ZsnasError('INVALID_OPTION', `network '${def.name}' has ${index + 1} ops; segment (${seg.from}, ${seg.to}] lies beyond them`)
@@ -109,8 +115,10 @@ export function runSegment<T>(def: NetworkDef, ops: Ops<T>, seg: Segment, x: T, 
 export interface OpGraph {
   /** inputs[i] = producers of op i's operands */
   inputs: number[][]
-  /** cuts: op indices after which the forward may be split (see the module comment), ascending; the last op is not one */
+  /** cuts: op indices after which only that op's output is live (see the module comment), ascending; the last op is not one */
   cuts: number[]
+  /** live[i]: values (op indices, −1 = network input) made at ≤ i that an op after i reads, ascending; live[last] = [last] */
+  live: number[][]
 }
 
 /** Traces `def`'s op graph and its valid cut points. */
@@ -139,12 +147,16 @@ export function traceCuts(def: NetworkDef): OpGraph {
     }
   }
   const cuts: number[] = []
-  let live = 0
+  let count = 0
   for (let i = 0; i < n - 1; i++) {
-    live += diff[i]
-    if (live === 1 && (lastUse.get(i) ?? -1) > i) cuts.push(i)
+    count += diff[i]
+    if (count === 1 && (lastUse.get(i) ?? -1) > i) cuts.push(i)
   }
-  return { inputs, cuts }
+  const live: number[][] = Array.from({ length: n }, () => [])
+  for (const [v, last] of lastUse) for (let i = Math.max(v, 0); i < last; i++) live[i].push(v)
+  for (const l of live) l.sort((a, b) => a - b)
+  live[n - 1] = [n - 1]
+  return { inputs, cuts, live }
 }
 
 /** The value operands of an op call (the other arguments are names and numbers). */

@@ -152,14 +152,31 @@ export function recordTape<T>(xs: readonly tf.Tensor[], f: () => T): { result: T
  * returned gradients belong to the caller; everything else is disposed.
  */
 export function backpropagate(tape: TapeRecording, seed: { tensor: tf.Tensor; dy?: tf.Tensor }, wrt: readonly tf.Tensor[] = []): tf.Tensor[] {
-  const sid = seed.tensor.id
-  if (!tape.nodes.some((n) => n.outputId === sid)) {
+  if (!tape.nodes.some((n) => n.outputId === seed.tensor.id)) {
     throw new ZsnasError('INVALID_OPTION', 'the backward seed is not an output of the recorded pass')
   }
+  const g = backpropagateSeeds(tape, [seed], wrt)
+  return tf.tidy(() => g.map((t, i) => t ?? tf.zerosLike(wrt[i])))
+}
+
+/**
+ * One backward pass from SEVERAL seeds (checkpointing, nn/run-checkpointed.ts):
+ * each seed's `dy` (default ones) is the starting gradient of its tensor —
+ * a recorded output, or a source (then it is the gradient carried in from
+ * later ops, and this recording's contributions are added to it in reverse
+ * node order, exactly as one whole-network backward would). Returns ∂/∂t
+ * for each `wrt` tensor, or undefined where nothing reached it (no zeros are
+ * made: a carried gradient then keeps its exact bits). Seeds' `dy` tensors
+ * are not consumed; the returned gradients belong to the caller.
+ */
+export function backpropagateSeeds(tape: TapeRecording, seeds: readonly { tensor: tf.Tensor; dy?: tf.Tensor }[], wrt: readonly tf.Tensor[] = []): (tf.Tensor | undefined)[] {
   const keep = new Set(wrt.map((t) => t.id))
-  return tf.tidy(() => {
+  const out = tf.tidy(() => {
     const grads = new Map<number, tf.Tensor>()
-    grads.set(sid, seed.dy !== undefined ? tf.clone(seed.dy) : tf.onesLike(seed.tensor))
+    for (const sd of seeds) {
+      if (grads.has(sd.tensor.id)) throw new ZsnasError('INVALID_OPTION', 'two backward seeds for the same tensor')
+      grads.set(sd.tensor.id, sd.dy !== undefined ? tf.clone(sd.dy) : tf.onesLike(sd.tensor))
+    }
     for (let i = tape.nodes.length - 1; i >= 0; i--) {
       const node = tape.nodes[i]
       if (!node.live) continue
@@ -191,6 +208,10 @@ export function backpropagate(tape: TapeRecording, seed: { tensor: tf.Tensor; dy
         }
       })
     }
-    return wrt.map((t) => grads.get(t.id) ?? tf.zerosLike(t))
-  })
+    // tidy returns tensors only: mark the missing ones by position
+    const present = wrt.map((t) => grads.get(t.id))
+    return { list: present.filter((t): t is tf.Tensor => t !== undefined), mask: present.map((t) => t !== undefined) }
+  }) as unknown as { list: tf.Tensor[]; mask: boolean[] }
+  let k = 0
+  return out.mask.map((m) => (m ? out.list[k++] : undefined))
 }

@@ -35,7 +35,12 @@ function finest(def: NetworkDef): Segment[] {
   return ends.map((to, i) => ({ from: i === 0 ? -1 : ends[i - 1], to }))
 }
 
-function run(checkpointed: boolean, def: NetworkDef, batch: Batch, seed: number) {
+/** one op per segment: boundaries of several live values (residual inputs, NB201 nodes) everywhere */
+function everyOp(def: NetworkDef): Segment[] {
+  return traceCuts(def).inputs.map((_, i) => ({ from: i - 1, to: i }))
+}
+
+function run(checkpointed: boolean | ((def: NetworkDef) => Segment[]), def: NetworkDef, batch: Batch, seed: number) {
   const params = materializeParams(def, 'pytorch', new Rng(seed))
   const t: Trace = { fwd: [], bwd: [], fwdData: [], bwdData: [] }
   const backwards: BackwardSpec[] = [
@@ -45,7 +50,8 @@ function run(checkpointed: boolean, def: NetworkDef, batch: Batch, seed: number)
   const forwardHooks = { onReluForward: (c: { index: number; tag: { block: number; site: string } }, pre: tf.Tensor) => (t.fwd.push(`${c.index}:${c.tag.block}`), t.fwdData.push(pre.dataSync().slice() as Float32Array)) }
   try {
     const o = { bn: 'train' as const, forwardHooks, backwards }
-    const r = checkpointed ? forwardMultiBackwardCheckpointed(def, params, batch, { ...o, plan: finest(def) }) : forwardMultiBackward(def, params, batch, o)
+    const plan = checkpointed === true ? finest(def) : checkpointed === false ? undefined : checkpointed(def)
+    const r = plan !== undefined ? forwardMultiBackwardCheckpointed(def, params, batch, { ...o, plan }) : forwardMultiBackward(def, params, batch, o)
     const g = r.inputGrads[1]!.dataSync().slice()
     r.inputGrads.forEach((x) => x?.dispose())
     expect(r.inputGrads[0]).toBeUndefined()
@@ -74,6 +80,13 @@ describe('checkpointed forward/multi-backward', () => {
       expect(ck.t.bwd.length).toBeGreaterThan(def.numBlocks)
       ck.t.fwdData.forEach((d, i) => expect(d).toEqual(plain.t.fwdData[i]))
       ck.t.bwdData.forEach((d, i) => expect(d).toEqual(plain.t.bwdData[i]))
+      // one op per segment (several live values at most boundaries)
+      const fine = run(everyOp, def, batch, 11)
+      expect(tf.memory().numTensors).toBe(before)
+      expect(fine.losses).toEqual(plain.losses)
+      expect(fine.g).toEqual(plain.g)
+      expect(fine.t.bwd).toEqual(plain.t.bwd)
+      fine.t.bwdData.forEach((d, i) => expect(d).toEqual(plain.t.bwdData[i]))
     })
   }
 
@@ -101,7 +114,9 @@ describe('checkpointed forward/multi-backward', () => {
     // an interpreter that computes nothing: only runSegment's own check can fail
     const stub = new Proxy({}, { get: () => () => 0 }) as Ops<number>
     const inside = plainCuts.find((c) => c > unit0 && c < add)!
-    expect(() => runSegment(skipping, stub, { from: inside, to: add }, 0, 0)).toThrow(/reads a value made before/)
-    expect(runSegment(def, stub, { from: inside, to: add }, 0, 0)).toBe(0)
+    expect(() => runSegment(skipping, stub, { from: inside, to: add }, 0, new Map([[inside, 0]]))).toThrow(/reads a value made before/)
+    expect(runSegment(def, stub, { from: inside, to: add }, 0, new Map([[inside, 0]]))).toEqual([0])
+    // kept with unit 0's output too, the same segment runs
+    expect(runSegment(skipping, stub, { from: inside, to: add }, 0, new Map([[inside, 0], [unit0, 0]]))).toEqual([0])
   })
 })
