@@ -20,10 +20,10 @@ export function engineEvalLogits(def: NetworkDef, weights: WeightMap, x: Float32
   }
 }
 
-/** Eval-mode logits with an engine parameter store. */
-export function storeEvalLogits(def: NetworkDef, store: ParamStore, x: Float32Array, n: number): Float32Array {
+/** Eval-mode logits with an engine parameter store ('train' = batch-statistics BN, the scoring forward). */
+export function storeEvalLogits(def: NetworkDef, store: ParamStore, x: Float32Array, n: number, bn: 'eval' | 'train' = 'eval'): Float32Array {
   const [h, w, c] = def.inputShape
-  const r = forwardBackward(def, store, { x, shape: [n, h, w, c], labels: new Int32Array(n), numClasses: def.numClasses }, { bn: 'eval', loss: 'sumLogits', wrt: 'none' })
+  const r = forwardBackward(def, store, { x, shape: [n, h, w, c], labels: new Int32Array(n), numClasses: def.numClasses }, { bn, loss: 'sumLogits', wrt: 'none' })
   return r.logits
 }
 
