@@ -2,7 +2,9 @@ import { parseArgs, type ParseArgsConfig } from 'node:util'
 import type { DatasetSpec } from '../engine/core/data'
 import type { InitScheme } from '../engine/core/network'
 import { ZsnasError } from '../engine/core/errors'
-import { BATCH_SIZE_OPTION } from '../engine/score/request-spec'
+import { BATCH_SIZE_OPTION, INIT_OPTION, MODE_OPTION } from '../engine/score/request-spec'
+import { optionProblem, type OptionSpec } from '../engine/core/options'
+import type { ProxyMode } from '../engine/proxies/types'
 
 /** Misuse of the command line (unknown flag, missing value, bad number): exit code 2. */
 export class CliUsageError extends Error {
@@ -50,13 +52,29 @@ export function listFlag(value: string | undefined, name: string, dflt: string[]
   return xs
 }
 
-const INITS: readonly InitScheme[] = ['pytorch', 'kaimingNormal', 'xavierNormal', 'normal', 'nb101']
-
-export function initFlag(value: string | undefined): InitScheme {
-  if (value === undefined) return 'pytorch'
-  if (!INITS.includes(value as InitScheme)) throw new CliUsageError(`--init must be one of ${INITS.join(', ')}, got '${value}'`)
-  return value as InitScheme
+/** `--<name> V` for an enum option of the request spec: the declared choices, the declared default when absent. */
+function enumFlag<T>(value: string | undefined, name: string, spec: OptionSpec): T {
+  if (value === undefined) return spec.default as T
+  const p = optionProblem(spec, value)
+  if (p !== undefined) throw new CliUsageError(`--${name} ${p}`)
+  return value as T
 }
+
+/** `--init SCHEME`: choices and default from the engine request spec (`INIT_OPTION`). */
+export function initFlag(value: string | undefined): InitScheme {
+  return enumFlag<InitScheme>(value, 'init', INIT_OPTION)
+}
+
+/** `--mode MODE`: choices and default from the engine request spec (`MODE_OPTION`). */
+export function modeFlag(value: string | undefined): ProxyMode {
+  return enumFlag<ProxyMode>(value, 'mode', MODE_OPTION)
+}
+
+/** Usage text of an enum request option: its choices and default. */
+export const enumUsage = (spec: OptionSpec): string =>
+  `${(spec.choices ?? []).map((c) => String(c.value)).join(' | ')} (default ${String(spec.default)})`
+export const INIT_USAGE = enumUsage(INIT_OPTION)
+export const MODE_USAGE = enumUsage(MODE_OPTION)
 
 /**
  * Dataset flag:

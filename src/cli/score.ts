@@ -1,5 +1,5 @@
 import type { CliCommand } from './commands'
-import { BATCH_USAGE, batchFlag, datasetFlag, initFlag, intFlag, listFlag, parseFlags, CliUsageError } from './args'
+import { BATCH_USAGE, INIT_USAGE, MODE_USAGE, batchFlag, datasetFlag, initFlag, intFlag, listFlag, modeFlag, parseFlags, CliUsageError } from './args'
 import { scoreArchitecture } from '../engine/score/score'
 import { archFromFlags } from './arch-file'
 import { proxyOptionFlags, proxyOptionsFromFlags, proxyOptionsUsage } from './proxy-options'
@@ -15,8 +15,8 @@ export const scoreCommand: CliCommand = {
   --dataset SPEC      noise[:SIZE[:CLASSES]] | cifar10:PATH | cifar100:PATH (default noise)
   --batch N           ${BATCH_USAGE}
   --seed S            seed of batch sampling and initialisation (default 0)
-  --init SCHEME       pytorch | kaimingNormal | xavierNormal | normal (default pytorch)
-  --mode MODE         paper | reference (default paper)
+  --init SCHEME       ${INIT_USAGE}
+  --mode MODE         ${MODE_USAGE}
 Proxy options (used when the proxy is requested):
 ${proxyOptionsUsage()}`,
   async run(argv, io) {
@@ -37,9 +37,6 @@ ${proxyOptionsUsage()}`,
       'score',
     )
     const arch = archFromFlags(values.arch, values['arch-file'], 'score')
-    if (values.mode !== undefined && values.mode !== 'paper' && values.mode !== 'reference') {
-      throw new CliUsageError(`--mode must be paper or reference, got '${values.mode}'`)
-    }
     const r = await scoreArchitecture({
       space: values.space ?? 'nb201',
       arch,
@@ -48,7 +45,7 @@ ${proxyOptionsUsage()}`,
       batchSize: batchFlag(values.batch),
       seed: intFlag(values.seed, 'seed', 0, 0, 0xffffffff),
       init: initFlag(values.init),
-      mode: values.mode as 'paper' | 'reference' | undefined,
+      mode: modeFlag(values.mode),
       proxyOptions: proxyOptionsFromFlags(values),
     })
     // JSON has no ±Infinity: degenerate scores are written as the strings "-Infinity"/"Infinity"

@@ -61,6 +61,11 @@ describe('generic --<proxy>-<option> flags reach options the proxies declare', (
     expect(await fails(['--proxies', 'zico', '--zico-batches', '2.5'])).toMatch(/--zico-batches must be an integer ≥ 2, got '2.5'/)
   })
 
+  it('--init and --mode choices come from the request spec', async () => {
+    expect(await fails(['--init', 'he'])).toBe("zsnas: --init must be one of pytorch, nb101, kaimingNormal, xavierNormal, normal, got 'he'\n")
+    expect(await fails(['--mode', 'code'])).toBe("zsnas: --mode must be one of paper, reference, got 'code'\n")
+  })
+
   it('--batch bounds come from the request spec: 1 is refused, 2 accepted', async () => {
     expect(await fails(['--batch', '1'])).toMatch(/--batch must be an integer in 2\.\.4096, got '1'/)
     expect(Object.keys(await score(['--proxies', 'acor', '--batch', '2']))).toEqual(['acor'])

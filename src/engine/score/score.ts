@@ -42,8 +42,6 @@ export interface ScoreResult {
   timings: Record<string, number>
 }
 
-const INIT_SCHEMES: readonly InitScheme[] = ['pytorch', 'kaimingNormal', 'xavierNormal', 'normal', 'nb101']
-
 const datasets = new Map<string, DatasetSource>()
 
 /** Opens a dataset once per process (keyed by its spec) and reuses it. */
@@ -58,12 +56,9 @@ export function cachedDataset(spec: DatasetSpec): DatasetSource {
 }
 
 function validate(req: ScoreRequest): void {
-  const { errors } = validateOptions(SCORE_REQUEST_OPTIONS, { batchSize: req.batchSize, seed: req.seed })
+  const { errors } = validateOptions(SCORE_REQUEST_OPTIONS, { batchSize: req.batchSize, seed: req.seed, init: req.init, mode: req.mode })
   const msgs = Object.values(errors)
   if (msgs.length > 0) throw new ZsnasError('INVALID_OPTION', `score request: ${msgs.join('; ')}`)
-  if (!INIT_SCHEMES.includes(req.init)) {
-    throw new ZsnasError('INVALID_OPTION', `unknown init '${String(req.init)}'; expected one of ${INIT_SCHEMES.join(', ')}`)
-  }
   if (!Array.isArray(req.proxies) || req.proxies.length === 0) {
     throw new ZsnasError('INVALID_OPTION', 'proxies must name at least one proxy')
   }

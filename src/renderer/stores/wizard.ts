@@ -13,7 +13,8 @@ import { computed, nextTick, reactive, ref, watch } from 'vue'
 import { errorMessage, useApi } from '../api'
 import { useCatalogStore } from './catalog'
 import { optionDefaults as declaredDefaults, optionProblem, validateOptions as validateDeclared, type OptionSpec } from '../../engine/core/options'
-import { BATCH_SIZE_OPTION, SEED_OPTION } from '../../engine/score/request-spec'
+import { BATCH_SIZE_OPTION, INIT_OPTION, SEED_OPTION } from '../../engine/score/request-spec'
+import type { InitScheme } from '../../engine/core/network'
 import type { CatalogEntry, DatasetPreview, DatasetSpecData, PickedDataset, RunConfigInput, RunSummary, TableInfo } from '../../shared/schemas'
 
 export const STEPS = ['Dataset', 'Search space', 'Strategy & proxy', 'Budget & ground truth', 'Summary'] as const
@@ -76,7 +77,7 @@ export const useWizardStore = defineStore('wizard', () => {
   const n = ref<number>(1000)
   const batchSize = ref<number>(BATCH_SIZE_OPTION.default as number)
   const seed = ref<number>(SEED_OPTION.default as number)
-  const init = ref<'pytorch' | 'kaimingNormal' | 'xavierNormal' | 'normal' | 'nb101'>('pytorch')
+  const init = ref<InitScheme>(INIT_OPTION.default as InitScheme)
   const workers = ref<number>(1)
   const name = ref('')
   const tablePath = ref('')
