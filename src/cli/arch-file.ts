@@ -3,7 +3,9 @@
  * or as a structure file written by `zsnas export` (arch.nb201.txt,
  * arch.plainnet.txt, arch.nb101.json) or by hand. The file's content, trimmed,
  * is what the space's `fromString` parses (strings and the NB101 / MobileNetV2
- * JSON forms). Exactly one of the two flags is required.
+ * JSON forms). A result file is read too: `zsnas search`'s best.json (its
+ * `best.arch`) and a run folder's best.json (an evaluation row: its `arch`).
+ * Exactly one of the two flags is required.
  */
 import { readFileSync, statSync } from 'node:fs'
 import { ZsnasError } from '../engine/core/errors'
@@ -25,5 +27,20 @@ export function archFromFlags(arch: string | undefined, archFile: string | undef
   if (size > MAX_BYTES) throw new ZsnasError('BAD_FORMAT', `--arch-file ${archFile}: ${size} bytes; expected a structure file (arch string or JSON) under 1 MiB`)
   const text = readFileSync(archFile, 'utf8').trim()
   if (text.length === 0) throw new ZsnasError('BAD_FORMAT', `--arch-file ${archFile}: the file is empty; expected an architecture string or JSON`)
-  return text
+  return resultArch(text) ?? text
+}
+
+/** The architecture string inside a search/run best.json, or null when `text` is not such a file. */
+function resultArch(text: string): string | null {
+  if (!text.startsWith('{')) return null
+  let j: unknown
+  try {
+    j = JSON.parse(text)
+  } catch {
+    return null
+  }
+  const o = j as { arch?: unknown; best?: { arch?: unknown } | null }
+  if (typeof o.arch === 'string') return o.arch
+  if (o.best && typeof o.best === 'object' && typeof o.best.arch === 'string') return o.best.arch
+  return null
 }

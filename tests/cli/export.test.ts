@@ -96,6 +96,16 @@ describe('zsnas export → zsnas score --arch-file round trip (same architecture
     expect(readFileSync(join(out, 'train.py'), 'utf8')).toContain('RECIPES')
   })
 
+  it('--arch-file also reads a best.json of zsnas search (best.arch) and of a run folder (arch)', async () => {
+    const search = join(tmp, 'search-best.json')
+    writeFileSync(search, JSON.stringify({ space: 'nb201', status: 'done', best: { i: 3, arch: NB201, hash: 'x', scores: { wrcor: 1 } } }))
+    const runBest = join(tmp, 'run-best.json')
+    writeFileSync(runBest, JSON.stringify({ index: 3, arch: NB201, hash: NB201, status: 'ok', scores: {} }))
+    const want = await scoreHash('nb201', ['--arch', NB201])
+    expect(await scoreHash('nb201', ['--arch-file', search])).toBe(want)
+    expect(await scoreHash('nb201', ['--arch-file', runBest])).toBe(want)
+  })
+
   const bad: [string, string[], RegExp][] = [
     ['format for another space', ['export', '--space', 'nb201', '--arch', NB201, '--format', 'plainnet', '--out', tmp], /'plainnet' is for the mbv2 space/],
     ['unknown format', ['export', '--arch', NB201, '--format', 'keras', '--out', tmp], /unknown export format 'keras'/],
