@@ -27,7 +27,7 @@ import { loadNb201Table } from '../engine/benchmarks/nb201-csv'
 import { scoreArchitecture, type ScoreRequest, type ScoreResult } from '../engine/score/score'
 import { nb201Space } from '../engine/spaces/nb201'
 import { appendRow, openRunDir, readPartial, scoresPath, type PartialRow } from './evaluate-partial'
-import { getTable2Dataset, table2Cells, table2Csv, table2Markdown, table2Text, TABLE2_DATASETS, type Table2Cell, type Table2Dataset } from './evaluate-table2'
+import { datasetProxyOptions, getTable2Dataset, table2Cells, table2Csv, table2Markdown, table2Text, TABLE2_DATASETS, type Table2Cell, type Table2Dataset } from './evaluate-table2'
 
 export interface PaperRunOptions {
   table: string
@@ -99,7 +99,7 @@ export async function runPaperTable(o: PaperRunOptions, io: CliIO): Promise<Pape
     n: o.n,
     proxies,
     caps: o.caps,
-    datasets: datasets.map((d) => ({ id: d.id, input: d.spec(o.dataRoot) })),
+    datasets: datasets.map((d) => ({ id: d.id, input: d.spec(o.dataRoot), proxyOptions: datasetProxyOptions(d, o.proxyOptions) })),
     seed: o.seed,
     batchSize: o.batchSize,
     init: o.init,
@@ -140,7 +140,7 @@ export async function runPaperTable(o: PaperRunOptions, io: CliIO): Promise<Pape
         seed: ((o.seed >>> 0) ^ fnv1a(nb201Space.hash(arch))) >>> 0,
         init: o.init,
         mode: o.mode,
-        proxyOptions: o.proxyOptions,
+        proxyOptions: datasetProxyOptions(d, o.proxyOptions),
       })
       const row: PartialRow = { index: i, arch: r.arch, accuracy: gt.get(keys[i], d.id) ?? NaN, scores: {}, seconds: r.seconds }
       for (const p of want) row.scores[p] = r.scores[p]
@@ -159,6 +159,7 @@ export async function runPaperTable(o: PaperRunOptions, io: CliIO): Promise<Pape
     ...(remaining - scored > 0 ? [`PARTIAL: rows scored so far ${rowsDone} (stopped early or --report); n per cell below.`] : []),
     `NB201 indices 0..${o.n - 1}, batch ${o.batchSize}, init ${o.init}, seed ${o.seed}; ρ = signed Spearman (higher-is-better proxies: the paper's |ρ| should match a positive ρ), τ = Kendall τ-b.`,
     ...datasets.map((d) => `${d.label}: ${d.note}.`),
+    ...datasets.filter((d) => d.forcedOptions && plain.some((p) => p in (d.forcedOptions?.options ?? {}))).map((d) => `${d.label}: ${d.forcedOptions?.note}.`),
     ...Object.entries(o.caps).map(([p, c]) => `${p}: scored on indices 0..${Math.min(c, o.n) - 1} only (--cap), n in its cells.`),
   ]
   writeFileSync(join(o.out, 'table2.md'), `${table2Markdown(datasets, cells, proxies)}\n${notes.map((l) => `- ${l}`).join('\n')}\n`)

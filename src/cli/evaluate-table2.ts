@@ -27,6 +27,23 @@ export interface Table2Dataset {
   spec(root: string): DatasetSpec
   /** what the input is, printed with the table (the ImageNet one is a stand-in sample) */
   note: string
+  /**
+   * Proxy options this input forces where the user set none (proxy id → options), with the reason
+   * printed beside the table: the ImageNet sample has only 120 images, fewer than ePADS's default 128.
+   */
+  forcedOptions?: { options: Record<string, Record<string, unknown>>; note: string }
+}
+
+/** The run's proxy options for `ds`: the user's, plus the dataset's forced ones where the user set that key nowhere. */
+export function datasetProxyOptions(ds: Table2Dataset, user: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...user }
+  for (const [id, opts] of Object.entries(ds.forcedOptions?.options ?? {})) {
+    const mine = (user[id] ?? {}) as Record<string, unknown>
+    const merged: Record<string, unknown> = { ...mine }
+    for (const [k, v] of Object.entries(opts)) if (!(k in mine)) merged[k] = v
+    out[id] = merged
+  }
+  return out
 }
 
 export const TABLE2_DATASETS: readonly Table2Dataset[] = [
@@ -50,6 +67,7 @@ export const TABLE2_DATASETS: readonly Table2Dataset[] = [
     label: 'IN16',
     spec: (root) => ({ kind: 'u8', path: join(root, 'imagenet_sample', 'imagenet1k_sample_1000x16x16x3.u8'), imageSize: 16, normalization: 'imagenet16' }),
     note: 'ImageNet16-120: a SAMPLE — 120 ImageNet images (one per class, class_idx 0..119, 16×16 box-downsampled), not the benchmark\'s own images',
+    forcedOptions: { options: { epads: { batchSize: 120 } }, note: 'ePADS on IN16 uses batch 120 (all images of the sample; its default 128 exceeds them) unless --epads-batch-size is given' },
   },
 ]
 

@@ -139,3 +139,18 @@ describe('zsnas evaluate --paper (Table 2 run) on a tiny subset', () => {
     }
   })
 })
+
+describe('per-dataset forced proxy options', () => {
+  it('ePADS on the 120-image ImageNet sample runs with batch 120 unless the user chose one; other datasets untouched', async () => {
+    const { datasetProxyOptions, getTable2Dataset } = await import('../../src/cli/evaluate-table2')
+    const in16 = getTable2Dataset('imagenet16-120')!
+    const c10 = getTable2Dataset('cifar10')!
+    expect(datasetProxyOptions(in16, {})).toEqual({ epads: { batchSize: 120 } })
+    expect(datasetProxyOptions(in16, { epads: { batchSize: 64, sigma: 0.5 }, zen: { init: 'zennas' } })).toEqual({
+      epads: { batchSize: 64, sigma: 0.5 },
+      zen: { init: 'zennas' },
+    })
+    expect(datasetProxyOptions(in16, { epads: { sigma: 0.5 } })).toEqual({ epads: { sigma: 0.5, batchSize: 120 } })
+    expect(datasetProxyOptions(c10, { zen: { init: 'zennas' } })).toEqual({ zen: { init: 'zennas' } })
+  })
+})
