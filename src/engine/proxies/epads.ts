@@ -45,7 +45,7 @@ import { runEpads } from './epads/run'
 /** ePADS defaults (reference `main_score.py`: batch_size 128, sigma 1). */
 export const EPADS_DEFAULTS = { batchSize: 128, sigma: 1.0 } as const
 
-/** Options shown by the wizard and accepted in `proxyOptions.epads` (CLI: --epads-batch, --epads-sigma). */
+/** Options shown by the wizard and accepted in `proxyOptions.epads` (CLI: --epads-batch-size, --epads-sigma). */
 export const EPADS_OPTIONS: readonly ProxyOptionSpec[] = [
   {
     key: 'batchSize',
