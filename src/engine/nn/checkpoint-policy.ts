@@ -14,7 +14,8 @@
  * own buffers eat into it; the usable share is `WASM_BUDGET_FRACTION` of the
  * cap (calibrated on MobileNetV2: the plain pass at 224 px fits at batch 16
  * and aborts at 32). Other backends (cpu, tensorflow) use half the machine's
- * memory. `ZSNAS_MEMORY_BUDGET_MB` overrides the budget.
+ * memory. `ZSNAS_MEMORY_BUDGET_MB` overrides the budget; `ZSNAS_CHECKPOINT`
+ * (auto|on|off) sets the mode where a request leaves it unset.
  */
 import * as tf from '@tensorflow/tfjs-core'
 import { totalmem } from 'node:os'
@@ -30,9 +31,12 @@ export const WASM_HEAP_MAX = 4294901760
 /** Share of the wasm heap the estimate may fill (see the module comment). */
 export const WASM_BUDGET_FRACTION = 0.6
 
-/** Throws INVALID_OPTION unless `m` is a checkpoint mode; undefined means 'auto'. */
+/** Throws INVALID_OPTION unless `m` is a checkpoint mode; undefined means `ZSNAS_CHECKPOINT` if set, else 'auto'. */
 export function checkCheckpointMode(m: unknown, where = 'checkpoint'): CheckpointMode {
-  if (m === undefined) return 'auto'
+  if (m === undefined) {
+    const env = process.env.ZSNAS_CHECKPOINT
+    return env === undefined || env === '' ? 'auto' : checkCheckpointMode(env, 'ZSNAS_CHECKPOINT')
+  }
   if (!CHECKPOINT_MODES.includes(m as CheckpointMode)) {
     throw new ZsnasError('INVALID_OPTION', `${where}='${String(m)}' is unknown; expected one of ${CHECKPOINT_MODES.join(', ')}`)
   }
@@ -62,8 +66,8 @@ export interface CheckpointDecision {
 const mb = (b: number): string => `${Math.round(b / 2 ** 20)} MB`
 
 /** Decides whether a pass checkpoints (see the module comment). */
-export function decideCheckpoint(mode: CheckpointMode, def: NetworkDef, est: EstimateOptions): CheckpointDecision {
-  checkCheckpointMode(mode)
+export function decideCheckpoint(requested: CheckpointMode | undefined, def: NetworkDef, est: EstimateOptions): CheckpointDecision {
+  const mode = checkCheckpointMode(requested)
   const estimate = estimatePassBytes(def, est)
   const budget = backendBudgetBytes() - tf.memory().numBytes
   const splittable = estimate.segments.length > 1

@@ -43,6 +43,8 @@ export interface PassEstimate {
   checkpointedBytes: number
   /** the checkpointing plan whose peak is `checkpointedBytes` (one segment = no useful cut) */
   segments: Segment[]
+  /** estimated peak while each segment of the plan runs (forward or backward, kept values included) */
+  segmentPeaks: number[]
 }
 
 export interface EstimateOptions {
@@ -112,7 +114,7 @@ export function estimatePassBytes(def: NetworkDef, o: EstimateOptions): PassEsti
   const kernels = o.backwards > 0 ? def.params.filter((p) => p.kind !== 'bias' && p.kind !== 'bnGamma' && p.kind !== 'bnBeta').reduce((a, p) => a + p.shape.reduce((x, y) => x * y, 1) * F32, 0) : 0
   const graph = traceCuts(def)
   const liveBytes = (i: number): number => graph.live[i].reduce((a, v) => a + (v === -1 ? 0 : costs[v].out), 0)
-  const peakOf = (segs: readonly Segment[]): number => {
+  const peakOf = (segs: readonly Segment[], per?: number[]): number => {
     // forward: every boundary value so far stays kept (the backward recomputes from them)
     const kept = new Set<number>()
     const keptBytes = (): number => [...kept].reduce((a, v) => a + costs[v].out, 0)
@@ -123,6 +125,7 @@ export function estimatePassBytes(def: NetworkDef, o: EstimateOptions): PassEsti
       const maxMap = Math.max(...part.map((q) => q.out))
       const back = o.backwards > 0 ? part.reduce((a, q) => a + q.saved, 0) + kernels + Math.max(...part.map((q) => q.bwdTransient)) + o.backwards * 2 * maxMap : 0
       peak = Math.max(peak, inputBytes + keptBytes() + Math.max(held, back))
+      per?.push(inputBytes + keptBytes() + Math.max(held, back))
       for (const v of graph.live[sg.to]) if (v !== -1 && sg.to !== costs.length - 1) kept.add(v)
     }
     return peak
@@ -131,16 +134,16 @@ export function estimatePassBytes(def: NetworkDef, o: EstimateOptions): PassEsti
   const whole: Segment[] = [{ from: -1, to: last }]
   const plainBytes = peakOf(whole)
   let best = { peak: plainBytes, segments: whole }
-  // greedy plans: once a segment holds ≥ target bytes, cut at the first point whose live values are
-  // little more than the last op's output (not where a residual's input is also live); keep the best target
+  // greedy plans: once a segment holds ≥ target bytes, cut at the first point whose live values are at most
+  // `ratio` × the last op's output (avoids keeping a residual's input next to a small map); keep the best plan
   const total = costs.reduce((a, q) => a + q.held, 0)
-  for (let target = total / 2; target >= total / 4096; target /= 1.4) {
+  for (const ratio of [1.5, 2.5, 4, Infinity]) for (let target = total / 2; target >= total / 4096; target /= 1.4) {
     const segs: Segment[] = []
     let from = -1
     let acc = 0
     for (let i = 0; i < last; i++) {
       acc += costs[i].held
-      if (acc >= target && liveBytes(i) <= 1.5 * costs[i].out) {
+      if (acc >= target && liveBytes(i) <= ratio * costs[i].out) {
         segs.push({ from, to: i })
         from = i
         acc = 0
@@ -150,7 +153,9 @@ export function estimatePassBytes(def: NetworkDef, o: EstimateOptions): PassEsti
     const peak = peakOf(segs)
     if (peak < best.peak) best = { peak, segments: segs }
   }
-  return { plainBytes, checkpointedBytes: best.peak, segments: best.segments }
+  const segmentPeaks: number[] = []
+  peakOf(best.segments, segmentPeaks)
+  return { plainBytes, checkpointedBytes: best.peak, segments: best.segments, segmentPeaks }
 }
 
 interface OpCost {

@@ -192,7 +192,7 @@ export function runResponsePass(input: ResponsePassInput, consumers: readonly Re
   const jac = extras.onInputJacobian
   const backwards: BackwardSpec[] = onReluBackward !== undefined ? [{ loss: 'ce', hooks: { onReluBackward } }] : []
   if (jac !== undefined) backwards.push({ loss: 'sumLogits', inputGrad: true })
-  const decision = decideCheckpoint(input.checkpoint ?? 'auto', def, {
+  const decision = decideCheckpoint(input.checkpoint, def, {
     batchSize: batch.shape[0],
     backwards: backwards.length,
     reluHooks: onReluForward !== undefined || onReluBackward !== undefined,
