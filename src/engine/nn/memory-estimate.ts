@@ -84,8 +84,8 @@ export function estimatePassBytes(def: NetworkDef, o: EstimateOptions): PassEsti
       if (w === undefined) throw new ZsnasError('NOT_FOUND', `memory estimate: parameter '${weight}' is not in network '${def.name}'`)
       const k = w.shape[0]
       const outC = c.depthwise ? x.c : w.shape[3]
-      // backward: dy dilated/padded to the input's spatial size (out channels), and dx
-      return emit({ h: outSize(x.h, k, c.stride, c.pad), w: outSize(x.w, k, c.stride, c.pad), c: outC }, 1, 0, 0, bytes({ ...x, c: outC }) + bytes(x))
+      // backward: dy dilated/padded to the input's spatial size (out channels; stride > 1: the dilation and its reshape are two copies), and dx
+      return emit({ h: outSize(x.h, k, c.stride, c.pad), w: outSize(x.w, k, c.stride, c.pad), c: outC }, 1, 0, 0, (c.stride > 1 ? 2 : 1) * bytes({ ...x, c: outC }) + bytes(x))
     },
     batchNorm: (x) => (o.bn === 'off' ? emit({ ...x }, 0) : emit({ ...x }, 2, 1, 1, 4 * bytes(x))),
     relu: (x) => emit({ ...x }, 1, 1, o.reluHooks ? 1 : 0, (o.reluHooks ? 3 : 2) * bytes(x)),
