@@ -43,9 +43,10 @@ export function stateDictSafetensors(g: ExportGraph, weights: WeightMap, metadat
     chunks.push(bytes)
     offset += bytes.length
   }
+  const enc = new TextEncoder()
   let json = JSON.stringify(header)
-  while ((8 + Buffer.byteLength(json)) % 8 !== 0) json += ' '
-  const head = new TextEncoder().encode(json)
+  while ((8 + enc.encode(json).length) % 8 !== 0) json += ' '
+  const head = enc.encode(json)
   const out = new Uint8Array(8 + head.length + offset)
   new DataView(out.buffer).setBigUint64(0, BigInt(head.length), true)
   out.set(head, 8)
