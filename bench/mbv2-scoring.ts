@@ -62,7 +62,9 @@ if (attempt) {
   const mean = steady.reduce((a, b) => a + b, 0) / steady.length
   const d = lastResponsePass.decision
   const est = d === undefined ? '' : ` est plain ${(d.estimate.plainBytes / 2 ** 30).toFixed(2)} GB / checkpointed ${(d.estimate.checkpointedBytes / 2 ** 30).toFixed(2)} GB in ${d.estimate.segments.length} segments`
-  console.log(`RESULT ${mean.toFixed(1)} ${times[0].toFixed(1)} ${peakRssGB().toFixed(2)}${est}`)
+  const cpu = process.cpuUsage()
+  const cpuS = ` CPU ${((cpu.user + cpu.system) / 1e6 / Number(values.reps)).toFixed(1)} s/arch (user+sys, whole child)`
+  console.log(`RESULT ${mean.toFixed(1)} ${times[0].toFixed(1)} ${peakRssGB().toFixed(2)}${est};${cpuS}`)
   process.exit(0)
 }
 

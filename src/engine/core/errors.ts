@@ -23,6 +23,7 @@ export type ErrorCode =
   | 'NUMERIC'
   | 'CANCELLED'
   | 'NOT_FOUND'
+  | 'OUT_OF_MEMORY'
   | 'INTERNAL'
 
 export interface ErrorData {

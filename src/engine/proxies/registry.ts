@@ -7,6 +7,7 @@ import { resolveOptions } from '../core/options'
 import { cloneParams, disposeParams, type ParamStore } from '../nn/params'
 import { runResponsePass } from './responses'
 import type { CheckpointMode } from '../nn/checkpoint-policy'
+import { isInstanceFatal } from '../backend/oom'
 import { hasInputJacobian, primeInputJacobian } from './input-jacobian'
 import type { ProxyContext, ProxyDef, ProxyMode, ResponseProxyDef, StandaloneProxyDef } from './types'
 import { acorProxy } from './acor'
@@ -226,7 +227,8 @@ export async function computeProxies(ids: readonly string[], input: ComputeProxi
         responseChunks = chunks
         break
       } catch (e) {
-        if (!isOutOfMemory(e) || split >= maxSplits || n / 2 ** (split + 1) < 2) throw e
+        // a wasm abort kills the instance: splitting the batch cannot help there
+        if (!isOutOfMemory(e) || isInstanceFatal(e) || split >= maxSplits || n / 2 ** (split + 1) < 2) throw e
       }
     }
     timings.responses = (performance.now() - t0) / 1000

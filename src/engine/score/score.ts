@@ -3,6 +3,8 @@ import type { InitScheme } from '../core/network'
 import { Rng } from '../core/rng'
 import { ZsnasError } from '../core/errors'
 import { initBackend } from '../backend/select'
+import { asOutOfMemory, assertBackendAlive, backendDead } from '../backend/oom'
+import { checkCheckpointMode, type CheckpointMode } from '../nn/checkpoint-policy'
 import { openDataset } from '../data/open'
 import { materializeParams, disposeParams } from '../nn/params'
 import { computeProxies, type ProxyMode } from '../proxies'
@@ -24,6 +26,12 @@ export interface ScoreRequest {
   init: InitScheme
   mode?: ProxyMode
   proxyOptions?: Record<string, unknown>
+  /**
+   * Response-pass checkpointing (nn/run-checkpointed.ts): 'auto' (default:
+   * when the plain pass's estimated peak exceeds the backend's budget),
+   * 'on', 'off'. Scores are bit-identical either way.
+   */
+  checkpoint?: CheckpointMode
 }
 
 export interface ScoreResult {
@@ -83,6 +91,8 @@ export async function scoreArchitecture(req: ScoreRequest): Promise<ScoreResult>
   const arch = space.fromString(req.arch)
   const canonical = space.toString(arch)
   const backend = await initBackend()
+  assertBackendAlive()
+  checkCheckpointMode(req.checkpoint, 'score request checkpoint')
   const timings: Record<string, number> = {}
   let t = performance.now()
   const ds = cachedDataset(req.dataset)
@@ -113,6 +123,7 @@ export async function scoreArchitecture(req: ScoreRequest): Promise<ScoreResult>
       mode: req.mode,
       proxyOptions: req.proxyOptions,
       seed: req.seed,
+      checkpoint: req.checkpoint,
     })
     Object.assign(timings, r.timings)
     return {
@@ -125,7 +136,11 @@ export async function scoreArchitecture(req: ScoreRequest): Promise<ScoreResult>
       backend: backend.name,
       timings,
     }
+  } catch (e) {
+    // a wasm heap abort (or an allocation failure) is reported as OUT_OF_MEMORY with what would fit
+    throw asOutOfMemory(e, { batchSize: req.batchSize, resolution: (arch as { resolution?: number }).resolution ?? def.inputShape[0], def })
   } finally {
-    disposeParams(store)
+    // after a wasm abort the instance is dead: there is nothing left to free
+    if (!backendDead()) disposeParams(store)
   }
 }
