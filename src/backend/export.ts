@@ -10,7 +10,8 @@
  *                      evaluation's wall seconds, shared by its proxies; failed evaluations are omitted;
  *                      val_accuracy present only with a ground-truth table).
  *  - best_model/       the best architecture's model files (engine/export/best-model.ts: PyTorch model.py,
- *                      train.py, ONNX, structure file), built for the run's dataset;
+ *                      train.py, weights.safetensors, ONNX, structure file), built for the run's dataset, with
+ *                      the weights it was scored with (evaluationSeed(run seed, index), the run's init);
  * Files are written to a temporary folder and renamed into place, so an export is never half-written.
  */
 import fs from 'node:fs'
@@ -18,6 +19,7 @@ import path from 'node:path'
 import type { EvaluationRow, ExportResult, RunSummary } from '../shared/schemas'
 import type { RunStore } from './store'
 import { bestModelFiles } from '../engine/export/best-model'
+import { evaluationSeed } from './seeds'
 
 export function csvCell(v: unknown): string {
   if (v === null || v === undefined) return ''
@@ -86,7 +88,11 @@ export function exportRun(
     'best.json': JSON.stringify(summary.best, null, 2),
     [`zc_${rec.config.space}.json`]: JSON.stringify(zcSuiteJson(rows, task), null, 2),
   }
-  if (summary.best) for (const f of bestModelFiles(rec.config.space, summary.best.arch, rec.config.dataset)) files[f.name] = f.data
+  if (summary.best) {
+    // the weights the best architecture was scored with (its evaluation seed, the run's init)
+    const scored = { seed: evaluationSeed(rec.seed, summary.best.index), init: rec.config.init }
+    for (const f of bestModelFiles(rec.config.space, summary.best.arch, rec.config.dataset, scored)) files[f.name] = f.data
+  }
   const target = path.resolve(dir)
   if (fs.existsSync(target) && fs.readdirSync(target).length > 0) {
     throw Object.assign(new Error(`export folder ${target} exists and is not empty`), { code: 'CONFLICT', details: { dir: target } })

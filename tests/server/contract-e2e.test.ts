@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { scoreArchitecture } from '../../src/engine/score/score'
 import { loadNb201Table } from '../../src/engine/benchmarks/nb201-csv'
 import { evaluationSeed } from '../../src/backend/seeds'
+import { exportArchitecture } from '../../src/engine/export/registry'
 import type { Client } from '../../src/shared/client'
 import { METHOD_NAMES } from '../../src/shared/methods'
 import type { EvaluationRow, RunConfigInput } from '../../src/shared/schemas'
@@ -153,9 +154,14 @@ describe('a run end to end', () => {
       'best.json',
       // the best architecture's model files (engine/export/best-model.ts)
       'best_model/arch.nb201.txt', 'best_model/engine_weights.py', 'best_model/model.onnx', 'best_model/model.py', 'best_model/train.py',
+      'best_model/weights.safetensors',
       'evaluations.csv', 'evaluations.jsonl', 'manifest.json', 'zc_nb201.json',
     ])
-    expect(fs.readFileSync(path.join(out.dir, 'best_model', 'model.py'), 'utf8')).toContain(`Architecture (nb201): ${fin.payload.summary.best.arch}`)
+    const best = fin.payload.summary.best
+    expect(fs.readFileSync(path.join(out.dir, 'best_model', 'model.py'), 'utf8')).toContain(`Architecture (nb201): ${best.arch}`)
+    // its ONNX carries the weights the best architecture was scored with (noise 16 px, 10 classes, its evaluation seed)
+    const [scoredOnnx] = exportArchitecture({ space: 'nb201', arch: best.arch, format: 'onnx', numClasses: 10, inputSize: 16, seed: evaluationSeed(4242, best.index), init: 'pytorch' })
+    expect(Buffer.compare(fs.readFileSync(path.join(out.dir, 'best_model', 'model.onnx')), Buffer.from(scoredOnnx.data as Uint8Array))).toBe(0)
     const manifest = JSON.parse(fs.readFileSync(path.join(out.dir, 'manifest.json'), 'utf8'))
     expect(manifest.config.seed).toBe(4242)
     expect(manifest.seeds.run).toBe(4242)

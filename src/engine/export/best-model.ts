@@ -10,6 +10,7 @@
  * export is never lost to a model-export problem.
  */
 import type { DatasetSpec } from '../core/data'
+import type { InitScheme } from '../core/network'
 import { exportArchitecture, listExporters, type ExportFile } from './registry'
 
 /** Class count and input size of a dataset spec, where the spec states them. */
@@ -32,8 +33,8 @@ export function datasetShape(d: DatasetSpec): { numClasses?: number; inputSize?:
 }
 
 /** The files under `dir` (default `best_model`) for `arch` in `space` (see the module comment). */
-export function bestModelFiles(space: string, arch: string, dataset: DatasetSpec, dir = 'best_model'): ExportFile[] {
-  const shape = datasetShape(dataset)
+export function bestModelFiles(space: string, arch: string, dataset: DatasetSpec, scored?: { seed: number; init: InitScheme }, dir = 'best_model'): ExportFile[] {
+  const shape = { ...datasetShape(dataset), ...(scored ? { seed: scored.seed, init: scored.init, weights: true } : {}) }
   const formats = ['pytorch', 'onnx', ...listExporters(space).filter((e) => e.spaces !== 'all').map((e) => e.id)]
   const out: ExportFile[] = []
   for (const format of formats) {

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest'
 import onnxProto from 'onnx-proto'
 import type { onnx as OnnxNs } from 'onnx-proto'
 import { bestModelFiles, datasetShape } from '../../../src/engine/export/best-model'
+import { exportArchitecture } from '../../../src/engine/export/registry'
 import { TABLE11_AT } from './archs'
 
 const onnx = (onnxProto as unknown as { onnx: typeof OnnxNs }).onnx
@@ -31,6 +32,15 @@ describe('bestModelFiles', () => {
     const py = files.find((f) => f.name === 'best_model/model.py')!.data as string
     expect(py).toContain('Input: float32 tensor [N, 3, 16, 16]')
     expect(py).toContain("F.interpolate(x, size=(64, 64), mode='bilinear', align_corners=False)")
+  })
+
+  it('with the evaluation seed and init, the files carry the weights it was scored with (ONNX = export with that seed)', () => {
+    const files = bestModelFiles('nb201', NB201, { kind: 'noise', imageSize: 16, numClasses: 10 }, { seed: 77, init: 'kaimingNormal' })
+    expect(files.map((f) => f.name)).toContain('best_model/weights.safetensors')
+    const onnxOf = (seed: number) => exportArchitecture({ space: 'nb201', arch: NB201, format: 'onnx', numClasses: 10, inputSize: 16, seed, init: 'kaimingNormal' })[0].data as Uint8Array
+    const got = files.find((f) => f.name === 'best_model/model.onnx')!.data as Uint8Array
+    expect(Buffer.compare(Buffer.from(got), Buffer.from(onnxOf(77)))).toBe(0)
+    expect(Buffer.compare(Buffer.from(got), Buffer.from(onnxOf(0)))).not.toBe(0)
   })
 
   it('an exporter failure is reported in export-error.txt, not thrown', () => {
