@@ -4,23 +4,35 @@
  * into one folder: to a temporary folder first, then renamed into place, so
  * an export is never half-written; an existing non-empty folder is refused
  * (CONFLICT) so nothing is overwritten. Default folder:
- * `<dataDir>/exports/models/<space>-<hash prefix>-<UTC stamp>`.
+ * `<dataDir>/exports/models/<space>-<hash prefix>-<UTC stamp>`. With `scoredIn`
+ * (run id + evaluation index) the weights are those that evaluation was scored
+ * with and classes / input size default to the run's dataset.
  */
 import fs from 'node:fs'
 import path from 'node:path'
 import { ServiceError } from '../shared/client'
 import type { ServiceHandlers } from '../shared/contract'
 import { getSpace } from '../engine/spaces/registry'
-import { exportArchitecture, listExporters, type ExportFile } from '../engine/export/registry'
+import { exportArchitecture, listExporters, type ExportFile, type ExportRequest } from '../engine/export/registry'
+import { datasetShape } from '../engine/export/best-model'
+import type { RunStore } from './store'
+import { evaluationSeed } from './seeds'
 
-export function modelExportHandlers(dataDir: string): Pick<ServiceHandlers, 'models.exporters' | 'models.export'> {
+export function modelExportHandlers(dataDir: string, store: RunStore): Pick<ServiceHandlers, 'models.exporters' | 'models.export'> {
   return {
     'models.exporters': (q) => listExporters(q?.space).map((e) => ({ ...e, spaces: e.spaces === 'all' ? 'all' : [...e.spaces] })),
     'models.export': (req) => {
-      const files: ExportFile[] = []
-      for (const format of req.formats) {
-        files.push(...exportArchitecture({ space: req.space, arch: req.arch, format, weights: req.weights, numClasses: req.numClasses, inputSize: req.inputSize, seed: req.seed }))
+      let base: Omit<ExportRequest, 'format'> = { space: req.space, arch: req.arch, weights: req.weights, numClasses: req.numClasses, inputSize: req.inputSize, seed: req.seed }
+      if (req.scoredIn) {
+        const rec = store.require(req.scoredIn.runId)
+        if (rec.config.space !== req.space) {
+          throw new ServiceError('INVALID_OPTION', `scoredIn: run '${rec.id}' searched space '${rec.config.space}', not '${req.space}'`, { runId: rec.id })
+        }
+        const shape = datasetShape(rec.config.dataset)
+        base = { ...base, numClasses: req.numClasses ?? shape.numClasses, inputSize: req.inputSize ?? shape.inputSize, seed: evaluationSeed(rec.seed, req.scoredIn.index), init: rec.config.init }
       }
+      const files: ExportFile[] = []
+      for (const format of req.formats) files.push(...exportArchitecture({ ...base, format }))
       const space = getSpace(req.space)
       const hash = space.hash(space.fromString(req.arch)).replace(/[^A-Za-z0-9]/g, '').slice(0, 12) || 'arch'
       const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '')

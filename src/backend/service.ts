@@ -96,7 +96,7 @@ export function createService(d: ServiceDeps): ServiceHandlers {
       return { ...info, sha256: await sha256Path(p) }
     },
     'system.info': () => d.systemInfo(),
-    ...modelExportHandlers(d.dataDir),
+    ...modelExportHandlers(d.dataDir, d.store),
   }
 }
 

@@ -31,5 +31,10 @@ export const ModelExportRequestSchema = z.object({
   seed: z.number().int().min(0).max(0xffffffff).optional(),
   /** target folder; must be absent or empty */
   dir: z.string().min(1).optional(),
+  /**
+   * The architecture is evaluation `index` of run `runId`: the weights are the ones it was scored with (its
+   * evaluation seed, the run's init) and classes / input size default to the run's dataset. Overrides `seed`.
+   */
+  scoredIn: z.object({ runId: z.string().min(1), index: z.number().int().min(0) }).optional(),
 })
 export type ModelExportRequest = z.infer<typeof ModelExportRequestSchema>

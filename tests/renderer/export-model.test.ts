@@ -47,6 +47,16 @@ describe('ExportModelMenu', () => {
     expect(w.find('[data-testid="export-result"]').text()).toBe('Wrote 3 files to /data/exports/x: arch.nb201.txt, model.onnx, model.py')
   })
 
+  it('with a run id and evaluation index, asks for the weights that evaluation was scored with (scoredIn)', async () => {
+    fake = fakeApi({ 'models.exporters': () => MENU, 'models.export': () => ({ dir: '/d', files: ['model.onnx'] }) })
+    const w = mount(ExportModelMenu, { props: { space: 'nb201', arch: NB201_ARCHS[2], name: 'best', runId: 'r7', index: 5 }, global: mountGlobal(fake) })
+    await w.find('[data-testid="export-model-best"]').trigger('click')
+    await flush()
+    await w.find('[data-testid="export-run"]').trigger('click')
+    await flush()
+    expect(fake.calls[1].args[0]).toEqual({ space: 'nb201', arch: NB201_ARCHS[2], formats: ['pytorch', 'nb201'], weights: false, scoredIn: { runId: 'r7', index: 5 } })
+  })
+
   it('shows the backend error (e.g. a non-empty folder) and no result; the weights box only appears for a format that uses it', async () => {
     fake = fakeApi({
       'models.exporters': () => MENU,

@@ -241,6 +241,12 @@ describe('a run end to end', () => {
       expect(fs.readFileSync(path.join(out.dir, 'arch.nb201.txt'), 'utf8').trim()).toBe(arch)
       await expect(c.models.export({ space: 'nb201', arch, formats: ['onnx'], dir })).rejects.toMatchObject({ code: 'CONFLICT' })
       await expect(c.models.export({ space: 'nb201', arch, formats: ['plainnet'] })).rejects.toMatchObject({ code: 'INVALID_OPTION' })
+      // scoredIn: the weights a run's evaluation was scored with, the model built for the run's dataset (noise 16 px, 10 classes)
+      const run = (await c.runs.list()).find((r) => r.best !== null)!
+      const scored = await c.models.export({ space: 'nb201', arch: run.best!.arch, formats: ['onnx'], scoredIn: { runId: run.id, index: run.best!.index }, dir: path.join(tmpDir('models'), 'scored') })
+      const [want] = exportArchitecture({ space: 'nb201', arch: run.best!.arch, format: 'onnx', numClasses: 10, inputSize: 16, seed: evaluationSeed(run.config.seed, run.best!.index) })
+      expect(Buffer.compare(fs.readFileSync(path.join(scored.dir, 'model.onnx')), Buffer.from(want.data as Uint8Array))).toBe(0)
+      await expect(c.models.export({ space: 'nb201', arch, formats: ['onnx'], scoredIn: { runId: 'no-such-run', index: 0 } })).rejects.toMatchObject({ code: 'NOT_FOUND' })
     }
   })
 
