@@ -19,6 +19,7 @@ import { spawnSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 
 const SHARED = resolve(process.env.ZSNAS_SHARED_DATA ?? join(import.meta.dirname, '../../shared/data'))
@@ -61,4 +62,5 @@ function main(): void {
   }
 }
 
-main()
+// run only as a script (tests import presetArgs)
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) main()

@@ -15,15 +15,13 @@ import { loadNb201Table } from '../engine/benchmarks/nb201-csv'
 import { listProxies, getProxy } from '../engine/proxies/registry'
 import { VOTING_PROXIES, getVotingProxy } from '../engine/proxies/voting/definitions'
 import { createStrategy, listStrategies } from '../engine/search/registry'
-import type { StrategyRun, StrategyState } from '../engine/search/types'
 import { getSpace, listSpaces } from '../engine/spaces/registry'
 import { createMbv2Space } from '../engine/spaces/mbv2/space'
 import type { SearchSpace } from '../engine/core/space'
 import type { CatalogEntry, CatalogOption, DatasetPreview, DatasetSpecData, PickedDataset, RunConfig } from '../shared/schemas'
-import type { EnginePort, Proposal, SearchDriver, Told } from './engine-port'
+import type { EnginePort, RunSearch } from './engine-port'
 import { DATASET_CATALOG, SPACE_OPTIONS, VOTING_RHO } from './catalog-data'
 import { APP_VERSION } from './version'
-import { decodeScore } from '../shared/score-value'
 
 /** Member proxies scored for every architecture of a run (single proxy, named voting proxy, or an explicit vote). */
 export function proxyIdsOf(config: RunConfig): string[] {
@@ -53,45 +51,10 @@ export function spaceFor(config: Pick<RunConfig, 'space' | 'spaceOptions'>): Sea
   return getSpace(config.space)
 }
 
-/**
- * The number a strategy is told for member `proxy` of one evaluation: the
- * score itself, NaN and ±∞ included (as the CLI tells them, so the same seed
- * searches alike in both); NaN counts as neither higher nor lower in the
- * majority vote (reference), −∞ loses to every finite score. A failed
- * evaluation (`scores` null), a missing member or a legacy null (non-finite
- * of unknown kind, rows stored before the encoding) is told −∞: it loses
- * every comparison and never becomes a parent or the best.
- */
-export function toldScore(scores: Told['scores'], proxy: string): number {
-  const v = scores?.[proxy]
-  return v === null || v === undefined ? Number.NEGATIVE_INFINITY : decodeScore(v)
-}
-
-function driverFor(config: RunConfig): SearchDriver {
+function searchFor(config: RunConfig): RunSearch {
   const space = spaceFor(config)
-  const proxies = proxyIdsOf(config)
-  const strategy: StrategyRun = createStrategy(config.strategy, { space, budget: config.n, seed: config.seed, options: config.strategyOptions })
-  const hashOf = (arch: string) => space.hash(space.fromString(arch))
-  return {
-    ask(max: number): Proposal[] {
-      return strategy.ask(max).map((c) => ({ index: c.id, arch: c.arch, hash: hashOf(c.arch), phase: c.phase }))
-    },
-    tell(results: Told[]) {
-      strategy.tell(
-        results.map((r) => ({
-          id: r.index,
-          scores: proxies.map((p) => toldScore(r.scores, p)),
-        })),
-      )
-    },
-    groupSize: () => strategy.groupSize?.() ?? 1,
-    done: () => strategy.done(),
-    total: () => strategy.total(),
-    completed: () => strategy.completed(),
-    bestIndex: () => strategy.best()?.candidate.id ?? null,
-    checkpoint: () => strategy.checkpoint(),
-    restore: (state) => strategy.restore(state as StrategyState),
-  }
+  const strategy = createStrategy(config.strategy, { space, budget: config.n, seed: config.seed, options: config.strategyOptions })
+  return { strategy, hashOf: (arch) => space.hash(space.fromString(arch)) }
 }
 
 function rhoOf(p: { cifar10?: number; cifar100?: number; imagenet16?: number; nb101?: number } | undefined): Record<string, number> | undefined {
@@ -172,7 +135,7 @@ export function createEngineAdapter(opts: { tableCacheDir?: string } = {}): Engi
         }
       }
     },
-    createDriver: driverFor,
+    createSearch: searchFor,
     loadGroundTruth: (path, space) => loadTable(path, space),
     spaces: (): CatalogEntry[] =>
       listSpaces().map((s) => ({ id: s.id, label: s.label, description: s.description, options: SPACE_OPTIONS[s.id] ?? [], meta: { size: s.size } })),

@@ -13,44 +13,13 @@ import type {
   RunConfig,
   TableInfo,
 } from '../shared/schemas'
-import type { ScoreValue } from '../shared/score-value'
+import type { StrategyRun } from '../engine/search/types'
 
-/** One proposed architecture; `index` is its 0-based position in the run's evaluation sequence. */
-export interface Proposal {
-  index: number
-  arch: string
-  hash: string
-  /** 'warmup' = not counted in the budget, never best (RL reward normalisation) */
-  phase: 'warmup' | 'search'
-}
-
-/** What the strategy is told about one evaluation; `scores` null = failed (told as −∞, see `toldScore` in engine-adapter.ts). */
-export interface Told {
-  index: number
-  scores: Record<string, ScoreValue> | null
-}
-
-/**
- * A deterministic ask/tell search over one run (wraps an engine strategy).
- * Contract (inherited from src/engine/search/types.ts): the same config +
- * seed and the same told scores give the same proposals whatever the batch
- * concurrency; `restore(checkpoint())` on a fresh driver continues exactly.
- */
-export interface SearchDriver {
-  ask(max: number): Proposal[]
-  /** the strategy's group size (see StrategyRun.groupSize): asking for max(workers, this) keeps a pool busy */
-  groupSize(): number
-  /** results of the outstanding batch, in ask order */
-  tell(results: Told[]): void
-  done(): boolean
-  /** planned evaluations including warm-up */
-  total(): number
-  /** evaluations told so far */
-  completed(): number
-  /** index of the best-so-far evaluation (strategy's comparator), or null */
-  bestIndex(): number | null
-  checkpoint(): unknown
-  restore(state: unknown): void
+/** A run's strategy plus the space's hash function (what a `SearchSession` needs from the engine). */
+export interface RunSearch {
+  /** the engine's deterministic ask/tell strategy (src/engine/search/types.ts) */
+  strategy: StrategyRun
+  hashOf(arch: string): string
 }
 
 export interface EnginePort {
@@ -60,7 +29,8 @@ export interface EnginePort {
   proxyIds(config: RunConfig): string[]
   /** validates the config against the registries (throws ZsnasError INVALID_OPTION naming the field) */
   validate(config: RunConfig): void
-  createDriver(config: RunConfig): SearchDriver
+  /** a fresh strategy for the run (validates the strategy options) */
+  createSearch(config: RunConfig): RunSearch
   loadGroundTruth(path: string, space: string): GroundTruth
   spaces(): CatalogEntry[]
   proxies(): CatalogEntry[]

@@ -10,20 +10,19 @@
  *  - a scoring error reported by the worker (bad arch, numeric…) resolves as
  *    failed immediately, without retry;
  *  - `close()` SIGKILLs every busy worker and resolves all unfinished jobs as
- *    'CANCELLED' — this is how cancel is honoured within one architecture.
+ *    'CANCELLED' — this is how cancel is honoured within one architecture;
+ *  - outcomes come back with plain-number scores (NaN/±∞ decoded from the wire here).
  */
 import type { ServiceErrorData } from '../shared/schemas'
-import { FromWorkerSchema, type ScoreJob, type ScoreOutcome } from '../worker/protocol'
+import { FromWorkerSchema, fromWireOutcome, type ScoreJob } from '../worker/protocol'
 import type { WorkerHandle, WorkerHost } from './worker-host'
+import type { ScoreAttempt, Scorer } from './scorer'
 
-export type JobResult =
-  | { ok: true; outcome: ScoreOutcome; attempts: number }
-  | { ok: false; error: ServiceErrorData; attempts: number }
 
 interface Pending {
   job: ScoreJob
   attempts: number
-  resolve: (r: JobResult) => void
+  resolve: (r: ScoreAttempt) => void
 }
 
 interface Slot {
@@ -36,7 +35,8 @@ export interface PoolEvents {
   onWorkerSpawn?: (pid: number | undefined) => void
 }
 
-export class WorkerPool {
+/** The multi-process `Scorer` (see scorer.ts). */
+export class WorkerPool implements Scorer {
   private readonly slots: Slot[] = []
   private readonly queue: Pending[] = []
   private nextJobId = 1
@@ -55,7 +55,7 @@ export class WorkerPool {
     return this.slots.map((s) => s.handle.pid).filter((p): p is number => typeof p === 'number')
   }
 
-  score(job: ScoreJob): Promise<JobResult> {
+  score(job: ScoreJob): Promise<ScoreAttempt> {
     if (this.closed) return Promise.resolve({ ok: false, error: { code: 'CANCELLED', message: 'pool closed' }, attempts: 0 })
     return new Promise((resolve) => {
       this.queue.push({ job, attempts: 0, resolve })
@@ -109,7 +109,7 @@ export class WorkerPool {
       if (!slot.current || slot.current.jobId !== msg.jobId) return
       const { pending } = slot.current
       slot.current = null
-      if (msg.type === 'result') pending.resolve({ ok: true, outcome: msg.outcome, attempts: pending.attempts })
+      if (msg.type === 'result') pending.resolve({ ok: true, outcome: fromWireOutcome(msg.outcome), attempts: pending.attempts })
       else pending.resolve({ ok: false, error: msg.error, attempts: pending.attempts })
       this.pump()
     })

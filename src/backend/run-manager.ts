@@ -1,37 +1,29 @@
 /**
- * Job supervisor: runs searches. For each active run it owns one search
- * driver (the engine's deterministic ask/tell strategy, run HERE in the
- * supervisor) and one worker pool (scoring runs in worker processes).
+ * Job supervisor: runs searches. For each active run it owns one
+ * `SearchSession` (search-session.ts: the engine's deterministic ask/tell
+ * strategy, run HERE in the supervisor) scoring through one worker pool (the
+ * `Scorer`) into the run store (store-sink.ts).
  *
- * Loop, per batch: ask the strategy for `workers` candidates (the batch size
- * is part of the stored config, so it is the same on resume), score them in
- * parallel, store each evaluation as soon as it finishes, and when the batch
- * is complete tell the strategy (in index order) and write its checkpoint in
- * the same transaction as the batch's last evaluation.
- *
- * Guarantees:
- *  - evaluation i is scored with `evaluationSeed(run seed, i)`;
- *  - after a crash at any moment, `resume` restores the latest checkpoint,
- *    re-asks the (deterministic) strategy, reuses every stored evaluation and
- *    scores only the missing ones → the same final evaluations as an
- *    uninterrupted run, none duplicated;
+ * The session guarantees seeds, resume (reuse stored evaluations, score only
+ * the missing ones), cancel (in-flight results discarded, finished ones kept)
+ * and the fatal/per-architecture error split; this file adds:
+ *  - the run lifecycle in the store (running → finished / cancelled /
+ *    interrupted / failed) and its contract events, throttled (throttle.ts);
  *  - cancel kills the run's workers (honoured within one architecture);
- *    in-flight results are discarded, finished ones are kept;
- *  - events per run are throttled (see `throttle.ts`);
- *  - a configuration-level error from a worker (see RUN_FATAL) fails the run
- *    with that typed error; per-architecture errors become failed rows.
+ *  - a configuration-level error from a worker fails the run with that typed
+ *    error; per-architecture errors become failed rows (logged).
  */
-import { ZsnasError } from '../engine/core/errors'
 import { ServiceError } from '../shared/client'
 import type { GroundTruth } from '../engine/core/data'
 import type { EventPayload } from '../shared/contract'
 import type { EventName } from '../shared/methods'
 import { errorToData } from '../shared/dispatch'
-import type { EvaluationRow, RunConfig, RunSummary, Versions } from '../shared/schemas'
-import type { EnginePort, Proposal, SearchDriver } from './engine-port'
+import type { RunConfig, RunSummary, Versions } from '../shared/schemas'
+import type { EnginePort } from './engine-port'
 import { sha256Path } from './hashing'
 import { WorkerPool } from './pool'
-import { evaluationSeed } from './seeds'
+import { SearchSession } from './search-session'
+import { storeSink } from './store-sink'
 import type { RunRecord, RunStore } from './store'
 import { EventThrottle } from './throttle'
 import type { WorkerHandle, WorkerHost } from './worker-host'
@@ -57,7 +49,7 @@ interface ActiveRun {
   config: RunConfig
   proxies: string[]
   pool: WorkerPool
-  driver: SearchDriver
+  session: SearchSession | null
   gt: GroundTruth | null
   throttle: EventThrottle
   cancelled: boolean
@@ -67,25 +59,6 @@ interface ActiveRun {
   doneAtStart: number
   finished: Promise<void>
 }
-
-/**
- * Worker error codes that concern the whole run (its dataset, options or
- * backend) rather than one architecture: they fail the run at once. Anything
- * else (INVALID_ARCH, NUMERIC, WORKER_CRASHED, INTERNAL…) is recorded as a
- * failed evaluation and the search goes on.
- */
-const RUN_FATAL = new Set<string>([
-  'INVALID_OPTION',
-  'FILE_NOT_FOUND',
-  'FILE_UNREADABLE',
-  'BAD_FORMAT',
-  'BAD_SHAPE',
-  'BAD_LABEL',
-  'EMPTY_DATASET',
-  'UNSAFE_PICKLE',
-  'BAD_CHECKSUM',
-  'BACKEND_UNAVAILABLE',
-])
 
 let idCounter = 0
 function newRunId(): string {
@@ -119,7 +92,7 @@ export class RunManager {
     const hashes: Record<string, string> = {}
     if ('path' in cfg.dataset) hashes.dataset = await sha256Path(cfg.dataset.path)
     if (cfg.groundTruth) hashes.groundTruth = await sha256Path(cfg.groundTruth.path)
-    const total = engine.createDriver(cfg).total() // also validates strategy options
+    const total = engine.createSearch(cfg).strategy.total() // also validates strategy options
     const id = newRunId()
     store.createRun({
       id,
@@ -155,6 +128,7 @@ export class RunManager {
       return this.summary(id)
     }
     run.cancelled = true
+    run.session?.cancel()
     run.pool.close()
     await run.finished
     return this.summary(id)
@@ -166,6 +140,7 @@ export class RunManager {
     for (const r of runs) {
       r.cancelled = true
       r.interruptOnly = true
+      r.session?.cancel()
       r.pool.close()
     }
     await Promise.all(runs.map((r) => r.finished))
@@ -212,7 +187,7 @@ export class RunManager {
           if (hadJob && !run.cancelled) this.log(id, 'warn', 'worker', `worker ${pid} died (${signal ?? `code ${code}`}) while scoring; retrying once`)
         },
       }),
-      driver: null as unknown as SearchDriver,
+      session: null,
       gt: null,
       throttle: null as unknown as EventThrottle,
       cancelled: false,
@@ -233,10 +208,9 @@ export class RunManager {
     this.notifyActivity()
     run.finished = (async () => {
       try {
-        run.driver = engine.createDriver(config)
-        if (checkpoint) run.driver.restore(checkpoint.state)
         if (config.groundTruth) run.gt = engine.loadGroundTruth(config.groundTruth.path, config.space)
-        await this.loop(run)
+        run.session = this.createSession(run, checkpoint)
+        if (!run.cancelled) await run.session.run()
         run.throttle.flushNow()
         if (run.cancelled) {
           const interruptOnly = run.interruptOnly
@@ -263,106 +237,35 @@ export class RunManager {
     })()
   }
 
-  private async loop(run: ActiveRun): Promise<void> {
-    // a whole strategy group (RE parallel children) at once, so the pool keeps every worker busy when
-    // candidates differ in cost; the proposals and their order do not depend on k
-    const k = Math.max(run.config.workers ?? this.deps.defaultWorkers, run.driver.groupSize())
-    while (!run.driver.done() && !run.cancelled) {
-      const proposals = run.driver.ask(k)
-      if (proposals.length === 0) break
-      const complete = await this.runBatch(run, proposals)
-      if (!complete) return // cancelled mid-batch: finished evaluations are stored, the checkpoint stays before this batch
-    }
-  }
-
-  /** Scores one batch; returns false when cancelled before it completed. */
-  private async runBatch(run: ActiveRun, proposals: Proposal[]): Promise<boolean> {
-    const { store } = this.deps
-    const rows: (EvaluationRow | null)[] = proposals.map((p) => {
-      const existing = store.getEvaluation(run.id, p.index)
-      if (existing && existing.arch !== p.arch) {
-        throw new ZsnasError('INTERNAL', `resume mismatch at evaluation ${p.index}: stored '${existing.arch}', strategy proposed '${p.arch}'`)
-      }
-      return existing
-    })
-    let outstanding = rows.filter((r) => r === null).length
-    let bestChanged: EvaluationRow | null = null
-    /** tells the strategy (ask order) and returns the checkpoint + best-so-far to commit with the batch's last evaluation */
-    const finishBatch = () => {
-      const done = rows as EvaluationRow[]
-      const before = run.driver.bestIndex()
-      run.driver.tell(done.map((r) => ({ index: r.index, scores: r.status === 'ok' ? r.scores : null })))
-      const after = run.driver.bestIndex()
-      if (after !== null && after !== before) bestChanged = done.find((r) => r.index === after) ?? store.getEvaluation(run.id, after)
-      return { told: run.driver.completed(), state: run.driver.checkpoint(), bestIndex: after }
-    }
-    if (outstanding === 0) {
-      store.writeCheckpoint(run.id, finishBatch())
-    } else {
-      await Promise.all(
-        proposals.map(async (p, j) => {
-          if (rows[j] !== null) return
-          const index = p.index
-          const res = await run.pool.score({
-            space: run.config.space,
-            arch: p.arch,
-            proxies: run.proxies,
-            dataset: run.config.dataset,
-            batchSize: run.config.batchSize,
-            seed: evaluationSeed(run.config.seed, index),
-            init: run.config.init,
-            proxyOptions: run.config.proxyOptions,
-          })
-          if (!res.ok && res.error.code === 'CANCELLED') return
-          if (run.cancelled) return
-          if (!res.ok && RUN_FATAL.has(res.error.code)) {
-            // a problem of the run's configuration (dataset, batch size, backend…), not of this architecture:
-            // stop the run with the typed error instead of filling it with failed rows
-            throw new ServiceError(res.error.code, `evaluation ${index} (${p.arch}): ${res.error.message}`, res.error.details)
-          }
-          const row: EvaluationRow = res.ok
-            ? {
-                index,
-                arch: p.arch,
-                hash: res.outcome.hash,
-                status: 'ok',
-                scores: res.outcome.scores,
-                params: res.outcome.params,
-                flops: res.outcome.flops,
-                seconds: res.outcome.seconds,
-                groundTruth: run.gt && run.config.groundTruth ? (run.gt.get(res.outcome.hash, run.config.groundTruth.metric) ?? null) : null,
-                error: null,
-                attempts: res.attempts,
-                ...(p.phase === 'warmup' ? { phase: 'warmup' as const } : {}),
-              }
-            : {
-                index,
-                arch: p.arch,
-                hash: p.hash,
-                status: 'failed',
-                scores: {},
-                params: null,
-                flops: null,
-                seconds: 0,
-                groundTruth: null,
-                error: res.error,
-                attempts: res.attempts,
-                ...(p.phase === 'warmup' ? { phase: 'warmup' as const } : {}),
-              }
-          rows[j] = row
-          outstanding--
-          if (res.ok && store.getRun(run.id)?.versions.backend === 'unknown') this.recordBackend(run.id, res.outcome.backend)
-          if (!res.ok) this.log(run.id, 'warn', 'evaluation', `evaluation ${index} failed: ${res.error.message}`, res.error)
-          store.insertEvaluation(run.id, row, outstanding === 0 ? finishBatch() : undefined)
+  private createSession(run: ActiveRun, checkpoint: { state: unknown } | null): SearchSession {
+    const { engine, store } = this.deps
+    const { strategy, hashOf } = engine.createSearch(run.config)
+    if (checkpoint) strategy.restore(checkpoint.state as Parameters<typeof strategy.restore>[0])
+    const c = run.config
+    return new SearchSession({
+      strategy,
+      hashOf,
+      request: { space: c.space, proxies: run.proxies, dataset: c.dataset, batchSize: c.batchSize, init: c.init, mode: c.mode, proxyOptions: c.proxyOptions },
+      runSeed: c.seed,
+      scorer: run.pool,
+      sink: storeSink({
+        store,
+        runId: run.id,
+        config: c,
+        gt: run.gt,
+        onRow: (row, rec) => {
+          if (rec.backend && store.getRun(run.id)?.versions.backend === 'unknown') this.recordBackend(run.id, rec.backend)
+          if (row.error) this.log(run.id, 'warn', 'evaluation', `evaluation ${row.index} failed: ${row.error.message}`, row.error)
           run.throttle.addRow(row)
-        }),
-      )
-      if (outstanding > 0) return false
-    }
-    if (bestChanged) run.throttle.setBest(bestChanged)
-    run.throttle.touch()
-    this.notifyActivity()
-    return true
+        },
+      }),
+      onGroup: (g) => {
+        const best = g.bestChanged && g.bestIndex !== null ? store.getEvaluation(run.id, g.bestIndex) : null
+        if (best) run.throttle.setBest(best)
+        run.throttle.touch()
+        this.notifyActivity()
+      },
+    })
   }
 
   private recordBackend(id: string, backend: string): void {

@@ -1,18 +1,19 @@
 /**
- * `zsnas search`: a zero-shot architecture search from the command line.
- * Every candidate is scored in-process with `scoreArchitecture` (seed of
- * candidate i = hash of (search seed, i), so a resumed run scores exactly like
- * an uninterrupted one). Output:
+ * `zsnas search`: a zero-shot architecture search from the command line — a
+ * thin shell over the backend's `SearchSession` (src/backend/search-session.ts),
+ * the same loop the app's RunManager runs: candidate i is scored with
+ * `evaluationSeed(seed, i)` in-process (`InProcessScorer`) or in K worker
+ * processes (`--workers K`, the app's `WorkerPool`), with identical rows.
+ * Output (src/backend/jsonl-sink.ts):
  *   --out DIR: DIR/evaluated.jsonl (one JSON object per evaluation, in order,
  *   RL warm-up rows marked phase "warmup"), DIR/best.json, and
- *   DIR/checkpoint.json (after every batch; `--resume` continues from it).
+ *   DIR/checkpoint.json (after every group; `--resume` continues from it).
  *   Without --out the JSONL goes to stdout and the best to stderr.
  * With --table each row carries `accuracy` (all metrics of the table, by the
- * space's hash). Progress + ETA on stderr. Ctrl-C stops between evaluations
- * and leaves a checkpoint (exit 130).
+ * space's hash). Progress + ETA on stderr. Ctrl-C stops (in-flight scores are
+ * discarded) and leaves a checkpoint (exit 130).
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
-import { dirname, join, resolve } from 'node:path'
+import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { CliCommand } from './commands'
 import type { CliIO } from './io'
@@ -20,12 +21,9 @@ import { CliUsageError, datasetFlag, initFlag, intFlag, parseFlags } from './arg
 import { createProgress, formatDuration } from './progress'
 import { ZsnasError } from '../engine/core/errors'
 import type { GroundTruth } from '../engine/core/data'
-import { scoreArchitecture } from '../engine/score/score'
 import { listProxies } from '../engine/proxies'
 import { getSpace } from '../engine/spaces/registry'
 import { createStrategy, listStrategies } from '../engine/search/registry'
-import { runSearch } from '../engine/search/run'
-import type { Candidate, EvalResult, StrategyState } from '../engine/search/types'
 import { proxyMembers, VOTING_SETS } from '../engine/search/voting-sets'
 import { RE_DEFAULTS } from '../engine/search/evolution'
 import { RL_DEFAULTS } from '../engine/search/reinforce'
@@ -33,18 +31,10 @@ import { loadNb201Table } from '../engine/benchmarks/nb201-csv'
 import { loadNb101 } from '../engine/benchmarks/nb101'
 import { WorkerPool } from '../backend/pool'
 import { forkHost } from '../backend/worker-host'
-import { evaluationSeed } from '../backend/seeds'
-import { decodeScore } from '../shared/score-value'
-
-/**
- * Per-candidate scoring seed = the app's `evaluationSeed(runSeed, index)`, so a
- * CLI search and an app run with the same seed score candidates identically.
- */
-export function candidateSeed(seed: number, id: number): number {
-  return evaluationSeed(seed, id)
-}
-
-const jsonNum = (_: string, v: unknown): unknown => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v)
+import { InProcessScorer, type Scorer } from '../backend/scorer'
+import { SearchSession } from '../backend/search-session'
+import { jsonNum, openJsonlRun, writeAtomic } from '../backend/jsonl-sink'
+import type { SearchSpace } from '../engine/core/space'
 
 function loadTable(space: string, path: string): GroundTruth {
   if (space === 'nb201') return loadNb201Table(path)
@@ -56,11 +46,6 @@ function loadTable(space: string, path: string): GroundTruth {
 function workerEntry(): { entry: string; execArgv: string[] } {
   const here = dirname(fileURLToPath(import.meta.url))
   return { entry: resolve(here, '../worker/score-worker.ts'), execArgv: ['--import', 'tsx'] }
-}
-
-function writeAtomic(file: string, text: string): void {
-  writeFileSync(`${file}.tmp`, text)
-  renameSync(`${file}.tmp`, file)
 }
 
 export const searchCommand: CliCommand = {
@@ -99,185 +84,158 @@ export const searchCommand: CliCommand = {
   run: (argv, io) => searchMain(argv, io),
 }
 
-/**
- * The command body; `signal` (tests, embedding) stops the search between
- * evaluations exactly like Ctrl-C does.
- */
-export async function searchMain(argv: string[], io: CliIO, signal?: AbortSignal): Promise<number> {
-  const { values } = parseFlags(
-    argv,
-    {
-      space: { type: 'string' }, strategy: { type: 'string' }, proxy: { type: 'string' }, n: { type: 'string' },
-      seed: { type: 'string' }, dataset: { type: 'string' }, batch: { type: 'string' }, init: { type: 'string' },
-      mode: { type: 'string' }, table: { type: 'string' }, out: { type: 'string' }, resume: { type: 'boolean' },
-      population: { type: 'string' }, tournament: { type: 'string' }, 'budget-mode': { type: 'string' }, 'parallel-children': { type: 'string' },
-      warmup: { type: 'string' }, 'rl-lr': { type: 'string' }, 'ema-momentum': { type: 'string' }, 'flops-limit': { type: 'string' }, resolutions: { type: 'string' }, workers: { type: 'string' }, pool: { type: 'string' },
-    },
-    'search',
-  )
-  const spaceId = values.space ?? 'nb201'
+const FLAGS = {
+  space: { type: 'string' }, strategy: { type: 'string' }, proxy: { type: 'string' }, n: { type: 'string' },
+  seed: { type: 'string' }, dataset: { type: 'string' }, batch: { type: 'string' }, init: { type: 'string' },
+  mode: { type: 'string' }, table: { type: 'string' }, out: { type: 'string' }, resume: { type: 'boolean' },
+  population: { type: 'string' }, tournament: { type: 'string' }, 'budget-mode': { type: 'string' }, 'parallel-children': { type: 'string' },
+  warmup: { type: 'string' }, 'rl-lr': { type: 'string' }, 'ema-momentum': { type: 'string' }, 'flops-limit': { type: 'string' },
+  resolutions: { type: 'string' }, workers: { type: 'string' }, pool: { type: 'string' },
+} as const
+type Values = Partial<Record<keyof typeof FLAGS, string | boolean>> & Record<string, string | boolean | undefined>
+const str = (v: string | boolean | undefined): string | undefined => (typeof v === 'string' ? v : undefined)
+
+/** The search space of --space with its options (--flops-limit/--resolutions for mbv2, --pool for nb101). */
+async function readSpace(values: Values, io: CliIO): Promise<{ spaceId: string; space: SearchSpace<unknown> }> {
+  const spaceId = str(values.space) ?? 'nb201'
   let space = getSpace(spaceId)
-  if (values['flops-limit'] !== undefined || values.resolutions !== undefined) {
-    if (spaceId !== 'mbv2') {
-      throw new CliUsageError(`--${values['flops-limit'] !== undefined ? 'flops-limit' : 'resolutions'} only applies to --space mbv2`)
-    }
+  const flops = str(values['flops-limit'])
+  const resolutions = str(values.resolutions)
+  if (flops !== undefined || resolutions !== undefined) {
+    if (spaceId !== 'mbv2') throw new CliUsageError(`--${flops !== undefined ? 'flops-limit' : 'resolutions'} only applies to --space mbv2`)
     const { createMbv2Space } = await import('../engine/spaces/mbv2/space')
-    const m = values.resolutions === undefined ? ['', '192', '320'] : /^(\d+)-(\d+)$/.exec(values.resolutions)
-    if (!m) throw new CliUsageError(`--resolutions must look like 192-320, got '${values.resolutions}'`)
+    const m = resolutions === undefined ? ['', '192', '320'] : /^(\d+)-(\d+)$/.exec(resolutions)
+    if (!m) throw new CliUsageError(`--resolutions must look like 192-320, got '${resolutions}'`)
     space = createMbv2Space({
-      flopsLimit: intFlag(values['flops-limit'], 'flops-limit', 600, 1, 100000) * 1e6,
+      flopsLimit: intFlag(flops, 'flops-limit', 600, 1, 100000) * 1e6,
       resolutionRange: [Number(m[1]), Number(m[2])],
     }) as typeof space
   }
-  if (values.pool !== undefined) {
+  const poolPath = str(values.pool)
+  if (poolPath !== undefined) {
     if (spaceId !== 'nb101') throw new CliUsageError('--pool only applies to --space nb101')
     const { createNb101Space, loadNb101Pool } = await import('../engine/spaces/nb101/index')
-    const pool = loadNb101Pool(values.pool)
+    const pool = loadNb101Pool(poolPath)
     space = createNb101Space({ pool }) as typeof space
-    io.err(`sampling uniformly from ${pool.length} unique NB101 cells of ${values.pool}\n`)
+    io.err(`sampling uniformly from ${pool.length} unique NB101 cells of ${poolPath}\n`)
   }
-  const strategyId = values.strategy ?? 're'
-  const proxy = values.proxy ?? 'wrcor'
+  return { spaceId, space }
+}
+
+/** The strategy options of the RE/RL flags (each checked against --strategy). */
+function readStrategyOptions(values: Values, strategyId: string): Record<string, unknown> {
+  const options: Record<string, unknown> = {}
+  const v = (k: string) => str(values[k])
+  if (v('population') !== undefined) options.populationSize = intFlag(v('population'), 'population', 64, 2, 100000)
+  if (v('tournament') !== undefined) options.tournamentSize = intFlag(v('tournament'), 'tournament', 10, 1, 100000)
+  if (v('budget-mode') !== undefined) options.budgetMode = v('budget-mode')
+  if (v('parallel-children') !== undefined) {
+    if (strategyId !== 're') throw new CliUsageError('--parallel-children only applies to --strategy re')
+    options.parallelChildren = intFlag(v('parallel-children'), 'parallel-children', 1, 1, 1024)
+  }
+  if (v('warmup') !== undefined) options.warmup = intFlag(v('warmup'), 'warmup', RL_DEFAULTS.warmup, 2, 100000)
+  for (const [flag, key] of [['rl-lr', 'lr'], ['ema-momentum', 'emaMomentum']] as const) {
+    const raw = v(flag)
+    if (raw === undefined) continue
+    if (strategyId !== 'rl') throw new CliUsageError(`--${flag} only applies to --strategy rl`)
+    const x = Number(raw)
+    if (raw.trim() === '' || !Number.isFinite(x) || x < 0 || (key === 'emaMomentum' && x >= 1)) {
+      throw new CliUsageError(`--${flag} must be a number ${key === 'emaMomentum' ? 'in [0, 1)' : '≥ 0'}, got '${raw}'`)
+    }
+    options[key] = x
+  }
+  return options
+}
+
+/** Everything a search is made of, read from the flags (the `config` is what --resume compares). */
+async function readSearch(values: Values, io: CliIO) {
+  const { spaceId, space } = await readSpace(values, io)
+  const strategyId = str(values.strategy) ?? 're'
+  const proxy = str(values.proxy) ?? 'wrcor'
   const members = proxyMembers(proxy)
   const known = new Set(listProxies().map((p) => p.id))
   for (const m of members) {
     if (!known.has(m)) throw new ZsnasError('INVALID_OPTION', `--proxy '${proxy}': unknown proxy '${m}'; known: ${[...known].join(', ')}, or a voting set ${Object.keys(VOTING_SETS).join(', ')}`)
   }
-  if (values.mode !== undefined && values.mode !== 'paper' && values.mode !== 'reference') {
-    throw new CliUsageError(`--mode must be paper or reference, got '${values.mode}'`)
-  }
-  const budget = intFlag(values.n, 'n', 1000, 1, 10_000_000)
-  const seed = intFlag(values.seed, 'seed', 0, 0, 0xffffffff)
-  const options: Record<string, unknown> = {}
-  if (values.population !== undefined) options.populationSize = intFlag(values.population, 'population', 64, 2, 100000)
-  if (values.tournament !== undefined) options.tournamentSize = intFlag(values.tournament, 'tournament', 10, 1, 100000)
-  if (values['budget-mode'] !== undefined) options.budgetMode = values['budget-mode']
-  if (values['parallel-children'] !== undefined) {
-    if (strategyId !== 're') throw new CliUsageError('--parallel-children only applies to --strategy re')
-    options.parallelChildren = intFlag(values['parallel-children'], 'parallel-children', 1, 1, 1024)
-  }
-  if (values.warmup !== undefined) options.warmup = intFlag(values.warmup, 'warmup', RL_DEFAULTS.warmup, 2, 100000)
-  for (const [flag, key] of [['rl-lr', 'lr'], ['ema-momentum', 'emaMomentum']] as const) {
-    const v = values[flag]
-    if (v === undefined) continue
-    if (strategyId !== 'rl') throw new CliUsageError(`--${flag} only applies to --strategy rl`)
-    const x = Number(v)
-    if (v.trim() === '' || !Number.isFinite(x) || x < 0 || (key === 'emaMomentum' && x >= 1)) {
-      throw new CliUsageError(`--${flag} must be a number ${key === 'emaMomentum' ? 'in [0, 1)' : '≥ 0'}, got '${v}'`)
-    }
-    options[key] = x
-  }
-  const dataset = datasetFlag(values.dataset)
-  const batchSize = intFlag(values.batch, 'batch', 64, 2, 4096)
-  const init = initFlag(values.init)
-  const table = values.table ? loadTable(spaceId, values.table) : null
+  const mode = str(values.mode)
+  if (mode !== undefined && mode !== 'paper' && mode !== 'reference') throw new CliUsageError(`--mode must be paper or reference, got '${mode}'`)
+  const budget = intFlag(str(values.n), 'n', 1000, 1, 10_000_000)
+  const seed = intFlag(str(values.seed), 'seed', 0, 0, 0xffffffff)
+  const options = readStrategyOptions(values, strategyId)
+  const dataset = datasetFlag(str(values.dataset))
+  const batchSize = intFlag(str(values.batch), 'batch', 64, 2, 4096)
+  const init = initFlag(str(values.init))
+  const table = str(values.table) ? loadTable(spaceId, str(values.table)!) : null
+  const workers = intFlag(str(values.workers), 'workers', 1, 1, 64)
+  if (values.resume && !str(values.out)) throw new CliUsageError('--resume needs --out DIR (the folder of the interrupted search)')
   const config = {
-    space: spaceId, strategy: strategyId, proxy, members, n: budget, seed, options, dataset, batchSize, init, mode: values.mode ?? 'paper',
-    pool: values.pool ?? null, flopsLimit: values['flops-limit'] ?? null,
+    space: spaceId, strategy: strategyId, proxy, members, n: budget, seed, options, dataset, batchSize, init, mode: mode ?? 'paper',
+    pool: str(values.pool) ?? null, flopsLimit: str(values['flops-limit']) ?? null,
   }
-
   const strategy = createStrategy(strategyId, { space, budget, seed, options })
-  const out = values.out
-  const files = out ? { jsonl: join(out, 'evaluated.jsonl'), best: join(out, 'best.json'), ckpt: join(out, 'checkpoint.json') } : null
-  if (values.resume) {
-    if (!files) throw new CliUsageError('--resume needs --out DIR (the folder of the interrupted search)')
-    if (!existsSync(files.ckpt)) throw new ZsnasError('FILE_NOT_FOUND', `--resume: no checkpoint at ${files.ckpt}`)
-    const saved = JSON.parse(readFileSync(files.ckpt, 'utf8')) as { config: unknown; state: StrategyState }
-    if (JSON.stringify(saved.config) !== JSON.stringify(config)) {
-      throw new ZsnasError('INVALID_OPTION', `--resume: the options differ from the checkpointed search (${JSON.stringify(saved.config)})`)
-    }
-    strategy.restore(saved.state)
-    // drop rows written after the last checkpoint (they will be re-evaluated identically)
-    const lines = existsSync(files.jsonl) ? readFileSync(files.jsonl, 'utf8').split('\n').filter((l) => l.length > 0) : []
-    writeFileSync(files.jsonl, lines.slice(0, strategy.completed()).map((l) => `${l}\n`).join(''))
+  const accuracy = table ? (hash: string) => Object.fromEntries(table.metrics.map((m) => [m, table.get(hash, m) ?? null])) : undefined
+  const request = { space: spaceId, proxies: members, dataset, batchSize, init, ...(mode ? { mode: mode as 'paper' | 'reference' } : {}) }
+  return { space, strategy, config, request, workers, accuracy }
+}
+
+/**
+ * The command body; `signal` (tests, embedding) stops the search exactly like
+ * Ctrl-C does.
+ */
+export async function searchMain(argv: string[], io: CliIO, signal?: AbortSignal): Promise<number> {
+  const { values } = parseFlags(argv, FLAGS, 'search')
+  const s = await readSearch(values as Values, io)
+  const { strategy, config } = s
+  const out = str(values.out) ?? null
+  const run = openJsonlRun(out, { config, resume: values.resume === true, out: (t) => io.out(t), format: { proxy: config.proxy, members: config.members, accuracy: s.accuracy } })
+  if (run.restored) {
+    strategy.restore(run.restored)
     io.err(`resuming at ${strategy.completed()}/${strategy.total()} evaluations\n`)
-  } else if (files) {
-    mkdirSync(out!, { recursive: true })
-    if (existsSync(files.ckpt)) throw new ZsnasError('INVALID_OPTION', `--out ${out} already holds a search; use --resume or another folder`)
-    writeFileSync(files.jsonl, '')
   }
-
-  const rows = new Map<number, Record<string, unknown>>()
-  const accuracy = (arch: string): Record<string, number | null> | undefined => {
-    if (!table) return undefined
-    const h = space.hash(space.fromString(arch))
-    return Object.fromEntries(table.metrics.map((m) => [m, table.get(h, m) ?? null]))
-  }
-  const workers = intFlag(values.workers, 'workers', 1, 1, 64)
-  if (workers > 1 && values.mode === 'reference') throw new CliUsageError('--mode reference is not supported with --workers > 1 yet')
-  const pool = workers > 1 ? new WorkerPool(forkHost(workerEntry()), workers) : null
-  const scoreOne = async (c: Candidate) => {
-    const job = { space: spaceId, arch: c.arch, proxies: members, dataset, batchSize, init, seed: candidateSeed(seed, c.id) }
-    if (!pool) return scoreArchitecture({ ...job, mode: values.mode as 'paper' | 'reference' | undefined })
-    const r = await pool.score(job)
-    if (!r.ok) throw new ZsnasError(r.error.code === 'CANCELLED' ? 'CANCELLED' : 'INTERNAL', `worker failed on ${c.arch}: ${r.error.message}`)
-    const o = r.outcome
-    // scores keep NaN vs ±∞ across the worker wire: a degenerate network's −∞ must lose majority votes, not tie
-    return { ...o, scores: Object.fromEntries(Object.entries(o.scores).map(([k, v]) => [k, decodeScore(v)])), params: o.params ?? NaN, flops: o.flops ?? NaN }
-  }
-  const evaluate = async (cands: Candidate[]): Promise<EvalResult[]> => {
-    const res: EvalResult[] = []
-    const scored = await Promise.all(cands.map(scoreOne))
-    for (let j = 0; j < cands.length; j++) {
-      const c = cands[j]
-      const r = scored[j]
-      const scores = members.map((m) => r.scores[m])
-      rows.set(c.id, {
-        i: c.id, phase: c.phase, arch: r.arch, hash: r.hash, proxy, scores: Object.fromEntries(members.map((m, k) => [m, scores[k]])),
-        params: r.params, flops: r.flops, seconds: r.seconds, ...(table ? { accuracy: accuracy(c.arch) } : {}),
-      })
-      res.push({ id: c.id, scores })
-    }
-    return res
-  }
-
-  const ac = new AbortController()
-  const onSigint = (): void => ac.abort()
-  process.once('SIGINT', onSigint)
-  signal?.addEventListener('abort', onSigint)
-  if (signal?.aborted) ac.abort()
+  const scorer: Scorer = s.workers > 1 ? new WorkerPool(forkHost(workerEntry()), s.workers) : new InProcessScorer()
   const progress = createProgress(io)
   const t0 = Date.now()
-  let pendingLines: string[] = []
-  const outcome = await runSearch({
-    // With workers, hand the pool a whole group of parallel children at once: the pool feeds idle workers
-    // from its queue, so unequal children do not leave a process waiting (same candidates, same order).
-    strategy, evaluate, concurrency: pool ? Math.max(workers, strategy.groupSize?.() ?? 1) : workers, signal: ac.signal,
-    onEvent: (e) => {
-      if (e.type === 'evaluated') {
-        const line = JSON.stringify(rows.get(e.candidate.id), jsonNum)
-        rows.delete(e.candidate.id)
-        if (files) pendingLines.push(line)
-        else io.out(`${line}\n`)
-      } else if (e.type === 'progress') {
-        if (files) {
-          appendFileSync(files.jsonl, pendingLines.map((l) => `${l}\n`).join(''))
-          pendingLines = []
-          writeAtomic(files.ckpt, JSON.stringify({ config, state: strategy.checkpoint() }))
-        }
-        progress.update(e.done, e.total, e.elapsedMs / 1000, (e.etaMs ?? NaN) / 1000)
-      }
+  const doneAtStart = strategy.completed()
+  const session = new SearchSession({
+    strategy, hashOf: (arch) => s.space.hash(s.space.fromString(arch)), request: s.request, runSeed: config.seed, scorer, sink: run.sink,
+    onGroup: (g) => {
+      const elapsed = (Date.now() - t0) / 1000
+      const here = g.done - doneAtStart
+      progress.update(g.done, g.total, elapsed, here > 0 ? (elapsed / here) * (g.total - g.done) : NaN)
     },
-  }).finally(() => {
+  })
+  const onSigint = (): void => session.cancel()
+  process.once('SIGINT', onSigint)
+  signal?.addEventListener('abort', onSigint)
+  if (signal?.aborted) session.cancel()
+  const status = await session.run().finally(() => {
     process.removeListener('SIGINT', onSigint)
-    pool?.close()
+    signal?.removeEventListener('abort', onSigint)
+    scorer.close()
   })
   progress.end()
-  const best = outcome.best
+  return finish(io, s, status, (Date.now() - t0) / 1000, run.files?.best ?? null)
+}
+
+/** Writes best.json (or the summary to stderr) and the closing line; the exit code. */
+function finish(io: CliIO, s: Awaited<ReturnType<typeof readSearch>>, status: 'done' | 'cancelled', seconds: number, bestFile: string | null): number {
+  const { strategy, config, space } = s
+  const best = strategy.best()
+  const hash = best ? space.hash(space.fromString(best.candidate.arch)) : ''
   const summary = {
-    space: spaceId, strategy: strategyId, proxy, members, n: budget, seed, status: outcome.status,
-    evaluations: strategy.completed(), seconds: (Date.now() - t0) / 1000,
+    space: config.space, strategy: config.strategy, proxy: config.proxy, members: config.members, n: config.n, seed: config.seed, status,
+    evaluations: strategy.completed(), seconds,
     best: best && {
-      i: best.candidate.id, arch: best.candidate.arch, hash: space.hash(space.fromString(best.candidate.arch)),
-      scores: Object.fromEntries(members.map((m, k) => [m, best.scores[k]])), ...(table ? { accuracy: accuracy(best.candidate.arch) } : {}),
+      i: best.candidate.id, arch: best.candidate.arch, hash,
+      scores: Object.fromEntries(config.members.map((m, k) => [m, best.scores[k]])), ...(s.accuracy ? { accuracy: s.accuracy(hash) } : {}),
     },
   }
-  if (files) writeAtomic(files.best, `${JSON.stringify(summary, jsonNum, 2)}\n`)
-  io.err(`${outcome.status}: ${strategy.completed()} evaluations in ${formatDuration(summary.seconds)}; best ${best?.candidate.arch ?? '—'}` +
+  if (bestFile) writeAtomic(bestFile, `${JSON.stringify(summary, jsonNum, 2)}\n`)
+  io.err(`${status}: ${strategy.completed()} evaluations in ${formatDuration(seconds)}; best ${best?.candidate.arch ?? '—'}` +
     `${summary.best?.accuracy ? ` accuracy ${JSON.stringify(summary.best.accuracy)}` : ''}\n`)
-  if (!files) io.err(`${JSON.stringify(summary, jsonNum)}\n`)
-  if (outcome.status === 'cancelled') {
-    io.err(files ? `stopped; continue with the same options plus --resume\n` : 'stopped (no --out, so no checkpoint)\n')
+  if (!bestFile) io.err(`${JSON.stringify(summary, jsonNum)}\n`)
+  if (status === 'cancelled') {
+    io.err(bestFile ? `stopped; continue with the same options plus --resume\n` : 'stopped (no --out, so no checkpoint)\n')
     return 130
   }
   return 0

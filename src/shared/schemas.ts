@@ -53,29 +53,11 @@ export type ServiceErrorData = z.infer<typeof ErrorDataSchema>
 
 // ---------------------------------------------------------------- datasets
 
-/** Mirror of `DatasetSpec` in `src/engine/core/data.ts` (kept identical; a type test checks it). */
-export const DatasetSpecSchema = z.discriminatedUnion('kind', [
-  z.object({
-    kind: z.literal('noise'),
-    imageSize: z.number().int().min(1).max(512),
-    numClasses: z.number().int().min(1).max(100000),
-    channels: z.literal(3).optional(),
-  }),
-  z.object({ kind: z.literal('cifar10'), path: z.string().min(1) }),
-  z.object({ kind: z.literal('cifar100'), path: z.string().min(1) }),
-  z.object({ kind: z.literal('imagenet16'), path: z.string().min(1), classes: z.number().int().min(1).optional() }),
-  z.object({ kind: z.literal('folder'), path: z.string().min(1), imageSize: z.number().int().min(1).max(1024) }),
-  z.object({
-    kind: z.literal('u8'),
-    path: z.string().min(1),
-    imageSize: z.number().int().min(1).max(1024),
-    labelsCsv: z.string().optional(),
-    normalization: z.enum(['imagenet', 'imagenet16']).optional(),
-  }),
-])
+/** The engine's dataset spec schema (one definition: src/engine/score/request-schema.ts). */
+export { DatasetSpecSchema, InitSchemeSchema, ProxyModeSchema } from '../engine/score/request-schema'
+import { DatasetSpecSchema, InitSchemeSchema, ProxyModeSchema } from '../engine/score/request-schema'
 export type DatasetSpecData = z.infer<typeof DatasetSpecSchema>
 
-export const InitSchemeSchema = z.enum(['pytorch', 'kaimingNormal', 'xavierNormal', 'normal', 'nb101'])
 
 // ---------------------------------------------------------------- run config
 
@@ -108,6 +90,8 @@ export const RunConfigSchema = z.object({
   dataset: DatasetSpecSchema,
   batchSize: z.number().int().min(1).max(4096),
   init: InitSchemeSchema.default('pytorch'),
+  /** proxy behaviour (paper | reference); omitted = paper */
+  mode: ProxyModeSchema.optional(),
   /** worker processes; omitted = machine default (cores − 1, min 1), resolved and stored at start */
   workers: z.number().int().min(1).max(64).optional(),
   groundTruth: z.object({ path: z.string().min(1), metric: z.string().min(1) }).optional(),

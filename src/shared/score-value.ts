@@ -36,3 +36,13 @@ export function decodeScore(v: ScoreValue | undefined): number {
   if (v === null || v === undefined) return NaN
   return Number(v)
 }
+
+/** A proxy-id → score record encoded for a JSON edge (worker wire, run store, IPC rows). */
+export function encodeScores(scores: Record<string, number>): Record<string, WireScore> {
+  return Object.fromEntries(Object.entries(scores).map(([k, v]) => [k, encodeScore(v)]))
+}
+
+/** The inverse of `encodeScores` (legacy nulls ⇒ NaN). */
+export function decodeScores(scores: Record<string, ScoreValue>): Record<string, number> {
+  return Object.fromEntries(Object.entries(scores).map(([k, v]) => [k, decodeScore(v)]))
+}

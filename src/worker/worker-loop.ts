@@ -4,20 +4,20 @@
  * `scoreArchitecture`). Jobs are handled one at a time, in arrival order.
  * A job's failure (bad arch, numeric error…) is reported as typed error data
  * and the worker stays alive; only a crash of the process loses a job.
+ * Outcomes leave through `toWireOutcome` (the wire's only encoder).
  */
-import { ZsnasError } from '../engine/core/errors'
 import { errorToData } from '../shared/dispatch'
 import type { ParentChannel } from './channel'
-import { ToWorkerSchema, type ScoreJob, type ScoreOutcome } from './protocol'
+import { ToWorkerSchema, toWireOutcome, type ScoreJob, type ScoreOutcome } from './protocol'
 
-export type Scorer = (job: ScoreJob) => Promise<ScoreOutcome>
+export type JobScorer = (job: ScoreJob) => Promise<ScoreOutcome>
 
-/** NaN/±Infinity cannot cross JSON: they become null. */
+/** A number that is not finite (NaN/±∞) becomes null (params/FLOPs of the outcome). */
 export function finiteOrNull(x: unknown): number | null {
   return typeof x === 'number' && Number.isFinite(x) ? x : null
 }
 
-export function runWorker(channel: ParentChannel, scorer: Scorer): void {
+export function runWorker(channel: ParentChannel, scorer: JobScorer): void {
   let chain = Promise.resolve()
   channel.onMessage((raw) => {
     const parsed = ToWorkerSchema.safeParse(raw)
@@ -29,9 +29,9 @@ export function runWorker(channel: ParentChannel, scorer: Scorer): void {
     chain = chain.then(async () => {
       try {
         const outcome = await scorer(msg.job)
-        channel.post({ type: 'result', jobId: msg.jobId, outcome })
+        channel.post({ type: 'result', jobId: msg.jobId, outcome: toWireOutcome(outcome) })
       } catch (e) {
-        channel.post({ type: 'error', jobId: msg.jobId, error: errorToData(e instanceof ZsnasError ? e : e) })
+        channel.post({ type: 'error', jobId: msg.jobId, error: errorToData(e) })
       }
     })
   })

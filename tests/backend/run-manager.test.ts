@@ -18,7 +18,8 @@ import { majorityCompare, replacesBest } from '../../src/engine/search/compare'
 import type { WorkerHandle, WorkerHost } from '../../src/backend/worker-host'
 import { RunConfigSchema } from '../../src/shared/schemas'
 import { decodeScore, type WireScore } from '../../src/shared/score-value'
-import { toldScore } from '../../src/backend/engine-adapter'
+import { toldScore, type EvaluationRecord } from '../../src/backend/search-session'
+import { fromEvaluationRow, toEvaluationRow } from '../../src/backend/store-sink'
 
 /** deterministic pseudo-score of (arch, seed) */
 function fakeScore(arch: string, seed: number): number {
@@ -220,13 +221,22 @@ describe('RunManager', () => {
   })
 
   it('tells a failed evaluation, a missing member and a legacy null score as −∞, and NaN/±∞ as themselves', () => {
-    expect(toldScore(null, 'wrcor')).toBe(-Infinity)
-    expect(toldScore({}, 'wrcor')).toBe(-Infinity)
-    expect(toldScore({ wrcor: null }, 'wrcor')).toBe(-Infinity)
-    expect(toldScore({ wrcor: 'NaN' }, 'wrcor')).toBeNaN()
-    expect(toldScore({ wrcor: 'Infinity' }, 'wrcor')).toBe(Infinity)
-    expect(toldScore({ wrcor: '-Infinity' }, 'wrcor')).toBe(-Infinity)
-    expect(toldScore({ wrcor: -3.5 }, 'wrcor')).toBe(-3.5)
+    const rec = (status: 'ok' | 'failed', scores: Record<string, number>): EvaluationRecord => ({
+      index: 0, arch: 'a', hash: 'a', phase: 'search', status, scores, params: null, flops: null, seconds: 0, error: null, attempts: 1,
+    })
+    expect(toldScore(rec('failed', {}), 'wrcor')).toBe(-Infinity)
+    expect(toldScore(rec('failed', { wrcor: 5 }), 'wrcor')).toBe(-Infinity)
+    expect(toldScore(rec('ok', {}), 'wrcor')).toBe(-Infinity)
+    expect(toldScore(rec('ok', { wrcor: NaN }), 'wrcor')).toBeNaN()
+    expect(toldScore(rec('ok', { wrcor: Infinity }), 'wrcor')).toBe(Infinity)
+    expect(toldScore(rec('ok', { wrcor: -Infinity }), 'wrcor')).toBe(-Infinity)
+    expect(toldScore(rec('ok', { wrcor: -3.5 }), 'wrcor')).toBe(-3.5)
+    // the store edge: encoded once into the row, decoded once for resume; a legacy null comes back as −∞
+    const row = toEvaluationRow(rec('ok', { a: NaN, b: Infinity, c: -Infinity, d: -3.5 }), null)
+    expect(row.scores).toEqual({ a: 'NaN', b: 'Infinity', c: '-Infinity', d: -3.5 })
+    expect(JSON.parse(JSON.stringify(fromEvaluationRow(row).scores))).toEqual({ a: null, b: null, c: null, d: -3.5 })
+    const back = fromEvaluationRow({ ...row, scores: { ...row.scores, e: null } }).scores
+    expect([back.a, back.b, back.c, back.d, back.e]).toEqual([NaN, Infinity, -Infinity, -3.5, -Infinity])
   })
 
   it('RL warm-up samples are marked, counted in the total, and never best', async () => {

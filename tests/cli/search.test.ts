@@ -4,7 +4,8 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { main } from '../../src/cli/index'
 import type { CliIO } from '../../src/cli/io'
-import { candidateSeed, searchMain } from '../../src/cli/search'
+import { searchMain } from '../../src/cli/search'
+import { evaluationSeed } from '../../src/backend/seeds'
 import { sharedPath } from '../helpers/shared-data'
 
 function capture(onErr?: (t: string) => void): CliIO & { stdout: string; stderr: string } {
@@ -26,7 +27,7 @@ const rows = (dir: string) => readFileSync(join(dir, 'evaluated.jsonl'), 'utf8')
 const strip = (r: Record<string, unknown>) => ({ ...r, seconds: undefined })
 
 describe('zsnas search', () => {
-  it('writes JSONL + best.json with table accuracy; an interrupted + resumed run equals an uninterrupted one', async () => {
+  it('writes JSONL + best.json with table accuracy; an interrupted + resumed run equals an uninterrupted one', { timeout: 300_000 }, async () => {
     const table = sharedPath('nb201', 'nats_bench_tss_test_acc.csv')
     const a = join(tmp, 'a')
     const ioA = capture()
@@ -134,8 +135,8 @@ describe('zsnas search', () => {
 
   it('per-candidate seeds are distinct and depend on the search seed', () => {
     const s = new Set<number>()
-    for (let i = 0; i < 2000; i++) s.add(candidateSeed(7, i))
+    for (let i = 0; i < 2000; i++) s.add(evaluationSeed(7, i))
     expect(s.size).toBe(2000)
-    expect(candidateSeed(7, 3)).not.toBe(candidateSeed(8, 3))
+    expect(evaluationSeed(7, 3)).not.toBe(evaluationSeed(8, 3))
   })
 })

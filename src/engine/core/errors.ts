@@ -53,10 +53,3 @@ export class ZsnasError extends Error {
     return new ZsnasError(d.code, d.message, d.details)
   }
 }
-
-/** Converts anything thrown into plain error data (unknown errors become INTERNAL). */
-export function toErrorData(e: unknown): ErrorData {
-  if (e instanceof ZsnasError) return e.toData()
-  if (e instanceof Error) return { code: 'INTERNAL', message: e.message }
-  return { code: 'INTERNAL', message: String(e) }
-}

@@ -1,0 +1,98 @@
+/**
+ * The `zsnas search` `SessionSink`: evaluations as JSON lines.
+ *   - with a folder: DIR/evaluated.jsonl (one object per evaluation, in
+ *     evaluation order), DIR/checkpoint.json ({ config, state }, written
+ *     atomically after every told group, AFTER that group's lines) — a crash
+ *     at any moment leaves at most the lines of the unfinished group beyond
+ *     the checkpoint, and `openJsonlRun(…, resume)` drops them (they are
+ *     re-scored identically);
+ *   - without: the lines go to `out` (stdout).
+ * This file is the JSONL edge of scores: NaN/±∞ are written as the strings
+ * 'NaN' / 'Infinity' / '-Infinity' (as `String(x)` gives them).
+ */
+import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { ZsnasError } from '../engine/core/errors'
+import type { StrategyState } from '../engine/search/types'
+import type { EvaluationRecord, SessionCheckpoint, SessionSink } from './search-session'
+
+/** JSON.stringify replacer: non-finite numbers as String(x). */
+export const jsonNum = (_: string, v: unknown): unknown => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v)
+
+export function writeAtomic(file: string, text: string): void {
+  writeFileSync(`${file}.tmp`, text)
+  renameSync(`${file}.tmp`, file)
+}
+
+export interface JsonlRowFormat {
+  /** the --proxy argument (a proxy, a voting set or a comma list) */
+  proxy: string
+  /** member proxies, in the order their scores are written */
+  members: string[]
+  /** ground-truth accuracies of a space hash (with --table) */
+  accuracy?: (hash: string) => Record<string, number | null>
+}
+
+/** One evaluation as a JSONL object (key order is part of the format). */
+export function jsonlRow(rec: EvaluationRecord, f: JsonlRowFormat): Record<string, unknown> {
+  const head = { i: rec.index, phase: rec.phase, arch: rec.arch, hash: rec.hash, proxy: f.proxy }
+  const acc = f.accuracy ? { accuracy: f.accuracy(rec.hash) } : {}
+  if (rec.status === 'failed') return { ...head, status: 'failed', error: rec.error, seconds: rec.seconds, ...acc }
+  return {
+    ...head,
+    scores: Object.fromEntries(f.members.map((m) => [m, rec.scores[m]])),
+    params: rec.params ?? NaN,
+    flops: rec.flops ?? NaN,
+    seconds: rec.seconds,
+    ...acc,
+  }
+}
+
+export interface JsonlRun {
+  sink: SessionSink
+  /** the strategy state to restore (resume), or null for a fresh search */
+  restored: StrategyState | null
+  files: { jsonl: string; best: string; ckpt: string } | null
+}
+
+/**
+ * Opens the output of a search: a fresh folder (refuses one that already
+ * holds a search), a resumed one (config must equal the checkpointed one;
+ * lines after the checkpoint are dropped), or stdout (`dir` null).
+ */
+export function openJsonlRun(dir: string | null, o: { config: unknown; resume: boolean; format: JsonlRowFormat; out: (text: string) => void }): JsonlRun {
+  const files = dir ? { jsonl: join(dir, 'evaluated.jsonl'), best: join(dir, 'best.json'), ckpt: join(dir, 'checkpoint.json') } : null
+  let restored: StrategyState | null = null
+  if (o.resume) {
+    if (!files) throw new ZsnasError('INVALID_OPTION', '--resume needs --out DIR (the folder of the interrupted search)')
+    if (!existsSync(files.ckpt)) throw new ZsnasError('FILE_NOT_FOUND', `--resume: no checkpoint at ${files.ckpt}`)
+    const saved = JSON.parse(readFileSync(files.ckpt, 'utf8')) as { config: unknown; state: StrategyState }
+    if (JSON.stringify(saved.config) !== JSON.stringify(o.config)) {
+      throw new ZsnasError('INVALID_OPTION', `--resume: the options differ from the checkpointed search (${JSON.stringify(saved.config)})`)
+    }
+    restored = saved.state
+    const lines = existsSync(files.jsonl) ? readFileSync(files.jsonl, 'utf8').split('\n').filter((l) => l.length > 0) : []
+    writeFileSync(files.jsonl, lines.slice(0, saved.state.completed).map((l) => `${l}\n`).join(''))
+  } else if (files) {
+    mkdirSync(dir!, { recursive: true })
+    if (existsSync(files.ckpt)) throw new ZsnasError('INVALID_OPTION', `--out ${dir} already holds a search; use --resume or another folder`)
+    writeFileSync(files.jsonl, '')
+  }
+  let pending: EvaluationRecord[] = []
+  const flush = (c: SessionCheckpoint): void => {
+    const text = pending.sort((a, b) => a.index - b.index).map((r) => `${JSON.stringify(jsonlRow(r, o.format), jsonNum)}\n`).join('')
+    pending = []
+    if (!files) return o.out(text)
+    appendFileSync(files.jsonl, text)
+    writeAtomic(files.ckpt, JSON.stringify({ config: o.config, state: c.state }))
+  }
+  const sink: SessionSink = {
+    stored: () => null,
+    record(rec, c) {
+      pending.push(rec)
+      if (c) flush(c)
+    },
+    checkpoint: flush,
+  }
+  return { sink, restored, files }
+}
