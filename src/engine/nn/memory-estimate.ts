@@ -57,6 +57,8 @@ export interface EstimateOptions {
 }
 
 const F32 = 4
+/** the Gram of a response hook works on blocks of ≤ 64 MiB (proxies/responses.ts GRAM_BLOCK_BYTES): a slice, its transposed copy, XNNPACK's packed operand */
+const hookBytes = (b: number): number => (b > 64 * 2 ** 20 ? 3 * 64 * 2 ** 20 : b)
 
 function outSize(h: number, k: number, s: number, pad: Padding): number {
   if (pad === 'same') return Math.ceil(h / s)
@@ -73,9 +75,9 @@ export function estimatePassBytes(def: NetworkDef, o: EstimateOptions): PassEsti
   const bytes = (s: Shape): number => s.h * s.w * s.c * o.batchSize * F32
   const costs: OpCost[] = []
   /** an op's output: `held`/`saved` maps of its size, `transient` maps during its forward, `backwardBytes` during its backward */
-  const emit = (s: Shape, held = 1, saved = 0, transient = 0, backwardBytes = 0): Shape => {
+  const emit = (s: Shape, held = 1, saved = 0, transient = 0, backwardBytes = 0, transientBytes = 0): Shape => {
     const b = bytes(s)
-    costs.push({ held: held * b, saved: saved * b, fwdTransient: transient * b, bwdTransient: backwardBytes, out: b })
+    costs.push({ held: held * b, saved: saved * b, fwdTransient: Math.max(transient * b, transientBytes), bwdTransient: backwardBytes, out: b })
     return s
   }
   const ops: Ops<Shape> = {
@@ -88,7 +90,8 @@ export function estimatePassBytes(def: NetworkDef, o: EstimateOptions): PassEsti
       return emit({ h: outSize(x.h, k, c.stride, c.pad), w: outSize(x.w, k, c.stride, c.pad), c: outC }, 1, 0, 0, (c.stride > 1 ? 2 : 1) * bytes({ ...x, c: outC }) + bytes(x))
     },
     batchNorm: (x) => (o.bn === 'off' ? emit({ ...x }, 0) : emit({ ...x }, 2, 1, 1, 4 * bytes(x))),
-    relu: (x) => emit({ ...x }, 1, 1, o.reluHooks ? 1 : 0, (o.reluHooks ? 3 : 2) * bytes(x)),
+    // a response hook's Gram (proxies/responses.ts) copies one block of ≤ 64 MiB (and XNNPACK packs it): ≤ 1 map
+    relu: (x) => emit({ ...x }, 1, 1, 0, 2 * bytes(x) + (o.reluHooks ? hookBytes(bytes(x)) : 0), o.reluHooks ? hookBytes(bytes(x)) : 0),
     add: (a) => emit({ ...a }),
     zero: (x) => emit({ ...x }),
     avgPool: (x, k, s, pad) => emit({ h: outSize(x.h, k, s, pad), w: outSize(x.w, k, s, pad), c: x.c }, 1, 1, 0, 3 * bytes(x)),

@@ -71,18 +71,10 @@ export const rowCorrelationPaths = { fast: 0, centred: 0 }
  * first and the Gram recomputed (`centredRowCorrelation`), so the value is
  * the centred computation's within float32 round-off either way.
  */
-export function tensorRowCorrelation(t: tf.Tensor): CorrelationResult {
+export function tensorRowCorrelation(t: tf.Tensor, blockBytes = GRAM_BLOCK_BYTES): CorrelationResult {
   const n = t.shape[0]
   const d = t.size / n
-  const [gram, sums] = tf.tidy(() => {
-    const x = tf.reshape(t, [n, -1])
-    // explicit transposed operand: the matMul fast path on wasm (transposeB is ~6× slower)
-    return [tf.matMul(x, rowsTransposed(x, t, n, d)), tf.sum(x, 1)]
-  })
-  const g = gram.dataSync()
-  const s = sums.dataSync()
-  gram.dispose()
-  sums.dispose()
+  const { g, s } = rawGram(t, blockBytes)
   const c = new Float64Array(n * n)
   for (let i = 0; i < n; i++) {
     const si = s[i] / d
@@ -100,6 +92,55 @@ export function tensorRowCorrelation(t: tf.Tensor): CorrelationResult {
   }
   rowCorrelationPaths.fast++
   return correlationFromGram(c, norms, n)
+}
+
+/**
+ * Tensors above this many bytes have their Gram summed over blocks of rows
+ * of axis 1 (each block's Gram in float32 on the backend, the sum in
+ * float64): the transposed copy and XNNPACK's packed operand then cost one
+ * block, not the whole map (≈ 2 × 308 MB per ReLU call for MobileNetV2 at
+ * 224 px, batch 64). Below it (every NB201/NB101 map at batch 64) the Gram is
+ * one matMul, as before. Both the plain and the checkpointed pass call this.
+ */
+export const GRAM_BLOCK_BYTES = 64 * 2 ** 20
+
+/** Raw Gram x·xᵀ and row sums of t [N, …] (x = rows flattened), as float64 arrays. */
+function rawGram(t: tf.Tensor, blockBytes: number): { g: Float64Array; s: Float64Array } {
+  const n = t.shape[0]
+  const d = t.size / n
+  const g = new Float64Array(n * n)
+  const s = new Float64Array(n)
+  const block = (part: tf.Tensor): void => {
+    const dp = part.size / n
+    const [gram, sums] = tf.tidy(() => {
+      const x = tf.reshape(part, [n, -1])
+      // explicit transposed operand: the matMul fast path on wasm (transposeB is ~6× slower)
+      return [tf.matMul(x, rowsTransposed(x, part, n, dp)), tf.sum(x, 1)]
+    })
+    const gb = gram.dataSync()
+    const sb = sums.dataSync()
+    gram.dispose()
+    sums.dispose()
+    for (let i = 0; i < g.length; i++) g[i] += gb[i]
+    for (let i = 0; i < n; i++) s[i] += sb[i]
+  }
+  const rows = t.rank >= 3 ? (t.shape[1] as number) : 1
+  const blocks = Math.min(rows, Math.ceil((t.size * 4) / blockBytes))
+  if (blocks <= 1) {
+    block(t)
+    return { g, s }
+  }
+  const per = Math.ceil(rows / blocks)
+  for (let r0 = 0; r0 < rows; r0 += per) {
+    const size = t.shape.map((v, a) => (a === 1 ? Math.min(per, rows - r0) : v))
+    const part = tf.slice(t, t.shape.map((_, a) => (a === 1 ? r0 : 0)), size)
+    try {
+      block(part)
+    } finally {
+      part.dispose()
+    }
+  }
+  return { g, s }
 }
 
 /** The centring-first computation (rows centred on the backend, then the Gram): exact for rows with large means. */
