@@ -11,12 +11,20 @@
  * Messages are validated on receipt (`WsRequestSchema`, then `dispatch`
  * validates the arguments); malformed ones get a typed BAD_REQUEST reply.
  * Events from the backend bus are broadcast to every open socket.
+ *
+ * Guarantee: nothing a client sends can end the process. A protocol violation
+ * (a frame over `MAX_FRAME_BYTES`, invalid UTF-8 text, an unmasked client
+ * frame, RSV bits set, a reserved opcode, a bad close code …) closes THAT
+ * socket only — with the RFC 6455 status code (1002/1007/1009) and, if the
+ * peer does not finish the close handshake, a hard terminate after
+ * `BAD_PEER_GRACE_MS`. Socket errors before and during the upgrade destroy that
+ * socket only. A handler that throws is answered with an INTERNAL envelope.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 import fs from 'node:fs'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { WebSocketServer, type WebSocket } from 'ws'
+import { WebSocketServer, type RawData, type WebSocket } from 'ws'
 import type { ServiceHandlers } from '../shared/contract'
 import { WsRequestSchema } from '../shared/contract'
 import { dispatch } from '../shared/dispatch'
@@ -44,6 +52,10 @@ export interface RunningServer {
 }
 
 const COOKIE = 'zsnas_token'
+/** Largest WebSocket message the server accepts (frame or reassembled fragments); larger → close 1009. */
+export const MAX_FRAME_BYTES = 16 * 1024 * 1024
+/** After a protocol error the peer gets this long to complete the close handshake before the socket is destroyed. */
+export const BAD_PEER_GRACE_MS = 1000
 
 export function tokenMatches(expected: string, got: string | null | undefined): boolean {
   if (!got) return false
@@ -107,9 +119,12 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     else fs.createReadStream(found.file).pipe(res)
   })
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 16 * 1024 * 1024 })
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES })
   const sockets = new Set<WebSocket>()
   server.on('upgrade', (req, socket, head) => {
+    // Node removes the HTTP server's socket error listener on upgrade: without this a reset during
+    // the handshake (or during the 403 below) would be an unhandled 'error' event.
+    socket.on('error', () => socket.destroy())
     const url = new URL(req.url ?? '/', 'http://127.0.0.1')
     const origin = req.headers.origin
     const originOk = origin === undefined || origin === `http://127.0.0.1:${port}` || origin === `http://localhost:${port}`
@@ -121,34 +136,55 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req))
   })
 
+  wss.on('error', () => {}) // never emitted with noServer; a listener keeps it from ever being fatal
   wss.on('connection', (ws: WebSocket) => {
     sockets.add(ws)
     ws.on('close', () => sockets.delete(ws))
-    ws.on('message', async (data, isBinary) => {
-      let raw: unknown
-      try {
-        raw = JSON.parse(isBinary ? '' : data.toString())
-      } catch {
-        ws.send(JSON.stringify({ type: 'res', id: -1, result: { ok: false, error: { code: 'BAD_REQUEST', message: 'message is not JSON' } } }))
-        return
-      }
-      const parsed = WsRequestSchema.safeParse(raw)
-      if (!parsed.success) {
-        const id = typeof (raw as { id?: unknown })?.id === 'number' ? (raw as { id: number }).id : -1
-        ws.send(
-          JSON.stringify({
-            type: 'res',
-            id,
-            result: { ok: false, error: { code: 'BAD_REQUEST', message: 'malformed request: expected { type: "req", id, method, args: [] }' } },
-          }),
-        )
-        return
-      }
-      const { id, method, args } = parsed.data
-      const result = await dispatch(o.handlers, method, args, { transport: 'ws' })
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'res', id, result }))
+    // A protocol violation: ws has already started the close handshake with the right status code;
+    // make sure the socket goes away even if the peer never answers.
+    ws.on('error', () => {
+      setTimeout(() => ws.terminate(), BAD_PEER_GRACE_MS).unref()
+    })
+    ws.on('message', (data, isBinary) => {
+      void answer(ws, data, isBinary).catch((e: unknown) => {
+        // answer() catches everything it can foresee; this is the last line of defence
+        const message = e instanceof Error ? e.message : String(e)
+        reply(ws, { type: 'res', id: -1, result: { ok: false, error: { code: 'INTERNAL', message: `server: ${message}` } } })
+      })
     })
   })
+
+  /** Sends when the socket is still open; a failed send (peer gone) concerns that socket only. */
+  function reply(ws: WebSocket, msg: unknown): void {
+    if (ws.readyState !== ws.OPEN) return
+    ws.send(JSON.stringify(msg), () => {})
+  }
+
+  /** One message → one reply: BAD_REQUEST for non-JSON / malformed envelopes, else the dispatched result. */
+  async function answer(ws: WebSocket, data: RawData, isBinary: boolean): Promise<void> {
+    let raw: unknown
+    try {
+      if (isBinary) throw new Error('binary')
+      raw = JSON.parse(data.toString())
+    } catch {
+      reply(ws, { type: 'res', id: -1, result: { ok: false, error: { code: 'BAD_REQUEST', message: 'message is not JSON text' } } })
+      return
+    }
+    const parsed = WsRequestSchema.safeParse(raw)
+    if (!parsed.success) {
+      const rawId = raw !== null && typeof raw === 'object' ? (raw as { id?: unknown }).id : undefined
+      const id = typeof rawId === 'number' && Number.isFinite(rawId) ? rawId : -1
+      reply(ws, {
+        type: 'res',
+        id,
+        result: { ok: false, error: { code: 'BAD_REQUEST', message: 'malformed request: expected { type: "req", id, method, args: [] }' } },
+      })
+      return
+    }
+    const { id, method, args } = parsed.data
+    const result = await dispatch(o.handlers, method, args, { transport: 'ws' })
+    reply(ws, { type: 'res', id, result })
+  }
 
   const unsubscribe = o.bus.subscribe((event, payload) => {
     const text = JSON.stringify({ type: 'event', event, payload })
