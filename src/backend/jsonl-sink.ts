@@ -15,9 +15,10 @@ import { join } from 'node:path'
 import { ZsnasError } from '../engine/core/errors'
 import type { StrategyState } from '../engine/search/types'
 import type { EvaluationRecord, SessionCheckpoint, SessionSink } from './search-session'
+import { nonFiniteReplacer } from '../shared/score-value'
 
-/** JSON.stringify replacer: non-finite numbers as String(x). */
-export const jsonNum = (_: string, v: unknown): unknown => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v)
+/** JSON.stringify replacer: non-finite numbers as String(x) (the one rule of src/shared/score-value.ts). */
+export const jsonNum = nonFiniteReplacer
 
 export function writeAtomic(file: string, text: string): void {
   writeFileSync(`${file}.tmp`, text)

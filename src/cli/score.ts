@@ -3,6 +3,7 @@ import { BATCH_USAGE, INIT_USAGE, MODE_USAGE, batchFlag, datasetFlag, initFlag, 
 import { scoreArchitecture } from '../engine/score/score'
 import { archFromFlags } from './arch-file'
 import { proxyOptionFlags, proxyOptionsFromFlags, proxyOptionsUsage } from './proxy-options'
+import { nonFiniteReplacer } from '../shared/score-value'
 
 export const scoreCommand: CliCommand = {
   name: 'score',
@@ -49,7 +50,7 @@ ${proxyOptionsUsage()}`,
       proxyOptions: proxyOptionsFromFlags(values),
     })
     // JSON has no ±Infinity: degenerate scores are written as the strings "-Infinity"/"Infinity"
-    io.out(`${JSON.stringify(r, (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v), 2)}\n`)
+    io.out(`${JSON.stringify(r, nonFiniteReplacer, 2)}\n`)
     return 0
   },
 }

@@ -26,6 +26,12 @@ export type WireScore = z.infer<typeof WireScoreSchema>
 export const ScoreValueSchema = WireScoreSchema.nullable()
 export type ScoreValue = z.infer<typeof ScoreValueSchema>
 
+/**
+ * `JSON.stringify` replacer writing every non-finite number as `encodeScore`
+ * does (the JSON-file edge: JSONL rows, best.json, `zsnas score` output).
+ */
+export const nonFiniteReplacer = (_key: string, v: unknown): unknown => (typeof v === 'number' ? encodeScore(v) : v)
+
 export function encodeScore(x: number): WireScore {
   return Number.isFinite(x) ? x : (String(x) as NonFinite)
 }
