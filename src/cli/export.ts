@@ -16,7 +16,7 @@ import { CliUsageError, initFlag, intFlag, listFlag, parseFlags } from './args'
 import { archFromFlags } from './arch-file'
 import { ZsnasError } from '../engine/core/errors'
 import { getSpace } from '../engine/spaces/registry'
-import { exportArchitecture, listExporters, type ExportFile } from '../engine/export/registry'
+import { exportArchitecture, getExporter, listExporters, type ExportFile } from '../engine/export/registry'
 
 const formats = (): string => listExporters().map((e) => `${e.id}${e.spaces === 'all' ? '' : ` (${e.spaces.join('/')})`}`).join(' | ')
 
@@ -59,21 +59,22 @@ Exported models take NCHW input; BatchNorm in ONNX is in inference mode (fresh s
     const space = values.space ?? 'nb201'
     getSpace(space)
     const outDir = values.out
+    // every flag and format is checked before the first progress line, so a bad one is the only line printed
+    const formatList = listFlag(values.format, 'format', [])
+    for (const format of formatList) getExporter(format)
+    const common = {
+      space,
+      arch,
+      weights: values.weights === true,
+      numClasses: values.classes === undefined ? undefined : intFlag(values.classes, 'classes', 0, 1, 100000),
+      inputSize: values['input-size'] === undefined ? undefined : intFlag(values['input-size'], 'input-size', 0, 4, 1024),
+      seed: intFlag(values.seed, 'seed', 0, 0, 0xffffffff),
+      init: initFlag(values.init),
+    }
     const files: ExportFile[] = []
-    for (const format of listFlag(values.format, 'format', [])) {
+    for (const format of formatList) {
       io.err(`exporting ${format}…\n`)
-      files.push(
-        ...exportArchitecture({
-          space,
-          arch,
-          format,
-          weights: values.weights === true,
-          numClasses: values.classes === undefined ? undefined : intFlag(values.classes, 'classes', 0, 1, 100000),
-          inputSize: values['input-size'] === undefined ? undefined : intFlag(values['input-size'], 'input-size', 0, 4, 1024),
-          seed: intFlag(values.seed, 'seed', 0, 0, 0xffffffff),
-          init: initFlag(values.init),
-        }),
-      )
+      files.push(...exportArchitecture({ ...common, format }))
     }
     const names = new Set<string>()
     for (const f of files) {

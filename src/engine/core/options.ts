@@ -96,7 +96,8 @@ export function optionProblem(spec: OptionSpec, value: unknown): string | undefi
  */
 export function validateOptions(specs: readonly OptionSpec[], value: unknown): OptionsCheck {
   const values: Record<string, unknown> = {}
-  const errors: Record<string, string> = {}
+  // keyed by user-supplied option names: null prototype, so '__proto__' / 'constructor' are ordinary keys
+  const errors: Record<string, string> = Object.create(null) as Record<string, string>
   if (value !== undefined && (value === null || typeof value !== 'object' || Array.isArray(value))) {
     errors[''] = `options must be an object of key → value, got ${Array.isArray(value) ? 'an array' : String(value)}`
     for (const s of specs) values[s.key] = s.default
@@ -106,6 +107,7 @@ export function validateOptions(specs: readonly OptionSpec[], value: unknown): O
   const known = new Set(specs.map((s) => s.key))
   for (const k of Object.keys(bag)) {
     if (!known.has(k)) {
+      // Object.keys lists own keys only, so a JSON '__proto__' key is reported, never followed
       errors[k] = `no option '${k}'; expected ${known.size ? `one of ${[...known].join(', ')}` : 'no options'}`
     }
   }
