@@ -56,6 +56,8 @@ export function backendBudgetBytes(backendName: string = tf.getBackend()): numbe
 
 export interface CheckpointDecision {
   checkpoint: boolean
+  /** checkpointed with one sweep per backward (chosen when the joint plan exceeds the budget and this lowers it) */
+  separateSweeps: boolean
   estimate: PassEstimate
   /** bytes available to the pass */
   budget: number
@@ -68,14 +70,22 @@ const mb = (b: number): string => `${Math.round(b / 2 ** 20)} MB`
 /** Decides whether a pass checkpoints (see the module comment). */
 export function decideCheckpoint(requested: CheckpointMode | undefined, def: NetworkDef, est: EstimateOptions): CheckpointDecision {
   const mode = checkCheckpointMode(requested)
-  const estimate = estimatePassBytes(def, est)
+  let estimate = estimatePassBytes(def, est)
   const budget = backendBudgetBytes() - tf.memory().numBytes
   const splittable = estimate.segments.length > 1
   const checkpoint = mode === 'on' || (mode === 'auto' && splittable && estimate.plainBytes > budget)
+  let separateSweeps = false
+  if (checkpoint && est.backwards > 1 && estimate.checkpointedBytes > budget) {
+    const sep = estimatePassBytes(def, { ...est, separateSweeps: true })
+    if (sep.checkpointedBytes < estimate.checkpointedBytes) {
+      separateSweeps = true
+      estimate = { ...sep, plainBytes: estimate.plainBytes }
+    }
+  }
   const reason =
     mode !== 'auto'
       ? `checkpoint=${mode}`
       : `plain pass ≈ ${mb(estimate.plainBytes)} ${estimate.plainBytes > budget ? '>' : '≤'} budget ${mb(budget)}` +
         (checkpoint ? ` → checkpointed ≈ ${mb(estimate.checkpointedBytes)}` : splittable ? '' : ' (network cannot be split)')
-  return { checkpoint, estimate, budget, reason }
+  return { checkpoint, separateSweeps, estimate, budget, reason: reason + (separateSweeps ? ', one sweep per backward' : '') }
 }

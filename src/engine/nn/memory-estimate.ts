@@ -54,6 +54,8 @@ export interface EstimateOptions {
   /** response hooks read ReLU activations (one transient copy per call) */
   reluHooks: boolean
   bn: 'train' | 'off'
+  /** checkpointed backwards run one sweep each (nn/run-checkpointed.ts `separateSweeps`): one backward's gradients alive */
+  separateSweeps?: boolean
 }
 
 const F32 = 4
@@ -126,7 +128,7 @@ export function estimatePassBytes(def: NetworkDef, o: EstimateOptions): PassEsti
       const part = costs.slice(sg.from + 1, sg.to + 1)
       const held = part.reduce((a, q) => a + q.held, 0) + Math.max(...part.map((q) => q.fwdTransient))
       const maxMap = Math.max(...part.map((q) => q.out))
-      const back = o.backwards > 0 ? part.reduce((a, q) => a + q.saved, 0) + kernels + Math.max(...part.map((q) => q.bwdTransient)) + o.backwards * 2 * maxMap : 0
+      const back = o.backwards > 0 ? part.reduce((a, q) => a + q.saved, 0) + kernels + Math.max(...part.map((q) => q.bwdTransient)) + (o.separateSweeps === true ? 1 : o.backwards) * 2 * maxMap : 0
       peak = Math.max(peak, inputBytes + keptBytes() + Math.max(held, back))
       per?.push(inputBytes + keptBytes() + Math.max(held, back))
       for (const v of graph.live[sg.to]) if (v !== -1 && sg.to !== costs.length - 1) kept.add(v)

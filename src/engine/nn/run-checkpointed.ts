@@ -23,10 +23,12 @@
  * input gradients and every hook's tensors are bit-identical to
  * `forwardMultiBackward` on the same backend — the recomputed forward runs
  * the same kernels on the same values, and every tensor's gradient is
- * accumulated in the same order (all consumers of a boundary tensor lie in
- * the next segment). Hook order: forward hooks in forward order; backward k's
- * hooks in reverse forward order, interleaved per segment with the other
- * backwards' (each backward's own sequence is unchanged). With no backwards
+ * accumulated in the same order (a boundary value's gradient from later segments is carried
+ * in as the starting gradient and the segment's contributions are added to it
+ * in the same order). Hook order: forward hooks in forward order; backward k's
+ * hooks in reverse forward order — interleaved per segment with the other
+ * backwards' (joint), or all of backward 0's then backward 1's… as in the
+ * plain pass (`separateSweeps`); each backward's own sequence is unchanged. With no backwards
  * the call is a forward only (hooks, logits). Cost: one extra forward of
  * every segment but the last when there is a backward. Everything but the
  * returned input gradients is disposed, also on error.
@@ -50,6 +52,12 @@ export interface CheckpointedRunOptions {
   backwards: readonly BackwardSpec[]
   /** the segments (nn/segments.ts); default: the plan of `estimatePassBytes` */
   plan?: readonly Segment[]
+  /**
+   * Push each backward down the segments in its own sweep (one more recompute
+   * of every segment per extra backward) instead of all together: only one
+   * backward's boundary gradients are alive at a time. Same results.
+   */
+  separateSweeps?: boolean
 }
 
 export function forwardMultiBackwardCheckpointed(def: NetworkDef, params: ParamStore, batch: Batch, opts: CheckpointedRunOptions): MultiRunResult {
@@ -129,29 +137,37 @@ export function forwardMultiBackwardCheckpointed(def: NetworkDef, params: ParamS
       for (const l of losses) l.dispose()
       return { losses: values, logits, inputGrads: opts.backwards.map(() => undefined) }
     }
-    // the head: its forward (hooks fire) is recorded and backpropagated at once
-    const headSources = sourcesOf(L)
-    const { result: lossTensors, tape } = recordTape(headSources.tensors, () =>
-      tf.tidy(() => headOf(runSegment(def, opsFor(ho, true, true), plan[L], x, kept, undefined, ho)[0])),
-    )
-    let losses: number[]
-    try {
-      losses = lossTensors.map((l) => l.dataSync()[0])
-      opts.backwards.forEach((b, k) => {
-        if (!active[k]) return
-        current = b
-        const g = backpropagateSeeds(tape, [{ tensor: lossTensors[k] }], headSources.tensors)
-        headSources.ids.forEach((id, i) => g[i] !== undefined && carried[k].set(id, g[i]!))
-      })
-    } finally {
-      current = undefined
-      tape.dispose()
-      for (const l of lossTensors) l.dispose()
-    }
-    for (let s = L - 1; s >= 0; s--) {
-      release(s + 1)
-      backwardSegment(s)
-    }
+    // joint: every backward goes down the segments together (one recompute); separate: one sweep per backward
+    // (a recompute each, but only one backward's boundary gradients are alive at a time)
+    const idx = opts.backwards.map((_, k) => k).filter((k) => active[k])
+    const sweeps = opts.separateSweeps === true ? idx.map((k) => [k]) : [idx]
+    let losses: number[] = []
+    sweeps.forEach((ks, j) => {
+      const first = j === 0
+      const lastSweep = j === sweeps.length - 1
+      // the head: recorded and backpropagated at once (its forward hooks fire on the first sweep only)
+      const headSources = sourcesOf(L)
+      const h = { value: 0 }
+      const { result: lossTensors, tape } = recordTape(headSources.tensors, () =>
+        tf.tidy(() => headOf(runSegment(def, opsFor(h, first, true), plan[L], x, kept, undefined, h)[0])),
+      )
+      try {
+        if (first) losses = lossTensors.map((l) => l.dataSync()[0])
+        for (const k of ks) {
+          current = opts.backwards[k]
+          const g = backpropagateSeeds(tape, [{ tensor: lossTensors[k] }], headSources.tensors)
+          headSources.ids.forEach((id, i) => g[i] !== undefined && carried[k].set(id, g[i]!))
+        }
+      } finally {
+        current = undefined
+        tape.dispose()
+        for (const l of lossTensors) l.dispose()
+      }
+      for (let s = L - 1; s >= 0; s--) {
+        if (lastSweep) release(s + 1)
+        backwardSegment(s, ks)
+      }
+    })
     const inputGrads = opts.backwards.map((b, k) => {
       const g = carried[k].get(-1)
       carried[k].delete(-1)
@@ -185,14 +201,14 @@ export function forwardMultiBackwardCheckpointed(def: NetworkDef, params: ParamS
    * carried gradients of the values live after it through it; the carried
    * gradients then belong to the values live before it.
    */
-  function backwardSegment(s: number): void {
+  function backwardSegment(s: number, ks: readonly number[]): void {
     const o = { value: 0 }
     const src = sourcesOf(s)
     const want = graph.live[plan[s].to]
     const { result: outs, tape } = recordTape(src.tensors, () => tf.tidy(() => runSegment(def, opsFor(o, false, true), plan[s], x, kept, want, o)))
     try {
-      opts.backwards.forEach((b, k) => {
-        if (!active[k]) return
+      ks.forEach((k) => {
+        const b = opts.backwards[k]
         const seeds = want.flatMap((v, i) => {
           const dy = carried[k].get(v)
           return dy === undefined ? [] : [{ tensor: outs[i], dy }]

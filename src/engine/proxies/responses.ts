@@ -242,7 +242,7 @@ export function runResponsePass(input: ResponsePassInput, consumers: readonly Re
   lastResponsePass.decision = decision
   if (decision.checkpoint || jac !== undefined) {
     const o = { bn: 'train' as const, forwardHooks: { onReluForward }, backwards }
-    const r = decision.checkpoint ? forwardMultiBackwardCheckpointed(def, params, batch, { ...o, plan: decision.estimate.segments }) : forwardMultiBackward(def, params, batch, o)
+    const r = decision.checkpoint ? forwardMultiBackwardCheckpointed(def, params, batch, { ...o, plan: decision.estimate.segments, separateSweeps: decision.separateSweeps }) : forwardMultiBackward(def, params, batch, o)
     const g = jac !== undefined ? r.inputGrads[r.inputGrads.length - 1] : undefined
     try {
       if (g !== undefined) jac!(g)
