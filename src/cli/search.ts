@@ -17,18 +17,17 @@ import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { CliCommand } from './commands'
 import type { CliIO } from './io'
-import { CliUsageError, datasetFlag, initFlag, intFlag, parseFlags } from './args'
+import { BATCH_USAGE, CliUsageError, batchFlag, datasetFlag, initFlag, intFlag, parseFlags } from './args'
 import { createProgress, formatDuration } from './progress'
 import { ZsnasError } from '../engine/core/errors'
 import type { GroundTruth } from '../engine/core/data'
 import { listProxies } from '../engine/proxies'
-import { getSpace } from '../engine/spaces/registry'
 import { createStrategy, listStrategies } from '../engine/search/registry'
 import { proxyMembers, VOTING_SETS } from '../engine/search/voting-sets'
-import { RE_DEFAULTS } from '../engine/search/evolution'
-import { RL_DEFAULTS } from '../engine/search/reinforce'
-import { loadNb201Table } from '../engine/benchmarks/nb201-csv'
-import { loadNb101 } from '../engine/benchmarks/nb101'
+import { RE_DEFAULTS } from '../engine/search/re'
+import { RL_DEFAULTS } from '../engine/search/rl'
+import { loadGroundTruth } from '../engine/spaces/registry'
+import { spaceFromFlags } from './space-flags'
 import { WorkerPool } from '../backend/pool'
 import { forkHost } from '../backend/worker-host'
 import { InProcessScorer, type Scorer } from '../backend/scorer'
@@ -36,10 +35,9 @@ import { SearchSession } from '../backend/search-session'
 import { jsonNum, openJsonlRun, writeAtomic } from '../backend/jsonl-sink'
 import type { SearchSpace } from '../engine/core/space'
 
+/** The space's own benchmark table (NB201 NATS-Bench CSV, NB101 tfrecord/CSV); INVALID_OPTION for a space without one. */
 function loadTable(space: string, path: string): GroundTruth {
-  if (space === 'nb201') return loadNb201Table(path)
-  if (space === 'nb101') return loadNb101(path)
-  throw new ZsnasError('INVALID_OPTION', `--table is only supported for nb201 and nb101 (the ${space} space has no benchmark table)`)
+  return loadGroundTruth(space, path)
 }
 
 /** The scoring-worker entry (TypeScript source through tsx in development). */
@@ -58,7 +56,7 @@ export const searchCommand: CliCommand = {
   --n N               search budget N (default 1000; RE: N evaluations in total unless --budget-mode reference)
   --seed S            search seed (default 0)
   --dataset SPEC      noise[:SIZE[:CLASSES]] | cifar10:PATH | cifar100:PATH | imagenet16:PATH (default noise)
-  --batch N           scoring minibatch (default 64)
+  --batch N           scoring ${BATCH_USAGE}
   --init SCHEME       weight init (default pytorch; the NB101 reference uses nb101)
   --mode MODE         paper | reference proxy behaviour (default paper)
   --table PATH        benchmark table (NB201 CSV, NB101 CSV/tfrecord): rows get ground-truth accuracy
@@ -98,27 +96,9 @@ const str = (v: string | boolean | undefined): string | undefined => (typeof v =
 /** The search space of --space with its options (--flops-limit/--resolutions for mbv2, --pool for nb101). */
 async function readSpace(values: Values, io: CliIO): Promise<{ spaceId: string; space: SearchSpace<unknown> }> {
   const spaceId = str(values.space) ?? 'nb201'
-  let space = getSpace(spaceId)
-  const flops = str(values['flops-limit'])
-  const resolutions = str(values.resolutions)
-  if (flops !== undefined || resolutions !== undefined) {
-    if (spaceId !== 'mbv2') throw new CliUsageError(`--${flops !== undefined ? 'flops-limit' : 'resolutions'} only applies to --space mbv2`)
-    const { createMbv2Space } = await import('../engine/spaces/mbv2/space')
-    const m = resolutions === undefined ? ['', '192', '320'] : /^(\d+)-(\d+)$/.exec(resolutions)
-    if (!m) throw new CliUsageError(`--resolutions must look like 192-320, got '${resolutions}'`)
-    space = createMbv2Space({
-      flopsLimit: intFlag(flops, 'flops-limit', 600, 1, 100000) * 1e6,
-      resolutionRange: [Number(m[1]), Number(m[2])],
-    }) as typeof space
-  }
-  const poolPath = str(values.pool)
-  if (poolPath !== undefined) {
-    if (spaceId !== 'nb101') throw new CliUsageError('--pool only applies to --space nb101')
-    const { createNb101Space, loadNb101Pool } = await import('../engine/spaces/nb101/index')
-    const pool = loadNb101Pool(poolPath)
-    space = createNb101Space({ pool }) as typeof space
-    io.err(`sampling uniformly from ${pool.length} unique NB101 cells of ${poolPath}\n`)
-  }
+  // options, defaults, bounds and messages: the space's declaration (src/engine/spaces/*/entry.ts)
+  const { space, options } = spaceFromFlags(spaceId, { flopsLimit: str(values['flops-limit']), resolutions: str(values.resolutions), pool: str(values.pool) })
+  if (typeof options.pool === 'string') io.err(`sampling uniformly from the unique NB101 cells of ${options.pool}\n`)
   return { spaceId, space }
 }
 
@@ -163,7 +143,7 @@ async function readSearch(values: Values, io: CliIO) {
   const seed = intFlag(str(values.seed), 'seed', 0, 0, 0xffffffff)
   const options = readStrategyOptions(values, strategyId)
   const dataset = datasetFlag(str(values.dataset))
-  const batchSize = intFlag(str(values.batch), 'batch', 64, 2, 4096)
+  const batchSize = batchFlag(str(values.batch))
   const init = initFlag(str(values.init))
   const table = str(values.table) ? loadTable(spaceId, str(values.table)!) : null
   const workers = intFlag(str(values.workers), 'workers', 1, 1, 64)

@@ -1,4 +1,4 @@
-import { getSpaceDef, createSpace } from '../engine/spaces/registry'
+import { getSpaceDef, createSpace, listSpaceDefs } from '../engine/spaces/registry'
 import type { SearchSpace } from '../engine/core/space'
 import { CliUsageError } from './args'
 
@@ -21,7 +21,9 @@ export function spaceFromFlags(
   const declared = new Set(def.options.map((o) => o.key))
   const options: Record<string, unknown> = {}
   const need = (flag: string, key: string) => {
-    if (!declared.has(key)) throw new CliUsageError(`--${flag} does not apply to --space ${spaceId} (it sets option '${key}', which ${spaceId} does not declare)`)
+    if (declared.has(key)) return
+    const owners = listSpaceDefs().filter((d) => d.options.some((o) => o.key === key)).map((d) => d.id)
+    throw new CliUsageError(`--${flag} only applies to --space ${owners.join(' or ')} (option '${key}'), not ${spaceId}`)
   }
   if (flags.flopsLimit !== undefined) {
     need('flops-limit', 'flopsLimit')

@@ -30,8 +30,8 @@ describe('zsnas search space flags → the space registry', () => {
 
   it('flags a space does not declare, and bad values, are refused with the declaration\'s message', () => {
     expect(() => spaceFromFlags('nb201', { flopsLimit: '300' })).toThrow(CliUsageError)
-    expect(() => spaceFromFlags('nb201', { flopsLimit: '300' })).toThrow(/--flops-limit does not apply to --space nb201/)
-    expect(() => spaceFromFlags('mbv2', { pool: 'x.csv' })).toThrow(/--pool does not apply to --space mbv2/)
+    expect(() => spaceFromFlags('nb201', { flopsLimit: '300' })).toThrow("--flops-limit only applies to --space mbv2 (option 'flopsLimit'), not nb201")
+    expect(() => spaceFromFlags('mbv2', { pool: 'x.csv' })).toThrow(/--pool only applies to --space nb101 \(option 'pool'\), not mbv2/)
     expect(() => spaceFromFlags('mbv2', { resolutions: '200-320' })).toThrow(
       'mbv2 space options: Min resolution (minResolution) must be an integer in 192..320, a multiple of 32, got 200',
     )

@@ -1,2 +1,0 @@
-/** @deprecated moved to ./re (strategy files are named by their registry id); kept until src/cli/search.ts imports ./re */
-export * from './re'
