@@ -10,13 +10,13 @@ import { ZsnasError } from '../engine/core/errors'
 import type { DatasetSource, GroundTruth } from '../engine/core/data'
 import { detectDataset } from '../engine/data/detect'
 import { openDataset } from '../engine/data/open'
-import { loadNb101 } from '../engine/benchmarks/nb101'
-import { loadNb201Table } from '../engine/benchmarks/nb201-csv'
-import { listProxies, getProxy } from '../engine/proxies/registry'
+import { listProxies } from '../engine/proxies/registry'
 import { VOTING_PROXIES, getVotingProxy } from '../engine/proxies/voting/definitions'
 import { createStrategy, listStrategies } from '../engine/search/registry'
-import { getSpace, listSpaces } from '../engine/spaces/registry'
-import { createMbv2Space } from '../engine/spaces/mbv2/space'
+import { createSpace, listSpaces, loadGroundTruth } from '../engine/spaces/registry'
+import { checkRunOptions } from '../engine/search/run-options'
+import { optionProblem } from '../engine/core/options'
+import { BATCH_SIZE_OPTION } from '../engine/score/request-spec'
 import type { SearchSpace } from '../engine/core/space'
 import type { CatalogEntry, CatalogOption, DatasetPreview, DatasetSpecData, PickedDataset, RunConfig } from '../shared/schemas'
 import type { EnginePort, RunSearch } from './engine-port'
@@ -30,25 +30,13 @@ export function proxyIdsOf(config: RunConfig): string[] {
   return v ? [...v.members] : [config.proxy.id]
 }
 
-/** The run's search space, with its options (MBv2: flopsLimit, minResolution, maxResolution). */
+/**
+ * The run's search space, built by the space registry from `spaceOptions`
+ * (defaults, bounds and messages are the space's declaration, e.g. MBv2
+ * flopsLimit/minResolution/maxResolution, NB101 pool).
+ */
 export function spaceFor(config: Pick<RunConfig, 'space' | 'spaceOptions'>): SearchSpace<unknown> {
-  if (config.space === 'mbv2' && Object.keys(config.spaceOptions ?? {}).length > 0) {
-    const o = config.spaceOptions
-    const flopsLimit = o.flopsLimit
-    if (flopsLimit !== undefined && (typeof flopsLimit !== 'number' || !(flopsLimit > 0))) {
-      throw new ZsnasError('INVALID_OPTION', `spaceOptions.flopsLimit must be a positive number of FLOPs, got ${String(flopsLimit)}`)
-    }
-    const rMin = o.minResolution ?? 192
-    const rMax = o.maxResolution ?? 320
-    if (typeof rMin !== 'number' || typeof rMax !== 'number') {
-      throw new ZsnasError('INVALID_OPTION', `spaceOptions.minResolution/maxResolution must be numbers, got ${String(rMin)}, ${String(rMax)}`)
-    }
-    return createMbv2Space({
-      flopsLimit: flopsLimit as number | undefined,
-      resolutionRange: [rMin, rMax],
-    }) as SearchSpace<unknown>
-  }
-  return getSpace(config.space)
+  return createSpace(config.space, config.spaceOptions)
 }
 
 function searchFor(config: RunConfig): RunSearch {
@@ -67,17 +55,14 @@ function rhoOf(p: { cifar10?: number; cifar100?: number; imagenet16?: number; nb
   return out
 }
 
+/** The space's own table loader; without a space, NB201 then NB101 (format detection). */
 function loadTableFile(path: string, space: string | undefined, cacheDir: string | undefined): GroundTruth {
-  if (space === 'nb101') return loadNb101(path, { cacheDir })
-  if (space === 'nb201' || space === undefined) {
-    try {
-      return loadNb201Table(path, { cacheDir })
-    } catch (e) {
-      if (space === 'nb201') throw e
-      return loadNb101(path, { cacheDir })
-    }
+  if (space !== undefined) return loadGroundTruth(space, path, { cacheDir })
+  try {
+    return loadGroundTruth('nb201', path, { cacheDir })
+  } catch {
+    return loadGroundTruth('nb101', path, { cacheDir })
   }
-  throw new ZsnasError('INVALID_OPTION', `no benchmark table format for space '${space}' (tables exist for nb201 and nb101)`)
 }
 
 /** The two most recently opened datasets (previews and detection re-open the same file repeatedly). */
@@ -122,9 +107,11 @@ export function createEngineAdapter(opts: { tableCacheDir?: string } = {}): Engi
     version: APP_VERSION,
     proxyIds: proxyIdsOf,
     validate(config) {
+      // every option bag against the registries' declarations, before the run starts (same messages as the engine)
+      checkRunOptions({ ...config, proxies: proxyIdsOf(config) })
       spaceFor(config)
-      for (const p of proxyIdsOf(config)) getProxy(p)
-      if (config.batchSize < 2) throw new ZsnasError('INVALID_OPTION', `batchSize must be ≥ 2 (correlations need 2 samples), got ${config.batchSize}`)
+      const batchProblem = optionProblem(BATCH_SIZE_OPTION, config.batchSize)
+      if (batchProblem) throw new ZsnasError('INVALID_OPTION', `batchSize ${batchProblem}`)
       if ('path' in config.dataset && !fs.existsSync(config.dataset.path)) {
         throw new ZsnasError('FILE_NOT_FOUND', `dataset path not found: ${config.dataset.path}`, { path: config.dataset.path })
       }

@@ -52,3 +52,21 @@ describe('benchmark tables opened by the app are indexed into its data folder', 
     }
   })
 })
+
+describe("the app's run validation checks every option bag against the registries before the run starts", () => {
+  it('a bad proxy option, an undeclared strategy option and batch 1 are refused with the engine messages', async () => {
+    const { createEngineAdapter } = await import('../../src/backend/engine-adapter')
+    const { RunConfigSchema } = await import('../../src/shared/schemas')
+    const engine = createEngineAdapter()
+    const base = {
+      space: 'nb201', strategy: 'random', proxy: { mode: 'single', id: 'zico' }, n: 10, seed: 0,
+      dataset: { kind: 'noise', imageSize: 8, numClasses: 10 }, batchSize: 8,
+    }
+    const cfg = (extra: Record<string, unknown>) => RunConfigSchema.parse({ ...base, ...extra })
+    expect(() => engine.validate(cfg({}))).not.toThrow()
+    expect(() => engine.validate(cfg({ proxyOptions: { zico: { batches: 1 } } }))).toThrow('zico options: ZiCo batches (batches) must be an integer ≥ 2, got 1')
+    expect(() => engine.validate(cfg({ strategy: 're', strategyOptions: { population: 8 } }))).toThrow(/re strategy options: no option 'population'/)
+    expect(() => engine.validate(cfg({ space: 'mbv2', spaceOptions: { flopsLimit: 0 } }))).toThrow(/mbv2 space options: FLOPs limit \(flopsLimit\) must be a finite number ≥ 1, got 0/)
+    expect(() => engine.validate(cfg({ batchSize: 1 }))).toThrow('batchSize must be an integer in 2..4096, got 1')
+  })
+})
