@@ -10,7 +10,8 @@ import type { InitScheme } from '../core/network'
 import type { ScoreRequest } from './score'
 import type { DatasetSpecSchema, InitSchemeSchema, ScoreRequestSchema } from './request-schema'
 
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false
+/** mutual assignability AND the same keys (an optional field added to one side only is assignable both ways) */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? ([keyof A] extends [keyof B] ? ([keyof B] extends [keyof A] ? true : false) : false) : false) : false
 export type RequestSchemaChecks = [
   Same<z.infer<typeof DatasetSpecSchema>, DatasetSpec>,
   Same<z.infer<typeof InitSchemeSchema>, InitScheme>,

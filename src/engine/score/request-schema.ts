@@ -48,4 +48,6 @@ export const ScoreRequestSchema = z.object({
   init: InitSchemeSchema,
   mode: ProxyModeSchema.optional(),
   proxyOptions: z.record(z.string(), z.unknown()).optional(),
+  /** response-pass checkpointing (nn/checkpoint-policy.ts); omitted = auto */
+  checkpoint: z.enum(['auto', 'on', 'off']).optional(),
 })
