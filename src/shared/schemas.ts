@@ -56,6 +56,7 @@ export type ServiceErrorData = z.infer<typeof ErrorDataSchema>
 /** The engine's dataset spec schema (one definition: src/engine/score/request-schema.ts). */
 export { DatasetSpecSchema, InitSchemeSchema, ProxyModeSchema } from '../engine/score/request-schema'
 import { DatasetSpecSchema, InitSchemeSchema, ProxyModeSchema } from '../engine/score/request-schema'
+import { BATCH_SIZE_MAX, BATCH_SIZE_MIN } from '../engine/score/request-spec'
 export type DatasetSpecData = z.infer<typeof DatasetSpecSchema>
 
 
@@ -88,7 +89,8 @@ export const RunConfigSchema = z.object({
   n: z.number().int().min(1).max(1_000_000),
   seed: z.number().int().min(0).max(0xffffffff),
   dataset: DatasetSpecSchema,
-  batchSize: z.number().int().min(1).max(4096),
+  /** bounds from the engine's request spec (BATCH_SIZE_OPTION: correlations and BN statistics need ≥ 2) */
+  batchSize: z.number().int().min(BATCH_SIZE_MIN).max(BATCH_SIZE_MAX),
   init: InitSchemeSchema.default('pytorch'),
   /** proxy behaviour (paper | reference); omitted = paper */
   mode: ProxyModeSchema.optional(),
