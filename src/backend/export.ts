@@ -20,6 +20,7 @@ import type { EvaluationRow, ExportResult, RunSummary } from '../shared/schemas'
 import type { RunStore } from './store'
 import { bestModelFiles } from '../engine/export/best-model'
 import { evaluationSeed } from './seeds'
+import { ensureDir } from './fs-safe'
 
 export function csvCell(v: unknown): string {
   if (v === null || v === undefined) return ''
@@ -98,12 +99,12 @@ export function exportRun(
     throw Object.assign(new Error(`export folder ${target} exists and is not empty`), { code: 'CONFLICT', details: { dir: target } })
   }
   const tmp = `${target}.tmp-${process.pid}-${Date.now()}`
-  fs.mkdirSync(tmp, { recursive: true })
+  ensureDir(tmp, 'export folder')
   for (const [name, text] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(tmp, name)), { recursive: true })
+    ensureDir(path.dirname(path.join(tmp, name)), 'export folder')
     fs.writeFileSync(path.join(tmp, name), text)
   }
-  fs.mkdirSync(path.dirname(target), { recursive: true })
+  ensureDir(path.dirname(target), 'export folder')
   if (fs.existsSync(target)) fs.rmdirSync(target)
   fs.renameSync(tmp, target)
   return { dir: target, files: Object.keys(files).sort() }

@@ -10,12 +10,13 @@
  * This file is the JSONL edge of scores: NaN/±∞ are written as the strings
  * 'NaN' / 'Infinity' / '-Infinity' (as `String(x)` gives them).
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { appendFileSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { ZsnasError } from '../engine/core/errors'
 import type { StrategyState } from '../engine/search/types'
 import type { EvaluationRecord, SessionCheckpoint, SessionSink } from './search-session'
 import { nonFiniteReplacer } from '../shared/score-value'
+import { ensureDir } from './fs-safe'
 
 /** JSON.stringify replacer: non-finite numbers as String(x) (the one rule of src/shared/score-value.ts). */
 export const jsonNum = nonFiniteReplacer
@@ -75,7 +76,7 @@ export function openJsonlRun(dir: string | null, o: { config: unknown; resume: b
     const lines = existsSync(files.jsonl) ? readFileSync(files.jsonl, 'utf8').split('\n').filter((l) => l.length > 0) : []
     writeFileSync(files.jsonl, lines.slice(0, saved.state.completed).map((l) => `${l}\n`).join(''))
   } else if (files) {
-    mkdirSync(dir!, { recursive: true })
+    ensureDir(dir!, '--out')
     if (existsSync(files.ckpt)) throw new ZsnasError('INVALID_OPTION', `--out ${dir} already holds a search; use --resume or another folder`)
     writeFileSync(files.jsonl, '')
   }

@@ -7,6 +7,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { ServiceError } from '../shared/client'
+import { ensureDir } from './fs-safe'
 
 function alive(pid: number): boolean {
   try {
@@ -19,7 +20,7 @@ function alive(pid: number): boolean {
 
 /** Returns the release function. */
 export function acquireDataDirLock(dataDir: string): () => void {
-  fs.mkdirSync(dataDir, { recursive: true })
+  ensureDir(dataDir, 'data folder')
   const file = path.join(dataDir, 'backend.lock')
   for (let attempt = 0; attempt < 2; attempt++) {
     try {

@@ -17,6 +17,7 @@ import { exportArchitecture, listExporters, type ExportFile, type ExportRequest 
 import { datasetShape } from '../engine/export/best-model'
 import type { RunStore } from './store'
 import { evaluationSeed } from './seeds'
+import { ensureDir } from './fs-safe'
 
 export function modelExportHandlers(dataDir: string, store: RunStore): Pick<ServiceHandlers, 'models.exporters' | 'models.export'> {
   return {
@@ -42,12 +43,12 @@ export function modelExportHandlers(dataDir: string, store: RunStore): Pick<Serv
       }
       const tmp = `${target}.tmp-${process.pid}-${Date.now()}`
       try {
-        fs.mkdirSync(tmp, { recursive: true })
+        ensureDir(tmp, 'export folder')
         for (const f of files) {
-          fs.mkdirSync(path.dirname(path.join(tmp, f.name)), { recursive: true })
+          ensureDir(path.dirname(path.join(tmp, f.name)), 'export folder')
           fs.writeFileSync(path.join(tmp, f.name), f.data)
         }
-        fs.mkdirSync(path.dirname(target), { recursive: true })
+        ensureDir(path.dirname(target), 'export folder')
         if (fs.existsSync(target)) fs.rmdirSync(target)
         fs.renameSync(tmp, target)
       } catch (e) {

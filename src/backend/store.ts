@@ -27,6 +27,7 @@ import type {
 } from '../shared/schemas'
 import { EvaluationQuerySchema } from '../shared/schemas'
 import { SCHEMA_SQL, SCHEMA_VERSION } from './store-schema'
+import { ensureDir } from './fs-safe'
 
 export interface RunRecord {
   id: string
@@ -74,7 +75,7 @@ export class RunStore {
 
   /** Opens (creating if needed) `<dataDir>/runs.sqlite`; returns the store and the ids it marked interrupted. */
   static open(dataDir: string): { store: RunStore; interrupted: string[] } {
-    fs.mkdirSync(dataDir, { recursive: true })
+    ensureDir(dataDir, 'data folder')
     const store = new RunStore(path.join(dataDir, 'runs.sqlite'))
     const stale = store.db.prepare(`SELECT id FROM runs WHERE status IN ('running','queued')`).all() as { id: string }[]
     for (const { id } of stale) {

@@ -15,9 +15,10 @@
  * rows are never rescored; nothing is deleted without `--resume`'s consent
  * (a folder with results and no `--resume` is an error).
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync, truncateSync } from 'node:fs'
+import { appendFileSync, existsSync, readFileSync, writeFileSync, truncateSync } from 'node:fs'
 import { join } from 'node:path'
 import { ZsnasError } from '../engine/core/errors'
+import { ensureDir } from '../backend/fs-safe'
 
 export interface PartialRow {
   index: number
@@ -108,6 +109,6 @@ export function openRunDir(dir: string, config: Record<string, unknown>, resume:
     }
     return
   }
-  mkdirSync(dir, { recursive: true })
+  ensureDir(dir, '--out')
   writeFileSync(file, `${JSON.stringify(config, null, 2)}\n`)
 }

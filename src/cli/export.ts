@@ -9,14 +9,16 @@
  * file; stdout gets a JSON summary (files, sizes, the architecture hash),
  * stderr one line per file.
  */
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs'
+import { existsSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { CliCommand } from './commands'
+import type { CliIO } from './io'
 import { CliUsageError, initFlag, intFlag, listFlag, parseFlags } from './args'
 import { archFromFlags } from './arch-file'
 import { ZsnasError } from '../engine/core/errors'
 import { getSpace } from '../engine/spaces/registry'
-import { exportArchitecture, getExporter, listExporters, type ExportFile } from '../engine/export/registry'
+import { exportArchitecture, getExporter, listExporters, type ExportFile, type ExportRequest } from '../engine/export/registry'
+import { ensureDirTracked, removeCreated } from '../backend/fs-safe'
 
 const formats = (): string => listExporters().map((e) => `${e.id}${e.spaces === 'all' ? '' : ` (${e.spaces.join('/')})`}`).join(' | ')
 
@@ -71,32 +73,43 @@ Exported models take NCHW input; BatchNorm in ONNX is in inference mode (fresh s
       seed: intFlag(values.seed, 'seed', 0, 0, 0xffffffff),
       init: initFlag(values.init),
     }
-    const files: ExportFile[] = []
-    for (const format of formatList) {
-      io.err(`exporting ${format}…\n`)
-      files.push(...exportArchitecture({ ...common, format }))
+    // the output folder too: a bad --out is the only line printed, and a later failure takes back what was created
+    const made = ensureDirTracked(outDir, '--out')
+    try {
+      return writeExports(io, formatList, common, outDir, values.force === true)
+    } catch (e) {
+      removeCreated(made.created)
+      throw e
     }
-    const names = new Set<string>()
-    for (const f of files) {
-      if (names.has(f.name)) throw new ZsnasError('INTERNAL', `export: two formats write ${f.name}`)
-      names.add(f.name)
-      if (values.force !== true && existsSync(join(outDir, f.name))) {
-        throw new ZsnasError('INVALID_OPTION', `export: ${join(outDir, f.name)} exists; use --force to overwrite or choose another --out`)
-      }
-    }
-    mkdirSync(outDir, { recursive: true })
-    for (const f of files) {
-      const dest = join(outDir, f.name)
-      const tmp = `${dest}.partial-${process.pid}`
-      writeFileSync(tmp, f.data)
-      renameSync(tmp, dest)
-      io.err(`wrote ${dest} (${f.description})\n`)
-    }
-    const s = getSpace(space)
-    const a = s.fromString(arch)
-    io.out(
-      `${JSON.stringify({ space, arch: s.toString(a), hash: s.hash(a), out: outDir, files: files.map((f) => ({ name: f.name, bytes: typeof f.data === 'string' ? Buffer.byteLength(f.data) : f.data.length, description: f.description })) }, null, 2)}\n`,
-    )
-    return 0
   },
+}
+
+/** Runs the exporters (pure), refuses to overwrite without --force, writes each file via temp + rename. */
+function writeExports(io: CliIO, formatList: string[], common: Omit<ExportRequest, 'format'>, outDir: string, force: boolean): number {
+  const files: ExportFile[] = []
+  for (const format of formatList) {
+    io.err(`exporting ${format}…\n`)
+    files.push(...exportArchitecture({ ...common, format }))
+  }
+  const names = new Set<string>()
+  for (const f of files) {
+    if (names.has(f.name)) throw new ZsnasError('INTERNAL', `export: two formats write ${f.name}`)
+    names.add(f.name)
+    if (!force && existsSync(join(outDir, f.name))) {
+      throw new ZsnasError('INVALID_OPTION', `export: ${join(outDir, f.name)} exists; use --force to overwrite or choose another --out`)
+    }
+  }
+  for (const f of files) {
+    const dest = join(outDir, f.name)
+    const tmp = `${dest}.partial-${process.pid}`
+    writeFileSync(tmp, f.data)
+    renameSync(tmp, dest)
+    io.err(`wrote ${dest} (${f.description})\n`)
+  }
+  const s = getSpace(common.space)
+  const a = s.fromString(common.arch)
+  io.out(
+    `${JSON.stringify({ space: common.space, arch: s.toString(a), hash: s.hash(a), out: outDir, files: files.map((f) => ({ name: f.name, bytes: typeof f.data === 'string' ? Buffer.byteLength(f.data) : f.data.length, description: f.description })) }, null, 2)}\n`,
+  )
+  return 0
 }
