@@ -6,6 +6,8 @@
  *    is INJECTED, so this file never imports 'electron' and runs under plain Node.
  */
 import { fork } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 
 export interface WorkerHandle {
   readonly pid: number | undefined
@@ -26,6 +28,17 @@ export interface ForkHostOptions {
   entry: string
   execArgv?: string[]
   env?: NodeJS.ProcessEnv
+}
+
+/**
+ * The scoring-worker entry for the Node shells (browser-mode server, CLI):
+ * src/worker/score-worker.ts through tsx in a source checkout, otherwise the
+ * built `score-worker.js` next to the bundle that contains this module.
+ */
+export function scoreWorkerEntry(): ForkHostOptions {
+  const ts = fileURLToPath(new URL('../worker/score-worker.ts', import.meta.url))
+  if (existsSync(ts)) return { entry: ts, execArgv: ['--import', 'tsx'] }
+  return { entry: fileURLToPath(new URL('./score-worker.js', import.meta.url)), execArgv: [] }
 }
 
 export function forkHost(opts: ForkHostOptions): WorkerHost {

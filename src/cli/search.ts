@@ -13,8 +13,6 @@
  * space's hash). Progress + ETA on stderr. Ctrl-C stops (in-flight scores are
  * discarded) and leaves a checkpoint (exit 130).
  */
-import { dirname, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import type { CliCommand } from './commands'
 import type { CliIO } from './io'
 import { BATCH_USAGE, CliUsageError, batchFlag, datasetFlag, initFlag, intFlag, parseFlags } from './args'
@@ -29,7 +27,7 @@ import { RL_DEFAULTS } from '../engine/search/rl'
 import { loadGroundTruth } from '../engine/spaces/registry'
 import { spaceFromFlags } from './space-flags'
 import { WorkerPool } from '../backend/pool'
-import { forkHost } from '../backend/worker-host'
+import { forkHost, scoreWorkerEntry } from '../backend/worker-host'
 import { InProcessScorer, type Scorer } from '../backend/scorer'
 import { SearchSession } from '../backend/search-session'
 import { jsonNum, openJsonlRun, writeAtomic } from '../backend/jsonl-sink'
@@ -38,12 +36,6 @@ import type { SearchSpace } from '../engine/core/space'
 /** The space's own benchmark table (NB201 NATS-Bench CSV, NB101 tfrecord/CSV); INVALID_OPTION for a space without one. */
 function loadTable(space: string, path: string): GroundTruth {
   return loadGroundTruth(space, path)
-}
-
-/** The scoring-worker entry (TypeScript source through tsx in development). */
-function workerEntry(): { entry: string; execArgv: string[] } {
-  const here = dirname(fileURLToPath(import.meta.url))
-  return { entry: resolve(here, '../worker/score-worker.ts'), execArgv: ['--import', 'tsx'] }
 }
 
 export const searchCommand: CliCommand = {
@@ -172,7 +164,7 @@ export async function searchMain(argv: string[], io: CliIO, signal?: AbortSignal
     strategy.restore(run.restored)
     io.err(`resuming at ${strategy.completed()}/${strategy.total()} evaluations\n`)
   }
-  const scorer: Scorer = s.workers > 1 ? new WorkerPool(forkHost(workerEntry()), s.workers) : new InProcessScorer()
+  const scorer: Scorer = s.workers > 1 ? new WorkerPool(forkHost(scoreWorkerEntry()), s.workers) : new InProcessScorer()
   const progress = createProgress(io)
   const t0 = Date.now()
   const doneAtStart = strategy.completed()

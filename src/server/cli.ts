@@ -14,20 +14,11 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { createBackend } from '../backend/backend'
 import { createEngineAdapter } from '../backend/engine-adapter'
-import { forkHost } from '../backend/worker-host'
+import { forkHost, scoreWorkerEntry } from '../backend/worker-host'
 import { parseArgs, type CliArgs } from './args'
 import { startServer } from './server'
-
-/** The worker entry next to this file: TypeScript via tsx in development, built JS otherwise. */
-function workerEntry(): { entry: string; execArgv: string[] } {
-  const here = path.dirname(fileURLToPath(import.meta.url))
-  const ts = path.resolve(here, '../worker/score-worker.ts')
-  if (fs.existsSync(ts)) return { entry: ts, execArgv: ['--import', 'tsx'] }
-  return { entry: path.resolve(here, 'score-worker.js'), execArgv: [] }
-}
 
 async function main(): Promise<void> {
   let args: CliArgs
@@ -37,12 +28,11 @@ async function main(): Promise<void> {
     process.stderr.write(`zsnas serve: ${(e as Error).message}\n`)
     process.exit(2)
   }
-  const { entry, execArgv } = workerEntry()
   let backend: ReturnType<typeof createBackend>
   try {
     backend = createBackend({
       dataDir: args.dataDir,
-      host: forkHost({ entry, execArgv }),
+      host: forkHost(scoreWorkerEntry()),
       engine: createEngineAdapter({ tableCacheDir: path.join(args.dataDir, 'table-cache') }),
       mode: 'browser',
       defaultWorkers: args.workers,
