@@ -61,12 +61,18 @@ export interface OomContext {
   backwards?: number
 }
 
+/** The checkpointed pass's estimated peak, with one sweep per backward where that is lower (as the policy picks). */
+function checkpointedEstimate(def: NetworkDef, batchSize: number, backwards: number): number {
+  const o = { batchSize, backwards, reluHooks: true, bn: 'train' as const }
+  return Math.min(estimatePassBytes(def, o).checkpointedBytes, estimatePassBytes(def, { ...o, separateSweeps: true }).checkpointedBytes)
+}
+
 /** Largest batch ≤ `upTo` whose checkpointed pass is estimated to fit the budget (0 if none). */
 export function largestFittingBatch(def: NetworkDef, upTo: number, backwards = 2): number {
   const budget = backendBudgetBytes()
   let best = 0
   for (let b = 2; b <= upTo; b *= 2) {
-    if (estimatePassBytes(def, { batchSize: b, backwards, reluHooks: true, bn: 'train' }).checkpointedBytes <= budget) best = b
+    if (checkpointedEstimate(def, b, backwards) <= budget) best = b
   }
   return best
 }
@@ -90,10 +96,11 @@ export function asOutOfMemory(e: unknown, ctx: OomContext): unknown {
     const fits = largestFittingBatch(ctx.def, ctx.batchSize, ctx.backwards ?? 2)
     const gb = (b: number): string => `${(b / 2 ** 30).toFixed(2)} GB`
     details.estimatedPlainBytes = est.plainBytes
-    details.estimatedCheckpointedBytes = est.checkpointedBytes
+    const ck = checkpointedEstimate(ctx.def, ctx.batchSize, ctx.backwards ?? 2)
+    details.estimatedCheckpointedBytes = ck
     details.budgetBytes = backendBudgetBytes()
     details.largestFittingBatch = fits
-    advice = `; the pass needs ≈ ${gb(est.plainBytes)} plain, ≈ ${gb(est.checkpointedBytes)} checkpointed, budget ${gb(backendBudgetBytes())}` +
+    advice = `; the pass needs ≈ ${gb(est.plainBytes)} plain, ≈ ${gb(ck)} checkpointed, budget ${gb(backendBudgetBytes())}` +
       (fits > 0 ? `; batch ${fits} fits with checkpointing (checkpoint=on)` : '; no batch ≥ 2 is estimated to fit: lower the resolution')
   }
   return new ZsnasError(
