@@ -24,9 +24,12 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { ZsnasError } from '../engine/core/errors'
 
-function fail(what: string, target: string, component: string, why: string, errno?: string): never {
+const FOLDER = 'a folder that exists or can be created'
+const FILE = 'a file path (not a folder) in an existing, writable folder'
+
+function fail(what: string, target: string, component: string, why: string, errno?: string, expected: string = FOLDER): never {
   const at = component === target ? '' : ` (at ${component})`
-  throw new ZsnasError('INVALID_OPTION', `${what} ${target}: ${why}${at}; expected a folder that exists or can be created`, {
+  throw new ZsnasError('INVALID_OPTION', `${what} ${target}: ${why}${at}; expected ${expected}`, {
     path: target,
     component,
     ...(errno ? { errno } : {}),
@@ -117,4 +120,28 @@ export function ensureDirTracked(dir: string, what: string): { dir: string; crea
 /** Removes folders `ensureDirTracked` created, innermost first, if they are still empty. Never throws. */
 export function removeCreated(created: readonly string[]): void {
   for (const c of [...created].reverse()) removeEmpty(c)
+}
+
+/**
+ * Checks, before any work, that `file` can be written later: it is not a
+ * folder or other non-regular entry, and its folder exists, is a folder and is
+ * writable. Creates nothing. Throws `ZsnasError('INVALID_OPTION')` naming
+ * `what` (e.g. "--csv"), the path and the fault.
+ */
+export function checkWritableFile(file: string, what: string): string {
+  if (typeof file !== 'string' || file.length === 0) fail(what, String(file), String(file), 'empty path', undefined, FILE)
+  if (file.includes('\0')) fail(what, JSON.stringify(file), JSON.stringify(file), 'path contains a NUL byte', undefined, FILE)
+  const target = path.resolve(file)
+  const st = statFollow(target)
+  if (st !== undefined && st !== 'ENOTDIR' && !st.isFile()) fail(what, target, target, st.isDirectory() ? 'is a folder, not a file' : 'is not a regular file', undefined, FILE)
+  const dir = path.dirname(target)
+  const ds = statFollow(dir)
+  if (ds === undefined || ds === 'ENOTDIR') fail(what, target, dir, 'the folder does not exist', undefined, FILE)
+  if (!ds.isDirectory()) fail(what, target, dir, 'is a file, not a folder', undefined, FILE)
+  try {
+    fs.accessSync(dir, fs.constants.W_OK)
+  } catch (e) {
+    fail(what, target, dir, `the folder is not writable (${errnoOf(e)})`, errnoOf(e), FILE)
+  }
+  return target
 }

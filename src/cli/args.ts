@@ -16,10 +16,29 @@ export class CliUsageError extends Error {
 
 type Options = NonNullable<ParseArgsConfig['options']>
 
+/**
+ * `--batch -1` → `--batch=-1` for string-valued flags, so a negative number
+ * reaches the flag's own range check ("--batch must be an integer in 2..4096,
+ * got '-1'") instead of parseArgs' "argument is ambiguous".
+ */
+function joinNegativeValues(argv: string[], options: Options): string[] {
+  const out: string[] = []
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]
+    const name = a.startsWith('--') && !a.includes('=') ? a.slice(2) : null
+    const next = argv[i + 1]
+    if (name !== null && Object.hasOwn(options, name) && options[name].type === 'string' && next !== undefined && /^-(\d|\.\d)/.test(next)) {
+      out.push(`${a}=${next}`)
+      i++
+    } else out.push(a)
+  }
+  return out
+}
+
 /** node:util parseArgs, strict, with its errors turned into one-line CliUsageErrors. */
 export function parseFlags<O extends Options>(argv: string[], options: O, command: string) {
   try {
-    return parseArgs({ args: argv, options, strict: true, allowPositionals: false })
+    return parseArgs({ args: joinNegativeValues(argv, options), options, strict: true, allowPositionals: false })
   } catch (e) {
     throw new CliUsageError(`${command}: ${(e as Error).message.split('\n')[0]} (see 'zsnas help ${command}')`)
   }

@@ -9,6 +9,7 @@ import { proxyOptionFlags, proxyOptionsFromFlags, proxyOptionsUsage } from './pr
 import { defaultDataRoot, parseCaps, resolveTable2Proxies, runPaperTable } from './evaluate-paper'
 import { expandProxyIds } from '../engine/proxies/voting'
 import { TABLE2_DATASETS } from './evaluate-table2'
+import { checkWritableFile } from '../backend/fs-safe'
 
 /** CSV of per-architecture scores: index,arch,accuracy,<proxy ids…>,seconds (±Infinity/NaN written as such). */
 export function resultCsv(r: EvaluateResult, proxies: readonly string[]): string {
@@ -114,6 +115,8 @@ ${proxyOptionsUsage()}`,
     const metric = values.metric ?? 'cifar10'
     const batchSize = batchFlag(values.batch)
     const init = initFlag(values.init)
+    // a --csv that can never be written fails now, not after all the scoring
+    if (values.csv !== undefined) checkWritableFile(values.csv, '--csv')
     const groundTruth = loadGroundTruth('nb201', table)
     if (!groundTruth.metrics.includes(metric)) {
       throw new ZsnasError('INVALID_OPTION', `--metric '${metric}' is not in ${table}; available: ${groundTruth.metrics.join(', ')}`)

@@ -17,6 +17,7 @@ import path from 'node:path'
 import { createBackend } from '../backend/backend'
 import { createEngineAdapter } from '../backend/engine-adapter'
 import { forkHost, scoreWorkerEntry } from '../backend/worker-host'
+import { ZsnasError } from '../engine/core/errors'
 import { parseArgs, type CliArgs } from './args'
 import { startServer } from './server'
 
@@ -38,8 +39,9 @@ async function main(): Promise<void> {
       defaultWorkers: args.workers,
     })
   } catch (e) {
+    // a data folder the user named that cannot be used (a file, /proc/x, …) is bad input: exit 2
     process.stderr.write(`zsnas serve: ${e instanceof Error ? e.message : String(e)}\n`)
-    process.exit(1)
+    process.exit(e instanceof ZsnasError && e.code !== 'INTERNAL' ? 2 : 1)
   }
   const staticDir = fs.existsSync(path.join(args.staticDir, 'index.html')) ? args.staticDir : null
   const server = await startServer({ handlers: backend.handlers, bus: backend.bus, staticDir, port: args.port })
