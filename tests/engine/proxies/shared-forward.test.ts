@@ -22,7 +22,9 @@ beforeAll(async () => {
 
 function counted(def: NetworkDef): { def: NetworkDef; calls: () => number } {
   let n = 0
-  return { def: { ...def, forward: (ops, x) => (n++, def.forward(ops, x)) }, calls: () => n }
+  // counts forwards on tensors (SynFlow's are {t: tensor, logScale}); shape-only passes (the memory estimate) are free
+  const onTensors = (x: unknown): boolean => x instanceof tf.Tensor || (typeof x === 'object' && x !== null && (x as { t?: unknown }).t instanceof tf.Tensor)
+  return { def: { ...def, forward: (ops, x) => (onTensors(x) && n++, def.forward(ops, x)) }, calls: () => n }
 }
 
 const CELL = '|nor_conv_3x3~0|+|avg_pool_3x3~0|skip_connect~1|+|none~0|nor_conv_1x1~1|nor_conv_3x3~2|'
