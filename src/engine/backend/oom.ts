@@ -22,8 +22,8 @@ import type { NetworkDef } from '../core/network'
 import { estimatePassBytes } from '../nn/memory-estimate'
 import { backendBudgetBytes } from '../nn/checkpoint-policy'
 
-const WASM_ABORT = /RuntimeError: Aborted|Aborted\(\)|memory access out of bounds|Cannot enlarge memory|Out of memory|OOM/i
-const JS_OOM = /Array buffer allocation failed|out of memory|Cannot allocate|Invalid typed array length/i
+const WASM_ABORT = /RuntimeError: Aborted|Aborted\(\)|memory access out of bounds|Cannot enlarge memory/i
+const JS_OOM = /Array buffer allocation failed|out of memory|\bOOM\b|Cannot allocate|Invalid typed array length/i
 
 let deadSince: string | undefined
 
