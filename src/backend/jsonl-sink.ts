@@ -58,6 +58,26 @@ export interface JsonlRun {
 }
 
 /**
+ * Reads `checkpoint.json` for --resume. A file that is not JSON, or not an
+ * object with `config` and a `state` object holding a non-negative integer
+ * `completed`, is a typed BAD_FORMAT naming the file (never a SyntaxError stack).
+ */
+function readCheckpoint(file: string): { config: unknown; state: StrategyState } {
+  let raw: unknown
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'))
+  } catch (e) {
+    throw new ZsnasError('BAD_FORMAT', `--resume: ${file} is not valid JSON (${(e as Error).message.split('\n')[0]}); expected the checkpoint a search wrote`, { path: file })
+  }
+  const o = raw as { config?: unknown; state?: { completed?: unknown } } | null
+  const ok = o !== null && typeof o === 'object' && 'config' in o && o.state !== null && typeof o.state === 'object'
+  if (!ok || !Number.isInteger(o.state!.completed) || (o.state!.completed as number) < 0) {
+    throw new ZsnasError('BAD_FORMAT', `--resume: ${file} is not a search checkpoint; expected { config, state: { completed, … } }`, { path: file })
+  }
+  return o as { config: unknown; state: StrategyState }
+}
+
+/**
  * Opens the output of a search: a fresh folder (refuses one that already
  * holds a search), a resumed one (config must equal the checkpointed one;
  * lines after the checkpoint are dropped), or stdout (`dir` null).
@@ -68,7 +88,7 @@ export function openJsonlRun(dir: string | null, o: { config: unknown; resume: b
   if (o.resume) {
     if (!files) throw new ZsnasError('INVALID_OPTION', '--resume needs --out DIR (the folder of the interrupted search)')
     if (!existsSync(files.ckpt)) throw new ZsnasError('FILE_NOT_FOUND', `--resume: no checkpoint at ${files.ckpt}`)
-    const saved = JSON.parse(readFileSync(files.ckpt, 'utf8')) as { config: unknown; state: StrategyState }
+    const saved = readCheckpoint(files.ckpt)
     if (JSON.stringify(saved.config) !== JSON.stringify(o.config)) {
       throw new ZsnasError('INVALID_OPTION', `--resume: the options differ from the checkpointed search (${JSON.stringify(saved.config)})`)
     }

@@ -21,6 +21,17 @@ fs.writeFileSync(
     `"${ARCH}",90.1,70.2,40.3\n"|none~0|+|none~0|none~1|+|none~0|none~1|none~2|",10,1,0.8\n`,
 )
 
+/** --out folders holding a damaged checkpoint.json (and an evaluated.jsonl that must survive untouched) */
+const ckptRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'zsnas-badckpt-'))
+function ckptDir(name: string, content: string): string {
+  const d = path.join(ckptRoot, name)
+  fs.mkdirSync(d)
+  fs.writeFileSync(path.join(d, 'checkpoint.json'), content)
+  fs.writeFileSync(path.join(d, 'evaluated.jsonl'), '{"index":0}\n')
+  return d
+}
+const resume = (d: string) => ['search', '--proxy', 'params', '--n', '2', '--batch', '2', '--out', d, '--resume']
+
 async function run(argv: string[]): Promise<{ code: number; stderr: string; stdout: string }> {
   let stderr = ''
   let stdout = ''
@@ -48,6 +59,14 @@ const CASES: Array<{ name: string; argv: string[]; line: RegExp }> = [
     argv: ['evaluate', '--table', table, '--n', '2', '--proxies', 'params', '--csv', path.join(table, 'x.csv')],
     line: /--csv .*is a file, not a folder/,
   },
+  { name: 'search --resume, checkpoint not JSON', argv: resume(ckptDir('garbage', '{"config": {')), line: /BAD_FORMAT.*checkpoint\.json is not valid JSON/ },
+  { name: 'search --resume, checkpoint null', argv: resume(ckptDir('null', 'null')), line: /BAD_FORMAT.*checkpoint\.json is not a search checkpoint/ },
+  { name: 'search --resume, checkpoint without state', argv: resume(ckptDir('nostate', '{"config": {}}')), line: /BAD_FORMAT.*not a search checkpoint/ },
+  {
+    name: 'search --resume, negative completed',
+    argv: resume(ckptDir('negative', '{"config": {}, "state": {"completed": -1}}')),
+    line: /BAD_FORMAT.*not a search checkpoint/,
+  },
 ]
 
 describe('bad values: exit 2, one line with the valid range or the fault, before any work', () => {
@@ -69,8 +88,12 @@ describe('bad values: exit 2, one line with the valid range or the fault, before
     expect(b.stderr).toBe(a.stderr)
   })
 
-  it('nothing was written into the scratch folder', () => {
+  it('nothing was written into the scratch folder; damaged checkpoints and their rows are left as they were', () => {
     expect(fs.readdirSync(scratch)).toEqual(['table.csv'])
+    for (const d of fs.readdirSync(ckptRoot)) {
+      expect(fs.readdirSync(path.join(ckptRoot, d)).sort()).toEqual(['checkpoint.json', 'evaluated.jsonl'])
+      expect(fs.readFileSync(path.join(ckptRoot, d, 'evaluated.jsonl'), 'utf8')).toBe('{"index":0}\n')
+    }
   })
 })
 
