@@ -4,24 +4,9 @@ import { join } from 'node:path'
 import { spawnSync } from 'node:child_process'
 import { describe, expect, it } from 'vitest'
 import { main } from '../../src/cli/index'
-import type { CliIO } from '../../src/cli/io'
+import { capture } from '../helpers/cli-io'
 import { sharedPath } from '../helpers/shared-data'
 import { progressLine, formatDuration } from '../../src/cli/progress'
-
-function capture(): CliIO & { stdout: string; stderr: string } {
-  const io = {
-    stdout: '',
-    stderr: '',
-    errIsTTY: false,
-    out(t: string) {
-      io.stdout += t
-    },
-    err(t: string) {
-      io.stderr += t
-    },
-  }
-  return io
-}
 
 const CHEAP = '|avg_pool_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|skip_connect~0|none~1|avg_pool_3x3~2|'
 const tmp = mkdtempSync(join(tmpdir(), 'zsnas-cli-'))

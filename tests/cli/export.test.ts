@@ -10,23 +10,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { main } from '../../src/cli/index'
-import type { CliIO } from '../../src/cli/io'
+import { capture } from '../helpers/cli-io'
 import { TABLE11_ARCH } from '../../src/engine/spaces/mbv2/arch'
-
-function capture(): CliIO & { stdout: string; stderr: string } {
-  const io = {
-    stdout: '',
-    stderr: '',
-    errIsTTY: false,
-    out(t: string) {
-      io.stdout += t
-    },
-    err(t: string) {
-      io.stderr += t
-    },
-  }
-  return io
-}
 
 const tmp = mkdtempSync(join(tmpdir(), 'zsnas-cli-export-'))
 afterAll(() => rmSync(tmp, { recursive: true, force: true }))

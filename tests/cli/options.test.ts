@@ -1,24 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { main } from '../../src/cli/index'
-import type { CliIO } from '../../src/cli/io'
+import { capture } from '../helpers/cli-io'
 import { listProxies } from '../../src/engine/proxies'
 import { listSpaceDefs } from '../../src/engine/spaces/registry'
 import { listStrategies } from '../../src/engine/search/registry'
-
-function capture(): CliIO & { stdout: string; stderr: string } {
-  const io = {
-    stdout: '',
-    stderr: '',
-    errIsTTY: false,
-    out(t: string) {
-      io.stdout += t
-    },
-    err(t: string) {
-      io.stderr += t
-    },
-  }
-  return io
-}
 
 const ARCH = '|nor_conv_3x3~0|+|none~0|nor_conv_3x3~1|+|skip_connect~0|none~1|skip_connect~2|'
 const BASE = ['score', '--arch', ARCH, '--dataset', 'noise:8:10', '--batch', '8', '--seed', '3']
