@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { closeSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { statPath } from '../data/files'
+import { openRegular } from '../data/files'
 import type { TableData } from './table'
 
 /**
@@ -28,8 +28,7 @@ const CACHE_VERSION = 1
 
 /** size + mtime + SHA-256 of the first MiB of a file. */
 export function fingerprint(path: string): Fingerprint {
-  const st = statPath(path, 'table file')
-  const fd = openSync(path, 'r')
+  const { fd, stats: st } = openRegular(path, 'table file')
   try {
     const head = Buffer.alloc(Math.min(HEAD_BYTES, st.size))
     readSync(fd, head, 0, head.length, 0)

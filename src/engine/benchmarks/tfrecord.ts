@@ -1,7 +1,7 @@
-import { closeSync, openSync, readSync } from 'node:fs'
+import { closeSync, readSync } from 'node:fs'
 import { crc32c } from '@aws-crypto/crc32c'
 import { ZsnasError } from '../core/errors'
-import { shortName, statPath } from '../data/files'
+import { openRegular, shortName, statPath } from '../data/files'
 
 /**
  * TFRecord framing (TensorFlow `tf_record_iterator` format), read as a stream:
@@ -42,7 +42,7 @@ export function readTfRecords(
 ): number {
   const name = shortName(path)
   const size = statPath(path, 'TFRecord file').size
-  const fd = openSync(path, 'r')
+  const fd = openRegular(path, 'TFRecord file', Number.MAX_SAFE_INTEGER).fd
   try {
     let buf = new Uint8Array(chunkBytes)
     let start = 0 // file offset of buf[0]
@@ -105,7 +105,7 @@ function truncated(name: string, path: string, index: number, off: number, size:
 export function looksLikeTfrecord(path: string): boolean {
   let fd: number | undefined
   try {
-    fd = openSync(path, 'r')
+    fd = openRegular(path, 'TFRecord file', Number.MAX_SAFE_INTEGER).fd
     const head = new Uint8Array(12)
     if (readSync(fd, head, 0, 12, 0) < 12) return false
     return new DataView(head.buffer).getUint32(8, true) === maskedCrc32c(head.subarray(0, 8))

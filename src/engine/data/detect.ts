@@ -1,9 +1,9 @@
 import { basename } from 'node:path'
-import { closeSync, openSync, readSync } from 'node:fs'
+import { closeSync, readSync } from 'node:fs'
 import { PNG } from 'pngjs'
 import type { DatasetSpec } from '../core/data'
 import { ZsnasError } from '../core/errors'
-import { listFolder, statPath } from './files'
+import { listFolder, openRegular, statPath } from './files'
 import { ImageFolderSource } from './image-folder'
 import { resizeRgb, type RgbImage } from './image-decode'
 import { openDataset } from './open'
@@ -81,7 +81,7 @@ export function guessDatasetSpec(path: string, opts: DetectOptions = {}): Datase
 }
 
 function readHead(path: string, n: number): Uint8Array {
-  const fd = openSync(path, 'r')
+  const fd = openRegular(path, 'dataset file', Number.MAX_SAFE_INTEGER).fd
   try {
     const b = new Uint8Array(n)
     readSync(fd, b, 0, n, 0)

@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync, statSync, type Stats } from 'node:fs'
+import { closeSync, constants, fstatSync, openSync, readSync, readdirSync, statSync, type Stats } from 'node:fs'
 import { basename } from 'node:path'
 import { ZsnasError } from '../core/errors'
 
@@ -26,12 +26,56 @@ export function statPath(path: string, what = 'path'): Stats {
   }
 }
 
-/** Reads a whole file; typed errors for missing/unreadable paths. */
-export function readFileTyped(path: string, what = 'file'): Buffer {
+/** Largest file `readFileTyped` reads whole (4 GiB: above every CIFAR/ImageNet16/table file the engine reads). */
+export const MAX_READ_BYTES = 4 * 2 ** 30
+
+/**
+ * Opens `path` for reading only if it is a regular file: the open is
+ * O_NONBLOCK (a FIFO or device cannot block the event loop), and fstat on the
+ * open descriptor (no stat/open race) refuses FIFOs, sockets, devices
+ * (/dev/zero, /dev/stdin) and folders with FILE_UNREADABLE naming the path.
+ * A file over `maxBytes` is FILE_UNREADABLE too (nothing is read). The caller
+ * closes the returned fd.
+ */
+export function openRegular(path: string, what = 'file', maxBytes = MAX_READ_BYTES): { fd: number; stats: Stats } {
+  let fd: number
   try {
-    return readFileSync(path)
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK)
   } catch (e) {
     throw fsError(e, path, what)
+  }
+  try {
+    const stats = fstatSync(fd)
+    if (stats.isDirectory()) throw new ZsnasError('FILE_UNREADABLE', `cannot read ${what} ${path}: it is a folder, expected a file`, { path, errno: 'EISDIR' })
+    if (!stats.isFile()) {
+      throw new ZsnasError('FILE_UNREADABLE', `cannot read ${what} ${path}: not a regular file (a FIFO, socket or device); expected a file`, { path })
+    }
+    if (stats.size > maxBytes) {
+      throw new ZsnasError('FILE_UNREADABLE', `cannot read ${what} ${path}: ${stats.size} bytes, over the ${maxBytes}-byte limit for this file`, { path, bytes: stats.size, max: maxBytes })
+    }
+    return { fd, stats }
+  } catch (e) {
+    closeSync(fd)
+    throw e
+  }
+}
+
+/** Reads a whole regular file (see `openRegular`: no FIFOs/devices, at most `maxBytes`); typed errors for missing/unreadable paths. */
+export function readFileTyped(path: string, what = 'file', maxBytes = MAX_READ_BYTES): Buffer {
+  const { fd, stats } = openRegular(path, what, maxBytes)
+  try {
+    const buf = Buffer.allocUnsafe(stats.size)
+    let off = 0
+    while (off < buf.length) {
+      const n = readSync(fd, buf, off, buf.length - off, off)
+      if (n === 0) break // shrank while reading
+      off += n
+    }
+    return off === buf.length ? buf : buf.subarray(0, off)
+  } catch (e) {
+    throw e instanceof ZsnasError ? e : fsError(e, path, what)
+  } finally {
+    closeSync(fd)
   }
 }
 
