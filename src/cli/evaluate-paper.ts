@@ -160,7 +160,7 @@ export async function runPaperTable(o: PaperRunOptions, io: CliIO): Promise<Pape
     `NB201 indices 0..${o.n - 1}, batch ${o.batchSize}, init ${o.init}, seed ${o.seed}; ρ = signed Spearman (higher-is-better proxies: the paper's |ρ| should match a positive ρ), τ = Kendall τ-b.`,
     ...datasets.map((d) => `${d.label}: ${d.note}.`),
     ...datasets.filter((d) => d.forcedOptions && plain.some((p) => p in (d.forcedOptions?.options ?? {}))).map((d) => `${d.label}: ${d.forcedOptions?.note}.`),
-    ...Object.entries(o.caps).map(([p, c]) => `${p}: scored on indices 0..${Math.min(c, o.n) - 1} only (--cap), n in its cells.`),
+    ...Object.entries(o.caps).map(([p, c]) => (c === 0 ? `${p}: not scored (--cap ${p}=0).` : `${p}: scored on indices 0..${Math.min(c, o.n) - 1} only (--cap), n in its cells.`)),
   ]
   writeFileSync(join(o.out, 'table2.md'), `${table2Markdown(datasets, cells, proxies)}\n${notes.map((l) => `- ${l}`).join('\n')}\n`)
   const text = `${table2Text(datasets, cells, proxies)}\n${notes.join('\n')}\n`
