@@ -11,6 +11,7 @@ import type { RunSummary, SystemInfo } from '../shared/schemas'
 import type { EnginePort } from './engine-port'
 import { RunManager } from './run-manager'
 import { createService, defaultWorkerCount, type FilePicker } from './service'
+import type { PathPolicy } from './path-policy'
 import { RunStore } from './store'
 import type { WorkerHost } from './worker-host'
 import { APP_VERSION } from './version'
@@ -23,6 +24,8 @@ export interface BackendOptions {
   engine: EnginePort
   mode: 'electron' | 'browser'
   picker?: FilePicker
+  /** containment of client-named paths (src/backend/path-policy.ts); the browser-mode server always sets it */
+  paths?: PathPolicy
   electronVersion?: string
   /** default worker count for runs that do not set one (default: cores − 1, min 1) */
   defaultWorkers?: number
@@ -76,7 +79,7 @@ export function createBackend(o: BackendOptions): Backend {
     platform: process.platform,
     dataDir: o.dataDir,
   })
-  const handlers = createService({ store, manager, engine: o.engine, dataDir: o.dataDir, picker: o.picker, systemInfo })
+  const handlers = createService({ store, manager, engine: o.engine, dataDir: o.dataDir, picker: o.picker, systemInfo, paths: o.paths })
   return {
     handlers,
     bus,

@@ -15,6 +15,7 @@ import { exportRun } from './export'
 import { sha256Path } from './hashing'
 import type { RunManager } from './run-manager'
 import type { RunStore } from './store'
+import type { PathPolicy } from './path-policy'
 
 export interface FilePicker {
   /** native open dialog; resolves to the chosen path or null when cancelled */
@@ -29,6 +30,13 @@ export interface ServiceDeps {
   /** present in Electron (native dialog); absent in browser mode (the user types a path) */
   picker?: FilePicker
   systemInfo: () => SystemInfo
+  /**
+   * Containment of every client-named path (datasets, tables, ground truth,
+   * export folders; src/backend/path-policy.ts). The browser-mode server always
+   * passes one; without it paths are only resolved (trusted in-process callers).
+   * Paths returned by `picker` are granted to it for the session.
+   */
+  paths?: PathPolicy
 }
 
 export const SEED_DERIVATION = 'evaluationSeed(runSeed, index): 32-bit mix of runSeed ^ imul(index + 1, 0x9e3779b1) (src/backend/seeds.ts)'
@@ -40,15 +48,29 @@ function requireExisting(p: string, what: string): string {
 }
 
 export function createService(d: ServiceDeps): ServiceHandlers {
+  const what = (kind: 'dataset' | 'table') => (kind === 'dataset' ? 'dataset path' : 'benchmark table')
+  const read = (p: string, w: string) => (d.paths ? d.paths.read(p, w) : requireExisting(p, w))
+  const writeDir = (p: string | undefined, w: string) => (p === undefined || !d.paths ? p : d.paths.write(p, w))
   async function choose(kind: 'dataset' | 'table', given: string | undefined): Promise<string | null> {
-    if (given) return requireExisting(given, kind === 'dataset' ? 'dataset path' : 'benchmark table')
+    if (given) return read(given, what(kind))
     if (!d.picker) throw new ServiceError('UNSUPPORTED', 'no file dialog in browser mode: type the path of the file or folder on the server machine')
     const chosen = await d.picker.pick(kind)
-    return chosen === null ? null : requireExisting(chosen, kind === 'dataset' ? 'dataset path' : 'benchmark table')
+    if (chosen === null) return null
+    d.paths?.grant(chosen) // the user chose it in the app's own native dialog
+    return read(chosen, what(kind))
   }
+  /** config with its dataset / ground-truth paths checked (and canonical when a policy is set) */
+  function checkConfig<T extends { dataset: object; groundTruth?: { path: string } }>(config: T): T {
+    if (!d.paths) return config
+    const ds = config.dataset as { path?: unknown }
+    const dataset = 'path' in ds ? { ...config.dataset, path: read(ds.path as string, 'dataset.path') } : config.dataset
+    const groundTruth = config.groundTruth ? { ...config.groundTruth, path: read(config.groundTruth.path, 'groundTruth.path') } : config.groundTruth
+    return { ...config, dataset, ...(groundTruth ? { groundTruth } : {}) }
+  }
+  const models = modelExportHandlers(d.dataDir, d.store)
 
   return {
-    'runs.start': (config) => d.manager.start(config),
+    'runs.start': (config) => d.manager.start(checkConfig(config)),
     'runs.cancel': (id) => d.manager.cancel(id),
     'runs.resume': (id) => d.manager.resume(id),
     'runs.list': () => d.store.listRuns().map((r) => d.manager.summary(r.id)),
@@ -57,7 +79,7 @@ export function createService(d: ServiceDeps): ServiceHandlers {
     'runs.export': (id, opts) => {
       const summary = d.manager.summary(id)
       const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '')
-      const dir = opts?.dir ?? path.join(d.dataDir, 'exports', `${id}-${stamp}`)
+      const dir = writeDir(opts?.dir, 'export folder') ?? path.join(d.dataDir, 'exports', `${id}-${stamp}`)
       return exportRun(d.store, summary, d.engine.proxyIds(summary.config), dir, { seedDerivation: SEED_DERIVATION })
     },
     'runs.delete': (id) => {
@@ -89,14 +111,15 @@ export function createService(d: ServiceDeps): ServiceHandlers {
         throw e
       }
     },
-    'datasets.preview': (spec, opts) => d.engine.previewDataset(spec, opts?.count ?? 8),
+    'datasets.preview': (spec, opts) => d.engine.previewDataset(checkConfig({ dataset: spec }).dataset, opts?.count ?? 8),
     'tables.validate': async (req) => {
-      const p = requireExisting(req.path, 'benchmark table')
+      const p = read(req.path, 'benchmark table')
       const info = d.engine.validateTable(p, req.space)
       return { ...info, sha256: await sha256Path(p) }
     },
     'system.info': () => d.systemInfo(),
-    ...modelExportHandlers(d.dataDir, d.store),
+    'models.exporters': models['models.exporters'],
+    'models.export': (req, ctx) => models['models.export']({ ...req, dir: writeDir(req.dir, 'export folder') }, ctx),
   }
 }
 

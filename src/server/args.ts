@@ -1,4 +1,5 @@
 /** Command-line arguments of `npm run serve` (see cli.ts). Throws Error with a one-line message on bad input. */
+import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 
@@ -7,10 +8,12 @@ export interface CliArgs {
   port: number
   staticDir: string
   workers?: number
+  /** extra folders clients may read datasets/tables from and export into (`--allow DIR`, repeatable); the data folder is always allowed */
+  allow: string[]
 }
 
 export function parseArgs(argv: string[]): CliArgs {
-  const out: CliArgs = { dataDir: path.join(os.homedir(), '.zsnas-studio'), port: 0, staticDir: path.resolve('out/renderer') }
+  const out: CliArgs = { dataDir: path.join(os.homedir(), '.zsnas-studio'), port: 0, staticDir: path.resolve('out/renderer'), allow: [] }
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]
     const val = () => {
@@ -28,6 +31,16 @@ export function parseArgs(argv: string[]): CliArgs {
       const n = Number(val())
       if (!Number.isInteger(n) || n < 1 || n > 64) throw new Error(`--workers must be an integer 1..64`)
       out.workers = n
+    } else if (a === '--allow') {
+      const dir = path.resolve(val())
+      let isDir = false
+      try {
+        isDir = fs.statSync(dir).isDirectory()
+      } catch {
+        throw new Error(`--allow ${dir}: no such folder`)
+      }
+      if (!isDir) throw new Error(`--allow ${dir}: not a folder (give the folder that holds the datasets or tables)`)
+      out.allow.push(dir)
     } else throw new Error(`unknown argument '${a}'`)
   }
   return out

@@ -3,12 +3,14 @@
  * forked scoring workers) and the token-guarded server on 127.0.0.1, then
  * prints the URL to open (like Jupyter).
  *
- *   tsx src/server/cli.ts [--data-dir DIR] [--port N] [--static DIR] [--workers N]
+ *   tsx src/server/cli.ts [--data-dir DIR] [--port N] [--static DIR] [--workers N] [--allow DIR]…
  *
  * --data-dir  run store folder (default ~/.zsnas-studio)
  * --port      TCP port (default 0 = a free port)
  * --static    built renderer folder (default out/renderer)
  * --workers   default worker processes per run (default cores − 1, min 1)
+ * --allow     a folder clients may read datasets/tables from and export into (repeatable);
+ *             the data folder is always allowed, every other path is refused (UNAUTHORIZED)
  * On SIGINT/SIGTERM active runs are stopped and marked 'interrupted' (resume them later).
  * Exit code 2 on bad arguments.
  */
@@ -16,6 +18,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { createBackend } from '../backend/backend'
 import { createEngineAdapter } from '../backend/engine-adapter'
+import { createPathPolicy } from '../backend/path-policy'
 import { forkHost, scoreWorkerEntry } from '../backend/worker-host'
 import { ZsnasError } from '../engine/core/errors'
 import { parseArgs, type CliArgs } from './args'
@@ -37,6 +40,7 @@ async function main(): Promise<void> {
       engine: createEngineAdapter({ tableCacheDir: path.join(args.dataDir, 'table-cache') }),
       mode: 'browser',
       defaultWorkers: args.workers,
+      paths: createPathPolicy({ roots: [args.dataDir, ...args.allow] }),
     })
   } catch (e) {
     // a data folder the user named that cannot be used (a file, /proc/x, …) is bad input: exit 2
@@ -47,7 +51,7 @@ async function main(): Promise<void> {
   const server = await startServer({ handlers: backend.handlers, bus: backend.bus, staticDir, port: args.port })
   if (!staticDir) process.stderr.write(`warning: no built renderer at ${args.staticDir} (run \`npm run build\`); serving the API only\n`)
   if (backend.interrupted.length) process.stderr.write(`${backend.interrupted.length} interrupted run(s) can be resumed: ${backend.interrupted.join(', ')}\n`)
-  process.stdout.write(`ZSNAS Studio (browser mode), data in ${args.dataDir}\nOpen this URL (it contains the access token):\n\n    ${server.url}\n\n`)
+  process.stdout.write(`ZSNAS Studio (browser mode), data in ${args.dataDir}${args.allow.length ? `, also allowed: ${args.allow.join(', ')}` : ''}\nOpen this URL (it contains the access token):\n\n    ${server.url}\n\n`)
   let closing = false
   const shutdown = async () => {
     if (closing) return

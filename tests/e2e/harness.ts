@@ -5,9 +5,10 @@
  * starts is killed by process group in `stop()` (also on failure).
  */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { SHARED_DATA } from '../helpers/shared-data'
 import { chromium, type Browser, type Page } from 'playwright-core'
 
 export const ROOT = resolve(import.meta.dirname, '../..')
@@ -29,7 +30,7 @@ export async function startServe(timeoutMs = 240_000): Promise<Served> {
   const [cmd, args] = pre
     ? ['npx', ['tsx', 'src/server/cli.ts', '--static', pre]]
     : ['npm', ['run', 'serve', '--']]
-  const child: ChildProcess = spawn(cmd, [...args, '--port', '0', '--data-dir', dataDir, '--workers', '1'], {
+  const child: ChildProcess = spawn(cmd, [...args, '--port', '0', '--data-dir', dataDir, '--workers', '1', ...allowFlags()], {
     cwd: ROOT,
     env: { ...process.env, ZSNAS_DATA_DIR: dataDir, BROWSER: 'none', FORCE_COLOR: '0' },
     detached: true, // own process group, so stop() ends npm, tsx, the server and its workers together
@@ -139,4 +140,9 @@ export function parseCsv(text: string): string[][] {
     rows.push(row)
   }
   return rows
+}
+
+/** the server reads only --allow folders (src/backend/path-policy.ts): the tests type shared-data and tmp paths */
+function allowFlags(): string[] {
+  return ['--allow', tmpdir(), ...(existsSync(SHARED_DATA) ? ['--allow', SHARED_DATA] : [])]
 }

@@ -6,12 +6,13 @@ import { parseArgs } from '../../src/server/args'
 
 describe('serve command line', () => {
   it('parses the documented options with their defaults', () => {
-    expect(parseArgs([])).toEqual({ dataDir: path.join(os.homedir(), '.zsnas-studio'), port: 0, staticDir: path.resolve('out/renderer') })
+    expect(parseArgs([])).toEqual({ dataDir: path.join(os.homedir(), '.zsnas-studio'), port: 0, staticDir: path.resolve('out/renderer'), allow: [] })
     expect(parseArgs(['--data-dir', 'd', '--port', '8765', '--static', 's', '--workers', '2'])).toEqual({
       dataDir: path.resolve('d'),
       port: 8765,
       staticDir: path.resolve('s'),
       workers: 2,
+      allow: [],
     })
     expect(() => parseArgs(['--port', '70000'])).toThrow('--port must be an integer 0..65535')
     expect(() => parseArgs(['--workers', '0'])).toThrow('--workers must be an integer 1..64')

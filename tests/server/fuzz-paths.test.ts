@@ -33,7 +33,7 @@ let runId = ''
 const dataDir = tmpDir('fuzz-paths')
 
 beforeAll(async () => {
-  proc = spawn(process.execPath, ['--import', 'tsx', 'src/server/cli.ts', '--data-dir', dataDir, '--static', path.join(dataDir, 'no-ui')], {
+  proc = spawn(process.execPath, ['--import', 'tsx', 'src/server/cli.ts', '--data-dir', dataDir, '--allow', '/proc' /* ensureDir on procfs must still be reached past containment */, '--static', path.join(dataDir, 'no-ui')], {
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   proc.stderr!.resume()
