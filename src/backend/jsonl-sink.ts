@@ -80,24 +80,35 @@ function readCheckpoint(file: string): { config: unknown; state: StrategyState }
 /**
  * Opens the output of a search: a fresh folder (refuses one that already
  * holds a search), a resumed one (config must equal the checkpointed one;
- * lines after the checkpoint are dropped), or stdout (`dir` null).
+ * lines after the checkpoint are dropped; a folder with no checkpoint — the
+ * search died before its first group — starts fresh, said through `note`),
+ * or stdout (`dir` null).
  */
-export function openJsonlRun(dir: string | null, o: { config: unknown; resume: boolean; format: JsonlRowFormat; out: (text: string) => void }): JsonlRun {
+export function openJsonlRun(
+  dir: string | null,
+  o: { config: unknown; resume: boolean; format: JsonlRowFormat; out: (text: string) => void; note?: (text: string) => void },
+): JsonlRun {
   const files = dir ? { jsonl: join(dir, 'evaluated.jsonl'), best: join(dir, 'best.json'), ckpt: join(dir, 'checkpoint.json') } : null
   let restored: StrategyState | null = null
-  if (o.resume) {
-    if (!files) throw new ZsnasError('INVALID_OPTION', '--resume needs --out DIR (the folder of the interrupted search)')
-    if (!existsSync(files.ckpt)) throw new ZsnasError('FILE_NOT_FOUND', `--resume: no checkpoint at ${files.ckpt}`)
-    const saved = readCheckpoint(files.ckpt)
+  const ckptExists = files !== null && existsSync(files.ckpt)
+  if (o.resume && !files) throw new ZsnasError('INVALID_OPTION', '--resume needs --out DIR (the folder of the interrupted search)')
+  if (o.resume && ckptExists) {
+    const saved = readCheckpoint(files!.ckpt)
     if (JSON.stringify(saved.config) !== JSON.stringify(o.config)) {
       throw new ZsnasError('INVALID_OPTION', `--resume: the options differ from the checkpointed search (${JSON.stringify(saved.config)})`)
     }
     restored = saved.state
-    const lines = existsSync(files.jsonl) ? readFileSync(files.jsonl, 'utf8').split('\n').filter((l) => l.length > 0) : []
-    writeFileSync(files.jsonl, lines.slice(0, saved.state.completed).map((l) => `${l}\n`).join(''))
+    const lines = existsSync(files!.jsonl) ? readFileSync(files!.jsonl, 'utf8').split('\n').filter((l) => l.length > 0) : []
+    writeFileSync(files!.jsonl, lines.slice(0, saved.state.completed).map((l) => `${l}\n`).join(''))
   } else if (files) {
+    // --resume of a search killed before its first checkpoint (rows of an unfinished first group, or nothing):
+    // a fresh start in the same folder — those rows are re-scored identically
     ensureDir(dir!, '--out')
-    if (existsSync(files.ckpt)) throw new ZsnasError('INVALID_OPTION', `--out ${dir} already holds a search; use --resume or another folder`)
+    if (ckptExists) throw new ZsnasError('INVALID_OPTION', `--out ${dir} already holds a search; use --resume or another folder`)
+    if (o.resume) {
+      const rows = existsSync(files.jsonl) ? readFileSync(files.jsonl, 'utf8').split('\n').filter((l) => l.length > 0).length : 0
+      o.note?.(`--resume: no checkpoint in ${dir} (the search stopped before its first group finished); starting at 0${rows > 0 ? `, dropping ${rows} unconfirmed row(s)` : ''}\n`)
+    }
     writeFileSync(files.jsonl, '')
   }
   let pending: EvaluationRecord[] = []

@@ -18,11 +18,17 @@ function alive(pid: number): boolean {
   }
 }
 
-/** Returns the release function. */
-export function acquireDataDirLock(dataDir: string): () => void {
-  ensureDir(dataDir, 'data folder')
-  const file = path.join(dataDir, 'backend.lock')
-  for (let attempt = 0; attempt < 2; attempt++) {
+/**
+ * Takes `<dir>/<name>` for this process (creating `dir` with `ensureDir`):
+ * writes the pid with O_EXCL; a lock file whose pid is dead (crash, kill -9)
+ * or unreadable/empty is taken over; a live owner makes it call
+ * `busy(ownerPid, lockFile)`, which must throw. Returns the release function,
+ * which removes the file only while it still holds this pid.
+ */
+export function acquireFolderLock(dir: string, name: string, what: string, busy: (pid: number, file: string) => never): () => void {
+  ensureDir(dir, what)
+  const file = path.join(dir, name)
+  for (let attempt = 0; attempt < 3; attempt++) {
     try {
       const fd = fs.openSync(file, 'wx')
       fs.writeSync(fd, String(process.pid))
@@ -36,12 +42,23 @@ export function acquireDataDirLock(dataDir: string): () => void {
       }
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e
-      const owner = Number(fs.readFileSync(file, 'utf8').trim())
-      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && alive(owner)) {
-        throw new ServiceError('CONFLICT', `data folder ${dataDir} is in use by another ZSNAS Studio process (pid ${owner})`, { dataDir, pid: owner })
+      let owner = NaN
+      try {
+        owner = Number(fs.readFileSync(file, 'utf8').trim())
+      } catch {
+        // removed meanwhile: retry
       }
+      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && alive(owner)) busy(owner, file)
       fs.rmSync(file, { force: true }) // stale: its owner died
     }
   }
-  throw new ServiceError('CONFLICT', `could not lock data folder ${dataDir}`, { dataDir })
+  return busy(NaN, file)
+}
+
+/** Returns the release function. */
+export function acquireDataDirLock(dataDir: string): () => void {
+  return acquireFolderLock(dataDir, 'backend.lock', 'data folder', (pid) => {
+    if (Number.isNaN(pid)) throw new ServiceError('CONFLICT', `could not lock data folder ${dataDir}`, { dataDir })
+    throw new ServiceError('CONFLICT', `data folder ${dataDir} is in use by another ZSNAS Studio process (pid ${pid})`, { dataDir, pid })
+  })
 }

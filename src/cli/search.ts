@@ -27,11 +27,13 @@ import { RL_DEFAULTS } from '../engine/search/rl'
 import { loadGroundTruth } from '../engine/spaces/registry'
 import { spaceFromFlags } from './space-flags'
 import { WorkerPool } from '../backend/pool'
-import { forkHost, scoreWorkerEntry } from '../backend/worker-host'
+import { forkHost, scoreWorkerEntry, type WorkerHost } from '../backend/worker-host'
 import { InProcessScorer, type Scorer } from '../backend/scorer'
 import { SearchSession } from '../backend/search-session'
 import { jsonNum, openJsonlRun, writeAtomic } from '../backend/jsonl-sink'
 import type { SearchSpace } from '../engine/core/space'
+import { openDataset } from '../engine/data/open'
+import { acquireFolderLock } from '../backend/lock'
 
 /** The space's own benchmark table (NB201 NATS-Bench CSV, NB101 tfrecord/CSV); INVALID_OPTION for a space without one. */
 function loadTable(space: string, path: string): GroundTruth {
@@ -150,21 +152,49 @@ async function readSearch(values: Values, io: CliIO) {
   return { space, strategy, config, request, workers, accuracy }
 }
 
+/** Embedding/test seams: the process host of the --workers pool (default: forked score workers). */
+export interface SearchHooks {
+  host?: WorkerHost
+}
+
 /**
  * The command body; `signal` (tests, embedding) stops the search exactly like
  * Ctrl-C does.
  */
-export async function searchMain(argv: string[], io: CliIO, signal?: AbortSignal): Promise<number> {
+export async function searchMain(argv: string[], io: CliIO, signal?: AbortSignal, hooks: SearchHooks = {}): Promise<number> {
   const { values } = parseFlags(argv, FLAGS, 'search')
   const s = await readSearch(values as Values, io)
-  const { strategy, config } = s
   const out = str(values.out) ?? null
-  const run = openJsonlRun(out, { config, resume: values.resume === true, out: (t) => io.out(t), format: { proxy: config.proxy, members: config.members, accuracy: s.accuracy } })
+  // validate first, create after: the dataset is opened (typed errors naming the file) before --out is touched
+  if (s.workers > 1) openDataset(s.request.dataset)
+  else (await import('../engine/score/score')).cachedDataset(s.request.dataset) // loaded lazily, as InProcessScorer does
+  // one search per --out folder, as one app per data folder (src/backend/lock.ts)
+  const release = out ? acquireFolderLock(out, 'search.lock', '--out', outBusy(out)) : () => {}
+  try {
+    return await runSearch(s, out, values.resume === true, io, signal, hooks)
+  } finally {
+    release()
+  }
+}
+
+/** The CLI's refusal of an --out folder another live search holds: one line naming the holder. */
+function outBusy(out: string) {
+  return (pid: number, file: string): never => {
+    throw new ZsnasError('INVALID_OPTION', `--out ${out} is in use by another zsnas search (pid ${pid}, lock ${file}); wait for it or use another folder`, { path: out, pid })
+  }
+}
+
+async function runSearch(s: Awaited<ReturnType<typeof readSearch>>, out: string | null, resume: boolean, io: CliIO, signal: AbortSignal | undefined, hooks: SearchHooks): Promise<number> {
+  const { strategy, config } = s
+  const run = openJsonlRun(out, {
+    config, resume, out: (t) => io.out(t), note: (t) => io.err(t),
+    format: { proxy: config.proxy, members: config.members, accuracy: s.accuracy },
+  })
   if (run.restored) {
     strategy.restore(run.restored)
     io.err(`resuming at ${strategy.completed()}/${strategy.total()} evaluations\n`)
   }
-  const scorer: Scorer = s.workers > 1 ? new WorkerPool(forkHost(scoreWorkerEntry()), s.workers) : new InProcessScorer()
+  const scorer: Scorer = s.workers > 1 ? new WorkerPool(hooks.host ?? forkHost(scoreWorkerEntry()), s.workers) : new InProcessScorer()
   const progress = createProgress(io)
   const t0 = Date.now()
   const doneAtStart = strategy.completed()
