@@ -4,15 +4,17 @@
  * and the IPC bridge. Everything testable lives in the injected-dependency
  * modules next to this file and in ./backend.
  */
-import { app, BrowserWindow, dialog, ipcMain, Notification, powerSaveBlocker, session, shell, utilityProcess } from 'electron'
+import { app, BrowserWindow, dialog, ipcMain, Notification, powerSaveBlocker, protocol, session, shell, utilityProcess } from 'electron'
 import path from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
+import { fileURLToPath } from 'node:url'
 import { createActivityHandler } from './activity'
 import { createBackend, type Backend } from '../backend/backend'
 import { createEngineAdapter } from '../backend/engine-adapter'
 import { utilityProcessHost } from '../backend/worker-host'
 import { forwardEvents, registerIpc } from './ipc'
-import { guardNavigation, hardenSession, isTrustedFrameUrl } from './security'
+import { APP_SCHEME, APP_URL, SCHEME_PRIVILEGES, createAppProtocolHandler } from './app-protocol'
+import { createPathPolicy } from '../backend/path-policy'
+import { guardNavigation, hardenSession, isTrustedFrameUrl, topFrameOnly } from './security'
 import { windowOptions } from './window-options'
 
 /** folder of the built main bundle (out/main); the bundle is ESM, so no __dirname */
@@ -22,7 +24,10 @@ let win: BrowserWindow | null = null
 let backend: Backend | null = null
 
 const devUrl = process.env.ELECTRON_RENDERER_URL
-const appUrl = devUrl ?? pathToFileURL(path.join(here, '../renderer/index.html')).toString()
+const appUrl = devUrl ?? APP_URL
+
+// must run before 'ready': app:// is a standard, secure scheme (real origin, secure context)
+protocol.registerSchemesAsPrivileged(SCHEME_PRIVILEGES.map((p) => ({ scheme: p.scheme, privileges: { ...p.privileges } })))
 
 if (!app.requestSingleInstanceLock()) app.quit()
 
@@ -30,8 +35,13 @@ app.on('web-contents-created', (_e, contents) => guardNavigation(contents, appUr
 
 app.whenReady().then(() => {
   hardenSession(session.defaultSession, devUrl ? new URL(devUrl).origin : undefined)
+  // the built renderer folder only; traversal / symlinks out of it → 404 (src/main/app-protocol.ts)
+  protocol.handle(APP_SCHEME, createAppProtocolHandler(path.join(here, '../renderer')))
+  const dataDir = path.join(app.getPath('userData'), 'runs')
   backend = createBackend({
-    dataDir: path.join(app.getPath('userData'), 'runs'),
+    dataDir,
+    // the data folder plus what the user picks in the native dialog (granted by the service)
+    paths: createPathPolicy({ roots: [dataDir] }),
     host: utilityProcessHost(utilityProcess, path.join(here, 'score-worker.js')),
     engine: createEngineAdapter({ tableCacheDir: path.join(app.getPath('userData'), 'table-cache') }),
     mode: 'electron',
@@ -54,7 +64,7 @@ app.whenReady().then(() => {
       },
     }),
   })
-  registerIpc(ipcMain, backend.handlers, (url) => isTrustedFrameUrl(url, appUrl))
+  registerIpc(topFrameOnly(ipcMain), backend.handlers, (url) => isTrustedFrameUrl(url, appUrl))
   forwardEvents(backend.bus, () => win?.webContents ?? null)
 
   win = new BrowserWindow(windowOptions(path.join(here, '../preload/index.cjs')))

@@ -4,11 +4,12 @@
  *  - navigation away from the app and new windows are blocked (links to
  *    http(s) open in the system browser instead);
  *  - permission requests (camera, notifications from the page, …) are denied;
- *  - IPC is accepted only from our own top frame (`isTrustedFrameUrl`).
+ *  - IPC is accepted only from our own page (`isTrustedFrameUrl`: the app:// page, or the dev server) and only
+ *    from the window's top frame (`isTopFrame`, `topFrameOnly`).
  */
 import { contentSecurityPolicy } from '../shared/csp'
 
-/** The app page's URL prefix: the file:// index.html in production, the dev server origin with `electron-vite dev`. */
+/** The app page's URL prefix: app://zsnas/ in production (file:// index.html still understood), the dev server origin with `electron-vite dev`. */
 export function isTrustedFrameUrl(frameUrl: string | undefined | null, appUrl: string): boolean {
   if (!frameUrl) return false
   let f: URL
@@ -20,7 +21,47 @@ export function isTrustedFrameUrl(frameUrl: string | undefined | null, appUrl: s
     return false
   }
   if (a.protocol === 'file:') return f.protocol === 'file:' && f.pathname === a.pathname
+  // app:// is not a WHATWG special scheme (URL.origin is 'null' in Node): compare scheme and host
+  if (a.protocol !== 'http:' && a.protocol !== 'https:') return f.protocol === a.protocol && f.host === a.host && a.host !== ''
   return f.origin === a.origin
+}
+
+interface IpcEventLike {
+  senderFrame?: unknown
+  sender?: { mainFrame?: unknown } | null
+}
+
+/**
+ * true only when the IPC message came from the window's top frame
+ * (`event.senderFrame === event.sender.mainFrame`): an <iframe>, even one on
+ * the app's own origin, is refused. Missing frame or sender → false.
+ */
+export function isTopFrame(event: IpcEventLike): boolean {
+  const frame = event.senderFrame
+  const main = event.sender?.mainFrame
+  return frame !== undefined && frame !== null && main !== undefined && main !== null && frame === main
+}
+
+interface HandleLike<E> {
+  handle(channel: string, fn: (event: E, ...args: unknown[]) => Promise<unknown>): void
+  removeHandler(channel: string): void
+}
+
+/**
+ * Wraps `ipcMain` so every handler registered through it first checks
+ * `isTopFrame`; a message from any other frame is answered with the
+ * contract's UNAUTHORIZED envelope and never reaches the handler.
+ */
+export function topFrameOnly<E extends IpcEventLike>(ipc: HandleLike<E>): HandleLike<E> {
+  return {
+    handle(channel, fn) {
+      ipc.handle(channel, async (event, ...args) => {
+        if (!isTopFrame(event)) return { ok: false, error: { code: 'UNAUTHORIZED', message: `IPC on '${channel}' from a frame that is not the window's top frame refused` } }
+        return fn(event, ...args)
+      })
+    },
+    removeHandler: (channel) => ipc.removeHandler(channel),
+  }
 }
 
 interface ContentsLike {
