@@ -11,13 +11,14 @@ import { createBackend, type Backend } from '../../src/backend/backend'
 import { createEngineAdapter } from '../../src/backend/engine-adapter'
 import { createPathPolicy } from '../../src/backend/path-policy'
 import { forkHost } from '../../src/backend/worker-host'
+import { sharedPath } from '../helpers/shared-data'
 
 const base = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'zsnas-policy-svc-')))
 const dataDir = path.join(base, 'data')
 const picked = path.join(base, 'picked', 'nb201.csv')
 const other = path.join(base, 'picked', 'other.csv')
 fs.mkdirSync(path.dirname(picked), { recursive: true })
-const rows = fs.readFileSync('/work/shared/data/nb201/nats_bench_tss_test_acc.csv', 'utf8').split('\n').slice(0, 4).join('\n') + '\n'
+const rows = fs.readFileSync(sharedPath('nb201', 'nats_bench_tss_test_acc.csv'), 'utf8').split('\n').slice(0, 4).join('\n') + '\n'
 fs.writeFileSync(picked, rows)
 fs.writeFileSync(other, rows)
 

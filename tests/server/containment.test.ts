@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { createClient, type Client } from '../../src/shared/client'
 import { createWsTransport } from '../../src/shared/ws-transport'
+import { sharedPath } from '../helpers/shared-data'
 import { tmpDir } from './helpers'
 
 const scratch = tmpDir('containment')
@@ -19,7 +20,7 @@ const dataDir = path.join(scratch, 'data')
 const allowed = path.join(scratch, 'allowed')
 const outside = path.join(scratch, 'outside')
 const SECRET = 'ArchitectureString,SECRET_HEADER_7f3a'
-const TABLE_SRC = '/work/shared/data/nb201/nats_bench_tss_test_acc.csv'
+const TABLE_SRC = sharedPath('nb201', 'nats_bench_tss_test_acc.csv')
 
 let proc: ChildProcess
 let client: Client
