@@ -62,8 +62,10 @@ export function createService(d: ServiceDeps): ServiceHandlers {
   /** config with its dataset / ground-truth paths checked (and canonical when a policy is set) */
   function checkConfig<T extends { dataset: object; groundTruth?: { path: string } }>(config: T): T {
     if (!d.paths) return config
-    const ds = config.dataset as { path?: unknown }
-    const dataset = 'path' in ds ? { ...config.dataset, path: read(ds.path as string, 'dataset.path') } : config.dataset
+    const ds = config.dataset as { path?: unknown; labelsCsv?: unknown }
+    let dataset = 'path' in ds ? { ...config.dataset, path: read(ds.path as string, 'dataset.path') } : config.dataset
+    // u8 datasets name a second file: the labels CSV (its header would be echoed in a MISSING_COLUMN message)
+    if (typeof ds.labelsCsv === 'string') dataset = { ...dataset, labelsCsv: read(ds.labelsCsv, 'dataset.labelsCsv') }
     const groundTruth = config.groundTruth ? { ...config.groundTruth, path: read(config.groundTruth.path, 'groundTruth.path') } : config.groundTruth
     return { ...config, dataset, ...(groundTruth ? { groundTruth } : {}) }
   }

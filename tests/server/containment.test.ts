@@ -118,6 +118,13 @@ describe('browser-mode server: path containment', () => {
     await refused(client.tables.validate({ path: path.join(allowed, 'link.csv') }), 'UNAUTHORIZED', /link\.csv/)
     await refused(client.files.pickTable({ path: path.join(allowed, 'linkdir', 'secret.csv') }), 'UNAUTHORIZED', /outside the folders/)
     await refused(client.files.pickDataset({ path: path.join(allowed, 'linkdir') }), 'UNAUTHORIZED', /outside the folders/)
+    // a u8 dataset inside the allowed folder whose labels CSV is outside: its header must not be read or echoed
+    fs.writeFileSync(path.join(allowed, 'x.u8'), Buffer.alloc(2 * 4 * 4 * 3))
+    const u8 = { kind: 'u8' as const, path: path.join(allowed, 'x.u8'), imageSize: 4 }
+    await refused(client.datasets.preview({ ...u8, labelsCsv: path.join(outside, 'secret.csv') }, { count: 1 }), 'UNAUTHORIZED', /dataset\.labelsCsv/)
+    await refused(client.datasets.preview({ ...u8, labelsCsv: '/etc/passwd' }, { count: 1 }), 'UNAUTHORIZED', /dataset\.labelsCsv/)
+    await refused(client.datasets.preview({ ...u8, labelsCsv: 'labels.csv' }, { count: 1 }), 'INVALID_OPTION', /dataset\.labelsCsv/)
+    await refused(client.runs.start({ ...CONFIG, dataset: { ...u8, labelsCsv: path.join(allowed, 'link.csv') } }), 'UNAUTHORIZED', /dataset\.labelsCsv/)
   })
 
   it('exports go only into the data folder or an allowed folder', async () => {
