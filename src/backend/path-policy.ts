@@ -63,7 +63,12 @@ function realOfMaybeMissing(p: string): string {
  * that does not exist yet is kept as written so the data folder may be created
  * later). `roots` must be non-empty.
  */
-export function createPathPolicy(opts: { roots: string[] }): PathPolicy {
+export function createPathPolicy(opts: {
+  roots: string[]
+  /** how the user can allow another path, ending the UNAUTHORIZED message (default: the server's --allow flag) */
+  hint?: string
+}): PathPolicy {
+  const hint = opts.hint ?? 'restart the server with --allow <folder> to use it'
   const roots = new Set<string>()
   const add = (r: string) => {
     const abs = path.resolve(r)
@@ -85,7 +90,7 @@ export function createPathPolicy(opts: { roots: string[] }): PathPolicy {
   function refuse(what: string, p: string): never {
     throw new ServiceError(
       'UNAUTHORIZED',
-      `${what}: '${p}' is outside the folders this app may use (the data folder, folders given with --allow, files picked in the dialog); restart the server with --allow <folder> to use it`,
+      `${what}: '${p}' is outside the folders this app may use (the data folder, folders given with --allow, files picked in the dialog); ${hint}`,
       { field: what, path: p },
     )
   }

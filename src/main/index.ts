@@ -41,7 +41,7 @@ app.whenReady().then(() => {
   backend = createBackend({
     dataDir,
     // the data folder plus what the user picks in the native dialog (granted by the service)
-    paths: createPathPolicy({ roots: [dataDir] }),
+    paths: createPathPolicy({ roots: [dataDir], hint: 'choose it with the file dialog to use it' }),
     host: utilityProcessHost(utilityProcess, path.join(here, 'score-worker.js')),
     engine: createEngineAdapter({ tableCacheDir: path.join(app.getPath('userData'), 'table-cache') }),
     mode: 'electron',
