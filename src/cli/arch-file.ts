@@ -7,7 +7,8 @@
  * `best.arch`) and a run folder's best.json (an evaluation row: its `arch`).
  * Exactly one of the two flags is required.
  */
-import { readFileSync, statSync } from 'node:fs'
+import { closeSync, existsSync } from 'node:fs'
+import { openRegular, readFileTyped } from '../engine/data/files'
 import { ZsnasError } from '../engine/core/errors'
 import { CliUsageError } from './args'
 
@@ -18,14 +19,12 @@ export function archFromFlags(arch: string | undefined, archFile: string | undef
   if (arch !== undefined && archFile !== undefined) throw new CliUsageError(`${command}: give --arch or --arch-file, not both`)
   if (arch !== undefined) return arch
   if (archFile === undefined) throw new CliUsageError(`${command}: --arch is required (or --arch-file PATH), e.g. --arch '|nor_conv_3x3~0|+|…|'`)
-  let size: number
-  try {
-    size = statSync(archFile).size
-  } catch {
-    throw new ZsnasError('FILE_NOT_FOUND', `--arch-file ${archFile}: no such file`)
-  }
-  if (size > MAX_BYTES) throw new ZsnasError('BAD_FORMAT', `--arch-file ${archFile}: ${size} bytes; expected a structure file (arch string or JSON) under 1 MiB`)
-  const text = readFileSync(archFile, 'utf8').trim()
+  if (!existsSync(archFile)) throw new ZsnasError('FILE_NOT_FOUND', `--arch-file ${archFile}: no such file`)
+  // a regular file only (a FIFO or device is refused without blocking), read whole only under the limit
+  const { fd, stats } = openRegular(archFile, '--arch-file', Number.MAX_SAFE_INTEGER)
+  closeSync(fd)
+  if (stats.size > MAX_BYTES) throw new ZsnasError('BAD_FORMAT', `--arch-file ${archFile}: ${stats.size} bytes; expected a structure file (arch string or JSON) under 1 MiB`)
+  const text = readFileTyped(archFile, '--arch-file', MAX_BYTES).toString('utf8').trim()
   if (text.length === 0) throw new ZsnasError('BAD_FORMAT', `--arch-file ${archFile}: the file is empty; expected an architecture string or JSON`)
   return resultArch(text) ?? text
 }

@@ -127,6 +127,7 @@ async function readSearch(values: Values, io: CliIO) {
   const strategyId = str(values.strategy) ?? 're'
   const proxy = str(values.proxy) ?? 'wrcor'
   const members = proxyMembers(proxy)
+  if (members.length === 0) throw new ZsnasError('INVALID_OPTION', `--proxy '${proxy}' names no proxy; expected a proxy id, a voting set (${Object.keys(VOTING_SETS).join(', ')}) or a comma list`)
   const known = new Set(listProxies().map((p) => p.id))
   for (const m of members) {
     if (!known.has(m)) throw new ZsnasError('INVALID_OPTION', `--proxy '${proxy}': unknown proxy '${m}'; known: ${[...known].join(', ')}, or a voting set ${Object.keys(VOTING_SETS).join(', ')}`)
