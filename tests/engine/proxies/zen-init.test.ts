@@ -116,7 +116,7 @@ describe('Zen init variants', () => {
     ]
     const def = { name: 'p', params: spec } as unknown as NetworkDef
     const g = gaussianParams(def, new Rng(3))
-    const v = g.get('c')!.dataSync()
+    const v = Array.from(g.get('c')!.dataSync() as Float32Array)
     const mean = v.reduce((a, x) => a + x, 0) / v.length
     const std = Math.sqrt(v.reduce((a, x) => a + (x - mean) ** 2, 0) / v.length)
     // 18,432 draws: mean within 4 standard errors of 0, std within 2 %
