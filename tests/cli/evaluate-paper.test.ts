@@ -3,24 +3,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { main } from '../../src/cli/index'
-import type { CliIO } from '../../src/cli/io'
+import { capture } from '../helpers/cli-io'
 import { SHARED_DATA, sharedPath } from '../helpers/shared-data'
 import { loadNb201Table } from '../../src/engine/benchmarks/nb201-csv'
-
-function capture(): CliIO & { stdout: string; stderr: string } {
-  const io = {
-    stdout: '',
-    stderr: '',
-    errIsTTY: false,
-    out(t: string) {
-      io.stdout += t
-    },
-    err(t: string) {
-      io.stderr += t
-    },
-  }
-  return io
-}
 
 /** Spearman ρ written out here (average ranks for ties), independent of the engine's metrics. */
 function rho(x: number[], y: number[]): number {

@@ -5,7 +5,7 @@
  * allowed folder and system files are refused with a typed error that echoes
  * no file content; nothing is created, no run is started. An allowed path works.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -13,7 +13,7 @@ import WebSocket from 'ws'
 import { createClient, type Client } from '../../src/shared/client'
 import { createWsTransport } from '../../src/shared/ws-transport'
 import { sharedPath } from '../helpers/shared-data'
-import { tmpDir } from './helpers'
+import { spawnServerCli, tmpDir } from './helpers'
 
 const scratch = tmpDir('containment')
 const dataDir = path.join(scratch, 'data')
@@ -35,23 +35,9 @@ beforeAll(async () => {
   fs.writeFileSync(path.join(outside, 'secret.csv'), `${SECRET}\n1,2\n`)
   fs.symlinkSync(path.join(outside, 'secret.csv'), path.join(allowed, 'link.csv'))
   fs.symlinkSync(outside, path.join(allowed, 'linkdir'))
-  proc = spawn(process.execPath, ['--import', 'tsx', 'src/server/cli.ts', '--data-dir', dataDir, '--allow', allowed, '--static', path.join(scratch, 'no-ui')], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  proc.stderr!.resume()
-  const url = await new Promise<URL>((resolve, reject) => {
-    let buf = ''
-    const t = setTimeout(() => reject(new Error(`server did not print its URL: ${buf}`)), 60_000)
-    proc.stdout!.on('data', (d) => {
-      buf += d.toString()
-      const m = buf.match(/http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]+/)
-      if (m) {
-        clearTimeout(t)
-        resolve(new URL(m[0]))
-      }
-    })
-    proc.on('exit', (code) => reject(new Error(`server exited early (${code}): ${buf}`)))
-  })
+  const started = await spawnServerCli(['--data-dir', dataDir, '--allow', allowed, '--static', path.join(scratch, 'no-ui')])
+  proc = started.proc
+  const url = started.url
   const transport = createWsTransport(`ws://${url.host}/ws?token=${url.searchParams.get('token')}`, { WebSocketImpl: WebSocket as never })
   await transport.ready
   client = createClient(transport)

@@ -6,7 +6,7 @@
  * comes back within the call timeout, nothing is created, and the server keeps
  * answering. Also: an export folder that is a file is refused the same way.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import WebSocket from 'ws'
@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createClient, type Client } from '../../src/shared/client'
 import type { RunConfigInput } from '../../src/shared/schemas'
 import { createWsTransport } from '../../src/shared/ws-transport'
-import { record, tmpDir } from './helpers'
+import { record, spawnServerCli, tmpDir } from './helpers'
 
 const CONFIG: RunConfigInput = {
   space: 'nb201',
@@ -33,23 +33,9 @@ let runId = ''
 const dataDir = tmpDir('fuzz-paths')
 
 beforeAll(async () => {
-  proc = spawn(process.execPath, ['--import', 'tsx', 'src/server/cli.ts', '--data-dir', dataDir, '--allow', '/proc' /* ensureDir on procfs must still be reached past containment */, '--static', path.join(dataDir, 'no-ui')], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  proc.stderr!.resume()
-  const url = await new Promise<URL>((resolve, reject) => {
-    let buf = ''
-    const t = setTimeout(() => reject(new Error(`server did not print its URL: ${buf}`)), 60_000)
-    proc.stdout!.on('data', (d) => {
-      buf += d.toString()
-      const m = buf.match(/http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]+/)
-      if (m) {
-        clearTimeout(t)
-        resolve(new URL(m[0]))
-      }
-    })
-    proc.on('exit', (code) => reject(new Error(`server exited early (${code}): ${buf}`)))
-  })
+  const started = await spawnServerCli(['--data-dir', dataDir, '--allow', '/proc' /* ensureDir on procfs must still be reached past containment */, '--static', path.join(dataDir, 'no-ui')])
+  proc = started.proc
+  const url = started.url
   const transport = createWsTransport(`ws://${url.host}/ws?token=${url.searchParams.get('token')}`, { WebSocketImpl: WebSocket as never })
   await transport.ready
   client = createClient(transport)

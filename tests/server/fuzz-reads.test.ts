@@ -6,14 +6,14 @@
  * fstat), so both come back as a typed FILE_UNREADABLE naming the path, fast,
  * and a second client's call is answered meanwhile.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { execFileSync, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import path from 'node:path'
 import WebSocket from 'ws'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createClient, type Client } from '../../src/shared/client'
 import { createWsTransport } from '../../src/shared/ws-transport'
-import { tmpDir } from './helpers'
+import { spawnServerCli, tmpDir } from './helpers'
 import { openRegular, readFileTyped } from '../../src/engine/data/files'
 import { ZsnasError } from '../../src/engine/core/errors'
 
@@ -32,23 +32,7 @@ async function connect(): Promise<Client> {
 beforeAll(async () => {
   execFileSync('mkfifo', [fifo])
   fs.symlinkSync('/dev/zero', zeroLink)
-  proc = spawn(process.execPath, ['--import', 'tsx', 'src/server/cli.ts', '--data-dir', dataDir, '--static', path.join(dataDir, 'no-ui')], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  proc.stderr!.resume()
-  url = await new Promise<URL>((resolve, reject) => {
-    let buf = ''
-    const t = setTimeout(() => reject(new Error(`server did not print its URL: ${buf}`)), 60_000)
-    proc.stdout!.on('data', (d) => {
-      buf += d.toString()
-      const m = buf.match(/http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]+/)
-      if (m) {
-        clearTimeout(t)
-        resolve(new URL(m[0]))
-      }
-    })
-    proc.on('exit', (code) => reject(new Error(`server exited early (${code}): ${buf}`)))
-  })
+  ;({ proc, url } = await spawnServerCli(['--data-dir', dataDir, '--static', path.join(dataDir, 'no-ui')]))
 }, 90_000)
 
 afterAll(() => {

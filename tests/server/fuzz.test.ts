@@ -12,14 +12,14 @@
  * (1009 too big, 1007 invalid UTF-8, 1002 protocol error); malformed payloads in
  * valid frames with a typed error envelope on a socket that stays open.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import net from 'node:net'
 import path from 'node:path'
 import WebSocket from 'ws'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Rng } from '../../src/engine/core/rng'
-import { tmpDir } from './helpers'
+import { spawnServerCli, tmpDir } from './helpers'
 
 let proc: ChildProcess
 let port = 0
@@ -29,24 +29,9 @@ let nextId = 1
 
 beforeAll(async () => {
   const dataDir = tmpDir('fuzz')
-  proc = spawn(process.execPath, ['--import', 'tsx', 'src/server/cli.ts', '--data-dir', dataDir, '--static', path.join(dataDir, 'no-ui')], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let stderr = ''
-  proc.stderr!.on('data', (d) => (stderr += d.toString()))
-  const url = await new Promise<URL>((resolve, reject) => {
-    let buf = ''
-    const t = setTimeout(() => reject(new Error(`server did not print its URL: ${buf}`)), 60_000)
-    proc.stdout!.on('data', (d) => {
-      buf += d.toString()
-      const m = buf.match(/http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]+/)
-      if (m) {
-        clearTimeout(t)
-        resolve(new URL(m[0]))
-      }
-    })
-    proc.on('exit', (code) => reject(new Error(`server exited early (${code}): ${buf} ${stderr}`)))
-  })
+  const started = await spawnServerCli(['--data-dir', dataDir, '--static', path.join(dataDir, 'no-ui')])
+  proc = started.proc
+  const url = started.url
   port = Number(url.port)
   token = url.searchParams.get('token')!
   healthy = await openWs()

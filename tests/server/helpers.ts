@@ -1,3 +1,4 @@
+import { spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -127,4 +128,29 @@ export function alive(pid: number): boolean {
   } catch {
     return false
   }
+}
+
+/**
+ * Starts `src/server/cli.ts` (as `npm run serve` runs it) in a child process and resolves with the URL it
+ * prints (token included). Rejects when no URL appears within 60 s or the process exits first; `stderr()`
+ * returns what the server wrote to stderr so far.
+ */
+export async function spawnServerCli(args: string[]): Promise<{ proc: ChildProcess; url: URL; stderr: () => string }> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'src/server/cli.ts', ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
+  let err = ''
+  proc.stderr!.on('data', (d) => (err += d.toString()))
+  const url = await new Promise<URL>((resolve, reject) => {
+    let buf = ''
+    const t = setTimeout(() => reject(new Error(`server did not print its URL: ${buf} ${err}`)), 60_000)
+    proc.stdout!.on('data', (d) => {
+      buf += d.toString()
+      const m = buf.match(/http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]+/)
+      if (m) {
+        clearTimeout(t)
+        resolve(new URL(m[0]))
+      }
+    })
+    proc.on('exit', (code) => reject(new Error(`server exited early (${code}): ${buf} ${err}`)))
+  })
+  return { proc, url, stderr: () => err }
 }
