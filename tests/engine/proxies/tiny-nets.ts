@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 import '@tensorflow/tfjs-backend-cpu'
 import '@tensorflow/tfjs-backend-wasm'
-import type { NetworkDef, ParamSpec } from '../../../src/engine/core/network'
+import type { NetworkDef, Ops, ParamSpec } from '../../../src/engine/core/network'
 import type { ParamStore } from '../../../src/engine/nn/params'
 import type { Batch } from '../../../src/engine/core/data'
 
@@ -104,4 +104,40 @@ export function vecBatch(rows: number[][], labels: number[], numClasses: number)
 
 export function disposeStore(p: ParamStore): void {
   for (const t of p.values()) t.dispose()
+}
+
+/**
+ * x [N,1,1,I] → 1×1 conv W1 (no bias) → BN (train, biased variance, γ=1, β=0)
+ * → ReLU → global pool (identity on 1×1) → linear W2 + b2 (default 0). Pre-GAP features = the ReLU output.
+ */
+export function bnNet(w1: Mat, w2: Mat, b2: number[] = w2[0].map(() => 0)): { def: NetworkDef; params: ParamStore } {
+  const I = w1.length
+  const H = w1[0].length
+  const O = w2[0].length
+  const specs: ParamSpec[] = [
+    { name: 'conv', kind: 'conv', shape: [1, 1, I, H], fanIn: I, fanOut: H },
+    { name: 'bn.g', kind: 'bnGamma', shape: [H], fanIn: H, fanOut: H },
+    { name: 'bn.b', kind: 'bnBeta', shape: [H], fanIn: H, fanOut: H },
+    { name: 'fc', kind: 'linear', shape: [H, O], fanIn: H, fanOut: O },
+    { name: 'fc.b', kind: 'bias', shape: [O], fanIn: H, fanOut: O },
+  ]
+  const def: NetworkDef = {
+    name: 'bnnet',
+    params: specs,
+    numBlocks: 1,
+    inputShape: [1, 1, I],
+    numClasses: O,
+    bnEps: 1e-5,
+    forward<T>(ops: Ops<T>, x: T): T {
+      const h = ops.relu(ops.batchNorm(ops.conv2d(x, 'conv', { stride: 1, pad: 0 }), 'bn.g', 'bn.b'), { block: 0, site: 'main' })
+      return ops.linear(ops.globalAvgPool(h), 'fc', 'fc.b')
+    },
+  }
+  const params: ParamStore = new Map()
+  params.set('conv', tf.tensor4d(w1.flat(), [1, 1, I, H]))
+  params.set('bn.g', tf.ones([H]))
+  params.set('bn.b', tf.zeros([H]))
+  params.set('fc', tf.tensor2d(w2))
+  params.set('fc.b', tf.tensor1d(b2))
+  return { def, params }
 }

@@ -1,48 +1,15 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import * as tf from '@tensorflow/tfjs-core'
-import type { NetworkDef, Ops, ParamSpec } from '../../../src/engine/core/network'
-import type { ParamStore } from '../../../src/engine/nn/params'
+import type { NetworkDef, ParamSpec } from '../../../src/engine/core/network'
 import { Rng } from '../../../src/engine/core/rng'
 import { computeProxies } from '../../../src/engine/proxies'
 import { gaussianParams, zenScore, ZEN_GAMMA } from '../../../src/engine/proxies/zen'
-import { backend, disposeStore, type Mat } from './tiny-nets'
+import { backend, bnNet, disposeStore, type Mat } from './tiny-nets'
 
 beforeAll(async () => {
   await backend('wasm')
 })
 
-/** x [N,1,1,I] → 1×1 conv W (no bias) → BN (train) → ReLU → global pool → linear. Pre-GAP features = the ReLU output. */
-function net(w: Mat, fc: Mat): { def: NetworkDef; params: ParamStore } {
-  const I = w.length
-  const H = w[0].length
-  const O = fc[0].length
-  const specs: ParamSpec[] = [
-    { name: 'conv', kind: 'conv', shape: [1, 1, I, H], fanIn: I, fanOut: H },
-    { name: 'bn.g', kind: 'bnGamma', shape: [H], fanIn: H, fanOut: H },
-    { name: 'bn.b', kind: 'bnBeta', shape: [H], fanIn: H, fanOut: H },
-    { name: 'fc', kind: 'linear', shape: [H, O], fanIn: H, fanOut: O },
-    { name: 'fc.b', kind: 'bias', shape: [O], fanIn: H, fanOut: O },
-  ]
-  const def: NetworkDef = {
-    name: 'zennet',
-    params: specs,
-    numBlocks: 1,
-    inputShape: [1, 1, I],
-    numClasses: O,
-    bnEps: 1e-5,
-    forward<T>(ops: Ops<T>, x: T): T {
-      const h = ops.relu(ops.batchNorm(ops.conv2d(x, 'conv', { stride: 1, pad: 0 }), 'bn.g', 'bn.b'), { block: 0, site: 'main' })
-      return ops.linear(ops.globalAvgPool(h), 'fc', 'fc.b')
-    },
-  }
-  const params: ParamStore = new Map()
-  params.set('conv', tf.tensor4d(w.flat(), [1, 1, I, H]))
-  params.set('bn.g', tf.ones([H]))
-  params.set('bn.b', tf.zeros([H]))
-  params.set('fc', tf.tensor2d(fc))
-  params.set('fc.b', tf.zeros([O]))
-  return { def, params }
-}
 
 /** Float64 Zen of `net`: the WRCor code's definition written out (ε, ε′ drawn as the proxy draws them). */
 function referenceZen(w: Mat, n: number, seed: number): number {
@@ -83,15 +50,15 @@ const fc: Mat = [
 
 describe('Zen init variants', () => {
   it("init 'reference' equals the float64 hand computation of the WRCor code's zen_score", () => {
-    const { def, params } = net(w, fc)
+    const { def, params } = bnNet(w, fc)
     const got = zenScore(def, params, [16, 1, 1, 3], new Rng(7))
     expect(got).toBeCloseTo(referenceZen(w, 16, 7), 4)
     disposeStore(params)
   })
 
   it("init 'zennas' re-draws the weights N(0,1): the score ignores the given weights and equals the reference formula on the re-drawn ones", async () => {
-    const a = net(w, fc)
-    const b = net(w.map((r) => r.map((v) => 3 * v + 0.1)), fc)
+    const a = bnNet(w, fc)
+    const b = bnNet(w.map((r) => r.map((v) => 3 * v + 0.1)), fc)
     const sa = zenScore(a.def, a.params, [16, 1, 1, 3], new Rng(11), 'zennas')
     const sb = zenScore(b.def, b.params, [16, 1, 1, 3], new Rng(11), 'zennas')
     expect(sa).toBe(sb)
@@ -129,7 +96,7 @@ describe('Zen init variants', () => {
   })
 
   it('the registered proxy reads option init and rejects unknown values', async () => {
-    const { def, params } = net(w, fc)
+    const { def, params } = bnNet(w, fc)
     const batch = { x: new Float32Array(16 * 3).fill(0.5), shape: [16, 1, 1, 3] as [number, number, number, number], labels: new Int32Array(16), numClasses: 2 }
     const run = (opt: Record<string, unknown>) => computeProxies(['zen'], { space: 'test', def, params, batch, init: 'pytorch', seed: 5, proxyOptions: { zen: opt } })
     const ref = (await run({})).scores.zen
