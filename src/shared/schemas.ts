@@ -140,6 +140,32 @@ export const VersionsSchema = z.object({
 })
 export type Versions = z.infer<typeof VersionsSchema>
 
+/**
+ * Run timing: `startedAt` = first time scoring began (ISO), `finishedAt` = when the run last ended
+ * (finished / failed / cancelled; null while running or interrupted), `activeSeconds` = seconds spent
+ * scoring summed over every launch (resumes add, pauses and server downtime do not).
+ */
+export const RunTimingSchema = z.object({
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+  activeSeconds: z.number().min(0),
+})
+export type RunTiming = z.infer<typeof RunTimingSchema>
+
+/**
+ * Per-run headline statistics: `bestAccuracy` = highest ground truth seen (percent, null without a table);
+ * ρ/τ = Spearman/Kendall of the run's ranking (a single proxy's score, or for a vote the vote's own
+ * ranking — `vote` true) against ground truth over `n` rows; NaN-free: null when not computable.
+ */
+export const RunStatsSchema = z.object({
+  bestAccuracy: z.number().nullable(),
+  n: z.number().int().min(0),
+  rho: z.number().nullable(),
+  tau: z.number().nullable(),
+  vote: z.boolean(),
+})
+export type RunStats = z.infer<typeof RunStatsSchema>
+
 export const RunSummarySchema = z.object({
   id: RunIdSchema,
   name: z.string(),
@@ -154,6 +180,10 @@ export const RunSummarySchema = z.object({
   versions: VersionsSchema,
   notes: z.string(),
   error: ErrorDataSchema.nullable(),
+  /** wall-clock facts of the run, independent of notes edits, pauses and server downtime (absent from older backends) */
+  timing: RunTimingSchema.optional(),
+  /** headline numbers for lists (History, Compare); absent while unknown */
+  stats: RunStatsSchema.optional(),
 })
 export type RunSummary = z.infer<typeof RunSummarySchema>
 
