@@ -8,6 +8,11 @@
  * kernels fail with unrelated errors ("divide by zero", …), so the process
  * must be replaced (the worker pool does that). Other backends raise
  * RangeError "Array buffer allocation failed" / "out of memory" and stay usable.
+ * On webgpu a failed GPU allocation is reported asynchronously by the device;
+ * the engine's reads (backend/read.ts → webgpu.ts `takeGpuError`) rethrow it as
+ * "GPUOutOfMemoryError: out of memory on the webgpu device", classified here
+ * like any allocation failure (the device stays usable, so the split-the-batch
+ * rule applies); a lost device ("GPUDeviceLost") is fatal like a wasm abort.
  *
  * `asOutOfMemory` turns such an error into `ZsnasError('OUT_OF_MEMORY')`
  * whose message names the batch, the resolution, what the pass was estimated
@@ -24,6 +29,8 @@ import { backendBudgetBytes } from '../nn/checkpoint-policy'
 
 const WASM_ABORT = /RuntimeError: Aborted|Aborted\(\)|memory access out of bounds|Cannot enlarge memory/i
 const JS_OOM = /Array buffer allocation failed|out of memory|\bOOM\b|Cannot allocate|Invalid typed array length/i
+/** WebGPU: an allocation the device refused, or a device lost (often after exhausting GPU memory) */
+const GPU_OOM = /GPUOutOfMemoryError|GPUDeviceLost|device was lost|Failed to allocate|exceeds the max(imum)? (buffer|storage buffer binding) size/i
 
 let deadSince: string | undefined
 
@@ -31,12 +38,13 @@ let deadSince: string | undefined
 export function isOutOfMemoryError(e: unknown): boolean {
   if (e instanceof ZsnasError) return e.code === 'OUT_OF_MEMORY'
   const m = e instanceof Error ? `${e.name}: ${e.message}` : String(e)
-  return WASM_ABORT.test(m) || JS_OOM.test(m)
+  return WASM_ABORT.test(m) || JS_OOM.test(m) || GPU_OOM.test(m)
 }
 
-/** True when the error killed the backend instance (a wasm abort). */
+/** True when the error killed the backend instance (a wasm abort, a lost webgpu device). */
 export function isInstanceFatal(e: unknown, backendName: string = tf.getBackend()): boolean {
   const m = e instanceof Error ? `${e.name}: ${e.message}` : String(e)
+  if (backendName === 'webgpu') return /GPUDeviceLost|device was lost/i.test(m)
   return backendName === 'wasm' && WASM_ABORT.test(m)
 }
 
@@ -48,7 +56,7 @@ export function backendDead(): boolean {
 /** Throws OUT_OF_MEMORY when an earlier wasm abort left this process's backend unusable. */
 export function assertBackendAlive(): void {
   if (deadSince !== undefined) {
-    throw new ZsnasError('OUT_OF_MEMORY', `the wasm backend of this process aborted earlier (${deadSince}); its heap is unusable — start a new process (a worker is replaced automatically)`, { instanceDead: true })
+    throw new ZsnasError('OUT_OF_MEMORY', `the ${tf.getBackend()} backend of this process died earlier (${deadSince}); it is unusable — start a new process (a worker is replaced automatically)`, { instanceDead: true })
   }
 }
 
@@ -105,7 +113,7 @@ export function asOutOfMemory(e: unknown, ctx: OomContext): unknown {
   }
   return new ZsnasError(
     'OUT_OF_MEMORY',
-    `out of memory on the ${backend} backend scoring ${where}${advice}${fatal ? '; the wasm instance is dead and the process must be replaced' : ''}`,
+    `out of memory on the ${backend} backend scoring ${where}${advice}${fatal ? `; the ${backend} instance is dead and the process must be replaced` : ''}`,
     details,
   )
 }

@@ -4,7 +4,10 @@
  * Order of preference: `@tensorflow/tfjs-node-gpu`, `@tensorflow/tfjs-node`
  * (both register the backend named 'tensorflow'; they are optional
  * dependencies whose native addon is usually missing, so loading them throws
- * and is recorded), then `@tensorflow/tfjs-backend-wasm` (1 thread, SIMD),
+ * and is recorded), then `@tensorflow/tfjs-backend-webgpu` when a HARDWARE
+ * WebGPU adapter exists (Dawn from the optional `webgpu` package in Node; see
+ * webgpu.ts — a software adapter such as SwiftShader only when webgpu is
+ * forced), then `@tensorflow/tfjs-backend-wasm` (1 thread, SIMD),
  * then `@tensorflow/tfjs-backend-cpu` (pure JS, ~15-40x slower; the numerical
  * reference).
  *
@@ -25,12 +28,16 @@
  */
 import * as tf from '@tensorflow/tfjs-core'
 import { ZsnasError } from '../core/errors'
+import { adapterLabel, loadWebgpu, watchDevice, type AdapterInfo } from './webgpu'
 
-export type BackendName = 'tensorflow' | 'wasm' | 'cpu'
+export type BackendName = 'tensorflow' | 'webgpu' | 'wasm' | 'cpu'
+export type { AdapterInfo } from './webgpu'
 
 export interface BackendInfo {
-  /** the active tfjs backend name ('tensorflow' | 'wasm' | 'cpu') */
+  /** the active tfjs backend name ('tensorflow' | 'webgpu' | 'wasm' | 'cpu') */
   name: string
+  /** the WebGPU adapter (vendor, architecture, device, software or not); only when `name` is 'webgpu' */
+  adapter?: AdapterInfo
   /** every candidate that was attempted, in order; `error` set when it failed */
   tried: { name: string; error?: string }[]
 }
@@ -44,7 +51,7 @@ export interface InitBackendOptions {
   log?: (message: string) => void
 }
 
-const BACKENDS: readonly BackendName[] = ['tensorflow', 'wasm', 'cpu']
+const BACKENDS: readonly BackendName[] = ['tensorflow', 'webgpu', 'wasm', 'cpu']
 
 let pending: Promise<BackendInfo> | null = null
 let chosen: { info: BackendInfo; forced: BackendName | undefined } | null = null
@@ -82,6 +89,8 @@ function message(e: unknown): string {
 function shortReason(error: string): string {
   if (/native addon|tfjs_binding/i.test(error)) return 'native addon not installed'
   if (/Cannot find (module|package)|ERR_MODULE_NOT_FOUND/i.test(error)) return 'package not installed'
+  if (/only (a )?software/i.test(error)) return 'only a software GPU adapter; ZSNAS_BACKEND=webgpu uses it'
+  if (/no Vulkan driver|found no adapter/i.test(error)) return 'no GPU adapter'
   return error.length > 80 ? `${error.slice(0, 77)}...` : error
 }
 
@@ -128,12 +137,14 @@ export async function activateBackend(name: string): Promise<void> {
   }
 }
 
-type Candidate = { label: string; backend: BackendName; load: () => Promise<void> }
+/** `load` may resolve to the WebGPU adapter it found. */
+type Candidate = { label: string; backend: BackendName; load: () => Promise<AdapterInfo | void> }
 
-function candidates(wasmDir: string | undefined): Candidate[] {
+function candidates(wasmDir: string | undefined, forced: BackendName | undefined): Candidate[] {
   return [
     { label: 'tfjs-node-gpu', backend: 'tensorflow', load: () => importQuietly('@tensorflow/tfjs-node-gpu') },
     { label: 'tfjs-node', backend: 'tensorflow', load: () => importQuietly('@tensorflow/tfjs-node') },
+    { label: 'webgpu', backend: 'webgpu', load: () => loadWebgpu({ allowSoftware: forced === 'webgpu' }) },
     {
       label: 'wasm',
       backend: 'wasm',
@@ -153,15 +164,20 @@ function candidates(wasmDir: string | undefined): Candidate[] {
 
 async function select(opts: InitBackendOptions | undefined, forced: BackendName | undefined): Promise<BackendInfo> {
   const tried: BackendInfo['tried'] = []
-  for (const c of candidates(opts?.wasmDir)) {
+  for (const c of candidates(opts?.wasmDir, forced)) {
     if (forced !== undefined && c.backend !== forced) continue
     try {
-      await c.load()
+      const adapter = await c.load()
       await activateBackend(c.backend)
       const info: BackendInfo = { name: c.backend, tried: [...tried, { name: c.label }] }
+      if (adapter) {
+        info.adapter = adapter
+        watchDevice()
+      }
       const failed = tried.map((t) => `${t.name} (${shortReason(t.error ?? '')})`).join(', ')
+      const label = adapter ? ` (${adapterLabel(adapter)})` : c.label !== c.backend ? ` (${c.label})` : ''
       ;(opts?.log ?? ((m: string) => process.stderr.write(`${m}\n`)))(
-        `[zsnas] tfjs backend: ${c.backend}${c.label !== c.backend ? ` (${c.label})` : ''}${failed ? `; not usable: ${failed}` : ''}`,
+        `[zsnas] tfjs backend: ${c.backend}${label}${failed ? `; not usable: ${failed}` : ''}`,
       )
       return info
     } catch (e) {
