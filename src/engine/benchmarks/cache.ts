@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto'
-import { closeSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { closeSync, mkdirSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { openRegular } from '../data/files'
+import { openRegular, readFileTyped } from '../data/files'
 import type { TableData } from './table'
 
 /**
@@ -25,6 +25,8 @@ export interface Fingerprint {
 
 const HEAD_BYTES = 1 << 20
 const CACHE_VERSION = 1
+/** Largest cache entry read (1 GiB; an entry is a few times its parsed table): a bigger or non-regular one is ignored and rebuilt. */
+export const CACHE_ENTRY_MAX_BYTES = 2 ** 30
 
 /** size + mtime + SHA-256 of the first MiB of a file. */
 export function fingerprint(path: string): Fingerprint {
@@ -59,7 +61,7 @@ export function withTableCache(path: string, cacheDir: string | undefined, tag: 
   const fp = fingerprint(path)
   const file = cacheEntryPath(cacheDir, path, tag, options)
   try {
-    const entry = JSON.parse(readFileSync(file, 'utf8')) as { version: number; fingerprint: Fingerprint; data: TableData }
+    const entry = JSON.parse(readFileTyped(file, 'table cache entry', CACHE_ENTRY_MAX_BYTES).toString('utf8')) as { version: number; fingerprint: Fingerprint; data: TableData }
     if (entry.version === CACHE_VERSION && sameFingerprint(entry.fingerprint, fp) && isTableData(entry.data)) {
       return { data: entry.data, fromCache: true, cacheFile: file }
     }

@@ -17,8 +17,15 @@ export interface Tabular {
   where(i: number): string
 }
 
-export function readTabular(path: string): Tabular {
-  const buf = readFileTyped(path, 'table file')
+/**
+ * Largest CSV/JSON table read (512 MiB, parsed in memory): NB201's 15,625-row
+ * table is ≈ 1.5 MB, a NB101 CSV of all 423k cells ≈ 100 MB. Bigger files are
+ * refused from their size, before reading.
+ */
+export const TABLE_MAX_BYTES = 512 * 2 ** 20
+
+export function readTabular(path: string, maxBytes = TABLE_MAX_BYTES): Tabular {
+  const buf = readFileTyped(path, 'table file', maxBytes)
   const text = buf.toString('utf8')
   const file = shortName(path)
   const first = text.replace(/^\uFEFF/, '').trimStart()[0]

@@ -30,6 +30,13 @@ export function encodeTfRecord(data: Uint8Array): Uint8Array {
 }
 
 /**
+ * Largest TFRecord file imported (3 GiB; streamed, never held whole): the
+ * official `nasbench_full.tfrecord` is ≈ 2.0 GB, `nasbench_only108.tfrecord`
+ * ≈ 0.5 GB. Bigger files are refused from their size, before reading.
+ */
+export const TFRECORD_MAX_BYTES = 3 * 2 ** 30
+
+/**
  * Calls `onRecord(data, index, offset)` for each record of a TFRecord file.
  * `data` is only valid during the call. `onProgress(bytesRead, totalBytes)`
  * is called every 10,000 records and once at the end.
@@ -42,7 +49,7 @@ export function readTfRecords(
 ): number {
   const name = shortName(path)
   const size = statPath(path, 'TFRecord file').size
-  const fd = openRegular(path, 'TFRecord file', Number.MAX_SAFE_INTEGER).fd
+  const fd = openRegular(path, 'TFRecord file', TFRECORD_MAX_BYTES).fd
   try {
     let buf = new Uint8Array(chunkBytes)
     let start = 0 // file offset of buf[0]

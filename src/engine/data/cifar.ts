@@ -21,19 +21,31 @@ import { U8DatasetSource, type U8Images } from './sampler'
  */
 export type CifarVariant = 'cifar10' | 'cifar100'
 
+/** Largest CIFAR file read, per variant (see `VariantInfo.maxFileBytes`). */
+export function cifarMaxFileBytes(variant: CifarVariant): number {
+  return VARIANTS[variant].maxFileBytes
+}
+
 interface VariantInfo {
   name: string
   recordBytes: number
   headerBytes: number
   maxRecords: number
+  /**
+   * Largest file read (binary or python version): maxRecords × 3200 bytes —
+   * a full official batch (3073/3074-byte records; the pickles add about 30
+   * bytes per image of labels and file names) with a small margin. Bigger
+   * files are refused before any byte is read.
+   */
+  maxFileBytes: number
   numClasses: number
   trainPattern: RegExp
   testPattern: RegExp
 }
 
 const VARIANTS: Record<CifarVariant, VariantInfo> = {
-  cifar10: { name: 'CIFAR-10', recordBytes: 3073, headerBytes: 1, maxRecords: 10_000, numClasses: 10, trainPattern: /^data_batch_[^.]*(\.bin)?$/, testPattern: /^test_batch[^.]*(\.bin)?$/ },
-  cifar100: { name: 'CIFAR-100', recordBytes: 3074, headerBytes: 2, maxRecords: 50_000, numClasses: 100, trainPattern: /^train[^.]*(\.bin)?$/, testPattern: /^test[^.]*(\.bin)?$/ },
+  cifar10: { name: 'CIFAR-10', recordBytes: 3073, headerBytes: 1, maxRecords: 10_000, maxFileBytes: 10_000 * 3200, numClasses: 10, trainPattern: /^data_batch_[^.]*(\.bin)?$/, testPattern: /^test_batch[^.]*(\.bin)?$/ },
+  cifar100: { name: 'CIFAR-100', recordBytes: 3074, headerBytes: 2, maxRecords: 50_000, maxFileBytes: 50_000 * 3200, numClasses: 100, trainPattern: /^train[^.]*(\.bin)?$/, testPattern: /^test[^.]*(\.bin)?$/ },
 }
 
 /** Files a CIFAR path resolves to (one file, or the chosen split of a folder). */
@@ -91,7 +103,7 @@ function badLabel(name: string, file: string, record: number, what: string, valu
 export function readCifar(path: string, variant: CifarVariant): { images: U8Images; files: string[] } {
   const v = VARIANTS[variant]
   const files = cifarFiles(path, variant)
-  const bufs = files.map((f) => readFileTyped(f, `${v.name} file`))
+  const bufs = files.map((f) => readFileTyped(f, `${v.name} file`, v.maxFileBytes))
   const base = { size: 32, layout: 'planar' as const, numClasses: v.numClasses }
   if (!bufs.some(isPickle)) {
     bufs.forEach((b, i) => validateCifarBuffer(b, files[i], variant))

@@ -26,6 +26,15 @@ export function statPath(path: string, what = 'path'): Stats {
   }
 }
 
+/** `1536` → "1.5 KiB", `2 ** 30` → "1 GiB" (limits in messages). */
+export function formatBytes(n: number): string {
+  const units = ['bytes', 'KiB', 'MiB', 'GiB', 'TiB']
+  let u = 0
+  let v = n
+  while (v >= 1024 && u < units.length - 1) (v /= 1024, u++)
+  return `${Number.isInteger(v) ? v : v.toFixed(1)} ${units[u]}`
+}
+
 /** Largest file `readFileTyped` reads whole (4 GiB: above every CIFAR/ImageNet16/table file the engine reads). */
 export const MAX_READ_BYTES = 4 * 2 ** 30
 
@@ -51,7 +60,11 @@ export function openRegular(path: string, what = 'file', maxBytes = MAX_READ_BYT
       throw new ZsnasError('FILE_UNREADABLE', `cannot read ${what} ${path}: not a regular file (a FIFO, socket or device); expected a file`, { path })
     }
     if (stats.size > maxBytes) {
-      throw new ZsnasError('FILE_UNREADABLE', `cannot read ${what} ${path}: ${stats.size} bytes, over the ${maxBytes}-byte limit for this file`, { path, bytes: stats.size, max: maxBytes })
+      throw new ZsnasError(
+        'FILE_UNREADABLE',
+        `cannot read ${what} ${path}: ${stats.size} bytes, over the ${maxBytes}-byte limit for this file (${formatBytes(maxBytes)} for a ${what}); expected at most ${formatBytes(maxBytes)}`,
+        { path, bytes: stats.size, max: maxBytes },
+      )
     }
     return { fd, stats }
   } catch (e) {

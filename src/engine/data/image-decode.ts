@@ -16,8 +16,8 @@ export interface RgbImage {
  * file, → ZsnasError('BAD_FORMAT') naming the file; a missing/unreadable file
  * → FILE_NOT_FOUND / FILE_UNREADABLE.
  */
-export function decodeImageFile(path: string): RgbImage {
-  const buf = readFileTyped(path, 'image')
+export function decodeImageFile(path: string, maxBytes?: number): RgbImage {
+  const buf = readFileTyped(path, 'image', maxBytes)
   return decodeImage(buf, path)
 }
 

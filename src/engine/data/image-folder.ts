@@ -31,6 +31,12 @@ import { batchOutput, checkBatchSize, sampleDistinct, writeRow } from './sampler
  */
 export const IMAGE_EXT = /\.(png|jpe?g)$/i
 
+/**
+ * Largest image file of a folder read (64 MiB): an ImageNet JPEG is ≈ 110 kB
+ * on average, the largest few MB. Bigger files are refused before reading.
+ */
+export const IMAGE_FILE_MAX_BYTES = 64 * 2 ** 20
+
 /** Folders with at most this many images are fully decoded at open. */
 export const PRELOAD_MAX_IMAGES = 2000
 
@@ -99,7 +105,7 @@ export class ImageFolderSource implements DatasetSource {
       this.cache.set(i, hit)
       return hit
     }
-    const img = resizeShorterSide(decodeImageFile(this.index.files[i]), this.resizeTo)
+    const img = resizeShorterSide(decodeImageFile(this.index.files[i], IMAGE_FILE_MAX_BYTES), this.resizeTo)
     this.cache.set(i, img)
     this.cacheUsed += img.data.length
     for (const [k, v] of this.cache) {

@@ -17,6 +17,13 @@ import { U8DatasetSource, type U8Images } from './sampler'
  * Augmentation: flip + random crop with zero padding S/8 (2 px at 16×16, as
  * in the reference); normalisation with the ImageNet16 mean/std.
  */
+/**
+ * Largest ImageNet16 pickle read (256 MiB): a Downsampled-ImageNet 16×16
+ * training batch holds ≈ 128k rows of 768 bytes (≈ 100 MB with labels),
+ * `val_data` 50k rows (≈ 39 MB). Bigger files are refused before reading.
+ */
+export const IMAGENET16_PICKLE_MAX_BYTES = 256 * 2 ** 20
+
 export function imagenet16Files(path: string): string[] {
   const st = statPath(path, 'ImageNet16 path')
   if (!st.isDirectory()) return [path]
@@ -32,7 +39,7 @@ export function imagenet16Files(path: string): string[] {
 /** Reads one ImageNet16 pickle; returns the rows whose label ≤ classes (labels made 0-based). */
 export function readImagenet16File(file: string, classes: number): { data: Uint8Array; labels: number[]; rowBytes: number; total: number } {
   const name = shortName(file)
-  const root = unpickle(readFileTyped(file, 'ImageNet16 pickle'), name)
+  const root = unpickle(readFileTyped(file, 'ImageNet16 pickle', IMAGENET16_PICKLE_MAX_BYTES), name)
   if (!(root instanceof Map)) throw new ZsnasError('BAD_FORMAT', `${name}: the pickle holds no dict; expected {'data': uint8 array, 'labels': list}`, { path: file })
   const dataV = root.get('data'), labelsV = root.get('labels')
   if (dataV === undefined || labelsV === undefined) {

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { ZsnasError } from '../core/errors'
 import { readTabular } from '../benchmarks/tabular'
-import { readFileTyped, shortName, statPath } from './files'
+import { formatBytes, readFileTyped, shortName, statPath } from './files'
 import { IMAGENET16_NORM, IMAGENET_NORM } from './normalization'
 import { U8DatasetSource } from './sampler'
 
@@ -31,6 +31,13 @@ export interface U8Spec {
   normalization?: 'imagenet' | 'imagenet16'
 }
 
+/**
+ * Largest raw u8 image file read (2 GiB, held in memory whole): the full
+ * ImageNet16 training set is 1.28 M × 768 B ≈ 0.98 GB, the shared sample
+ * 0.77 MB. Bigger files are refused from their size, before reading.
+ */
+export const U8_MAX_BYTES = 2 * 2 ** 30
+
 export function openU8(spec: U8Spec): U8DatasetSource {
   const s = spec.imageSize
   if (!Number.isInteger(s) || s < 1 || s > 4096) throw new ZsnasError('INVALID_OPTION', `u8 imageSize must be an integer in [1, 4096], got ${s}`, { imageSize: s })
@@ -38,6 +45,9 @@ export function openU8(spec: U8Spec): U8DatasetSource {
   const st = statPath(spec.path, 'u8 image file')
   if (st.isDirectory()) throw new ZsnasError('FILE_UNREADABLE', `${spec.path} is a folder; expected a raw uint8 NHWC file`, { path: spec.path })
   const per = s * s * 3
+  if (st.size > U8_MAX_BYTES) {
+    throw new ZsnasError('FILE_UNREADABLE', `cannot read u8 image file ${spec.path}: ${st.size} bytes, over the ${U8_MAX_BYTES}-byte limit for this file (${formatBytes(U8_MAX_BYTES)} for a u8 image file); expected at most ${formatBytes(U8_MAX_BYTES)}`, { path: spec.path, bytes: st.size, max: U8_MAX_BYTES })
+  }
   if (st.size === 0) throw new ZsnasError('EMPTY_DATASET', `${name}: the file is empty; expected ${s}×${s}×3-byte images`, { path: spec.path })
   if (st.size % per !== 0) {
     throw new ZsnasError('BAD_SHAPE', `${name}: ${st.size} bytes is not a whole number of ${s}×${s}×3 = ${per}-byte images (${Math.floor(st.size / per)} images + ${st.size % per} bytes); check the image size`, { path: spec.path, bytes: st.size, imageBytes: per })
@@ -49,7 +59,7 @@ export function openU8(spec: U8Spec): U8DatasetSource {
   }
   let labels = readLabels(csv, count, s)
   const normName = spec.normalization ?? (s === 16 ? 'imagenet16' : 'imagenet')
-  const data = readFileTyped(spec.path, 'u8 image file')
+  const data = readFileTyped(spec.path, 'u8 image file', U8_MAX_BYTES)
   let images = { data: data as Uint8Array, count, numClasses: Math.max(1000, labels.reduce((m, l) => Math.max(m, l + 1), 0)) }
   if (normName === 'imagenet16') {
     const keep = labels.map((l, i) => (l < 120 ? i : -1)).filter((i) => i >= 0)
