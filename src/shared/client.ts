@@ -11,11 +11,15 @@
  *  - service failures reject with a `ServiceError` carrying the typed
  *    `{ code, message, details }` from the other side;
  *  - event handlers only ever see payloads that passed their schema
- *    (invalid events are dropped and reported to `onInvalidEvent`).
+ *    (invalid events are dropped and reported to `onInvalidEvent`);
+ *  - non-finite scores are decoded HERE, once (`decodeWireScores`): every
+ *    evaluation row in a result or event payload carries plain numbers
+ *    (NaN, ±Infinity), so renderer code never sees the wire strings.
  */
 import { EVENTS, METHODS, EnvelopeSchema, type EventPayload, type MethodArgs, type MethodResult } from './contract'
 import { METHOD_NAMES, isEventName, splitMethod, type EventName, type MethodName } from './methods'
 import type { ServiceErrorCode, ServiceErrorData } from './schemas'
+import { decodeWireScores, type Decoded } from './score-value'
 
 /** A typed error that crossed (or failed to cross) the boundary. */
 export class ServiceError extends Error {
@@ -45,7 +49,7 @@ export interface Transport {
 
 type GroupOf<M extends string> = M extends `${infer G}.${string}` ? G : never
 type NameOf<M extends string, G extends string> = M extends `${G}.${infer N}` ? N : never
-type Fn<M extends MethodName> = (...args: MethodArgs<M>) => Promise<MethodResult<M>>
+type Fn<M extends MethodName> = (...args: MethodArgs<M>) => Promise<Decoded<MethodResult<M>>>
 
 /** `{ runs: { start, cancel, … }, catalog: { … }, … }` — one function per contract method. */
 export type ServiceApi = {
@@ -54,9 +58,9 @@ export type ServiceApi = {
 
 export type Client = ServiceApi & {
   /** subscribe to one event; returns the unsubscribe function */
-  on<E extends EventName>(event: E, handler: (payload: EventPayload<E>) => void): () => void
-  /** raw call by name (same validation as the typed functions) */
-  call<M extends MethodName>(method: M, ...args: MethodArgs<M>): Promise<MethodResult<M>>
+  on<E extends EventName>(event: E, handler: (payload: Decoded<EventPayload<E>>) => void): () => void
+  /** raw call by name (same validation and decoding as the typed functions) */
+  call<M extends MethodName>(method: M, ...args: MethodArgs<M>): Promise<Decoded<MethodResult<M>>>
   close(): void
 }
 
@@ -78,7 +82,8 @@ export function createClient(transport: Transport, opts: ClientOptions = {}): Cl
       opts.onInvalidEvent?.(event, new ServiceError('BAD_RESPONSE', `event '${event}' failed validation`, { issues: parsed.error.issues }))
       return
     }
-    for (const h of [...set]) h(parsed.data)
+    const decoded = decodeWireScores(parsed.data)
+    for (const h of [...set]) h(decoded)
   })
 
   async function call(method: MethodName, ...args: unknown[]): Promise<unknown> {
@@ -96,7 +101,7 @@ export function createClient(transport: Transport, opts: ClientOptions = {}): Cl
     if (!env.data.ok) throw new ServiceError(env.data.error.code, env.data.error.message, env.data.error.details)
     const res = METHODS[method].result.safeParse(env.data.value)
     if (!res.success) throw new ServiceError('BAD_RESPONSE', `${method}: response failed validation`, { issues: res.error.issues })
-    return res.data
+    return decodeWireScores(res.data)
   }
 
   const api: Record<string, unknown> = {}

@@ -52,3 +52,41 @@ export function encodeScores(scores: Record<string, number>): Record<string, Wir
 export function decodeScores(scores: Record<string, ScoreValue>): Record<string, number> {
   return Object.fromEntries(Object.entries(scores).map(([k, v]) => [k, decodeScore(v)]))
 }
+
+/**
+ * `T` as the client hands it to the renderer: every evaluation row's `scores`
+ * (an object with `arch` and `scores`) holds plain numbers (NaN, ±Infinity
+ * included), found at any depth (pages, summaries' `best`, event payloads).
+ */
+export type Decoded<T> = T extends readonly (infer U)[]
+  ? Decoded<U>[]
+  : T extends { arch: string; scores: Record<string, ScoreValue> }
+    ? { [K in keyof T]: K extends 'scores' ? Record<string, number> : Decoded<T[K]> }
+    : T extends object
+      ? { [K in keyof T]: Decoded<T[K]> }
+      : T
+
+/**
+ * The transport edge's decoding (used once, by `createClient`): walks a
+ * validated contract value and replaces, IN PLACE, every evaluation row's
+ * wire scores ('NaN' / 'Infinity' / '-Infinity' / legacy null) by the numbers
+ * they stand for. A row is an object with a string `arch` and an object
+ * `scores`. Returns the same value, typed as decoded.
+ */
+export function decodeWireScores<T>(value: T): Decoded<T> {
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) {
+      for (const x of v) walk(x)
+      return
+    }
+    if (v === null || typeof v !== 'object') return
+    const o = v as Record<string, unknown>
+    if (typeof o.arch === 'string' && o.scores !== null && typeof o.scores === 'object' && !Array.isArray(o.scores)) {
+      const s = o.scores as Record<string, ScoreValue>
+      for (const k of Object.keys(s)) s[k] = decodeScore(s[k])
+    }
+    for (const k of Object.keys(o)) if (k !== 'scores') walk(o[k])
+  }
+  walk(value)
+  return value as Decoded<T>
+}

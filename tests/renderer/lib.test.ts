@@ -59,8 +59,9 @@ describe('table columns: filters and sorting', () => {
     const asc = applyView(rows, cols, {}, { key: 'score:wrcor', dir: 'asc' })
     expect(asc.rows.map((r) => r.index)).toEqual([0, 2, 1, 3])
   })
+  // rows as the client hands them over: non-finite scores already decoded to numbers (tests/renderer/score-edge.test.ts)
   it('a −∞ score sorts below every finite one and shows as −∞; NaN sorts with the blanks and shows as NaN', () => {
-    const odd = [row(0, 0.2), row(1, 0, { scores: { wrcor: '-Infinity' } }), row(2, 0, { scores: { wrcor: 'NaN' } }), row(3, 0, { scores: { wrcor: 'Infinity' } }), row(4, -7)]
+    const odd = [row(0, 0.2), row(1, -Infinity), row(2, NaN), row(3, Infinity), row(4, -7)]
     expect(applyView(odd, cols, {}, { key: 'score:wrcor', dir: 'desc' }).rows.map((r) => r.index)).toEqual([3, 0, 4, 1, 2])
     expect(applyView(odd, cols, {}, { key: 'score:wrcor', dir: 'asc' }).rows.map((r) => r.index)).toEqual([1, 4, 0, 3, 2])
     const col = cols.find((c) => c.key === 'score:wrcor')!
@@ -158,10 +159,10 @@ describe('chart options', () => {
   })
   it('ρ/τ rank a −∞ score lowest (as zsnas evaluate) and leave NaN out; charts draw finite scores only', () => {
     const rs = [
-      row(0, 0, { scores: { wrcor: '-Infinity' }, groundTruth: 10 }),
+      row(0, -Infinity, { groundTruth: 10 }),
       row(1, 1, { groundTruth: 50 }),
       row(2, 2, { groundTruth: 40 }),
-      row(3, 0, { scores: { wrcor: 'NaN' }, groundTruth: 90 }),
+      row(3, NaN, { groundTruth: 90 }),
     ]
     const pts = toPoints(rs, 'wrcor')
     expect(pts.map((p) => p.index)).toEqual([0, 1, 2])
@@ -173,7 +174,8 @@ describe('chart options', () => {
     const opt = scoreTruthOption(pts, 'wrcor', 'cifar10', c)
     expect(opt.series[0].data.map((d) => d[2])).toEqual([1, 2])
     expect(opt.title.subtext).toMatch(/\(n = 3, 1 at ±∞ not drawn\)/)
-    expect(formatScore('-Infinity')).toBe('−∞')
+    expect(formatScore(-Infinity)).toBe('−∞')
+    expect(formatScore(NaN)).toBe('NaN')
     expect(formatScore(null)).toBe('—')
     expect(formatScore(1.23456, 2)).toBe('1.23')
   })

@@ -30,12 +30,13 @@ describe('voteTruthCorrelation', () => {
   })
 
   it('a member\'s −∞ loses to finite scores; a NaN member counts for neither side', () => {
-    // row 1 is degenerate on a and b (−∞): it loses to row 0 on 2 of 3 members → ranked below it.
-    const rows = [r(0, [1, 1, 1], 60), { ...r(1, [0, 0, 5], 10), scores: { a: '-Infinity' as const, b: '-Infinity' as const, c: 5 } }]
+    // row 1 is degenerate on a and b (−∞; rows arrive decoded from the client): it loses to row 0 on 2 of 3
+    // members → ranked below it although listed first (were −∞ read as NaN, the tie would keep it above: ρ = −1).
+    const rows = [r(1, [-Infinity, -Infinity, 5], 10), r(0, [1, 1, 1], 60)]
     expect(voteTruthCorrelation(rows, M)).toEqual({ n: 2, rho: 1, tau: 1 })
     // NaN on a and b: only c decides (1 of 3, not a majority) → a tie, and the ranking puts tied rows in
     // list order (first = higher): the NaN row stays above. Were NaN read as −∞ it would lose on a and b.
-    const tie = [{ ...r(2, [0, 0, 0], 80), scores: { a: 'NaN' as const, b: 'NaN' as const, c: 0 } }, r(0, [1, 1, 1], 60)]
+    const tie = [r(2, [NaN, NaN, 0], 80), r(0, [1, 1, 1], 60)]
     expect(voteTruthCorrelation(tie, M)).toEqual({ n: 2, rho: 1, tau: 1 })
   })
 

@@ -5,7 +5,7 @@
  */
 import type { EvaluationRow } from '../../shared/schemas'
 import { formatNumber, formatScore } from './format'
-import { decodeScore } from '../../shared/score-value'
+import { scoreOf } from './score'
 
 export interface Column {
   key: string
@@ -45,7 +45,7 @@ export function buildColumns(scoreKeys: readonly string[], proxyLabel: (id: stri
     ...scoreKeys.map((k): Column => {
       // sorts and filters by value (−∞ lowest, NaN with the blanks); shows −∞ / +∞ / NaN spelled out
       const get = (r: EvaluationRow) => {
-        const x = decodeScore(r.scores[k])
+        const x = scoreOf(r, k)
         return Number.isNaN(x) ? null : x
       }
       return { ...num(`score:${k}`, proxyLabel(k), get, 110), format: (r) => (r.scores[k] === undefined ? '' : formatScore(r.scores[k], 4, formatNumber)) }

@@ -1,5 +1,5 @@
 /** Human formatting helpers for the run view and tables. */
-import { decodeScore, type ScoreValue } from '../../shared/score-value'
+import type { ScoreValue } from '../../shared/score-value'
 export function formatDuration(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) return '—'
   const s = Math.round(ms / 1000)
@@ -28,12 +28,15 @@ export function formatNumber(v: unknown, digits = 4): string {
 
 /**
  * A proxy score for display: −∞ / +∞ / NaN spelled out (a degenerate
- * network's −∞ is a score, not a gap), '—' when absent or of unknown kind
- * (legacy null), finite values with `fmt` (default: fixed `digits`).
+ * network's −∞ is a score, not a gap), '—' when absent, finite values with
+ * `fmt` (default: fixed `digits`). Scores arrive decoded (the client decodes
+ * them at the transport edge), so `v` is a number; the parameter keeps the
+ * contract's wider type for callers typed with it, and anything that is not
+ * a number shows as '—'.
  */
 export function formatScore(v: ScoreValue | undefined, digits = 4, fmt?: (x: number) => string): string {
-  if (v === undefined || v === null) return '—'
-  const x = decodeScore(v)
+  if (typeof v !== 'number') return '—'
+  const x = v
   if (Number.isNaN(x)) return 'NaN'
   if (x === Infinity) return '+∞'
   if (x === -Infinity) return '−∞'

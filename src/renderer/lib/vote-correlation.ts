@@ -9,7 +9,7 @@
  * Rows that failed are left out.
  */
 import type { EvaluationRow } from '../../shared/schemas'
-import { decodeScore } from '../../shared/score-value'
+import { scoreOf } from './score'
 import { kendallTau, spearman } from '../../engine/metrics/rank'
 import { votingRanks } from '../../engine/proxies/voting'
 import { RANKING_CACHE_LIMIT } from '../../engine/proxies/voting/ranking'
@@ -18,7 +18,7 @@ import type { Correlation } from './chartOptions'
 export function voteTruthCorrelation(rows: readonly EvaluationRow[], members: readonly string[]): Correlation {
   const kept = rows.filter((r) => r.status === 'ok' && r.groundTruth !== null && r.groundTruth !== undefined && Number.isFinite(r.groundTruth))
   if (kept.length < 2 || members.length === 0) return { n: kept.length, rho: NaN, tau: NaN }
-  const ranks = votingRanks({ members }, kept.map((r) => Object.fromEntries(members.map((m) => [m, decodeScore(r.scores[m])]))))
+  const ranks = votingRanks({ members }, kept.map((r) => Object.fromEntries(members.map((m) => [m, scoreOf(r, m)]))))
   const truth = kept.map((r) => r.groundTruth as number)
   return { n: kept.length, rho: spearman(ranks, truth), tau: kendallTau(ranks, truth) }
 }

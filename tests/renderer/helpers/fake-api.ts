@@ -8,6 +8,7 @@
 import { EVENTS, METHODS } from '../../../src/shared/contract'
 import { METHOD_NAMES, splitMethod, type EventName, type MethodName } from '../../../src/shared/methods'
 import type { Api } from '../../../src/renderer/api'
+import { decodeWireScores } from '../../../src/shared/score-value'
 
 type Handler = (...args: any[]) => unknown
 
@@ -37,8 +38,8 @@ export function fakeApi(handlers: Partial<Record<MethodName, Handler>>): FakeApi
         throw new Error(`unexpected call ${m}`)
       }
       const value = await h(...args)
-      // results must satisfy the contract, like the real client checks
-      return METHODS[m].result.parse(value)
+      // results must satisfy the contract, like the real client checks, and are decoded as it decodes them
+      return decodeWireScores(METHODS[m].result.parse(value))
     }
   }
   api.on = (event: string, h: (p: unknown) => void) => {
@@ -53,7 +54,7 @@ export function fakeApi(handlers: Partial<Record<MethodName, Handler>>): FakeApi
     calls,
     unexpected,
     emit(event, payload) {
-      const p = EVENTS[event].parse(payload)
+      const p = decodeWireScores(EVENTS[event].parse(payload))
       for (const h of [...(subs.get(event) ?? [])]) h(p)
     },
     handlerCount: (event) => subs.get(event)?.size ?? 0,
