@@ -4,6 +4,7 @@ import { evaluateCommand } from './evaluate'
 import { searchCommand } from './search'
 import { optionsCommand } from './options'
 import { exportCommand } from './export'
+import { backendsCommand } from './backends'
 
 /**
  * A `zsnas` subcommand. `run` receives the arguments after the subcommand
@@ -22,7 +23,7 @@ export interface CliCommand {
  * command (src/cli/search.ts, owned by the search developer) plugs in with
  * `import { searchCommand } from './search'` and one more entry.
  */
-export const COMMANDS: CliCommand[] = [scoreCommand, evaluateCommand, searchCommand, optionsCommand, exportCommand]
+export const COMMANDS: CliCommand[] = [scoreCommand, evaluateCommand, searchCommand, optionsCommand, exportCommand, backendsCommand]
 
 export function findCommand(name: string): CliCommand | undefined {
   return COMMANDS.find((c) => c.name === name)
