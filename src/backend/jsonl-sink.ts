@@ -39,13 +39,16 @@ export interface JsonlRowFormat {
 export function jsonlRow(rec: EvaluationRecord, f: JsonlRowFormat): Record<string, unknown> {
   const head = { i: rec.index, phase: rec.phase, arch: rec.arch, hash: rec.hash, proxy: f.proxy }
   const acc = f.accuracy ? { accuracy: f.accuracy(rec.hash) } : {}
-  if (rec.status === 'failed') return { ...head, status: 'failed', error: rec.error, seconds: rec.seconds, ...acc }
+  // cluster runs: the machine that scored the row (absent on the local pool, so local rows are unchanged)
+  const host = rec.host ? { host: rec.host } : {}
+  if (rec.status === 'failed') return { ...head, status: 'failed', error: rec.error, seconds: rec.seconds, ...host, ...acc }
   return {
     ...head,
     scores: Object.fromEntries(f.members.map((m) => [m, rec.scores[m]])),
     params: rec.params ?? NaN,
     flops: rec.flops ?? NaN,
     seconds: rec.seconds,
+    ...host,
     ...acc,
   }
 }

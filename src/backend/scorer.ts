@@ -22,12 +22,18 @@ import type { WorkerHandle } from './worker-host'
 
 export type ScoreAttempt =
   | { ok: true; outcome: ScoreOutcome; attempts: number }
-  | { ok: false; error: ServiceErrorData; attempts: number }
+  | { ok: false; error: ServiceErrorData; attempts: number; host?: string }
+
+/** What a scorer may know about a request besides the request (a distributed scorer keys results by `index`). */
+export interface ScoreContext {
+  /** the evaluation index in the run */
+  index: number
+}
 
 export interface Scorer {
   /** requests it scores at once (the session asks the strategy for max(this, its group size)) */
   readonly size: number
-  score(req: ScoreRequest): Promise<ScoreAttempt>
+  score(req: ScoreRequest, ctx?: ScoreContext): Promise<ScoreAttempt>
   /** stops scoring; idle workers go to `release` when given (kept warm), busy ones are killed */
   close(release?: (h: WorkerHandle) => void): void
 }

@@ -45,6 +45,8 @@ export interface EvaluationRecord {
   attempts: number
   /** tfjs backend that scored it (absent for stored or failed records) */
   backend?: string
+  /** the machine that scored it (cluster runs only) */
+  host?: string
 }
 
 /** Strategy state after a told group. */
@@ -142,7 +144,7 @@ export class SearchSession {
     await Promise.all(
       group.map(async (c, j) => {
         if (records[j] !== null) return
-        const res = await this.o.scorer.score({ ...this.o.request, arch: c.arch, seed: evaluationSeed(this.o.runSeed, c.id) })
+        const res = await this.o.scorer.score({ ...this.o.request, arch: c.arch, seed: evaluationSeed(this.o.runSeed, c.id) }, { index: c.id })
         if (this.cancelled || (!res.ok && res.error.code === 'CANCELLED')) return
         if (!res.ok && RUN_FATAL.has(res.error.code)) {
           throw new ZsnasError(res.error.code as ErrorCode, `evaluation ${c.id} (${c.arch}): ${res.error.message}`, res.error.details)
@@ -169,9 +171,9 @@ export class SearchSession {
   private toRecord(c: Candidate, res: ScoreAttempt): EvaluationRecord {
     const base = { index: c.id, phase: c.phase, attempts: res.attempts }
     if (!res.ok) {
-      return { ...base, arch: c.arch, hash: this.o.hashOf(c.arch), status: 'failed', scores: {}, params: null, flops: null, seconds: 0, error: res.error }
+      return { ...base, arch: c.arch, hash: this.o.hashOf(c.arch), status: 'failed', scores: {}, params: null, flops: null, seconds: 0, error: res.error, ...(res.host ? { host: res.host } : {}) }
     }
     const o = res.outcome
-    return { ...base, arch: c.arch, hash: o.hash, status: 'ok', scores: o.scores, params: o.params, flops: o.flops, seconds: o.seconds, error: null, backend: o.backend }
+    return { ...base, arch: c.arch, hash: o.hash, status: 'ok', scores: o.scores, params: o.params, flops: o.flops, seconds: o.seconds, error: null, backend: o.backend, ...(o.host ? { host: o.host } : {}) }
   }
 }

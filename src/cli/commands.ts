@@ -5,6 +5,7 @@ import { searchCommand } from './search'
 import { optionsCommand } from './options'
 import { exportCommand } from './export'
 import { backendsCommand } from './backends'
+import { workerCommand } from './worker'
 
 /**
  * A `zsnas` subcommand. `run` receives the arguments after the subcommand
@@ -23,7 +24,7 @@ export interface CliCommand {
  * command (src/cli/search.ts, owned by the search developer) plugs in with
  * `import { searchCommand } from './search'` and one more entry.
  */
-export const COMMANDS: CliCommand[] = [scoreCommand, evaluateCommand, searchCommand, optionsCommand, exportCommand, backendsCommand]
+export const COMMANDS: CliCommand[] = [scoreCommand, evaluateCommand, searchCommand, optionsCommand, exportCommand, workerCommand, backendsCommand]
 
 export function findCommand(name: string): CliCommand | undefined {
   return COMMANDS.find((c) => c.name === name)

@@ -34,6 +34,8 @@ import { jsonNum, openJsonlRun, writeAtomic } from '../backend/jsonl-sink'
 import type { SearchSpace } from '../engine/core/space'
 import { openDataset } from '../engine/data/open'
 import { acquireFolderLock } from '../backend/lock'
+import { REDIS_FLAGS, REDIS_USAGE, readRedisFlags } from './worker'
+import { openClusterScorer } from '../backend/cluster/open'
 
 /** The space's own benchmark table (NB201 NATS-Bench CSV, NB101 tfrecord/CSV); INVALID_OPTION for a space without one. */
 function loadTable(space: string, path: string): GroundTruth {
@@ -72,7 +74,11 @@ export const searchCommand: CliCommand = {
   --pool PATH         NB101: sample uniformly from the unique cells of this table (nasbench tfrecord or CSV with
                       adjacency/ops columns), as the reference does; default: random valid 7-vertex specs
   --workers K         score K candidates at a time in K worker processes (default 1: in-process);
-                      results are identical to K = 1 (same seeds, same order)`,
+                      results are identical to K = 1 (same seeds, same order)
+  --redis URL         score on the cluster: jobs go to a Redis queue that \`zsnas worker --redis URL\` processes on any
+                      machine (rows identical to the local run; see README "Cluster"); --workers K is then the number
+                      of jobs in flight (default: the connected workers' total concurrency)
+${REDIS_USAGE.split('\n').slice(1).join('\n')}`,
   run: (argv, io) => searchMain(argv, io),
 }
 
@@ -83,6 +89,7 @@ const FLAGS = {
   population: { type: 'string' }, tournament: { type: 'string' }, 'budget-mode': { type: 'string' }, 'parallel-children': { type: 'string' },
   warmup: { type: 'string' }, 'rl-lr': { type: 'string' }, 'ema-momentum': { type: 'string' }, 'flops-limit': { type: 'string' },
   resolutions: { type: 'string' }, workers: { type: 'string' }, pool: { type: 'string' },
+  ...REDIS_FLAGS,
 } as const
 type Values = Partial<Record<keyof typeof FLAGS, string | boolean>> & Record<string, string | boolean | undefined>
 const str = (v: string | boolean | undefined): string | undefined => (typeof v === 'string' ? v : undefined)
@@ -142,6 +149,8 @@ async function readSearch(values: Values, io: CliIO) {
   const init = initFlag(str(values.init))
   const table = str(values.table) ? loadTable(spaceId, str(values.table)!) : null
   const workers = intFlag(str(values.workers), 'workers', 1, 1, 64)
+  const redis = readRedisFlags(values)
+  const workersGiven = str(values.workers) !== undefined
   if (values.resume && !str(values.out)) throw new CliUsageError('--resume needs --out DIR (the folder of the interrupted search)')
   const config = {
     space: spaceId, strategy: strategyId, proxy, members, n: budget, seed, options, dataset, batchSize, init, mode: mode ?? 'paper',
@@ -150,7 +159,7 @@ async function readSearch(values: Values, io: CliIO) {
   const strategy = createStrategy(strategyId, { space, budget, seed, options })
   const accuracy = table ? (hash: string) => Object.fromEntries(table.metrics.map((m) => [m, table.get(hash, m) ?? null])) : undefined
   const request = { space: spaceId, proxies: members, dataset, batchSize, init, ...(mode ? { mode: mode as 'paper' | 'reference' } : {}) }
-  return { space, strategy, config, request, workers, accuracy }
+  return { space, strategy, config, request, workers, workersGiven, redis, accuracy }
 }
 
 /** Embedding/test seams: the process host of the --workers pool (default: forked score workers). */
@@ -167,7 +176,7 @@ export async function searchMain(argv: string[], io: CliIO, signal?: AbortSignal
   const s = await readSearch(values as Values, io)
   const out = str(values.out) ?? null
   // validate first, create after: the dataset is opened (typed errors naming the file) before --out is touched
-  if (s.workers > 1) openDataset(s.request.dataset)
+  if (s.workers > 1 || s.redis) openDataset(s.request.dataset)
   else (await import('../engine/score/score')).cachedDataset(s.request.dataset) // loaded lazily, as InProcessScorer does
   // one search per --out folder, as one app per data folder (src/backend/lock.ts)
   const release = out ? acquireFolderLock(out, 'search.lock', '--out', outBusy(out)) : () => {}
@@ -195,7 +204,8 @@ async function runSearch(s: Awaited<ReturnType<typeof readSearch>>, out: string 
     strategy.restore(run.restored)
     io.err(`resuming at ${strategy.completed()}/${strategy.total()} evaluations\n`)
   }
-  const scorer: Scorer = s.workers > 1 ? new WorkerPool(hooks.host ?? forkHost(scoreWorkerEntry()), s.workers) : new InProcessScorer()
+  const cluster = s.redis ? await openClusterScorer({ ...s.redis, config, request: s.request, size: s.workersGiven ? s.workers : null, log: (t) => io.err(`${t}\n`) }) : null
+  const scorer: Scorer = cluster ?? (s.workers > 1 ? new WorkerPool(hooks.host ?? forkHost(scoreWorkerEntry()), s.workers) : new InProcessScorer())
   const progress = createProgress(io)
   const t0 = Date.now()
   const doneAtStart = strategy.completed()
@@ -216,6 +226,7 @@ async function runSearch(s: Awaited<ReturnType<typeof readSearch>>, out: string 
     signal?.removeEventListener('abort', onSigint)
     scorer.close()
   })
+  await cluster?.whenClosed()
   progress.end()
   return finish(io, s, status, (Date.now() - t0) / 1000, run.files?.best ?? null)
 }

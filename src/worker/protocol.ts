@@ -30,6 +30,10 @@ export interface ScoreOutcome {
   flops: number | null
   seconds: number
   backend: string
+  /** the machine that scored it (set by the cluster scorer, src/backend/cluster/) */
+  host?: string
+  /** GPU adapter when the engine reports one */
+  adapter?: string
 }
 
 export const WireOutcomeSchema = z.object({

@@ -1,0 +1,226 @@
+/**
+ * `ClusterScorer`: the `Scorer` (../scorer.ts) that sends each evaluation to
+ * a BullMQ queue on Redis, where `zsnas worker` processes on any machine
+ * score it (worker.ts).
+ *
+ * Guarantees:
+ *  - job ids are deterministic (job-id.ts): adding an evaluation again is
+ *    deduplicated by BullMQ, and a new session of the same run (resume)
+ *    reuses results already completed in Redis — only missing ones are scored;
+ *  - results are keyed by evaluation index: `score` for an index already
+ *    asked returns the same promise, and a result delivered twice (BullMQ is
+ *    at-least-once) resolves it once; a result of another protocol version or
+ *    of another index is ignored;
+ *  - a job that failed in an EARLIER session is removed and added again (a
+ *    fixed worker gets another chance); one that fails in this session
+ *    resolves `{ ok: false }` with the worker's typed error (a worker that
+ *    died twice on it: WORKER_CRASHED, as in the local pool);
+ *  - Redis going away pauses the run: every pending job is polled until
+ *    Redis answers again, and jobs Redis lost (restart without persistence)
+ *    are added again — nothing resolves as failed because Redis was down;
+ *  - `close()` resolves every pending evaluation CANCELLED and removes this
+ *    run's jobs that no worker has started (running ones finish and stay in
+ *    Redis for a resume); `whenClosed()` settles when connections are closed;
+ *  - `score` never rejects (the `Scorer` contract).
+ */
+import { Job, Queue, QueueEvents, type JobsOptions } from 'bullmq'
+import type { RedisOptions } from 'bullmq'
+import type { ScoreRequest } from '../../engine/score/score'
+import { ERROR_CODES, type ServiceErrorData } from '../../shared/schemas'
+import { fromWireOutcome } from '../../worker/protocol'
+import type { ScoreAttempt, ScoreContext, Scorer } from '../scorer'
+import { clusterJobId } from './job-id'
+import { ClusterResultSchema, KEY_PREFIX, PROTOCOL_VERSION, QUEUE_NAME, type ClusterJob, type DatasetRef } from './protocol'
+
+export interface ClusterScorerOptions {
+  connection: RedisOptions
+  /** the run's key: part of every job id (the CLI: hash of the search config; the app: the run id) */
+  run: string
+  /** content hash of the run's dataset (dataset-ref.ts `datasetRef`) */
+  dataset: DatasetRef
+  /** evaluations in flight at once (the session asks the strategy for this many) */
+  size: number
+  /** how often pending jobs are checked (ms); completions are also pushed by QueueEvents (default 500) */
+  pollMs?: number
+  /** how long finished jobs stay in Redis for dedup and resume (s, default 7 days) */
+  retentionSeconds?: number
+  /** 'redis-down' / 'redis-up' / 'requeued' (a job Redis lost was added again) */
+  onEvent?: (e: { type: 'redis-down' | 'redis-up' | 'requeued'; message: string }) => void
+}
+
+interface Pending {
+  id: string
+  index: number
+  data: ClusterJob
+  resolve: (r: ScoreAttempt) => void
+  /** an add is in flight (the poll does not re-add meanwhile) */
+  adding: boolean
+}
+
+const CANCELLED: ServiceErrorData = { code: 'CANCELLED', message: 'search cancelled' }
+const STALLED = /stalled more than allowable limit/i
+
+/** The worker's failure reason (`CODE: message`) as typed error data. */
+export function failureToError(reason: string | undefined): ServiceErrorData {
+  const text = reason ?? 'failed without a reason'
+  if (STALLED.test(text)) {
+    return { code: 'WORKER_CRASHED', message: `the scoring worker died twice on this architecture (BullMQ: ${text})` }
+  }
+  const m = /^([A-Z_]+): ([\s\S]*)$/.exec(text)
+  if (m && (ERROR_CODES as readonly string[]).includes(m[1])) return { code: m[1] as ServiceErrorData['code'], message: m[2] }
+  return { code: 'INTERNAL', message: text }
+}
+
+export class ClusterScorer implements Scorer {
+  readonly size: number
+  private readonly queue: Queue
+  private readonly events: QueueEvents
+  private readonly pending = new Map<string, Pending>()
+  private readonly byIndex = new Map<number, Promise<ScoreAttempt>>()
+  private readonly jobOpts: JobsOptions
+  private readonly timer: NodeJS.Timeout
+  private polling = false
+  private redisDown = false
+  private closed = false
+  private closing: Promise<void> | null = null
+
+  constructor(private readonly o: ClusterScorerOptions) {
+    if (!Number.isInteger(o.size) || o.size < 1) throw new RangeError(`cluster in-flight size must be a positive integer, got ${o.size}`)
+    this.size = o.size
+    const age = o.retentionSeconds ?? 7 * 24 * 3600
+    // attempts 2: a worker refusing the job (dataset) leaves one more try to another; stalls are counted by the workers
+    this.jobOpts = { attempts: 2, removeOnComplete: { age }, removeOnFail: { age } }
+    this.queue = new Queue(QUEUE_NAME, { connection: o.connection, prefix: KEY_PREFIX })
+    this.queue.on('error', () => this.markDown('queue connection lost'))
+    this.events = new QueueEvents(QUEUE_NAME, { connection: o.connection, prefix: KEY_PREFIX })
+    this.events.on('error', () => this.markDown('event connection lost'))
+    const push = ({ jobId }: { jobId: string }): void => {
+      const p = this.pending.get(jobId)
+      if (p) void this.check(p)
+    }
+    this.events.on('completed', push)
+    this.events.on('failed', push)
+    this.timer = setInterval(() => void this.pollAll(), o.pollMs ?? 500)
+  }
+
+  score(req: ScoreRequest, ctx?: ScoreContext): Promise<ScoreAttempt> {
+    if (this.closed) return Promise.resolve({ ok: false, error: CANCELLED, attempts: 0 })
+    if (!ctx) return Promise.resolve({ ok: false, error: { code: 'INTERNAL', message: 'ClusterScorer.score needs the evaluation index (ScoreContext)' }, attempts: 0 })
+    const known = this.byIndex.get(ctx.index)
+    if (known) return known
+    const id = clusterJobId(this.o.run, ctx.index, req, this.o.dataset)
+    const data: ClusterJob = { protocol: PROTOCOL_VERSION, run: this.o.run, index: ctx.index, request: req, dataset: this.o.dataset }
+    const p = new Promise<ScoreAttempt>((resolve) => {
+      const entry: Pending = { id, index: ctx.index, data, resolve, adding: true }
+      this.pending.set(id, entry)
+      void this.submit(entry)
+    })
+    this.byIndex.set(ctx.index, p)
+    return p
+  }
+
+  close(): void {
+    if (this.closed) return
+    this.closed = true
+    clearInterval(this.timer)
+    const ids = [...this.pending.keys()]
+    for (const p of this.pending.values()) p.resolve({ ok: false, error: CANCELLED, attempts: 0 })
+    this.pending.clear()
+    this.closing = (async () => {
+      // remove what no worker has started; bounded, so a dead Redis cannot hang the cancel
+      const removeAll = Promise.all(ids.map((id) => this.queue.remove(id).catch(() => 0)))
+      await Promise.race([removeAll, new Promise((r) => setTimeout(r, 5000).unref())])
+      await Promise.allSettled([this.events.close(), this.queue.close()])
+    })()
+  }
+
+  /** Settles when `close()` has removed the waiting jobs and closed the connections. */
+  whenClosed(): Promise<void> {
+    return this.closing ?? Promise.resolve()
+  }
+
+  private markDown(message: string): void {
+    if (this.closed || this.redisDown) return
+    this.redisDown = true
+    this.o.onEvent?.({ type: 'redis-down', message: `Redis unreachable (${message}); the run waits` })
+  }
+
+  private markUp(): void {
+    if (!this.redisDown) return
+    this.redisDown = false
+    this.o.onEvent?.({ type: 'redis-up', message: 'Redis is back; the run continues' })
+  }
+
+  /** First add of an evaluation: reuse a completed result, clear an earlier session's failure, else add. */
+  private async submit(p: Pending): Promise<void> {
+    try {
+      const job = await Job.fromId(this.queue, p.id)
+      if (job) {
+        const state = await job.getState()
+        if (state === 'completed') return this.settle(p, job, 'completed')
+        if (state === 'failed') await job.remove()
+      }
+      await this.queue.add('score', p.data, { ...this.jobOpts, jobId: p.id })
+      this.markUp()
+    } catch {
+      this.markDown('add failed')
+    } finally {
+      p.adding = false
+    }
+  }
+
+  private async pollAll(): Promise<void> {
+    if (this.polling || this.closed || this.pending.size === 0) return
+    this.polling = true
+    try {
+      await Promise.all([...this.pending.values()].map((p) => this.check(p)))
+    } finally {
+      this.polling = false
+    }
+  }
+
+  /** One pending job: settle it when finished, add it again when Redis lost it. */
+  private async check(p: Pending): Promise<void> {
+    if (p.adding || !this.pending.has(p.id)) return
+    try {
+      const state = await this.queue.getJobState(p.id)
+      this.markUp()
+      if (state === 'completed' || state === 'failed') {
+        const job = await Job.fromId(this.queue, p.id)
+        if (job) this.settle(p, job, state)
+      } else if (state === 'unknown' && this.pending.has(p.id) && !p.adding) {
+        p.adding = true
+        try {
+          await this.queue.add('score', p.data, { ...this.jobOpts, jobId: p.id })
+          this.o.onEvent?.({ type: 'requeued', message: `evaluation ${p.index}: job ${p.id} was lost by Redis; added again` })
+        } finally {
+          p.adding = false
+        }
+      }
+    } catch {
+      this.markDown('poll failed')
+    }
+  }
+
+  /** Resolves a pending evaluation once from its finished job (later deliveries find it gone). */
+  private settle(p: Pending, job: Job, state: 'completed' | 'failed'): void {
+    if (this.pending.get(p.id) !== p) return
+    const attempts = Math.max(1, job.attemptsStarted ?? job.attemptsMade ?? 1)
+    let attempt: ScoreAttempt
+    if (state === 'failed') {
+      attempt = { ok: false, error: failureToError(job.failedReason), attempts }
+    } else {
+      const parsed = ClusterResultSchema.safeParse(job.returnvalue)
+      if (!parsed.success || parsed.data.protocol !== PROTOCOL_VERSION || parsed.data.index !== p.index) {
+        attempt = { ok: false, error: { code: 'INTERNAL', message: `job ${p.id}: malformed or foreign result (protocol ${PROTOCOL_VERSION}, index ${p.index} expected)` }, attempts }
+      } else if (parsed.data.ok) {
+        const { by } = parsed.data
+        attempt = { ok: true, outcome: { ...fromWireOutcome(parsed.data.outcome), backend: by.backend, host: by.host, ...(by.adapter ? { adapter: by.adapter } : {}) }, attempts }
+      } else {
+        attempt = { ok: false, error: parsed.data.error, attempts, host: parsed.data.by.host }
+      }
+    }
+    this.pending.delete(p.id)
+    p.resolve(attempt)
+  }
+}
