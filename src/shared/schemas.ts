@@ -255,6 +255,8 @@ export const CatalogOptionSchema = z.object({
   /** the value must be a multiple of this (e.g. 32 for MobileNetV2 resolutions) */
   multipleOf: z.number().positive().optional(),
   choices: z.array(z.object({ value: z.union([z.string(), z.number()]), label: z.string() })).optional(),
+  /** forms show and take the value in this unit (value = typed × factor), e.g. FLOPs in M */
+  displayUnit: z.object({ label: z.string(), factor: z.number().positive() }).optional(),
 })
 export type CatalogOption = z.infer<typeof CatalogOptionSchema>
 

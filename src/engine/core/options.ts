@@ -28,6 +28,8 @@ export interface OptionSpec {
   /** the value must be a multiple of this */
   multipleOf?: number
   choices?: { value: string | number; label: string }[]
+  /** forms show and take the value in this unit (value = typed × factor), e.g. { label: 'M', factor: 1e6 } for a FLOPs limit in millions; the stored value stays raw */
+  displayUnit?: { label: string; factor: number }
 }
 
 /** Result of `validateOptions`: the values with defaults filled in, and key → message for every problem. */

@@ -71,11 +71,35 @@ export function mbv2Flops(a: Mbv2Arch, numClasses = 1000): number {
   return mbv2ReferenceCount(a, numClasses).flops
 }
 
+/**
+ * FLOPs (reference counter) of the cheapest architecture of the space at resolution R: every width,
+ * bottleneck and depth at its smallest, E = 1, K = 3, the four stride-2 stages first (downsampling
+ * earlier only shrinks later feature maps). A FLOPs limit below this admits no architecture.
+ */
+export function mbv2MinFlops(resolution: number = MBV2_R_RANGE[0], numClasses = 1000): number {
+  const c = MBV2_C_RANGES.map((r) => smartRound(r[0], 8))
+  const a: Mbv2Arch = {
+    stem: c[0],
+    stages: STAGE_IDX.map((j) => ({ e: 1, k: 3, s: j < MBV2_NUM_STRIDE2 ? 2 : 1, l: Math.min(...MBV2_L_CHOICES[j]), c: c[j + 1], b: smartRound(MBV2_B_RANGES[j][0], 8) })),
+    head: c[8],
+    resolution,
+  }
+  return mbv2Flops(a, numClasses)
+}
+
 export function createMbv2Space(opts: Mbv2SpaceOptions = {}): SearchSpace<Mbv2Arch> {
   const limit = opts.flopsLimit ?? MBV2_DEFAULT_FLOPS_LIMIT
   const limitClasses = opts.limitNumClasses ?? 1000
   if (!(limit > 0)) throw new ZsnasError('INVALID_OPTION', `MobileNetV2 FLOPs limit must be positive, got ${limit}`)
   const rRange = checkResolutionRange(opts.resolutionRange ?? MBV2_R_RANGE)
+  const cheapest = mbv2MinFlops(rRange[0], limitClasses)
+  if (limit < cheapest) {
+    throw new ZsnasError(
+      'INVALID_OPTION',
+      `MobileNetV2 FLOPs limit ${limit >= 1e5 ? `${+(limit / 1e6).toFixed(3)} M (${limit} multiply-adds)` : `${limit} multiply-adds`} is below the cheapest architecture of the space at R=${rRange[0]} (${(cheapest / 1e6).toFixed(1)} M): no architecture fits; the paper uses 600 M`,
+      { flopsLimit: limit, minimum: cheapest },
+    )
+  }
   const within = (a: Mbv2Arch): boolean =>
     a.resolution >= rRange[0] && a.resolution <= rRange[1] && mbv2Flops(a, limitClasses) <= limit
   const drawC = (rng: Rng, idx: number): number => smartRound(rng.intBetween(...MBV2_C_RANGES[idx]), 8)
@@ -206,10 +230,12 @@ export const MBV2_OPTIONS: readonly OptionSpec[] = [
   {
     key: 'flopsLimit',
     label: 'FLOPs limit',
-    description: 'maximum multiply-adds of a sampled/mutated architecture (reference counter, 1000 classes)',
+    description: 'maximum multiply-adds of a sampled/mutated architecture (reference counter, 1000 classes); the paper uses 600 M',
     type: 'number',
     default: MBV2_DEFAULT_FLOPS_LIMIT,
-    min: 1,
+    // the cheapest architecture at the smallest resolution: a lower limit admits nothing (typing 300 meaning 300 M is refused here)
+    min: Math.ceil(mbv2MinFlops()),
+    displayUnit: { label: 'M', factor: 1e6 },
   },
   {
     key: 'minResolution',
