@@ -4,6 +4,7 @@ import type { InitScheme } from '../engine/core/network'
 import { ZsnasError } from '../engine/core/errors'
 import { BATCH_SIZE_OPTION, INIT_OPTION, MODE_OPTION } from '../engine/score/request-spec'
 import { optionProblem, type OptionSpec } from '../engine/core/options'
+import { NOISE_CLASSES_OPTION, NOISE_IMAGE_SIZE_OPTION } from '../engine/data/noise'
 import type { ProxyMode } from '../engine/proxies/types'
 
 /** Misuse of the command line (unknown flag, missing value, bad number): exit code 2. */
@@ -54,10 +55,14 @@ export function intFlag(value: string | undefined, name: string, dflt: number, m
   return v
 }
 
+/** An integer flag whose default and bounds come from the `OptionSpec` that declares them. */
+function specIntFlag(value: string | undefined, name: string, spec: OptionSpec): number {
+  return intFlag(value, name, spec.default as number, spec.min ?? Number.MIN_SAFE_INTEGER, spec.max ?? Number.MAX_SAFE_INTEGER)
+}
+
 /** `--batch N`: the scoring batch size, default and bounds from the engine's request spec (`BATCH_SIZE_OPTION`). */
 export function batchFlag(value: string | undefined): number {
-  const o = BATCH_SIZE_OPTION
-  return intFlag(value, 'batch', o.default as number, o.min as number, o.max as number)
+  return specIntFlag(value, 'batch', BATCH_SIZE_OPTION)
 }
 
 /** Usage text of `--batch` (the same declaration). */
@@ -97,7 +102,7 @@ export const MODE_USAGE = enumUsage(MODE_OPTION)
 
 /**
  * Dataset flag:
- *   noise[:SIZE[:CLASSES]]      Gaussian noise (default 32×32, 10 classes)
+ *   noise[:SIZE[:CLASSES]]      Gaussian noise (defaults and bounds: NOISE_OPTIONS, src/engine/data/noise.ts)
  *   cifar10:PATH | cifar100:PATH | imagenet16:PATH
  */
 export function datasetFlag(value: string | undefined): DatasetSpec {
@@ -110,8 +115,8 @@ export function datasetFlag(value: string | undefined): DatasetSpec {
       const [size, classes] = rest === '' ? [] : rest.split(':')
       return {
         kind: 'noise',
-        imageSize: intFlag(size, 'dataset noise size', 32, 4, 512),
-        numClasses: intFlag(classes, 'dataset noise classes', 10, 2, 10000),
+        imageSize: specIntFlag(size, 'dataset noise size', NOISE_IMAGE_SIZE_OPTION),
+        numClasses: specIntFlag(classes, 'dataset noise classes', NOISE_CLASSES_OPTION),
       }
     }
     case 'cifar10':

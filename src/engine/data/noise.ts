@@ -1,7 +1,37 @@
 import type { Rng } from '../core/rng'
 import type { Batch, DatasetSource, SampleOptions } from '../core/data'
 import { ZsnasError } from '../core/errors'
+import { optionProblem, type OptionSpec } from '../core/options'
 import { batchOutput, checkBatchSize } from './sampler'
+
+/**
+ * The noise dataset's options, declared once: `NoiseSource` validates with them, and the CLI
+ * (`--dataset noise:SIZE:CLASSES`), the run-config/worker schema (`DatasetSpecSchema`) and the wizard read their
+ * defaults and bounds from here. Image size ≤ 512: one batch of 64 noise images at 512 px is already 201 MB of
+ * float32 input (a memory guard, not a science bound); whether a space can take a small image is the space's check.
+ * Classes ≥ 2: with one class the cross-entropy is 0 for every input and every label-gradient proxy is undefined.
+ */
+export const NOISE_IMAGE_SIZE_OPTION: OptionSpec = {
+  key: 'imageSize',
+  label: 'Image size (pixels)',
+  description: 'side of the square N(0, 1) noise images',
+  type: 'int',
+  default: 32,
+  min: 1,
+  max: 512,
+}
+
+export const NOISE_CLASSES_OPTION: OptionSpec = {
+  key: 'numClasses',
+  label: 'Number of classes',
+  description: 'labels are drawn uniformly from this many classes',
+  type: 'int',
+  default: 10,
+  min: 2,
+  max: 100000,
+}
+
+export const NOISE_OPTIONS: readonly OptionSpec[] = [NOISE_IMAGE_SIZE_OPTION, NOISE_CLASSES_OPTION]
 
 /**
  * Gaussian-noise input (the paper's noise variant, needs no files): every
@@ -23,11 +53,9 @@ export class NoiseSource implements DatasetSource {
   readonly channels = 3
 
   constructor(imageSize: number, numClasses: number) {
-    if (!Number.isInteger(imageSize) || imageSize < 1 || imageSize > 4096) {
-      throw new ZsnasError('INVALID_OPTION', `noise imageSize must be an integer in [1, 4096], got ${imageSize}`, { imageSize })
-    }
-    if (!Number.isInteger(numClasses) || numClasses < 1) {
-      throw new ZsnasError('INVALID_OPTION', `noise numClasses must be a positive integer, got ${numClasses}`, { numClasses })
+    for (const [spec, value] of [[NOISE_IMAGE_SIZE_OPTION, imageSize], [NOISE_CLASSES_OPTION, numClasses]] as const) {
+      const problem = optionProblem(spec, value)
+      if (problem !== undefined) throw new ZsnasError('INVALID_OPTION', `noise dataset ${spec.key} ${problem}`, { [spec.key]: value })
     }
     this.imageSize = imageSize
     this.numClasses = numClasses

@@ -14,6 +14,7 @@ import { errorMessage, useApi } from '../api'
 import { useCatalogStore } from './catalog'
 import { optionDefaults as declaredDefaults, optionProblem, validateOptions as validateDeclared, type OptionSpec } from '../../engine/core/options'
 import { BATCH_SIZE_OPTION, INIT_OPTION, SEED_OPTION } from '../../engine/score/request-spec'
+import { NOISE_CLASSES_OPTION, NOISE_IMAGE_SIZE_OPTION } from '../../engine/data/noise'
 import type { InitScheme } from '../../engine/core/network'
 import type { CatalogEntry, DatasetPreview, DatasetSpecData, PickedDataset, RunConfigInput, RunSummary, TableInfo } from '../../shared/schemas'
 
@@ -54,7 +55,7 @@ export const useWizardStore = defineStore('wizard', () => {
 
   // step 1: dataset
   const datasetMode = ref<'noise' | 'file'>('noise')
-  const noise = reactive({ imageSize: 32, numClasses: 10 })
+  const noise = reactive({ imageSize: NOISE_IMAGE_SIZE_OPTION.default as number, numClasses: NOISE_CLASSES_OPTION.default as number })
   const datasetPath = ref('')
   /** 'auto' = let the backend detect the format; otherwise a dataset kind from catalog.datasets */
   const datasetKind = ref('auto')
@@ -240,8 +241,8 @@ export const useWizardStore = defineStore('wizard', () => {
     const e: Errors = {}
     if (i === 0) {
       if (datasetMode.value === 'noise') {
-        const a = intIn(noise.imageSize, 8, 512, 'Image size')
-        const b = intIn(noise.numClasses, 2, 100000, 'Number of classes')
+        const a = requestFieldError(NOISE_IMAGE_SIZE_OPTION, noise.imageSize)
+        const b = requestFieldError(NOISE_CLASSES_OPTION, noise.numClasses)
         if (a) e['noise.imageSize'] = a
         if (b) e['noise.numClasses'] = b
       } else if (datasetError.value) e.dataset = datasetError.value
