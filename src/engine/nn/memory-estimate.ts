@@ -9,8 +9,9 @@
  *   (ReLU's saved output and a conv's saved input are buffers that already
  *   exist). Inside an op, BN briefly holds one more map ((x − μ)²), and a
  *   response hook on a ReLU one more (the transposed copy its Gram needs).
- *   In the backward, BN's gradient briefly holds 4 maps, a ReLU's 2 (+1
- *   for a response hook), a conv's dy dilated to the input's size and dx, avg pooling's 3 maps; max pooling's holds ≈ 9k²+2 maps of its input (ops/pool.ts
+ *   In the backward, BN's gradient briefly holds 4 maps (2 + 4 chunks when
+ *   split over the batch, ops/batch-chunks.ts), a ReLU's 2 (+1 for a
+ *   response hook), a conv's dy dilated to the input's size and dx, avg pooling's 3 maps; max pooling's holds ≈ 9k²+2 maps of its input (ops/pool.ts
  *   builds every tap's masks in one scope).
  * - The backward holds a subset of the forward's buffers plus a few
  *   gradients of the live frontier, so the forward's peak bounds it up to
@@ -29,6 +30,7 @@
 import type { ConvOptions, NetworkDef, Ops, Padding } from '../core/network'
 import { ZsnasError } from '../core/errors'
 import { traceCuts, type Segment } from './segments'
+import { batchChunks } from './ops/batch-chunks'
 
 interface Shape {
   h: number
@@ -62,6 +64,13 @@ const F32 = 4
 /** the Gram of a response hook works on blocks of ≤ 64 MiB (proxies/responses.ts GRAM_BLOCK_BYTES): a slice, its transposed copy, XNNPACK's packed operand */
 const hookBytes = (b: number): number => (b > 64 * 2 ** 20 ? 3 * 64 * 2 ** 20 : b)
 
+/** Transient bytes of training-mode BN's backward for a map of `b` bytes (ops/batch-norm.ts, ops/batch-chunks.ts). */
+function bnBackwardBytes(b: number, n: number): number {
+  const k = batchChunks(b, n)
+  // unsplit: dy·(x − μ), both terms and dx — the product is freed first, but 4 maps match tfjs' measured peak on NB201 best
+  return k === 1 ? 4 * b : 2 * b + (4 * b) / k
+}
+
 function outSize(h: number, k: number, s: number, pad: Padding): number {
   if (pad === 'same') return Math.ceil(h / s)
   if (pad === 'valid') return Math.floor((h - k) / s) + 1
@@ -91,8 +100,10 @@ export function estimatePassBytes(def: NetworkDef, o: EstimateOptions): PassEsti
       // backward: dy dilated/padded to the input's spatial size (out channels; stride > 1: the dilation and its reshape are two copies), and dx
       return emit({ h: outSize(x.h, k, c.stride, c.pad), w: outSize(x.w, k, c.stride, c.pad), c: outC }, 1, 0, 0, (c.stride > 1 ? 2 : 1) * bytes({ ...x, c: outC }) + bytes(x))
     },
-    batchNorm: (x) => (o.bn === 'off' ? emit({ ...x }, 0) : emit({ ...x }, 2, 1, 1, 4 * bytes(x))),
+    // BN's backward (ops/batch-norm.ts): its two dx terms and dx; split over k batch chunks: dx's chunks, their concatenation and a few chunks
+    batchNorm: (x) => (o.bn === 'off' ? emit({ ...x }, 0) : emit({ ...x }, 2, 1, 1, bnBackwardBytes(bytes(x), o.batchSize))),
     // a response hook's Gram (proxies/responses.ts) copies one block of ≤ 64 MiB (and XNNPACK packs it): ≤ 1 map
+    // (the ReLU's mask is freed before the hook runs; counted anyway: tfjs' byte count, which this is checked against, also counts views)
     relu: (x) => emit({ ...x }, 1, 1, 0, 2 * bytes(x) + (o.reluHooks ? hookBytes(bytes(x)) : 0), o.reluHooks ? hookBytes(bytes(x)) : 0),
     add: (a) => emit({ ...a }),
     zero: (x) => emit({ ...x }),

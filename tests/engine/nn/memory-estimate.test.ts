@@ -28,8 +28,9 @@ async function measuredPeak(def: NetworkDef, space: string, n: number, checkpoin
     const wrcor = getProxy('wrcor') as ResponseProxyDef
     const ctx = { space, def, params, batch, init: 'pytorch', mode: 'paper', options: {}, rng: new Rng(1) } as unknown as ProxyContext
     const start = tf.memory().numBytes
-    const prof = await tf.profile(() => {
-      runResponsePass({ space, mode: 'paper', def, params, batch, checkpoint }, [wrcor.consumer(ctx)], { onInputJacobian: () => {} })
+    // awaited: the pass may be asynchronous (host reads)
+    const prof = await tf.profile(async () => {
+      await runResponsePass({ space, mode: 'paper', def, params, batch, checkpoint }, [wrcor.consumer(ctx)], { onInputJacobian: () => {} })
     })
     return prof.peakBytes - start
   } finally {

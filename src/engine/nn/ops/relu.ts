@@ -30,7 +30,9 @@ export function reluOp(x: tf.Tensor, hooks: ReluHooks = {}): tf.Tensor {
     return {
       value: y,
       gradFunc: (dy, saved) => {
-        const g = tf.mul(dy, tf.step(saved[0]))
+        const mask = tf.step(saved[0])
+        const g = tf.mul(dy, mask)
+        mask.dispose() // not alive while the hook runs (one map less at the backward's peak)
         if (hooks.onBackward !== undefined) tf.tidy(() => hooks.onBackward!(g))
         return g
       },
