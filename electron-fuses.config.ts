@@ -10,10 +10,11 @@
  *   OnlyLoadAppFromAsar on                — the app is loaded only from app.asar
  *   GrantFileProtocolExtraPrivileges off  — file:// gets no extra privileges (the renderer is on app://)
  *
- * Use: as electron-builder's `afterPack` hook (`afterPack: ./electron-fuses.config.ts` compiled, or the
- * `afterPack` function below), or by hand on a packaged binary:
+ * Use: as electron-builder's `afterPack` hook (electron-builder.config.ts imports `afterPack` below;
+ * `npm run dist`), or by hand on a packaged binary:
  *   npx tsx electron-fuses.config.ts <path to the packaged Electron executable or .app>
- * Checked by tests/main/fuses.test.ts (values, and a flip on a synthetic fuse wire).
+ * Checked by tests/main/fuses.test.ts (values, and a flip on a synthetic fuse wire) and
+ * tests/main/electron-builder.test.ts (the packaging config and its hook, end to end).
  */
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -46,9 +47,23 @@ export function packagedExecutable(appOutDir: string, productFilename: string, p
   return path.join(appOutDir, productFilename)
 }
 
-/** electron-builder `afterPack` hook. */
-export async function afterPack(ctx: { appOutDir: string; electronPlatformName: string; packager: { appInfo: { productFilename: string } } }): Promise<void> {
-  await flipAppFuses(packagedExecutable(ctx.appOutDir, ctx.packager.appInfo.productFilename, ctx.electronPlatformName))
+/** The part of electron-builder's `AfterPackContext` the hook reads. */
+export interface AfterPackContextLike {
+  appOutDir: string
+  electronPlatformName: string
+  /** `executableName` exists on electron-builder's LinuxPackager: the Linux binary is named by it, not by productFilename */
+  packager: { appInfo: { productFilename: string }; executableName?: string }
+}
+
+/**
+ * electron-builder `afterPack` hook (electron-builder.config.ts): flips `FUSES`
+ * in the packaged executable — `<executableName>` on Linux (as electron-builder
+ * names it), `<productFilename>.exe` on Windows, `<productFilename>.app` on macOS.
+ * Rejects (failing the build) when the binary has no fuse wire.
+ */
+export async function afterPack(ctx: AfterPackContextLike): Promise<void> {
+  const name = ctx.electronPlatformName === 'linux' ? (ctx.packager.executableName ?? ctx.packager.appInfo.productFilename) : ctx.packager.appInfo.productFilename
+  await flipAppFuses(packagedExecutable(ctx.appOutDir, name, ctx.electronPlatformName))
 }
 export default afterPack
 
