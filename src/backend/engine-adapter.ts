@@ -18,7 +18,7 @@ import { checkRunOptions } from '../engine/search/run-options'
 import { optionProblem } from '../engine/core/options'
 import { BATCH_SIZE_OPTION } from '../engine/score/request-spec'
 import type { SearchSpace } from '../engine/core/space'
-import type { CatalogEntry, CatalogOption, DatasetPreview, DatasetSpecData, PickedDataset, RunConfig } from '../shared/schemas'
+import type { CatalogEntry, CatalogOption, DatasetPreview, DatasetSpecData, PickedDataset, RunConfig, TableInfo } from '../shared/schemas'
 import type { EnginePort, RunSearch } from './engine-port'
 import { DATASET_CATALOG, SPACE_OPTIONS, VOTING_RHO } from './catalog-data'
 import { APP_VERSION } from './version'
@@ -97,6 +97,89 @@ function thumbnail(x: Float32Array, offset: number, size: number): string {
   return out.toString('base64')
 }
 
+/** Every option bag of a run config against the registries' declarations, before the run starts (engine messages). */
+function validateConfig(config: RunConfig, loadTable: (path: string, space: string | undefined) => GroundTruth): void {
+  checkRunOptions({ ...config, proxies: proxyIdsOf(config) })
+  spaceFor(config)
+  const batchProblem = optionProblem(BATCH_SIZE_OPTION, config.batchSize)
+  if (batchProblem) throw new ZsnasError('INVALID_OPTION', `batchSize ${batchProblem}`)
+  if ('path' in config.dataset && !fs.existsSync(config.dataset.path)) {
+    throw new ZsnasError('FILE_NOT_FOUND', `dataset path not found: ${config.dataset.path}`, { path: config.dataset.path })
+  }
+  if (config.groundTruth) {
+    const gt = loadTable(config.groundTruth.path, config.space)
+    if (!gt.metrics.includes(config.groundTruth.metric)) {
+      throw new ZsnasError('INVALID_OPTION', `groundTruth.metric '${config.groundTruth.metric}' is not in the table; it has ${gt.metrics.join(', ')}`)
+    }
+  }
+}
+
+/** The proxy menu: every registered proxy with its declared options, then the named voting proxies. */
+function proxyCatalog(): CatalogEntry[] {
+  return [
+    ...listProxies().map((p) => ({
+      id: p.id,
+      label: p.label,
+      description: p.description,
+      paperRho: rhoOf(p.paperRho),
+      options: (p.options ?? []).map((o) => ({ ...o }) as CatalogOption),
+      meta: { kind: p.kind, needsBackward: p.needsBackward, needsLabels: p.needsLabels, voting: false },
+    })),
+    ...VOTING_PROXIES.map((v) => ({
+      id: v.id,
+      label: v.label,
+      description: v.description,
+      paperRho: VOTING_RHO[v.id],
+      options: [],
+      meta: { voting: true, members: [...v.members] },
+    })),
+  ]
+}
+
+/** Format detection for a picked path; an unreadable file gives `spec: null` and the engine's message. */
+function detectPicked(path: string): PickedDataset {
+  try {
+    const d = detectDataset(path, { thumbnails: 0 })
+    return {
+      path,
+      spec: d.spec as DatasetSpecData,
+      description: `${d.label}: ${d.imageCount} images, ${d.numClasses} classes, ${d.imageSize}×${d.imageSize}`,
+    }
+  } catch (e) {
+    if (e instanceof ZsnasError) return { path, spec: null, description: e.message }
+    throw e
+  }
+}
+
+/** The first `count` images of a dataset (no augmentation, Rng(0)) as thumbnails, with its counts. */
+function previewOf(spec: DatasetSpecData, count: number): DatasetPreview {
+  const ds = openCached(spec)
+  const n = Math.min(count, Number.isFinite(ds.count) ? ds.count : count)
+  const samples: DatasetPreview['samples'] = []
+  if (n > 0) {
+    const b = ds.sampleBatch(n, new Rng(0), { augment: false })
+    const [, h, w] = b.shape
+    for (let i = 0; i < n; i++) samples.push({ label: b.labels[i], width: w, height: h, rgbBase64: thumbnail(b.x, i * h * w * 3, h) })
+  }
+  return { kind: ds.kind, label: ds.label, count: Number.isFinite(ds.count) ? ds.count : -1, numClasses: ds.numClasses, imageSize: ds.imageSize, samples }
+}
+
+/** A loaded table's summary: space, metrics, size and its first five rows. */
+function tableSummary(path: string, gt: GroundTruth): Omit<TableInfo, 'sha256'> {
+  const sample = gt
+    .keys()
+    .slice(0, 5)
+    .map((hash) => {
+      const values: Record<string, number> = {}
+      for (const m of gt.metrics) {
+        const v = gt.get(hash, m)
+        if (v !== undefined) values[m] = v
+      }
+      return { hash, values }
+    })
+  return { path, space: gt.space, metrics: gt.metrics, size: gt.size, sample }
+}
+
 /**
  * The engine behind the backend. `opts.tableCacheDir` (the app's data folder)
  * is where imported benchmark tables are indexed once, so reopening them is fast.
@@ -106,84 +189,16 @@ export function createEngineAdapter(opts: { tableCacheDir?: string } = {}): Engi
   return {
     version: APP_VERSION,
     proxyIds: proxyIdsOf,
-    validate(config) {
-      // every option bag against the registries' declarations, before the run starts (same messages as the engine)
-      checkRunOptions({ ...config, proxies: proxyIdsOf(config) })
-      spaceFor(config)
-      const batchProblem = optionProblem(BATCH_SIZE_OPTION, config.batchSize)
-      if (batchProblem) throw new ZsnasError('INVALID_OPTION', `batchSize ${batchProblem}`)
-      if ('path' in config.dataset && !fs.existsSync(config.dataset.path)) {
-        throw new ZsnasError('FILE_NOT_FOUND', `dataset path not found: ${config.dataset.path}`, { path: config.dataset.path })
-      }
-      if (config.groundTruth) {
-        const gt = loadTable(config.groundTruth.path, config.space)
-        if (!gt.metrics.includes(config.groundTruth.metric)) {
-          throw new ZsnasError('INVALID_OPTION', `groundTruth.metric '${config.groundTruth.metric}' is not in the table; it has ${gt.metrics.join(', ')}`)
-        }
-      }
-    },
+    validate: (config) => validateConfig(config, loadTable),
     createSearch: searchFor,
     loadGroundTruth: (path, space) => loadTable(path, space),
     spaces: (): CatalogEntry[] =>
       listSpaces().map((s) => ({ id: s.id, label: s.label, description: s.description, options: SPACE_OPTIONS[s.id] ?? [], meta: { size: s.size } })),
-    proxies: (): CatalogEntry[] => [
-      ...listProxies().map((p) => ({
-        id: p.id,
-        label: p.label,
-        description: p.description,
-        paperRho: rhoOf(p.paperRho),
-        options: (p.options ?? []).map((o) => ({ ...o }) as CatalogOption),
-        meta: { kind: p.kind, needsBackward: p.needsBackward, needsLabels: p.needsLabels, voting: false },
-      })),
-      ...VOTING_PROXIES.map((v) => ({
-        id: v.id,
-        label: v.label,
-        description: v.description,
-        paperRho: VOTING_RHO[v.id],
-        options: [],
-        meta: { voting: true, members: [...v.members] },
-      })),
-    ],
+    proxies: proxyCatalog,
     strategies: (): CatalogEntry[] => listStrategies().map((s) => ({ ...s, options: s.options.map((o) => ({ ...o })) })),
     datasets: () => DATASET_CATALOG,
-    detectDataset(path): PickedDataset {
-      try {
-        const d = detectDataset(path, { thumbnails: 0 })
-        return {
-          path,
-          spec: d.spec as DatasetSpecData,
-          description: `${d.label}: ${d.imageCount} images, ${d.numClasses} classes, ${d.imageSize}×${d.imageSize}`,
-        }
-      } catch (e) {
-        if (e instanceof ZsnasError) return { path, spec: null, description: e.message }
-        throw e
-      }
-    },
-    previewDataset(spec, count): DatasetPreview {
-      const ds = openCached(spec)
-      const n = Math.min(count, Number.isFinite(ds.count) ? ds.count : count)
-      const samples: DatasetPreview['samples'] = []
-      if (n > 0) {
-        const b = ds.sampleBatch(n, new Rng(0), { augment: false })
-        const [, h, w] = b.shape
-        for (let i = 0; i < n; i++) samples.push({ label: b.labels[i], width: w, height: h, rgbBase64: thumbnail(b.x, i * h * w * 3, h) })
-      }
-      return { kind: ds.kind, label: ds.label, count: Number.isFinite(ds.count) ? ds.count : -1, numClasses: ds.numClasses, imageSize: ds.imageSize, samples }
-    },
-    validateTable(path, space) {
-      const gt = loadTable(path, space)
-      const sample = gt
-        .keys()
-        .slice(0, 5)
-        .map((hash) => {
-          const values: Record<string, number> = {}
-          for (const m of gt.metrics) {
-            const v = gt.get(hash, m)
-            if (v !== undefined) values[m] = v
-          }
-          return { hash, values }
-        })
-      return { path, space: gt.space, metrics: gt.metrics, size: gt.size, sample }
-    },
+    detectDataset: detectPicked,
+    previewDataset: previewOf,
+    validateTable: (path, space) => tableSummary(path, loadTable(path, space)),
   }
 }
