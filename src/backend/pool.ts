@@ -8,7 +8,9 @@
  *    (attempt 2); if that also dies the job resolves as failed with code
  *    'WORKER_CRASHED' (never rejects for a crash);
  *  - a scoring error reported by the worker (bad arch, numeric…) resolves as
- *    failed immediately, without retry;
+ *    failed immediately, without retry; when its details say the worker's
+ *    backend instance is dead (`instanceDead`: a wasm heap abort, reported
+ *    as OUT_OF_MEMORY by the engine) that worker is killed and replaced;
  *  - `close()` SIGKILLs every busy worker and resolves all unfinished jobs as
  *    'CANCELLED' — this is how cancel is honoured within one architecture;
  *  - outcomes come back with plain-number scores (NaN/±∞ decoded from the wire here).
@@ -97,6 +99,13 @@ export class WorkerPool implements Scorer {
     }
   }
 
+  /** Removes an idle worker whose backend is unusable and kills it (the next job spawns a fresh one). */
+  private retire(slot: Slot): void {
+    const i = this.slots.indexOf(slot)
+    if (i >= 0) this.slots.splice(i, 1)
+    slot.handle.kill()
+  }
+
   private spawn(): Slot {
     const handle = this.host.spawn()
     const slot: Slot = { handle, current: null }
@@ -110,7 +119,10 @@ export class WorkerPool implements Scorer {
       const { pending } = slot.current
       slot.current = null
       if (msg.type === 'result') pending.resolve({ ok: true, outcome: fromWireOutcome(msg.outcome), attempts: pending.attempts })
-      else pending.resolve({ ok: false, error: msg.error, attempts: pending.attempts })
+      else {
+        pending.resolve({ ok: false, error: msg.error, attempts: pending.attempts })
+        if ((msg.error.details as { instanceDead?: unknown } | undefined)?.instanceDead === true) this.retire(slot)
+      }
       this.pump()
     })
     handle.onExit((code, signal) => {

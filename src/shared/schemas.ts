@@ -27,6 +27,7 @@ export const ERROR_CODES = [
   'EMPTY_DATASET',
   'BACKEND_UNAVAILABLE',
   'NUMERIC',
+  'OUT_OF_MEMORY', // the backend ran out of memory (details: batchSize, resolution, largestFittingBatch, instanceDead)
   'CANCELLED',
   'NOT_FOUND',
   'INTERNAL',
