@@ -1,14 +1,14 @@
 /**
  * Export of one run to a folder:
  *  - manifest.json     config, seeds (run seed + per-evaluation derivation), app/engine/backend
- *                      versions, sha256 of the dataset and benchmark files, counts, timestamps;
+ *                      versions, sha256 of the dataset and benchmark files, counts, timestamps,
+ *                      timing { startedAt, finishedAt, activeSeconds };
  *  - evaluations.jsonl one EvaluationRow per line, index order;
- *  - evaluations.csv   index, arch, hash, status, params, flops, seconds, ground_truth, attempts, error, one column per proxy;
+ *  - evaluations.csv   the one evaluation schema `zsnas-evaluations/1` (src/shared/export-schema.ts,
+ *                      docs/exports.md) — the same columns as the run view's CSV export;
  *  - best.json         the best-so-far evaluation (strategy's comparator) or null;
- *  - zc_<space>.json   NAS-Bench-Suite-Zero shape: { "<task>": { "<arch>": { "<proxy>": { "score", "time" },
- *                      "val_accuracy": acc } } } (task = ground-truth metric or dataset kind; `time` = the
- *                      evaluation's wall seconds, shared by its proxies; failed evaluations are omitted;
- *                      val_accuracy present only with a ground-truth table).
+ *  - zc_<space>.json   NAS-Bench-Suite-Zero's merged format (`zcSuiteJson`);
+ *  - zc_<space>_evaluations.json  NASLib's per-evaluation list (`zcEvaluationsJson`, repeats kept).
  *  - best_model/       the best architecture's model files (engine/export/best-model.ts: PyTorch model.py,
  *                      train.py, weights.safetensors, ONNX, structure file), built for the run's dataset, with
  *                      the weights it was scored with (evaluationSeed(run seed, index), the run's init);
@@ -17,52 +17,73 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import type { EvaluationRow, ExportResult, RunSummary } from '../shared/schemas'
+import { EVALUATIONS_SCHEMA, csvCell, evaluationsCsv, truthColumn } from '../shared/export-schema'
+import { decodeScore, encodeScore } from '../shared/score-value'
 import type { RunStore } from './store'
 import { bestModelFiles } from '../engine/export/best-model'
 import { evaluationSeed } from './seeds'
 import { ensureDir } from './fs-safe'
 
-export function csvCell(v: unknown): string {
-  if (v === null || v === undefined) return ''
-  const s = typeof v === 'string' ? v : typeof v === 'number' ? String(v) : JSON.stringify(v)
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s
-}
+/** Re-exported for older callers: the one CSV writer lives in src/shared/export-schema.ts. */
+export { csvCell }
 
-export function evaluationsCsv(rows: EvaluationRow[], proxies: string[]): string {
-  const head = ['index', 'arch', 'hash', 'status', 'params', 'flops', 'seconds', 'ground_truth', 'attempts', 'error', ...proxies.map((p) => `score_${p}`)]
-  const lines = [head.join(',')]
-  for (const r of rows) {
-    lines.push(
-      [r.index, r.arch, r.hash, r.status, r.params, r.flops, r.seconds, r.groundTruth, r.attempts, r.error?.message ?? null, ...proxies.map((p) => r.scores[p] ?? null)]
-        .map(csvCell)
-        .join(','),
-    )
-  }
-  return lines.join('\n') + '\n'
-}
-
-export function zcSuiteJson(rows: EvaluationRow[], task: string): Record<string, Record<string, unknown>> {
+/**
+ * NAS-Bench-Suite-Zero's merged zero-cost file (NASLib `zc_<space>.json`):
+ * `{ <task>: { <arch>: { id, <proxy>: { score, time }, val_accuracy | test_accuracy } } }`.
+ * The accuracy goes under the key its metric IS: a validation metric ('cifar10-valid') under
+ * `val_accuracy`, a test metric (NB201 'cifar10' = 200-epoch test accuracy) under `test_accuracy`
+ * — never test accuracy under `val_accuracy`. `time` is that proxy's own seconds: known exactly for
+ * a single-proxy run (the evaluation's time); for several proxies scored in one shared pass it is
+ * null (not the combined time; see docs/exports.md). A repeated architecture keeps its first
+ * evaluation as the entry and lists the later evaluation indices under `repeats` (every evaluation,
+ * repeats included, is in `zc_<space>_evaluations.json`, see `zcEvaluationsJson`). Failed rows are
+ * omitted. Non-finite scores are 'NaN' / 'Infinity' / '-Infinity' strings.
+ */
+export function zcSuiteJson(rows: readonly EvaluationRow[], task: string, metric: string | null, proxies: readonly string[]): Record<string, Record<string, Record<string, unknown>>> {
   const inner: Record<string, Record<string, unknown>> = {}
   for (const r of rows) {
     if (r.status !== 'ok') continue
-    const entry: Record<string, unknown> = {}
-    for (const [p, s] of Object.entries(r.scores)) entry[p] = { score: s, time: r.seconds }
-    if (r.groundTruth !== null) entry.val_accuracy = r.groundTruth
-    inner[r.arch] = entry
+    const seen = inner[r.arch]
+    if (seen) {
+      seen.repeats = [...((seen.repeats as number[] | undefined) ?? []), r.index]
+      continue
+    }
+    inner[r.arch] = zcRecord(r, metric, proxies)
   }
   return { [task]: inner }
 }
 
-export function exportRun(
-  store: RunStore,
-  summary: RunSummary,
-  proxies: string[],
-  dir: string,
-  extra: { seedDerivation: string },
-): ExportResult {
+/** NASLib's per-evaluation benchmark list (runners/zc/benchmarks): one record per evaluation, repeats kept, index order. */
+export function zcEvaluationsJson(rows: readonly EvaluationRow[], metric: string | null, proxies: readonly string[]): Record<string, unknown>[] {
+  return rows.filter((r) => r.status === 'ok').map((r) => ({ idx: String(r.index), arch: r.arch, ...zcRecord(r, metric, proxies) }))
+}
+
+function zcRecord(r: EvaluationRow, metric: string | null, proxies: readonly string[]): Record<string, unknown> {
+  const entry: Record<string, unknown> = { id: r.index }
+  const single = proxies.length === 1
+  for (const p of proxies) {
+    const v = r.scores[p]
+    if (v === undefined) continue
+    entry[p] = { score: encodeScore(decodeScore(v)), time: single ? r.seconds : null }
+  }
+  if (r.groundTruth !== null && metric) entry[/-valid$/.test(metric) ? 'val_accuracy' : 'test_accuracy'] = r.groundTruth
+  return entry
+}
+
+/** The NAS-Bench-Suite-Zero task name: the metric's dataset ('cifar10-valid' → 'cifar10'), else the dataset kind. */
+export function zcTask(metric: string | null | undefined, datasetKind: string): string {
+  return metric ? metric.replace(/-valid$/, '') : datasetKind
+}
+
+/**
+ * Every file of a run's export folder (name → contents), built in memory; nothing is written.
+ * `exportRun` writes them to a folder; the browser-mode server zips them for a download.
+ */
+export function runFolderFiles(store: RunStore, summary: RunSummary, proxies: string[], extra: { seedDerivation: string }): Record<string, string | Uint8Array> {
   const rec = store.require(summary.id)
   const rows = store.allEvaluations(summary.id)
-  const task = rec.config.groundTruth?.metric ?? rec.config.dataset.kind
+  const metric = rec.config.groundTruth?.metric ?? null
+  const task = zcTask(metric, rec.config.dataset.kind)
   const files: Record<string, string | Uint8Array> = {
     'manifest.json': JSON.stringify(
       {
@@ -78,6 +99,9 @@ export function exportRun(
         groundTruth: rec.config.groundTruth ?? null,
         counts: { done: summary.done, failed: summary.failed, total: summary.total },
         createdAt: rec.createdAt,
+        // start of scoring, end of the run, and scoring seconds over every launch (notes edits, pauses and downtime excluded)
+        timing: summary.timing ?? rec.timing,
+        exports: { evaluationsCsv: EVALUATIONS_SCHEMA, truthColumn: truthColumn(metric), zcTask: task },
         exportedAt: new Date().toISOString(),
         notes: rec.notes,
       },
@@ -85,15 +109,27 @@ export function exportRun(
       2,
     ),
     'evaluations.jsonl': rows.map((r) => JSON.stringify(r)).join('\n') + (rows.length ? '\n' : ''),
-    'evaluations.csv': evaluationsCsv(rows, proxies),
+    'evaluations.csv': evaluationsCsv(rows, proxies, metric),
     'best.json': JSON.stringify(summary.best, null, 2),
-    [`zc_${rec.config.space}.json`]: JSON.stringify(zcSuiteJson(rows, task), null, 2),
+    [`zc_${rec.config.space}.json`]: JSON.stringify(zcSuiteJson(rows, task, metric, proxies), null, 2),
+    [`zc_${rec.config.space}_evaluations.json`]: JSON.stringify(zcEvaluationsJson(rows, metric, proxies), null, 1),
   }
   if (summary.best) {
     // the weights the best architecture was scored with (its evaluation seed, the run's init)
     const scored = { seed: evaluationSeed(rec.seed, summary.best.index), init: rec.config.init }
     for (const f of bestModelFiles(rec.config.space, summary.best.arch, rec.config.dataset, scored)) files[f.name] = f.data
   }
+  return files
+}
+
+export function exportRun(
+  store: RunStore,
+  summary: RunSummary,
+  proxies: string[],
+  dir: string,
+  extra: { seedDerivation: string },
+): ExportResult {
+  const files = runFolderFiles(store, summary, proxies, extra)
   const target = path.resolve(dir)
   if (fs.existsSync(target) && fs.readdirSync(target).length > 0) {
     throw Object.assign(new Error(`export folder ${target} exists and is not empty`), { code: 'CONFLICT', details: { dir: target } })

@@ -26,6 +26,7 @@ import { SearchSession } from './search-session'
 import { storeSink } from './store-sink'
 import type { RunRecord, RunStore } from './store'
 import { EventThrottle } from './throttle'
+import { runStats, runStatsCache } from './run-stats'
 import type { WorkerHandle, WorkerHost } from './worker-host'
 
 export interface RunManagerDeps {
@@ -56,6 +57,8 @@ interface ActiveRun {
   /** stopped by shutdown(): the run becomes 'interrupted' (resumable), not 'cancelled' */
   interruptOnly: boolean
   startedAt: number
+  /** last time (ms) scoring time was added to the store's active total */
+  activeMark: number
   doneAtStart: number
   finished: Promise<void>
 }
@@ -68,6 +71,7 @@ function newRunId(): string {
 
 export class RunManager {
   private readonly active = new Map<string, ActiveRun>()
+  private readonly statsMemo = runStatsCache()
 
   constructor(private readonly deps: RunManagerDeps) {}
 
@@ -164,7 +168,25 @@ export class RunManager {
       versions: rec.versions,
       notes: rec.notes,
       error: rec.error,
+      timing: { ...rec.timing, activeSeconds: rec.timing.activeSeconds + this.unbookedSeconds(id) },
+      stats: this.statsMemo(id, `${done}|${rec.status}`, () => {
+        const members = this.deps.engine.proxyIds(rec.config)
+        return runStats(store.allEvaluations(id), members, rec.config.proxy.mode === 'voting' || members.length > 1)
+      }),
     }
+  }
+
+  /** scoring seconds of an active run not yet added to the store (since its last group) */
+  private unbookedSeconds(id: string): number {
+    const run = this.active.get(id)
+    return run ? Math.max(0, (Date.now() - run.activeMark) / 1000) : 0
+  }
+
+  /** Adds the scoring time since the last call to the store (per group and when the loop stops). */
+  private bookActive(run: ActiveRun): void {
+    const t = Date.now()
+    this.deps.store.addActiveSeconds(run.id, (t - run.activeMark) / 1000)
+    run.activeMark = t
   }
 
   // ------------------------------------------------------------------ internals
@@ -193,6 +215,7 @@ export class RunManager {
       cancelled: false,
       interruptOnly: false,
       startedAt: Date.now(),
+      activeMark: Date.now(),
       doneAtStart: store.counts(id).done,
       finished: Promise.resolve(),
     }
@@ -205,6 +228,7 @@ export class RunManager {
       this.deps.eventIntervalMs,
     )
     this.active.set(id, run)
+    store.markLaunched(id)
     this.notifyActivity()
     run.finished = (async () => {
       try {
@@ -212,18 +236,23 @@ export class RunManager {
         run.session = this.createSession(run, checkpoint)
         if (!run.cancelled) await run.session.run()
         run.throttle.flushNow()
+        this.bookActive(run)
         if (run.cancelled) {
           const interruptOnly = run.interruptOnly
+          if (!interruptOnly) store.markEnded(id)
           store.setStatus(id, interruptOnly ? 'interrupted' : 'cancelled')
           this.log(id, 'info', 'status', interruptOnly ? 'interrupted (shutdown)' : 'cancelled')
           if (!interruptOnly) this.deps.emit('run.finished', { runId: id, summary: this.summary(id) })
         } else {
+          store.markEnded(id)
           store.setStatus(id, 'finished')
           this.log(id, 'info', 'status', 'finished')
           this.deps.emit('run.finished', { runId: id, summary: this.summary(id) })
         }
       } catch (e) {
         run.throttle.flushNow()
+        this.bookActive(run)
+        store.markEnded(id)
         const error = errorToData(e)
         store.setStatus(id, 'failed', error)
         this.log(id, 'error', 'status', `failed: ${error.message}`, error)
@@ -260,6 +289,7 @@ export class RunManager {
         },
       }),
       onGroup: (g) => {
+        this.bookActive(run)
         const best = g.bestChanged && g.bestIndex !== null ? store.getEvaluation(run.id, g.bestIndex) : null
         if (best) run.throttle.setBest(best)
         run.throttle.touch()
@@ -274,17 +304,19 @@ export class RunManager {
 
   private emitProgress(run: ActiveRun): void {
     const { done, failed } = this.deps.store.counts(run.id)
-    const elapsed = (Date.now() - run.startedAt) / 1000
+    const launchSeconds = (Date.now() - run.startedAt) / 1000
     const newDone = done - run.doneAtStart
-    const rate = elapsed > 0 ? newDone / elapsed : 0
-    const total = this.deps.store.require(run.id).total
+    const rate = launchSeconds > 0 ? newDone / launchSeconds : 0
+    const rec = this.deps.store.require(run.id)
+    const total = rec.total
     this.deps.emit('run.progress', {
       runId: run.id,
       done,
       failed,
       total,
       rate,
-      elapsed,
+      // active scoring time over every launch (not wall time since creation: downtime and pauses excluded)
+      elapsed: rec.timing.activeSeconds + this.unbookedSeconds(run.id),
       eta: rate > 0 ? Math.max(0, (total - done) / rate) : null,
     })
   }

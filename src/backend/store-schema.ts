@@ -7,7 +7,10 @@
  *    never duplicate a row and a finished evaluation is never overwritten;
  *  - `events` and `checkpoints` are only INSERTed;
  *  - `runs` holds the immutable config/seed/versions plus a small mutable
- *    status/notes/best cell (every status change is also appended to `events`).
+ *    status/notes/best cell (every status change is also appended to `events`)
+ *    and the run's timing: `started_at` (first launch), `finished_at` (last end),
+ *    `active_seconds` (scoring time summed over launches; `updated_at` is NOT a
+ *    duration — a notes edit moves it).
  * Deleting a run (explicit user action) removes all of its rows.
  */
 export const SCHEMA_VERSION = 1
@@ -27,7 +30,10 @@ CREATE TABLE IF NOT EXISTS runs (
   best_idx INTEGER,
   notes TEXT NOT NULL DEFAULT '',
   created_at TEXT NOT NULL,
-  updated_at TEXT NOT NULL
+  updated_at TEXT NOT NULL,
+  started_at TEXT,
+  finished_at TEXT,
+  active_seconds REAL NOT NULL DEFAULT 0
 );
 CREATE TABLE IF NOT EXISTS evaluations (
   run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,

@@ -22,6 +22,7 @@ import type {
   LogEntry,
   RunConfig,
   RunStatus,
+  RunTiming,
   ServiceErrorData,
   Versions,
 } from '../shared/schemas'
@@ -43,6 +44,8 @@ export interface RunRecord {
   notes: string
   createdAt: string
   updatedAt: string
+  /** first launch (ISO), last end (ISO; null while running/interrupted), scoring seconds over all launches */
+  timing: RunTiming
 }
 
 export interface Checkpoint {
@@ -70,6 +73,11 @@ export class RunStore {
     // additive migration of stores created before the `phase` column existed
     const cols = (this.db.prepare('PRAGMA table_info(evaluations)').all() as { name: string }[]).map((c) => c.name)
     if (!cols.includes('phase')) this.db.exec(`ALTER TABLE evaluations ADD COLUMN phase TEXT NOT NULL DEFAULT 'search'`)
+    // additive migration of stores created before run timing existed (their runs read as never timed: 0 s)
+    const runCols = (this.db.prepare('PRAGMA table_info(runs)').all() as { name: string }[]).map((c) => c.name)
+    if (!runCols.includes('started_at')) this.db.exec('ALTER TABLE runs ADD COLUMN started_at TEXT')
+    if (!runCols.includes('finished_at')) this.db.exec('ALTER TABLE runs ADD COLUMN finished_at TEXT')
+    if (!runCols.includes('active_seconds')) this.db.exec('ALTER TABLE runs ADD COLUMN active_seconds REAL NOT NULL DEFAULT 0')
     this.db.prepare('INSERT OR IGNORE INTO meta(key, value) VALUES (?, ?)').run('schema_version', String(SCHEMA_VERSION))
   }
 
@@ -109,6 +117,22 @@ export class RunStore {
   setNotes(id: string, notes: string): void {
     this.require(id)
     this.db.prepare('UPDATE runs SET notes = ?, updated_at = ? WHERE id = ?').run(notes, now(), id)
+  }
+
+  /** Records that scoring (re)starts now: sets `startedAt` on the first launch only, clears `finishedAt`. */
+  markLaunched(id: string, at: string = now()): void {
+    this.db.prepare('UPDATE runs SET started_at = COALESCE(started_at, ?), finished_at = NULL WHERE id = ?').run(at, id)
+  }
+
+  /** Adds scoring time (seconds ≥ 0) to the run's active total; called per group, so a crash loses at most one group's time. */
+  addActiveSeconds(id: string, seconds: number): void {
+    if (!(seconds > 0) || !Number.isFinite(seconds)) return
+    this.db.prepare('UPDATE runs SET active_seconds = active_seconds + ? WHERE id = ?').run(seconds, id)
+  }
+
+  /** Records when the run ended (finished, failed or cancelled). */
+  markEnded(id: string, at: string = now()): void {
+    this.db.prepare('UPDATE runs SET finished_at = ? WHERE id = ?').run(at, id)
   }
 
   setBest(id: string, index: number): void {
@@ -289,6 +313,9 @@ interface DbRun {
   notes: string
   created_at: string
   updated_at: string
+  started_at: string | null
+  finished_at: string | null
+  active_seconds: number
 }
 
 function fromDbRun(r: DbRun): RunRecord {
@@ -306,6 +333,7 @@ function fromDbRun(r: DbRun): RunRecord {
     notes: r.notes,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
+    timing: { startedAt: r.started_at ?? null, finishedAt: r.finished_at ?? null, activeSeconds: r.active_seconds ?? 0 },
   }
 }
 

@@ -2,6 +2,7 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { TOKEN_RE } from './token'
 
 export interface CliArgs {
   dataDir: string
@@ -10,6 +11,8 @@ export interface CliArgs {
   workers?: number
   /** extra folders clients may read datasets/tables from and export into (`--allow DIR`, repeatable); the data folder is always allowed */
   allow: string[]
+  /** `--token T`: the access token to use (default: the data folder's stored token, src/server/token.ts) */
+  token?: string
 }
 
 export function parseArgs(argv: string[]): CliArgs {
@@ -41,6 +44,10 @@ export function parseArgs(argv: string[]): CliArgs {
       }
       if (!isDir) throw new Error(`--allow ${dir}: not a folder (give the folder that holds the datasets or tables)`)
       out.allow.push(dir)
+    } else if (a === '--token') {
+      const t = val()
+      if (!TOKEN_RE.test(t)) throw new Error(`--token must be 16–256 characters of A–Z a–z 0–9 _ - (it goes into the URL), got ${t.length} characters`)
+      out.token = t
     } else throw new Error(`unknown argument '${a}'`)
   }
   return out

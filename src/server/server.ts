@@ -3,8 +3,10 @@
  * a WebSocket, bound to 127.0.0.1 only, guarded by a random token (like
  * Jupyter). Every request needs the token — as `?token=` (the printed URL) or
  * the HttpOnly SameSite=Strict cookie set when the page was opened with it;
- * the WebSocket additionally needs `?token=` in its URL and (when a browser
- * sends one) a same-host Origin. The Host header must be 127.0.0.1:PORT or
+ * the WebSocket needs the token too (`?token=` in its URL, or that cookie) and
+ * (when a browser sends one) a same-host Origin. `GET /export/<runId>.zip`
+ * (same guard) streams a run's export folder as a zip (`exportZip`), so in
+ * browser mode an export downloads instead of landing on the server's disk. The Host header must be 127.0.0.1:PORT or
  * localhost:PORT (DNS-rebinding guard). Refusals: HTTP 403; a WebSocket upgrade
  * without a valid token is answered 403 and never opened.
  *
@@ -42,6 +44,8 @@ export interface ServerOptions {
   port?: number
   /** default: 32 random bytes, hex */
   token?: string
+  /** builds the zip of one run's export folder (file name + bytes); absent = no /export route (404) */
+  exportZip?: (runId: string) => Promise<{ name: string; data: Uint8Array }>
 }
 
 export interface RunningServer {
@@ -74,6 +78,27 @@ function cookieToken(req: http.IncomingMessage): string | null {
   return null
 }
 
+/** Answers one zip download: 200 + attachment, 404 for an unknown run (typed NOT_FOUND), 500 otherwise; never throws. */
+function serveZip(res: http.ServerResponse, head: boolean, build: NonNullable<ServerOptions['exportZip']>, id: string): void {
+  build(id).then(
+    ({ name, data }) => {
+      res.writeHead(200, {
+        'content-type': 'application/zip',
+        'content-length': String(data.byteLength),
+        'content-disposition': `attachment; filename="${name.replace(/[^A-Za-z0-9._-]/g, '_')}"`,
+        'cache-control': 'no-store',
+        'x-content-type-options': 'nosniff',
+      })
+      res.end(head ? undefined : Buffer.from(data.buffer, data.byteOffset, data.byteLength))
+    },
+    (e: unknown) => {
+      const code = (e as { code?: unknown })?.code
+      res.writeHead(code === 'NOT_FOUND' ? 404 : 500, { 'content-type': 'text/plain; charset=utf-8' })
+      res.end(`${code === 'NOT_FOUND' ? '404' : '500'}: ${e instanceof Error ? e.message : String(e)}\n`)
+    },
+  )
+}
+
 export async function startServer(o: ServerOptions): Promise<RunningServer> {
   const token = o.token ?? randomBytes(32).toString('hex')
   let port = 0
@@ -95,6 +120,11 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { allow: 'GET, HEAD' })
       res.end()
+      return
+    }
+    const zip = /^\/export\/([^/]+)\.zip$/.exec(url.pathname)
+    if (zip && o.exportZip) {
+      serveZip(res, req.method === 'HEAD', o.exportZip, decodeURIComponent(zip[1]))
       return
     }
     const found = o.staticDir ? resolveStatic(o.staticDir, url.pathname) : null
@@ -128,7 +158,8 @@ export async function startServer(o: ServerOptions): Promise<RunningServer> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1')
     const origin = req.headers.origin
     const originOk = origin === undefined || origin === `http://127.0.0.1:${port}` || origin === `http://localhost:${port}`
-    if (url.pathname !== WS_PATH || !hostOk(req) || !tokenMatches(token, url.searchParams.get('token')) || !originOk) {
+    const tokenOk = tokenMatches(token, url.searchParams.get('token')) || tokenMatches(token, cookieToken(req))
+    if (url.pathname !== WS_PATH || !hostOk(req) || !tokenOk || !originOk) {
       socket.write('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
       socket.destroy()
       return

@@ -34,10 +34,12 @@ describe('csv', () => {
     expect(csv).toBe('a,"b,c"\n"x""y",1.5\n"l1\nl2",\n')
   })
   it('exports every row with its score and arch string', () => {
-    const csv = rowsToCsv([row(0, 0.5), row(1, -2)], ['wrcor'])
+    const csv = rowsToCsv([row(0, 0.5), row(1, -2, { phase: 'warmup', groundTruth: 91.5 })], ['wrcor'], 'cifar10')
     const lines = csv.trim().split('\n')
-    expect(lines[0]).toBe('index,arch,hash,status,phase,wrcor,ground_truth,flops,params,seconds,error')
-    expect(lines[2].split(',')[5]).toBe('-2')
+    // the one export schema (src/shared/export-schema.ts): metric name kept, phase always filled
+    expect(lines[0]).toBe('index,arch,hash,status,phase,score_wrcor,test_accuracy_cifar10,flops,params,seconds,attempts,error')
+    expect(lines[1].split(',')[4]).toBe('search')
+    expect(lines[2].split(',').slice(4, 7)).toEqual(['warmup', '-2', '91.5'])
     expect(lines[1]).toContain('|nor_conv_3x3~0|')
   })
 })

@@ -155,7 +155,7 @@ describe('a run end to end', () => {
       // the best architecture's model files (engine/export/best-model.ts)
       'best_model/arch.nb201.txt', 'best_model/engine_weights.py', 'best_model/model.onnx', 'best_model/model.py', 'best_model/train.py',
       'best_model/weights.safetensors',
-      'evaluations.csv', 'evaluations.jsonl', 'manifest.json', 'zc_nb201.json',
+      'evaluations.csv', 'evaluations.jsonl', 'manifest.json', 'zc_nb201.json', 'zc_nb201_evaluations.json',
     ])
     const best = fin.payload.summary.best
     expect(fs.readFileSync(path.join(out.dir, 'best_model', 'model.py'), 'utf8')).toContain(`Architecture (nb201): ${best.arch}`)
@@ -170,10 +170,18 @@ describe('a run end to end', () => {
     const jsonl = fs.readFileSync(path.join(out.dir, 'evaluations.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l))
     expect(jsonl).toEqual(page.rows)
     const csv = fs.readFileSync(path.join(out.dir, 'evaluations.csv'), 'utf8').trim().split('\n')
-    expect(csv[0].split(',')).toContain('score_acor')
+    // the one export schema: score_<proxy>, the NB201 'cifar10' metric (200-epoch TEST accuracy) named as such
+    expect(csv[0]).toBe('index,arch,hash,status,phase,score_acor,test_accuracy_cifar10,flops,params,seconds,attempts,error')
     expect(csv).toHaveLength(9)
     const zc = JSON.parse(fs.readFileSync(path.join(out.dir, 'zc_nb201.json'), 'utf8'))
-    expect(zc.cifar10[r3.arch]).toEqual({ acor: { score: r3.scores.acor, time: r3.seconds }, val_accuracy: r3.groundTruth })
+    // NAS-Bench-Suite-Zero format: test accuracy is not filed under val_accuracy; a single proxy's time is its own
+    const first3 = page.rows.find((r) => r.arch === r3.arch)!
+    expect(zc.cifar10[r3.arch]).toMatchObject({ id: first3.index, acor: { score: first3.scores.acor, time: first3.seconds }, test_accuracy: first3.groundTruth })
+    expect(zc.cifar10[r3.arch].val_accuracy).toBeUndefined()
+    const zcList = JSON.parse(fs.readFileSync(path.join(out.dir, 'zc_nb201_evaluations.json'), 'utf8'))
+    expect(zcList).toHaveLength(page.rows.filter((r) => r.status === 'ok').length) // repeated architectures kept
+    expect(manifest.timing.activeSeconds).toBeGreaterThan(0)
+    expect(Date.parse(manifest.timing.finishedAt)).toBeGreaterThanOrEqual(Date.parse(manifest.timing.startedAt))
     expect(JSON.parse(fs.readFileSync(path.join(out.dir, 'best.json'), 'utf8'))).toEqual(fin.payload.summary.best)
   })
 

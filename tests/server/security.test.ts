@@ -129,7 +129,7 @@ describe('WebSocket transport', () => {
     expect(await client.runs.list()).toEqual([])
     const slow = client.call('runs.list').catch((e) => e) // in flight or queued when the server goes away
     await a.close()
-    await expect.poll(() => statuses.at(-1)).toBe('closed')
+    await expect.poll(() => statuses.at(-1)).toBe('reconnecting')
     const b = await startServer({ handlers, bus, staticDir: null, token: 'T'.repeat(64), port: a.port })
     await expect.poll(() => statuses.at(-1), { timeout: 10_000 }).toBe('open')
     expect(await client.runs.list()).toEqual([])

@@ -1,44 +1,21 @@
-/** Table exports: every evaluation field as CSV columns or as JSON rows (raw numbers, not formatted). */
+/**
+ * Table exports in THE evaluation schema `zsnas-evaluations/1` (src/shared/export-schema.ts,
+ * docs/exports.md) — the same columns as the run folder's evaluations.csv: raw numbers (not
+ * formatted), `score_<proxy>` columns, the truth column named for its metric
+ * (`test_accuracy_cifar10`), `phase` always filled.
+ */
 import type { EvaluationRow } from '../../shared/schemas'
-import { toCsv } from './csv'
+import { EVALUATIONS_SCHEMA, evaluationColumns, evaluationRecord, evaluationsCsv, type ExportableRow } from '../../shared/export-schema'
 
-export function exportColumns(scoreKeys: readonly string[]) {
-  return [
-    { key: 'index', label: 'index' },
-    { key: 'arch', label: 'arch' },
-    { key: 'hash', label: 'hash' },
-    { key: 'status', label: 'status' },
-    { key: 'phase', label: 'phase' },
-    ...scoreKeys.map((k) => ({ key: `score:${k}`, label: k })),
-    { key: 'groundTruth', label: 'ground_truth' },
-    { key: 'flops', label: 'flops' },
-    { key: 'params', label: 'params' },
-    { key: 'seconds', label: 'seconds' },
-    { key: 'error', label: 'error' },
-  ]
+export { evaluationColumns as exportColumns }
+
+/** CSV text of the rows (in the given order); `metric` = the run's ground-truth metric (null: no truth column). */
+export function rowsToCsv(rows: readonly EvaluationRow[], scoreKeys: readonly string[], metric: string | null = null): string {
+  return evaluationsCsv(rows as readonly ExportableRow[], scoreKeys, metric)
 }
 
-function flat(r: EvaluationRow, scoreKeys: readonly string[]): Record<string, unknown> {
-  const o: Record<string, unknown> = {
-    index: r.index,
-    arch: r.arch,
-    hash: r.hash,
-    status: r.status,
-    phase: r.phase ?? '',
-    groundTruth: r.groundTruth,
-    flops: r.flops,
-    params: r.params,
-    seconds: r.seconds,
-    error: r.error?.message ?? '',
-  }
-  for (const k of scoreKeys) o[`score:${k}`] = r.scores[k]
-  return o
-}
-
-export function rowsToCsv(rows: readonly EvaluationRow[], scoreKeys: readonly string[]): string {
-  return toCsv(exportColumns(scoreKeys), rows.map((r) => flat(r, scoreKeys)))
-}
-
-export function rowsToJson(rows: readonly EvaluationRow[]): string {
-  return JSON.stringify(rows, null, 1)
+/** JSON: `{ schema, columns, rows }` with rows as flat records keyed by the same column names as the CSV. */
+export function rowsToJson(rows: readonly EvaluationRow[], scoreKeys: readonly string[] = [], metric: string | null = null): string {
+  const columns = evaluationColumns(scoreKeys, metric)
+  return JSON.stringify({ schema: EVALUATIONS_SCHEMA, columns, rows: rows.map((r) => evaluationRecord(r as ExportableRow, scoreKeys, metric)) }, null, 1)
 }

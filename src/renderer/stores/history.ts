@@ -1,8 +1,15 @@
-/** Run history: the list of runs, deletion (confirmed by the view), and per-run notes. */
+/** Run history: the list of runs, deletion (confirmed by the view), per-run notes, and the run-folder export. */
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import { errorMessage, useApi } from '../api'
+import { useCatalogStore } from './catalog'
+import { downloadUrl } from '../lib/download'
 import type { RunSummary } from '../../shared/schemas'
+
+/** Same-origin URL of a run's zipped export folder in browser mode (served by src/server/server.ts, token cookie). */
+export function runZipUrl(id: string): string {
+  return `/export/${encodeURIComponent(id)}.zip`
+}
 
 export const useHistoryStore = defineStore('history', () => {
   const api = useApi()
@@ -47,9 +54,21 @@ export const useHistoryStore = defineStore('history', () => {
     }
   }
 
-  /** Writes the run's export folder (manifest, evaluations CSV/JSONL, best, zero-cost JSON) on the backend machine. */
+  /**
+   * Exports the run folder (manifest, evaluations CSV/JSONL, best, zero-cost JSON, best model). Browser mode:
+   * the browser downloads `<runId>.zip` (nothing is written on the server's disk). Electron: written into
+   * the data folder's exports/ on this machine and the folder named.
+   */
   async function exportRun(id: string): Promise<boolean> {
     message.value = null
+    const catalog = useCatalogStore()
+    if (!catalog.system) await catalog.load()
+    if (catalog.system?.mode === 'browser') {
+      downloadUrl(`${id}.zip`, runZipUrl(id))
+      message.value = `Downloading ${id}.zip (the run folder: manifest, evaluations, zero-cost JSON, best model)`
+      error.value = null
+      return true
+    }
     try {
       const r = await api.runs.export(id)
       message.value = `Exported ${r.files.length} files to ${r.dir}`

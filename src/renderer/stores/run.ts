@@ -133,7 +133,8 @@ export const useRunStore = defineStore('run', () => {
   function finish(s: RunSummary) {
     summary.value = { ...summary.value, ...s }
     const p = progress.value
-    progress.value = { done: s.done, failed: s.failed, total: s.total, rate: p?.rate ?? 0, elapsed: p?.elapsed ?? 0, eta: 0 }
+    const elapsed = s.timing?.activeSeconds ?? p?.elapsed ?? 0
+    progress.value = { done: s.done, failed: s.failed, total: s.total, rate: p?.rate ?? 0, elapsed, eta: 0 }
     // catch anything still buffered right away
     if (initialLoadDone) flush()
   }
@@ -160,8 +161,8 @@ export const useRunStore = defineStore('run', () => {
       summary.value = detail
       rows.value = all
       logs.value = detail.logs
-      // until the first progress event: wall time between creation and the last update of the stored run
-      const span = Math.max(0, (Date.parse(detail.updatedAt) - Date.parse(detail.createdAt)) / 1000) || 0
+      // until the first progress event: the stored active scoring time (never updatedAt − createdAt, which a notes edit or downtime moves)
+      const span = detail.timing?.activeSeconds ?? 0
       progress.value ??= { done: detail.done, failed: detail.failed, total: detail.total, rate: span > 0 ? detail.done / span : 0, elapsed: span, eta: null }
       if (all.length) lastResultAt.value = Date.now()
       initialLoadDone = true

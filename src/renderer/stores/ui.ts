@@ -1,6 +1,11 @@
-/** UI state: which screen is shown and the colour theme (persisted in localStorage when available). */
+/**
+ * UI state: which screen is shown, the colour theme (persisted in localStorage when available) and
+ * the connection to the backend (browser mode: set from the WebSocket transport's status in main.ts;
+ * Electron: always 'open').
+ */
 import { defineStore } from 'pinia'
-import { ref, watch } from 'vue'
+import { computed, ref, watch } from 'vue'
+import type { ConnectionStatus } from '../../shared/ws-transport'
 
 export type Screen = 'wizard' | 'run' | 'history' | 'compare'
 export type Theme = 'light' | 'dark'
@@ -33,5 +38,15 @@ export const useUiStore = defineStore('ui', () => {
   function toggleTheme() {
     theme.value = theme.value === 'dark' ? 'light' : 'dark'
   }
-  return { screen, theme, toggleTheme, fatal, reportError }
+  /** transport state; 'open' until a transport says otherwise */
+  const connection = ref<ConnectionStatus>('open')
+  /** when the connection was last lost (ms epoch), for "reconnecting for 12 s" */
+  const lostAt = ref<number | null>(null)
+  const connected = computed(() => connection.value === 'open')
+  function setConnection(s: ConnectionStatus) {
+    if (s !== 'open' && connection.value === 'open') lostAt.value = Date.now()
+    if (s === 'open') lostAt.value = null
+    connection.value = s
+  }
+  return { screen, theme, toggleTheme, fatal, reportError, connection, connected, lostAt, setConnection }
 })

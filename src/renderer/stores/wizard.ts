@@ -7,6 +7,10 @@
  * the registries' declarations through the engine's `validateOptions`; batch
  * size and seed from the engine's request spec. A step with errors (including an unreadable dataset
  * or a table with wrong columns) cannot be left forwards.
+ * Warnings (components/wizard/warnings.ts) flag setups that run but cannot do what is expected.
+ * The choices persist across reloads (components/wizard/persist.ts, localStorage) and a stored run's
+ * configuration can be loaded back ("Edit and retry": `loadConfig`). A call that fails because the
+ * server is not reachable says so, instead of blaming the dataset or table.
  */
 import { defineStore } from 'pinia'
 import { computed, nextTick, reactive, ref, watch } from 'vue'
@@ -16,7 +20,15 @@ import { optionDefaults as declaredDefaults, optionProblem, validateOptions as v
 import { BATCH_SIZE_OPTION, INIT_OPTION, SEED_OPTION } from '../../engine/score/request-spec'
 import { NOISE_CLASSES_OPTION, NOISE_IMAGE_SIZE_OPTION } from '../../engine/data/noise'
 import type { InitScheme } from '../../engine/core/network'
-import type { CatalogEntry, DatasetPreview, DatasetSpecData, PickedDataset, RunConfigInput, RunSummary, TableInfo } from '../../shared/schemas'
+import type { CatalogEntry, DatasetPreview, DatasetSpecData, PickedDataset, RunConfig, RunConfigInput, RunSummary, TableInfo } from '../../shared/schemas'
+import { wizardWarnings } from '../components/wizard/warnings'
+import { draftFromConfig, loadDraft, saveDraft, type WizardDraft } from '../components/wizard/persist'
+
+/** A failed call's message: a lost connection is named as such, never as a problem with the field that was being checked. */
+function callProblem(e: unknown, what: string): string {
+  if ((e as { code?: unknown })?.code === 'TRANSPORT') return `Server not reachable — ${what} could not be checked (${errorMessage(e)}). It is checked again once the connection is back.`
+  return errorMessage(e)
+}
 
 export const STEPS = ['Dataset', 'Search space', 'Strategy & proxy', 'Budget & ground truth', 'Summary'] as const
 export type Errors = Record<string, string>
@@ -199,7 +211,7 @@ export const useWizardStore = defineStore('wizard', () => {
       picked.value = p
       return true
     } catch (e) {
-      datasetError.value = `Cannot read the dataset: ${errorMessage(e)}`
+      datasetError.value = (e as { code?: unknown })?.code === 'TRANSPORT' ? callProblem(e, 'the dataset') : `Cannot read the dataset: ${errorMessage(e)}`
       return false
     } finally {
       datasetChecking.value = false
@@ -220,7 +232,7 @@ export const useWizardStore = defineStore('wizard', () => {
       tableMetric.value = info.metrics[0] ?? ''
       return true
     } catch (e) {
-      tableError.value = `This benchmark table cannot be used: ${errorMessage(e)}`
+      tableError.value = (e as { code?: unknown })?.code === 'TRANSPORT' ? callProblem(e, 'the table') : `This benchmark table cannot be used: ${errorMessage(e)}`
       return false
     } finally {
       tableChecking.value = false
@@ -266,6 +278,8 @@ export const useWizardStore = defineStore('wizard', () => {
         ['workers', intIn(workers.value, 1, 64, 'Workers')],
       ]
       for (const [k, m] of checks) if (m) e[k] = m
+      const count = datasetCount.value
+      if (!e.batchSize && count !== null && count > 0 && batchSize.value > count) e.batchSize = `Batch size ${batchSize.value} exceeds the dataset's ${count.toLocaleString('en')} images (every evaluation would fail); use at most ${count}`
       if (tableError.value) e.table = tableError.value
       else if (tablePath.value.trim() && !table.value) e.table = tableChecking.value ? 'Still checking the table…' : 'Check the table first.'
       else if (table.value && !tableMetric.value) e.tableMetric = 'Choose the accuracy column to compare against.'
@@ -332,14 +346,101 @@ export const useWizardStore = defineStore('wizard', () => {
     try {
       return await api.runs.start(config.value)
     } catch (e) {
-      submitError.value = `The run could not start: ${errorMessage(e)}`
+      submitError.value = (e as { code?: unknown })?.code === 'TRANSPORT' ? `The run was not started: ${callProblem(e, 'the configuration')}` : `The run could not start: ${errorMessage(e)}`
       return null
     } finally {
       submitting.value = false
     }
   }
 
+  /** images in the chosen dataset when known (file datasets after the check; noise: unlimited → null) */
+  const datasetCount = computed<number | null>(() => (datasetMode.value === 'file' && preview.value && preview.value.count > 0 ? preview.value.count : null))
+  const warnings = computed(() =>
+    wizardWarnings({
+      strategy: strategy.value,
+      strategyOptions: strategyOptions.value,
+      n: n.value,
+      workers: workers.value,
+      cores: catalog.system?.cores ?? null,
+      batchSize: batchSize.value,
+      datasetCount: datasetCount.value,
+      tableSize: table.value?.size ?? null,
+      spaceSize: typeof spaceEntry.value?.meta?.size === 'number' ? (spaceEntry.value.meta.size as number) : null,
+      spaceLabel: spaceEntry.value?.label ?? space.value,
+    }),
+  )
+
+  // ------------------------------------------------------------ persistence / edit and retry
+  function draft(): WizardDraft {
+    return {
+      datasetMode: datasetMode.value, noise: { ...noise }, datasetPath: datasetPath.value, datasetKind: datasetKind.value, datasetImageSize: datasetImageSize.value,
+      space: space.value, spaceOptions: { ...spaceOptions.value }, strategy: strategy.value, strategyOptions: { ...strategyOptions.value },
+      proxyMode: proxyMode.value, proxy: proxy.value, votingIds: [...votingIds.value], proxyOptions: JSON.parse(JSON.stringify(proxyOptions.value)),
+      n: n.value, batchSize: batchSize.value, seed: seed.value, init: init.value, workers: workers.value, name: name.value,
+      tablePath: tablePath.value, tableMetric: tableMetric.value,
+    }
+  }
+  let restoring = false
+  /** persisting starts after the first restore/defaults so a half-built state never overwrites the stored one */
+  let persisting = false
+  watch(() => JSON.stringify(draft()), () => {
+    if (persisting && !restoring) saveDraft(draft())
+  })
+
+  /**
+   * Applies a draft: fields the catalog does not know (a removed space/strategy/proxy) keep their current
+   * value; file datasets and tables are checked again (their results are not stored). Resolves when done.
+   */
+  async function applyDraft(d: WizardDraft) {
+    restoring = true
+    try {
+      step.value = 0
+      touched.value = new Set()
+      datasetMode.value = d.datasetMode
+      Object.assign(noise, d.noise)
+      datasetPath.value = d.datasetPath ?? ''
+      datasetKind.value = catalog.datasets.some((x) => x.id === d.datasetKind) ? d.datasetKind : 'auto'
+      if (typeof d.datasetImageSize === 'number') datasetImageSize.value = d.datasetImageSize
+      if (catalog.spaces.some((x) => x.id === d.space)) space.value = d.space
+      if (catalog.strategies.some((x) => x.id === d.strategy)) strategy.value = d.strategy
+      await nextTick() // the space/strategy watchers reset their options to defaults first
+      if (space.value === d.space) spaceOptions.value = { ...optionDefaults(spaceEntry.value), ...d.spaceOptions }
+      if (strategy.value === d.strategy) strategyOptions.value = { ...optionDefaults(strategyEntry.value), ...d.strategyOptions }
+      if (INIT_OPTION.choices?.some((c) => c.value === d.init)) init.value = d.init as InitScheme
+      proxyMode.value = d.proxyMode === 'voting' ? 'voting' : 'single'
+      if (catalog.proxies.some((x) => x.id === d.proxy)) proxy.value = d.proxy
+      votingIds.value = (d.votingIds ?? []).filter((id) => catalog.proxies.some((x) => x.id === id))
+      await nextTick()
+      for (const [id, o] of Object.entries(d.proxyOptions ?? {})) proxyOptions.value[id] = { ...(proxyOptions.value[id] ?? {}), ...o }
+      for (const k of ['n', 'batchSize', 'seed', 'workers'] as const) if (typeof d[k] === 'number') ({ n, batchSize, seed, workers })[k].value = d[k]
+      name.value = d.name ?? ''
+      tablePath.value = d.tablePath ?? ''
+      await nextTick() // the path watchers clear stale check results
+      if (datasetMode.value === 'file' && datasetPath.value.trim()) await checkDataset()
+      if (tablePath.value.trim() && (await checkTable()) && table.value?.metrics.includes(d.tableMetric)) tableMetric.value = d.tableMetric
+    } finally {
+      restoring = false
+      persisting = true
+    }
+  }
+
+  /** "Edit and retry": the wizard with a stored run's configuration, at the first step. */
+  async function loadConfig(c: RunConfig) {
+    submitError.value = null
+    await catalog.load()
+    await applyDraft(draftFromConfig(c))
+  }
+
+  /** First visit: the stored choices of the last session, else the catalog's defaults. */
+  async function init0() {
+    const d = loadDraft()
+    applyDefaults()
+    if (d) await applyDraft(d)
+    persisting = true
+  }
+
   return {
+    warnings, datasetCount, loadConfig, applyDraft, init0,
     step, datasetMode, noise, datasetPath, datasetKind, datasetImageSize, datasetKindEntry, kindNeedsSize, picked, preview, datasetError, datasetChecking,
     space, spaceOptions, strategy, strategyOptions, proxyMode, proxy, votingIds, optionProxies, proxyOptions,
     n, batchSize, seed, init, workers, name, tablePath, table, tableMetric, tableError, tableChecking,
