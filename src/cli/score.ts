@@ -4,6 +4,8 @@ import { scoreArchitecture } from '../engine/score/score'
 import { archFromFlags } from './arch-file'
 import { proxyOptionFlags, proxyOptionsFromFlags, proxyOptionsUsage } from './proxy-options'
 import { nonFiniteReplacer } from '../shared/score-value'
+import { getBackendInfo } from '../engine/backend/select'
+import { explainBackendError } from '../backend/backend-status'
 
 export const scoreCommand: CliCommand = {
   name: 'score',
@@ -50,7 +52,11 @@ ${proxyOptionsUsage()}`,
       proxyOptions: proxyOptionsFromFlags(values),
     })
     // JSON has no ±Infinity: degenerate scores are written as the strings "-Infinity"/"Infinity"
-    io.out(`${JSON.stringify(r, nonFiniteReplacer, 2)}\n`)
+    // why faster backends were passed over (e.g. the native addon npm install never downloads), with the fix
+    const notUsed = (getBackendInfo()?.tried ?? [])
+      .filter((t) => t.error !== undefined)
+      .map((t) => ({ name: t.name, ...explainBackendError(t.name, t.error ?? '') }))
+    io.out(`${JSON.stringify({ ...r, backendsNotUsed: notUsed }, nonFiniteReplacer, 2)}\n`)
     return 0
   },
 }
