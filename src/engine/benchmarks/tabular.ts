@@ -26,11 +26,45 @@ export const TABLE_MAX_BYTES = 512 * 2 ** 20
 
 export function readTabular(path: string, maxBytes = TABLE_MAX_BYTES): Tabular {
   const buf = readFileTyped(path, 'table file', maxBytes)
-  const text = buf.toString('utf8')
   const file = shortName(path)
+  const bin = binaryAt(buf)
+  if (bin !== null) {
+    throw new ZsnasError('BAD_FORMAT', `${file}: binary data (byte 0x${buf[bin].toString(16).padStart(2, '0')} at offset ${bin}), not a CSV or JSON text table; expected a text table with a header row (e.g. nats_bench_tss_test_acc.csv)`, { file, offset: bin })
+  }
+  const text = buf.toString('utf8')
   const first = text.replace(/^\uFEFF/, '').trimStart()[0]
   if (/\.json$/i.test(path) || first === '[' || first === '{') return readJson(text, file)
   return readCsv(text, file)
+}
+
+/**
+ * Offset of the first byte that a text table cannot contain in the first 8 KiB (NUL, C0 controls other
+ * than tab/LF/CR/FF, DEL, or invalid UTF-8), or null: such a file is refused before parsing, so no
+ * message ever echoes raw binary bytes.
+ */
+function binaryAt(buf: Buffer): number | null {
+  const n = Math.min(buf.length, 8192)
+  for (let i = 0; i < n; i++) {
+    const b = buf[i]
+    if ((b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d && b !== 0x0c) || b === 0x7f) return i
+  }
+  // invalid UTF-8 decodes to U+FFFD (a literal U+FFFD in the file is valid text and kept)
+  const head = buf.subarray(0, n)
+  const text = head.toString('utf8')
+  if (text.includes('\uFFFD') && !Buffer.from(text, 'utf8').equals(head)) {
+    // the first differing byte is near the first replacement character; report the character's byte offset
+    const k = text.indexOf('\uFFFD')
+    const off = Buffer.byteLength(text.slice(0, k), 'utf8')
+    // a multi-byte sequence cut by the 8 KiB window is not binary
+    if (buf.length <= n || off < n - 4) return off
+  }
+  return null
+}
+
+/** A parser message with non-printable characters escaped and long quoted values cut (never raw bytes). */
+function printable(msg: string): string {
+  const esc = msg.replace(/[\u0000-\u001f\u007f-\u009f\uFFFD]/g, (c) => (c === '\uFFFD' ? '?' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`))
+  return esc.length > 300 ? `${esc.slice(0, 300)}…` : esc
 }
 
 function readCsv(text: string, file: string): Tabular {
@@ -38,7 +72,7 @@ function readCsv(text: string, file: string): Tabular {
   try {
     recs = parse(text, { bom: true, skip_empty_lines: true, info: true, relax_column_count: false }) as unknown as { record: string[]; info: { lines: number } }[]
   } catch (e) {
-    throw new ZsnasError('BAD_FORMAT', `${file}: not a valid CSV table: ${(e as Error).message}`, { file })
+    throw new ZsnasError('BAD_FORMAT', `${file}: not a valid CSV table: ${printable((e as Error).message)}`, { file })
   }
   if (recs.length === 0) throw new ZsnasError('EMPTY_DATASET', `${file}: the file is empty; expected a header row and data rows`, { file })
   const columns = recs[0].record.map((c) => c.trim())
