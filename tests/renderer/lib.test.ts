@@ -4,7 +4,9 @@ import { toCsv } from '../../src/renderer/lib/csv'
 import { applyView, buildColumns, parseFilter } from '../../src/renderer/lib/columns'
 import { decodeMbv2, decodeNb101, decodeNb201, mbv2Resolutions } from '../../src/renderer/lib/arch'
 import { eta, formatDuration, formatScore, heartbeat } from '../../src/renderer/lib/format'
-import { accMax, accMin, bestSoFarSeries, scoreFlopsOption, scoreTruthCorrelation, scoreTruthOption } from '../../src/renderer/lib/chartOptions'
+import { bestSoFarSeries, scoreTruthCorrelation } from '../../src/renderer/lib/chartOptions'
+import { chartFields } from '../../src/renderer/lib/chart-fields'
+import { scatterModel } from '../../src/renderer/lib/scatter-option'
 import { toPoints } from '../../src/renderer/lib/points'
 import { isVote, memberIds, mergeRows, primaryProxy, scoreKeys } from '../../src/renderer/lib/evaluations'
 import { rowsToCsv } from '../../src/renderer/lib/exporters'
@@ -132,9 +134,9 @@ describe('formatting and live helpers', () => {
     expect(heartbeat(1000, 3400)).toBe('last result 2 s ago')
     expect(heartbeat(undefined, 5)).toBe('no result yet')
   })
-  it('best-so-far is the running maximum', () => {
+  it('best-so-far is the running maximum: [evaluation number, best, index of the best row]', () => {
     const pts = [0.1, 0.5, 0.3, 0.7, 0.2].map((score, index) => ({ index, arch: '', score }))
-    expect(bestSoFarSeries(pts)).toEqual([[1, 0.1], [2, 0.5], [3, 0.5], [4, 0.7], [5, 0.7]])
+    expect(bestSoFarSeries(pts)).toEqual([[1, 0.1, 0], [2, 0.5, 1], [3, 0.5, 1], [4, 0.7, 3], [5, 0.7, 3]])
   })
   it('merging appended rows drops duplicates and keeps index order', () => {
     const a = [row(0, 1), row(1, 1)]
@@ -155,10 +157,6 @@ describe('paper ρ in menus', () => {
 })
 
 describe('chart options', () => {
-  it('accuracy axis stays within [0, 100] around the data', () => {
-    expect([accMin({ min: 92, max: 92 }), accMax({ min: 92, max: 92 })]).toEqual([91, 93])
-    expect([accMin({ min: 10, max: 99.5 }), accMax({ min: 10, max: 99.5 })]).toEqual([1, 100])
-  })
   it('ρ/τ rank a −∞ score lowest (as zsnas evaluate) and leave NaN out; charts draw finite scores only', () => {
     const rs = [
       row(0, -Infinity, { groundTruth: 10 }),
@@ -173,23 +171,24 @@ describe('chart options', () => {
     expect(c.n).toBe(3)
     expect(c.rho).toBeCloseTo(0.5, 12)
     expect(c.tau).toBeCloseTo(1 / 3, 12)
-    const opt = scoreTruthOption(pts, 'wrcor', 'cifar10', c)
-    expect(opt.series[0].data.map((d) => d[2])).toEqual([1, 2])
-    expect(opt.title.subtext).toMatch(/\(n = 3, 1 at ±∞ not drawn\)/)
+    const fields = chartFields(['wrcor'], (s) => s, 'cifar10')
+    const m = scatterModel({ rows: rs, x: fields[0], y: fields[1], fields, showDegenerate: false, pareto: false, title: 't' })
+    expect(m.drawn).toEqual([1, 2])
+    expect(m.infinite).toBe(1)
+    expect((m.option.title as { subtext: string }).subtext).toMatch(/1 at ±∞ not drawn/)
     expect(formatScore(-Infinity)).toBe('−∞')
     expect(formatScore(NaN)).toBe('NaN')
     expect(formatScore(null)).toBe('—')
     expect(formatScore(1.23456, 2)).toBe('1.23')
   })
   it('score-vs-FLOPs draws the Pareto front in MFLOPs with row indices for picking', () => {
-    const pts = [
-      { index: 0, arch: 'a', score: 1, flops: 10e6 },
-      { index: 1, arch: 'b', score: 3, flops: 20e6 },
-      { index: 2, arch: 'c', score: 2, flops: 30e6 },
-    ]
-    const opt = scoreFlopsOption(pts, 'WRCor')
-    expect(opt.series[0].data).toEqual([[10, 1, 0], [20, 3, 1], [30, 2, 2]])
-    expect(opt.series[1].data).toEqual([[10, 1, 0], [20, 3, 1]])
+    const rs = [row(0, 1, { flops: 10e6 }), row(1, 3, { flops: 20e6 }), row(2, 2, { flops: 30e6 })]
+    const fields = chartFields(['wrcor'])
+    const flops = fields.find((f) => f.id === 'flops')!
+    const m = scatterModel({ rows: rs, x: flops, y: fields[0], fields, showDegenerate: false, pareto: true, title: 't' })
+    const series = m.option.series as { name: string; data: number[][] }[]
+    expect(series[0].data).toEqual([[10, 1, 0], [20, 3, 1], [30, 2, 2]])
+    expect(series.find((x) => x.name === 'Pareto front')!.data).toEqual([[10, 1, 0], [20, 3, 1]])
   })
 })
 

@@ -5,6 +5,8 @@ import { fakeApi, type FakeApi } from './helpers/fake-api'
 import { catalogHandlers, detail, row } from './helpers/fixtures'
 import { flush, mountGlobal } from './helpers/setup'
 import RunView from '../../src/renderer/components/run/RunView.vue'
+import ScatterPanel from '../../src/renderer/components/run/ScatterPanel.vue'
+import ChartPanel from '../../src/renderer/components/common/ChartPanel.vue'
 import { useRunStore } from '../../src/renderer/stores/run'
 import { useCatalogStore } from '../../src/renderer/stores/catalog'
 
@@ -38,7 +40,8 @@ describe('RunView', () => {
     expect(w.find('[data-testid="run-status"]').text()).toBe('finished')
     expect(w.find('[data-testid="best-line"]').text()).toContain('WRCor 4.0000')
     expect(w.find('[data-testid="best-line"]').text()).toContain('90.00 % cifar10')
-    expect(w.findAll('.chart-panel')).toHaveLength(3)
+    // best so far, score vs accuracy, score vs FLOPs, accuracy vs FLOPs
+    expect(w.findAll('.chart-panel').map((c) => c.attributes('data-testid'))).toEqual(['chart-best-so-far', 'chart-score-vs-accuracy', 'chart-score-vs-flops', 'chart-accuracy-vs-flops'])
     expect(w.find('[data-testid="cancel-run"]').exists()).toBe(false)
     expect(w.find('[data-testid="sort-groundTruth"]').text()).toContain('cifar10 acc.')
   })
@@ -68,7 +71,7 @@ describe('RunView', () => {
   it('without a table there is no accuracy chart, and a row opens the detail drawer with the cell drawing', async () => {
     const w = await mountRun(false)
     expect(w.find('[data-testid="correlation"]').exists()).toBe(false)
-    expect(w.findAll('.chart-panel')).toHaveLength(2)
+    expect(w.findAll('.chart-panel').map((c) => c.attributes('data-testid'))).toEqual(['chart-best-so-far', 'chart-score-vs-flops'])
     expect(w.find('[data-testid="sort-groundTruth"]').exists()).toBe(false) // no accuracy column without a table
     await w.findAll('[data-testid="table-row"]')[2].trigger('click')
     const drawer = w.find('[data-testid="detail-drawer"]')
@@ -77,5 +80,43 @@ describe('RunView', () => {
     expect(drawer.find('[data-testid="detail-arch"]').text()).toBe(ROWS[2].arch)
     await drawer.trigger('keydown', { key: 'Escape' })
     expect(w.find('[data-testid="detail-drawer"]').exists()).toBe(false)
+  })
+
+  it('defect 8: charts draw the rows the table filters leave; a brushed chart area becomes table filters; Clear resets both', async () => {
+    const w = await mountRun(true)
+    const scatter = () => w.findAllComponents(ScatterPanel).find((c) => c.props('name') === 'score-vs-accuracy')!
+    const drawn = () => (scatter().vm as unknown as { model: { drawn: number[] } }).model.drawn
+    expect(drawn()).toEqual([0, 1, 2, 3])
+    await w.find('[data-testid="filter-groundTruth"]').setValue('>84.5')
+    await flush()
+    expect(drawn()).toEqual([1, 3]) // accuracies 85 and 90
+    expect(w.find('[data-testid="row-count"]').text()).toBe('2 of 4 architectures')
+    expect(w.find('[data-testid="active-filters"]').text()).toContain('cifar10 acc. >84.5')
+    await w.find('[data-testid="clear-filters"]').trigger('click')
+    await flush()
+    expect(drawn()).toEqual([0, 1, 2, 3])
+    // a rectangle over WRCor 1.5..3.5 × accuracy 83..86 (released brush, data coordinates) → rows 1 and 2
+    w.findAllComponents(ChartPanel).find((c) => c.props('name') === 'score-vs-accuracy')!.vm.$emit('brush', { x: [1.5, 3.5], y: [83, 86] })
+    await flush()
+    expect((w.find('[data-testid="filter-score:wrcor"]').element as HTMLInputElement).value).toBe('1.5..3.5')
+    expect((w.find('[data-testid="filter-groundTruth"]').element as HTMLInputElement).value).toBe('83..86')
+    expect(w.find('[data-testid="row-count"]').text()).toBe('2 of 4 architectures')
+    expect(drawn()).toEqual([1, 2])
+    // the best-so-far x range (evaluations 2..3) filters by evaluation index 1..2
+    w.findAllComponents(ChartPanel).find((c) => c.props('name') === 'best-so-far')!.vm.$emit('brush', { x: [2, 3] })
+    await flush()
+    expect((w.find('[data-testid="filter-index"]').element as HTMLInputElement).value).toBe('1..2')
+  })
+
+  it('a click on a chart point opens its architecture; NB201 runs have the op-importance view, the parallel view its axes', async () => {
+    const w = await mountRun(true)
+    w.findAllComponents(ChartPanel)[1].vm.$emit('pick', 2)
+    await flush()
+    expect(w.find('[data-testid="detail-drawer"]').text()).toContain('Architecture #2')
+    await w.find('[data-testid="detail-drawer"]').trigger('keydown', { key: 'Escape' })
+    await w.find('[data-testid="analysis-ops"]').trigger('click')
+    expect(w.find('[data-testid="op-importance"]').text()).toContain('over 4 architectures')
+    await w.find('[data-testid="analysis-parallel"]').trigger('click')
+    expect(w.find('[data-testid="chart-parallel"]').exists()).toBe(true)
   })
 })

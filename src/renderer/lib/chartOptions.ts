@@ -1,10 +1,12 @@
 /**
- * ECharts option builders for the run view (pure: data in, option out).
- * Every chart uses `dataset`-free series of [x, y, rowIndex] so a click can
- * select the architecture in the table.
+ * ECharts option builders for the run view (pure: data in, option out):
+ * the best-so-far line and the score–accuracy correlation. The x/y scatter
+ * lives in scatter-option.ts, the parallel coordinates in parallel-option.ts.
+ * Data items are [x, y, rowIndex] so a click selects the architecture.
  */
-import { paretoFront } from './pareto'
 import { kendallTau, spearman } from '../../engine/metrics/rank'
+import { axisName, zoomAndBrush } from './scatter-option'
+import { formatNumber } from './format'
 
 export interface EvalPoint {
   index: number
@@ -14,28 +16,44 @@ export interface EvalPoint {
   truth?: number
 }
 
-const axisName = { nameLocation: 'middle' as const, nameGap: 32 }
-
-export function bestSoFarSeries(points: readonly EvalPoint[]): [number, number][] {
-  const out: [number, number][] = []
+/**
+ * Best score so far as [evaluation number (index + 1), best, index of the best row],
+ * over `points` in evaluation order (finite scores only; nothing before the first).
+ */
+export function bestSoFarSeries(points: readonly EvalPoint[]): [number, number, number][] {
+  const out: [number, number, number][] = []
   let best = -Infinity
-  points.forEach((p, i) => {
-    if (Number.isFinite(p.score) && p.score > best) best = p.score
-    if (best > -Infinity) out.push([i + 1, best])
-  })
+  let at = -1
+  for (const p of points) {
+    if (Number.isFinite(p.score) && p.score > best) {
+      best = p.score
+      at = p.index
+    }
+    if (at >= 0) out.push([p.index + 1, best, at])
+  }
   return out
 }
 
-export function bestSoFarOption(points: readonly EvalPoint[], proxy: string) {
+/** Best-so-far step line with zoom (x) and an x-range brush (selects evaluation numbers). */
+export function bestSoFarOption(points: readonly EvalPoint[], proxy: string, note = '') {
+  const data = bestSoFarSeries(points)
   return {
     animation: false,
     backgroundColor: 'transparent',
-    title: { text: `Best ${proxy} so far`, left: 8, textStyle: { fontSize: 13 } },
-    tooltip: { trigger: 'axis' },
-    grid: { left: 60, right: 16, top: 50, bottom: 44 },
-    xAxis: { type: 'value', name: 'architectures evaluated', minInterval: 1, ...axisName },
-    yAxis: { type: 'value', name: proxy, scale: true, ...axisName, nameGap: 44 },
-    series: [{ type: 'line', step: 'end', showSymbol: points.length < 2, symbolSize: 7, data: bestSoFarSeries(points) }],
+    title: { text: `Best ${proxy} so far`, subtext: note, left: 8, textStyle: { fontSize: 13 }, subtextStyle: { fontSize: 11 } },
+    tooltip: {
+      trigger: 'axis',
+      formatter: (ps: { data?: unknown }[]) => {
+        const d = ps[0]?.data
+        if (!Array.isArray(d)) return ''
+        return `after ${d[0]} evaluations<br/>best ${proxy}: <b>${formatNumber(d[1] as number)}</b> (#${d[2]})`
+      },
+    },
+    grid: { left: 64, right: 20, top: 54, bottom: 58 },
+    xAxis: { type: 'value', name: 'architectures evaluated', minInterval: 1, ...axisName, axisLabel: { hideOverlap: true } },
+    yAxis: { type: 'value', name: proxy, scale: true, ...axisName, nameGap: 46, axisLabel: { hideOverlap: true } },
+    ...zoomAndBrush('lineX'),
+    series: [{ type: 'line', step: 'end', showSymbol: data.length < 60, symbolSize: 6, data }],
   }
 }
 
@@ -64,46 +82,4 @@ export function scoreTruthCorrelation(points: readonly EvalPoint[]): Correlation
 
 export function fmtCorr(v: number): string {
   return Number.isFinite(v) ? v.toFixed(3) : '—'
-}
-
-const pad = (v: { min: number; max: number }) => Math.max(1, (v.max - v.min) * 0.1)
-export const accMin = (v: { min: number; max: number }) => Math.max(0, Math.floor(v.min - pad(v)))
-export const accMax = (v: { min: number; max: number }) => Math.min(100, Math.ceil(v.max + pad(v)))
-
-export function scoreTruthOption(points: readonly EvalPoint[], proxy: string, metric: string, corr: Correlation) {
-  const data = points.filter((p) => p.truth !== undefined && Number.isFinite(p.score)).map((p) => [p.score, p.truth, p.index])
-  // ±∞ scores count in ρ/τ (ranked at the ends) but cannot be drawn: say how many
-  const infinite = points.filter((p) => p.truth !== undefined && (p.score === Infinity || p.score === -Infinity)).length
-  const notDrawn = infinite > 0 ? `, ${infinite} at ±∞ not drawn` : ''
-  return {
-    animation: false,
-    backgroundColor: 'transparent',
-    title: { text: `${proxy} vs ${metric} accuracy`, subtext: `Spearman ρ = ${fmtCorr(corr.rho)}   Kendall τ = ${fmtCorr(corr.tau)}   (n = ${corr.n}${notDrawn})`, left: 8, top: 0, textStyle: { fontSize: 13 }, subtextStyle: { fontSize: 12 }, itemGap: 8 },
-    tooltip: { trigger: 'item' },
-    grid: { left: 60, right: 16, top: 50, bottom: 44 },
-    xAxis: { type: 'value', name: proxy, scale: true, ...axisName },
-    // accuracies are percentages: keep the axis inside [0, 100] with a small margin around the data
-    yAxis: { type: 'value', name: `${metric} test acc. (%)`, ...axisName, nameGap: 44, min: accMin, max: accMax },
-    series: [{ type: 'scatter', symbolSize: 6, data, large: data.length > 2000 }],
-  }
-}
-
-export function scoreFlopsOption(points: readonly EvalPoint[], proxy: string) {
-  const pts = points.filter((p) => p.flops !== undefined && Number.isFinite(p.flops) && Number.isFinite(p.score))
-  const data = pts.map((p) => [p.flops! / 1e6, p.score, p.index])
-  const front = paretoFront(pts.map((p) => ({ flops: p.flops!, score: p.score, index: p.index })))
-  return {
-    animation: false,
-    backgroundColor: 'transparent',
-    title: { text: `${proxy} vs FLOPs (Pareto front)`, left: 8, textStyle: { fontSize: 13 } },
-    tooltip: { trigger: 'item' },
-    legend: { left: 8, top: 24, itemHeight: 10, textStyle: { fontSize: 11 }, data: ['architectures', 'Pareto front'] },
-    grid: { left: 60, right: 16, top: 58, bottom: 44 },
-    xAxis: { type: 'value', name: 'FLOPs (M)', scale: true, ...axisName },
-    yAxis: { type: 'value', name: proxy, scale: true, ...axisName, nameGap: 44 },
-    series: [
-      { name: 'architectures', type: 'scatter', symbolSize: 6, data, large: data.length > 2000 },
-      { name: 'Pareto front', type: 'line', step: 'end', symbolSize: 7, data: front.map((p) => [p.flops / 1e6, p.score, p.index]) },
-    ],
-  }
 }

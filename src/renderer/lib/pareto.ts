@@ -1,23 +1,30 @@
 /**
- * Pareto front for "score vs FLOPs": a point is on the front when no other
- * point has lower-or-equal FLOPs and a strictly higher score (higher score is
- * better for every proxy, lower FLOPs is cheaper). Returned sorted by FLOPs.
+ * Pareto fronts for the run-view charts (cost on x: lower is cheaper; value on
+ * y: higher is better — every proxy score and accuracy). A point is on the
+ * front when no other point has lower-or-equal cost and a strictly higher
+ * value; among equal-cost points only the best value stays. Non-finite
+ * points are ignored. Returned sorted by cost (ascending).
  */
 export interface CostPoint {
   flops: number
   score: number
 }
 
-export function paretoFront<P extends CostPoint>(points: readonly P[]): P[] {
-  const finite = points.filter((p) => Number.isFinite(p.flops) && Number.isFinite(p.score))
-  const sorted = finite.slice().sort((a, b) => a.flops - b.flops || b.score - a.score)
+export function paretoFrontBy<P>(points: readonly P[], cost: (p: P) => number, value: (p: P) => number): P[] {
+  const finite = points.filter((p) => Number.isFinite(cost(p)) && Number.isFinite(value(p)))
+  const sorted = finite.slice().sort((a, b) => cost(a) - cost(b) || value(b) - value(a))
   const front: P[] = []
   let best = -Infinity
   for (const p of sorted) {
-    if (p.score > best) {
+    if (value(p) > best) {
       front.push(p)
-      best = p.score
+      best = value(p)
     }
   }
   return front
+}
+
+/** Score vs FLOPs front (kept for callers of the original two-field form). */
+export function paretoFront<P extends CostPoint>(points: readonly P[]): P[] {
+  return paretoFrontBy(points, (p) => p.flops, (p) => p.score)
 }
