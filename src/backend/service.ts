@@ -1,6 +1,14 @@
 /**
  * The contract's handlers (`ServiceHandlers`), shared by Electron main and the
  * browser-mode server. Arguments arrive already validated by `dispatch`.
+ *
+ * Reads of caller-named files never block the event loop for a whole file:
+ * `datasets.preview`, `tables.validate`, `files.pickTable` and `runs.start`
+ * (its ground-truth table) read the files the engine will read ahead, with
+ * fs.promises, within each format's size limit (engine/data/read-ahead.ts);
+ * the engine's synchronous parser then takes those bytes. Other clients are
+ * answered while such a read is in progress. (A NB101 TFRecord is streamed
+ * synchronously in 8 MiB chunks by its importer and is the exception.)
  */
 import fs from 'node:fs'
 import os from 'node:os'
@@ -16,6 +24,10 @@ import { sha256Path } from './hashing'
 import type { RunManager } from './run-manager'
 import type { RunStore } from './store'
 import type { PathPolicy } from './path-policy'
+import { datasetReads } from '../engine/data/open'
+import { withReadAhead } from '../engine/data/read-ahead'
+import { tableReads } from '../engine/benchmarks/table'
+import type { DatasetSpec } from '../engine/core/data'
 
 export interface FilePicker {
   /** native open dialog; resolves to the chosen path or null when cancelled */
@@ -72,7 +84,10 @@ export function createService(d: ServiceDeps): ServiceHandlers {
   const models = modelExportHandlers(d.dataDir, d.store)
 
   return {
-    'runs.start': (config) => d.manager.start(checkConfig(config)),
+    'runs.start': (config) => {
+      const checked = checkConfig(config)
+      return withReadAhead(checked.groundTruth ? tableReads(checked.groundTruth.path) : [], () => d.manager.start(checked))
+    },
     'runs.cancel': (id) => d.manager.cancel(id),
     'runs.resume': (id) => d.manager.resume(id),
     'runs.list': () => d.store.listRuns().map((r) => d.manager.summary(r.id)),
@@ -106,17 +121,20 @@ export function createService(d: ServiceDeps): ServiceHandlers {
       const p = await choose('table', req?.path)
       if (p === null) return null
       try {
-        const info = d.engine.validateTable(p)
+        const info = await withReadAhead(tableReads(p), () => d.engine.validateTable(p))
         return { path: p, info: { ...info, sha256: await sha256Path(p) }, description: `${info.space} table, ${info.size} rows, metrics ${info.metrics.join(', ')}` }
       } catch (e) {
         if (e instanceof ZsnasError) return { path: p, info: null, description: e.message }
         throw e
       }
     },
-    'datasets.preview': (spec, opts) => d.engine.previewDataset(checkConfig({ dataset: spec }).dataset, opts?.count ?? 8),
+    'datasets.preview': async (spec, opts) => {
+      const checked = checkConfig({ dataset: spec }).dataset
+      return withReadAhead(datasetReads(checked as DatasetSpec), () => d.engine.previewDataset(checked, opts?.count ?? 8))
+    },
     'tables.validate': async (req) => {
       const p = read(req.path, 'benchmark table')
-      const info = d.engine.validateTable(p, req.space)
+      const info = await withReadAhead(tableReads(p), () => d.engine.validateTable(p, req.space))
       return { ...info, sha256: await sha256Path(p) }
     },
     'system.info': () => d.systemInfo(),

@@ -1,4 +1,7 @@
 import type { GroundTruth } from '../core/data'
+import type { FileRead } from '../data/read-ahead'
+import { TABLE_MAX_BYTES } from './tabular'
+import { looksLikeTfrecord } from './tfrecord'
 import { ZsnasError } from '../core/errors'
 
 /**
@@ -136,4 +139,13 @@ export class TableGroundTruth implements GroundTruth {
   toData(): TableData {
     return this.data
   }
+}
+
+/**
+ * The file a benchmark-table loader reads whole, for `withReadAhead`: a CSV or
+ * JSON table (at most TABLE_MAX_BYTES). A TFRecord is streamed in chunks by
+ * its reader (never held whole) and is not listed.
+ */
+export function tableReads(path: string): FileRead[] {
+  return looksLikeTfrecord(path) ? [] : [{ path, what: 'table file', maxBytes: TABLE_MAX_BYTES }]
 }

@@ -1,5 +1,5 @@
 import { closeSync, constants, fstatSync, openSync, readSync, readdirSync, statSync, type Stats } from 'node:fs'
-import { basename } from 'node:path'
+import { basename, resolve } from 'node:path'
 import { ZsnasError } from '../core/errors'
 
 /**
@@ -39,6 +39,37 @@ export function formatBytes(n: number): string {
 export const MAX_READ_BYTES = 4 * 2 ** 30
 
 /**
+ * The checks of `openRegular` on the fstat of an open descriptor: a folder, a
+ * FIFO/socket/device, or a file over `maxBytes` is FILE_UNREADABLE naming the
+ * path (and the limit). Shared with the asynchronous reader (read-ahead.ts).
+ */
+export function checkRegular(stats: Stats, path: string, what: string, maxBytes: number): void {
+  if (stats.isDirectory()) throw new ZsnasError('FILE_UNREADABLE', `cannot read ${what} ${path}: it is a folder, expected a file`, { path, errno: 'EISDIR' })
+  if (!stats.isFile()) {
+    throw new ZsnasError('FILE_UNREADABLE', `cannot read ${what} ${path}: not a regular file (a FIFO, socket or device); expected a file`, { path })
+  }
+  if (stats.size > maxBytes) {
+    throw new ZsnasError(
+      'FILE_UNREADABLE',
+      `cannot read ${what} ${path}: ${stats.size} bytes, over the ${maxBytes}-byte limit for this file (${formatBytes(maxBytes)} for a ${what}); expected at most ${formatBytes(maxBytes)}`,
+      { path, bytes: stats.size, max: maxBytes },
+    )
+  }
+}
+
+/** Bytes of a file read ahead asynchronously (read-ahead.ts), with the identity of the file they were read from. */
+export interface ReadAheadEntry {
+  buf: Buffer
+  dev: number
+  ino: number
+  size: number
+  mtimeMs: number
+}
+
+/** absolute path → bytes read ahead; consulted by `readFileTyped` (see read-ahead.ts for the contract) */
+export const readAheadStore = new Map<string, ReadAheadEntry>()
+
+/**
  * Opens `path` for reading only if it is a regular file: the open is
  * O_NONBLOCK (a FIFO or device cannot block the event loop), and fstat on the
  * open descriptor (no stat/open race) refuses FIFOs, sockets, devices
@@ -55,17 +86,7 @@ export function openRegular(path: string, what = 'file', maxBytes = MAX_READ_BYT
   }
   try {
     const stats = fstatSync(fd)
-    if (stats.isDirectory()) throw new ZsnasError('FILE_UNREADABLE', `cannot read ${what} ${path}: it is a folder, expected a file`, { path, errno: 'EISDIR' })
-    if (!stats.isFile()) {
-      throw new ZsnasError('FILE_UNREADABLE', `cannot read ${what} ${path}: not a regular file (a FIFO, socket or device); expected a file`, { path })
-    }
-    if (stats.size > maxBytes) {
-      throw new ZsnasError(
-        'FILE_UNREADABLE',
-        `cannot read ${what} ${path}: ${stats.size} bytes, over the ${maxBytes}-byte limit for this file (${formatBytes(maxBytes)} for a ${what}); expected at most ${formatBytes(maxBytes)}`,
-        { path, bytes: stats.size, max: maxBytes },
-      )
-    }
+    checkRegular(stats, path, what, maxBytes)
     return { fd, stats }
   } catch (e) {
     closeSync(fd)
@@ -73,10 +94,16 @@ export function openRegular(path: string, what = 'file', maxBytes = MAX_READ_BYT
   }
 }
 
-/** Reads a whole regular file (see `openRegular`: no FIFOs/devices, at most `maxBytes`); typed errors for missing/unreadable paths. */
+/**
+ * Reads a whole regular file (see `openRegular`: no FIFOs/devices, at most `maxBytes`); typed errors for missing/unreadable paths.
+ * When the shell read the same file ahead asynchronously (read-ahead.ts), those bytes are returned instead of reading again.
+ */
 export function readFileTyped(path: string, what = 'file', maxBytes = MAX_READ_BYTES): Buffer {
   const { fd, stats } = openRegular(path, what, maxBytes)
   try {
+    // bytes read ahead asynchronously from this very file (same device, inode, size and mtime): no blocking read
+    const ahead = readAheadStore.get(resolve(path))
+    if (ahead && ahead.dev === stats.dev && ahead.ino === stats.ino && ahead.size === stats.size && ahead.mtimeMs === stats.mtimeMs) return ahead.buf
     const buf = Buffer.allocUnsafe(stats.size)
     let off = 0
     while (off < buf.length) {

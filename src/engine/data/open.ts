@@ -1,10 +1,13 @@
 import type { DatasetSource, DatasetSpec } from '../core/data'
 import { ZsnasError } from '../core/errors'
-import { openCifar } from './cifar'
+import { dirname, join } from 'node:path'
+import { TABLE_MAX_BYTES } from '../benchmarks/tabular'
+import { cifarFiles, cifarMaxFileBytes, openCifar } from './cifar'
 import { ImageFolderSource } from './image-folder'
-import { openImagenet16 } from './imagenet16'
+import { IMAGENET16_PICKLE_MAX_BYTES, imagenet16Files, openImagenet16 } from './imagenet16'
 import { NoiseSource } from './noise'
-import { openU8 } from './u8-file'
+import type { FileRead } from './read-ahead'
+import { openU8, U8_MAX_BYTES } from './u8-file'
 
 /**
  * Turns a serialisable `DatasetSpec` into an opened `DatasetSource`.
@@ -46,5 +49,35 @@ function requirePath(spec: DatasetSpec): void {
   const p = (spec as { path?: unknown }).path
   if (typeof p !== 'string' || p.length === 0) {
     throw new ZsnasError('INVALID_OPTION', `dataset "${spec.kind}" needs a "path" to a file or folder`, { kind: spec.kind })
+  }
+}
+
+/**
+ * The files `openDataset(spec)` reads whole, each with its reader's wording
+ * and its format's size limit (for `withReadAhead`). Noise reads none; an
+ * image folder's images are read one at a time when decoded (each at most
+ * IMAGE_FILE_MAX_BYTES) and are not listed. A spec whose path cannot be
+ * listed yields no files (openDataset then reports it).
+ */
+export function datasetReads(spec: DatasetSpec): FileRead[] {
+  try {
+    switch (spec.kind) {
+      case 'cifar10':
+      case 'cifar100': {
+        const what = `${spec.kind === 'cifar10' ? 'CIFAR-10' : 'CIFAR-100'} file`
+        return cifarFiles(spec.path, spec.kind).map((path) => ({ path, what, maxBytes: cifarMaxFileBytes(spec.kind as 'cifar10' | 'cifar100') }))
+      }
+      case 'imagenet16':
+        return imagenet16Files(spec.path).map((path) => ({ path, what: 'ImageNet16 pickle', maxBytes: IMAGENET16_PICKLE_MAX_BYTES }))
+      case 'u8':
+        return [
+          { path: spec.labelsCsv ?? join(dirname(spec.path), 'labels.csv'), what: 'table file', maxBytes: TABLE_MAX_BYTES },
+          { path: spec.path, what: 'u8 image file', maxBytes: U8_MAX_BYTES },
+        ]
+      default:
+        return []
+    }
+  } catch {
+    return []
   }
 }
