@@ -24,7 +24,8 @@ import { createStrategy, listStrategies } from '../engine/search/registry'
 import { proxyMembers, VOTING_SETS } from '../engine/search/voting-sets'
 import { RE_DEFAULTS } from '../engine/search/re'
 import { RL_DEFAULTS } from '../engine/search/rl'
-import { loadGroundTruth } from '../engine/spaces/registry'
+import { getSpaceDef, loadGroundTruth } from '../engine/spaces/registry'
+import { projectionLine } from './projection'
 import { spaceFromFlags } from './space-flags'
 import { WorkerPool } from '../backend/pool'
 import { forkHost, scoreWorkerEntry, type WorkerHost } from '../backend/worker-host'
@@ -49,6 +50,8 @@ export const searchCommand: CliCommand = {
   --space ID          ${['nb201', 'nb101', 'mbv2'].join(' | ')} (default nb201)
   --strategy ID       ${listStrategies().map((s) => s.id).join(' | ')} (default re)
   --proxy P           a proxy id (e.g. wrcor), a voting set (${Object.keys(VOTING_SETS).join(', ')}), or a comma list
+                      (default wrcor; mbv2: its paper protocol — sjw, batch 64, N 5000, RE P 64 S 10 — and a
+                      first line with the measured s/arch and the projected wall time)
   --n N               search budget N (default 1000; RE: N evaluations in total unless --budget-mode reference)
   --seed S            search seed (default 0)
   --dataset SPEC      noise[:SIZE[:CLASSES]] | cifar10:PATH | cifar100:PATH | imagenet16:PATH (default noise)
@@ -131,8 +134,10 @@ function readStrategyOptions(values: Values, strategyId: string): Record<string,
 /** Everything a search is made of, read from the flags (the `config` is what --resume compares). */
 async function readSearch(values: Values, io: CliIO) {
   const { spaceId, space } = await readSpace(values, io)
-  const strategyId = str(values.strategy) ?? 're'
-  const proxy = str(values.proxy) ?? 'wrcor'
+  // a space's paper protocol (SpaceDef.protocol, e.g. MobileNetV2: SJW at batch 64, N 5000) fills unset flags
+  const protocol = getSpaceDef(spaceId).protocol
+  const strategyId = str(values.strategy) ?? protocol?.strategy ?? 're'
+  const proxy = str(values.proxy) ?? protocol?.proxy ?? 'wrcor'
   const members = proxyMembers(proxy)
   if (members.length === 0) throw new ZsnasError('INVALID_OPTION', `--proxy '${proxy}' names no proxy; expected a proxy id, a voting set (${Object.keys(VOTING_SETS).join(', ')}) or a comma list`)
   const known = new Set(listProxies().map((p) => p.id))
@@ -141,11 +146,11 @@ async function readSearch(values: Values, io: CliIO) {
   }
   const mode = str(values.mode)
   if (mode !== undefined && mode !== 'paper' && mode !== 'reference') throw new CliUsageError(`--mode must be paper or reference, got '${mode}'`)
-  const budget = intFlag(str(values.n), 'n', 1000, 1, 10_000_000)
+  const budget = intFlag(str(values.n), 'n', protocol?.budget ?? 1000, 1, 10_000_000)
   const seed = intFlag(str(values.seed), 'seed', 0, 0, 0xffffffff)
-  const options = readStrategyOptions(values, strategyId)
+  const options = protocol?.strategy === strategyId ? { ...protocol.strategyOptions, ...readStrategyOptions(values, strategyId) } : readStrategyOptions(values, strategyId)
   const dataset = datasetFlag(str(values.dataset))
-  const batchSize = batchFlag(str(values.batch))
+  const batchSize = str(values.batch) === undefined && protocol !== undefined ? protocol.batchSize : batchFlag(str(values.batch))
   const init = initFlag(str(values.init))
   const table = str(values.table) ? loadTable(spaceId, str(values.table)!) : null
   const workers = intFlag(str(values.workers), 'workers', 1, 1, 64)
@@ -159,7 +164,7 @@ async function readSearch(values: Values, io: CliIO) {
   const strategy = createStrategy(strategyId, { space, budget, seed, options })
   const accuracy = table ? (hash: string) => Object.fromEntries(table.metrics.map((m) => [m, table.get(hash, m) ?? null])) : undefined
   const request = { space: spaceId, proxies: members, dataset, batchSize, init, ...(mode ? { mode: mode as 'paper' | 'reference' } : {}) }
-  return { space, strategy, config, request, workers, workersGiven, redis, accuracy }
+  return { space, strategy, config, request, workers, workersGiven, redis, accuracy, protocol }
 }
 
 /** Embedding/test seams: the process host of the --workers pool (default: forked score workers). */
@@ -174,6 +179,10 @@ export interface SearchHooks {
 export async function searchMain(argv: string[], io: CliIO, signal?: AbortSignal, hooks: SearchHooks = {}): Promise<number> {
   const { values } = parseFlags(argv, FLAGS, 'search')
   const s = await readSearch(values as Values, io)
+  if (s.protocol !== undefined) {
+    const c = s.config
+    io.err(`${projectionLine(c.space, s.protocol, { n: c.n, workers: s.workers, batchSize: c.batchSize, proxy: c.proxy, strategy: c.strategy, strategyOptions: c.options })}\n`)
+  }
   const out = str(values.out) ?? null
   // validate first, create after: the dataset is opened (typed errors naming the file) before --out is touched
   if (s.workers > 1 || s.redis) openDataset(s.request.dataset)

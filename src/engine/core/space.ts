@@ -63,6 +63,25 @@ export interface GroundTruthLoadOptions {
  * once — its user options (defaults, bounds), how to build it from an option
  * bag, and (NASLib-style) its own benchmark lookup.
  */
+/**
+ * A space's paper protocol: what `zsnas search` (and the wizard) use where
+ * the user leaves a setting unset. Declared once, in the space's entry.
+ */
+export interface SpaceProtocol {
+  /** where the protocol comes from, e.g. "paper §5.3" */
+  source: string
+  batchSize: number
+  /** a proxy id or voting set (e.g. 'sjw') */
+  proxy: string
+  strategy: string
+  /** options of `strategy` (its registry declaration validates them) */
+  strategyOptions: Record<string, unknown>
+  /** number of evaluations N */
+  budget: number
+  /** seconds per architecture of one scoring process, measured for this protocol, and where */
+  measured?: { secondsPerArch: number; where: string }
+}
+
 export interface SpaceDef {
   id: string
   label: string
@@ -82,4 +101,6 @@ export interface SpaceDef {
   loadGroundTruth?(path: string, opts?: GroundTruthLoadOptions): GroundTruth
   /** what `loadGroundTruth` reads, for messages and file pickers */
   groundTruthFormats?: string
+  /** the paper's protocol for this space, where it differs from the global defaults (see SpaceProtocol) */
+  protocol?: SpaceProtocol
 }
