@@ -15,7 +15,7 @@
  * one row at a time (evaluate-partial.ts); `--resume` continues a run.
  */
 import { existsSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import type { CliIO } from './io'
 import { CliUsageError } from './args'
 import { createProgress, formatDuration } from './progress'
@@ -89,6 +89,8 @@ export async function runPaperTable(o: PaperRunOptions, io: CliIO): Promise<Pape
     if (d === undefined) throw new CliUsageError(`--datasets: unknown dataset '${id}'; expected ${TABLE2_DATASETS.map((x) => x.id).join(', ')}`)
     return d
   })
+  // absolute, so `--resume` matches the stored config whatever the cwd or the spelling of --data-root
+  const dataRoot = resolve(o.dataRoot)
   const gt = loadNb201Table(o.table)
   for (const d of datasets) {
     if (!gt.metrics.includes(d.id)) throw new ZsnasError('INVALID_OPTION', `${o.table} has no '${d.id}' accuracy column; available: ${gt.metrics.join(', ')}`)
@@ -99,7 +101,7 @@ export async function runPaperTable(o: PaperRunOptions, io: CliIO): Promise<Pape
     n: o.n,
     proxies,
     caps: o.caps,
-    datasets: datasets.map((d) => ({ id: d.id, input: d.spec(o.dataRoot), proxyOptions: datasetProxyOptions(d, o.proxyOptions) })),
+    datasets: datasets.map((d) => ({ id: d.id, input: d.spec(dataRoot), proxyOptions: datasetProxyOptions(d, o.proxyOptions) })),
     seed: o.seed,
     batchSize: o.batchSize,
     init: o.init,
@@ -135,7 +137,7 @@ export async function runPaperTable(o: PaperRunOptions, io: CliIO): Promise<Pape
         space: 'nb201',
         arch: nb201Space.toString(arch),
         proxies: want,
-        dataset: d.spec(o.dataRoot),
+        dataset: d.spec(dataRoot),
         batchSize: o.batchSize,
         seed: ((o.seed >>> 0) ^ fnv1a(nb201Space.hash(arch))) >>> 0,
         init: o.init,

@@ -1,6 +1,6 @@
 import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { isAbsolute, join, relative } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { main } from '../../src/cli/index'
 import { capture } from '../helpers/cli-io'
@@ -108,6 +108,15 @@ describe('zsnas evaluate --paper (Table 2 run) on a tiny subset', () => {
     const strip = (t: string) => t.trim().split('\n').map((l) => l.split(',').slice(0, -1).join(','))
     expect(strip(again)).toEqual(strip(first))
   }, 300_000)
+
+  it('--resume/--report accept another spelling of the same --data-root (relative, trailing slash): paths are stored absolute', async () => {
+    const rel = `${relative(process.cwd(), SHARED_DATA)}/`
+    const cfg = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')) as { datasets: { input: { path: string } }[] }
+    for (const d of cfg.datasets) expect(isAbsolute(d.input.path)).toBe(true)
+    const io = capture()
+    expect(await main([...base(out).map((a) => (a === SHARED_DATA ? rel : a)), '--report'], io)).toBe(0)
+    expect(io.stderr).toMatch(/resuming: 12 of 12 rows/)
+  })
 
   it('bad input: unknown dataset, bad cap, unknown proxy → exit 2', async () => {
     for (const [extra, re] of [
