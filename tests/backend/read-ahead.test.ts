@@ -44,6 +44,7 @@ const engine = {
   ...real,
   previewDataset: (...a: Parameters<typeof real.previewDataset>) => ((turnsAtEngine.preview = turns), real.previewDataset(...a)),
   validateTable: (...a: Parameters<typeof real.validateTable>) => ((turnsAtEngine.validate = turns), real.validateTable(...a)),
+  validate: (...a: Parameters<typeof real.validate>) => ((turnsAtEngine.runConfig = turns), real.validate(...a)),
 }
 const backend: Backend = createBackend({
   dataDir,
@@ -113,6 +114,31 @@ describe('reads of caller-named files do not block the event loop (issue #22)', 
     expect(info?.size).toBe(15_625)
     expect(info?.metrics).toEqual(direct.metrics)
   }, 60_000)
+})
+
+describe('run creation', () => {
+  it('runs.start reads its ground-truth table ahead (loop turns before the config is validated) and starts', async () => {
+    const table = path.join(dataDir, 'nb201-run.csv')
+    fs.copyFileSync(sharedPath('nb201', 'nats_bench_tss_test_acc.csv'), table)
+    const config = {
+      space: 'nb201',
+      strategy: 'random',
+      proxy: { mode: 'single' as const, id: 'params' },
+      n: 1,
+      seed: 1,
+      dataset: { kind: 'noise' as const, imageSize: 16, numClasses: 10 },
+      batchSize: 4,
+      workers: 1,
+      groundTruth: { path: table, metric: 'cifar10' },
+    }
+    let id = ''
+    const seen = await order(async () => {
+      id = (await backend.handlers['runs.start'](config as never, ctx)).id
+    })
+    expect(seen).toEqual(['health', 'call'])
+    expect(turnsAtEngine.runConfig).toBeGreaterThan(0)
+    await backend.handlers['runs.cancel'](id, ctx)
+  }, 120_000)
 })
 
 describe('withReadAhead (engine/data/read-ahead.ts)', () => {
