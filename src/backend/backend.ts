@@ -17,6 +17,7 @@ import type { WorkerHost } from './worker-host'
 import { APP_VERSION } from './version'
 import { recyclingHost } from './recycling-host'
 import { acquireDataDirLock } from './lock'
+import { ComputeService } from './cluster/compute'
 
 export interface BackendOptions {
   dataDir: string
@@ -59,7 +60,9 @@ export function createBackend(o: BackendOptions): Backend {
   const versions = { app: APP_VERSION, engine: o.engine.version, node: process.version, ...(o.electronVersion ? { electron: o.electronVersion } : {}) }
   // idle workers of a finished run stay warm for the next one (at most the default pool size)
   const host = recyclingHost(o.host, defaultWorkers)
+  const compute = new ComputeService(o.dataDir)
   const manager = new RunManager({
+    clusterScorer: (id, config, request, log) => compute.scorerFor(id, config, request, log),
     store,
     engine: o.engine,
     host,
@@ -79,7 +82,7 @@ export function createBackend(o: BackendOptions): Backend {
     platform: process.platform,
     dataDir: o.dataDir,
   })
-  const handlers = createService({ store, manager, engine: o.engine, dataDir: o.dataDir, picker: o.picker, systemInfo, paths: o.paths })
+  const handlers = createService({ store, manager, engine: o.engine, dataDir: o.dataDir, picker: o.picker, systemInfo, paths: o.paths, compute })
   return {
     handlers,
     bus,

@@ -22,7 +22,8 @@ import type { RunConfig, RunSummary, Versions } from '../shared/schemas'
 import type { EnginePort } from './engine-port'
 import { sha256Path } from './hashing'
 import { WorkerPool } from './pool'
-import { SearchSession } from './search-session'
+import { SearchSession, type SearchSessionOptions } from './search-session'
+import type { Scorer } from './scorer'
 import { storeSink } from './store-sink'
 import type { RunRecord, RunStore } from './store'
 import { EventThrottle } from './throttle'
@@ -43,6 +44,8 @@ export interface RunManagerDeps {
   eventIntervalMs?: number
   /** where idle workers of a finished run go (kept warm); absent = killed */
   recycle?: (h: WorkerHandle) => void
+  /** the run's scorer on a Redis cluster (src/backend/cluster/compute.ts), or null to score in `pool` */
+  clusterScorer?: (runId: string, config: RunConfig, request: SearchSessionOptions['request'], log: (line: string) => void) => Promise<Scorer | null>
 }
 
 interface ActiveRun {
@@ -50,6 +53,8 @@ interface ActiveRun {
   config: RunConfig
   proxies: string[]
   pool: WorkerPool
+  /** set when the run scores on a Redis cluster instead of `pool` */
+  cluster: Scorer | null
   session: SearchSession | null
   gt: GroundTruth | null
   throttle: EventThrottle
@@ -209,6 +214,7 @@ export class RunManager {
           if (hadJob && !run.cancelled) this.log(id, 'warn', 'worker', `worker ${pid} died (${signal ?? `code ${code}`}) while scoring; retrying once`)
         },
       }),
+      cluster: null,
       session: null,
       gt: null,
       throttle: null as unknown as EventThrottle,
@@ -233,6 +239,11 @@ export class RunManager {
     run.finished = (async () => {
       try {
         if (config.groundTruth) run.gt = engine.loadGroundTruth(config.groundTruth.path, config.space)
+        if (this.deps.clusterScorer) {
+          const c = run.config
+          const request = { space: c.space, proxies: run.proxies, dataset: c.dataset, batchSize: c.batchSize, init: c.init, mode: c.mode, proxyOptions: c.proxyOptions }
+          run.cluster = await this.deps.clusterScorer(id, c, request, (line) => this.log(id, 'info', 'cluster', line))
+        }
         run.session = this.createSession(run, checkpoint)
         if (!run.cancelled) await run.session.run()
         run.throttle.flushNow()
@@ -260,6 +271,7 @@ export class RunManager {
       } finally {
         run.throttle.dispose()
         run.pool.close(run.cancelled ? undefined : this.deps.recycle)
+        run.cluster?.close()
         this.active.delete(id)
         this.notifyActivity(this.summary(id))
       }
@@ -276,7 +288,7 @@ export class RunManager {
       hashOf,
       request: { space: c.space, proxies: run.proxies, dataset: c.dataset, batchSize: c.batchSize, init: c.init, mode: c.mode, proxyOptions: c.proxyOptions },
       runSeed: c.seed,
-      scorer: run.pool,
+      scorer: run.cluster ?? run.pool,
       sink: storeSink({
         store,
         runId: run.id,

@@ -17,6 +17,7 @@ import { ZsnasError } from '../engine/core/errors'
 import { ServiceError } from '../shared/client'
 import type { ServiceHandlers } from '../shared/contract'
 import { modelExportHandlers } from './model-export'
+import { ComputeService, computeHandlers } from './cluster/compute'
 import type { SystemInfo } from '../shared/schemas'
 import type { EnginePort } from './engine-port'
 import { exportRun } from './export'
@@ -49,6 +50,8 @@ export interface ServiceDeps {
    * Paths returned by `picker` are granted to it for the session.
    */
   paths?: PathPolicy
+  /** the "Compute" setting (this machine | Redis cluster); default: read from the data folder */
+  compute?: ComputeService
 }
 
 export const SEED_DERIVATION = 'evaluationSeed(runSeed, index): 32-bit mix of runSeed ^ imul(index + 1, 0x9e3779b1) (src/backend/seeds.ts)'
@@ -140,6 +143,7 @@ export function createService(d: ServiceDeps): ServiceHandlers {
     'system.info': () => d.systemInfo(),
     'models.exporters': models['models.exporters'],
     'models.export': (req, ctx) => models['models.export']({ ...req, dir: writeDir(req.dir, 'export folder') }, ctx),
+    ...computeHandlers(d.compute ?? new ComputeService(d.dataDir)),
   }
 }
 

@@ -25,6 +25,7 @@ export function toEvaluationRow(rec: EvaluationRecord, groundTruth: number | nul
     error: rec.error,
     attempts: rec.attempts,
     ...(rec.phase === 'warmup' ? { phase: 'warmup' as const } : {}),
+    ...(rec.host ? { host: rec.host } : {}),
   }
 }
 

@@ -21,6 +21,9 @@ import { z } from 'zod'
 import { EVENT_NAMES, METHOD_NAMES, type EventName, type MethodName } from './methods'
 import {
   CatalogEntrySchema,
+  ClusterWorkerSchema,
+  ComputeInfoSchema,
+  ComputeSettingSchema,
   DatasetPreviewSchema,
   DatasetSpecSchema,
   ErrorDataSchema,
@@ -80,6 +83,12 @@ export const METHODS = {
   'models.exporters': def(z.tuple([ExportersQuerySchema.optional()]), z.array(ExporterEntrySchema)),
   /** Write an architecture as model files (PyTorch, ONNX) / structure files. CONFLICT if the folder is not empty. */
   'models.export': def(z.tuple([ModelExportRequestSchema]), ExportResultSchema),
+  /** Where new runs are scored (this machine | a Redis cluster). */
+  'compute.get': def(z.tuple([]), ComputeInfoSchema),
+  /** Changes it for runs started or resumed from now on; INVALID_OPTION for a bad URL. */
+  'compute.set': def(z.tuple([ComputeSettingSchema]), ComputeInfoSchema),
+  /** The connected cluster workers (empty on this machine); BACKEND_UNAVAILABLE when Redis does not answer. */
+  'compute.workers': def(z.tuple([]), z.array(ClusterWorkerSchema)),
 } satisfies Record<MethodName, { args: z.ZodTuple; result: z.ZodType }>
 
 // compile-time check: METHODS has exactly the names of METHOD_NAMES

@@ -32,6 +32,9 @@ export const METHOD_NAMES = [
   'system.info',
   'models.exporters',
   'models.export',
+  'compute.get',
+  'compute.set',
+  'compute.workers',
 ] as const
 
 export type MethodName = (typeof METHOD_NAMES)[number]

@@ -129,6 +129,8 @@ export const EvaluationRowSchema = z.object({
   attempts: z.number().int().min(1),
   /** 'warmup' = RL reward-normalisation sample: not counted in the budget N, never best (absent = 'search') */
   phase: z.enum(['warmup', 'search']).optional(),
+  /** the machine that scored it (runs on a Redis cluster; absent = this machine) */
+  host: z.string().optional(),
 })
 export type EvaluationRow = z.infer<typeof EvaluationRowSchema>
 
@@ -329,3 +331,46 @@ export const SystemInfoSchema = z.object({
   dataDir: z.string(),
 })
 export type SystemInfo = z.infer<typeof SystemInfoSchema>
+
+// ---------------------------------------------------------------- compute (Redis cluster, src/backend/cluster/)
+
+/** Where runs are scored: this machine's process pool, or a Redis cluster of `zsnas worker`s. */
+export const ComputeSettingSchema = z.discriminatedUnion('mode', [
+  z.object({ mode: z.literal('local') }),
+  z.object({
+    mode: z.literal('redis'),
+    /** redis://[user:password@]host[:port][/db] or rediss://… (TLS) */
+    url: z.string().min(1).max(2000),
+    /** skip TLS certificate verification (self-signed lab setups) */
+    tlsInsecure: z.boolean().optional(),
+  }),
+])
+export type ComputeSetting = z.infer<typeof ComputeSettingSchema>
+
+/** The current setting as the app shows it (the password masked). */
+export const ComputeInfoSchema = z.object({
+  mode: z.enum(['local', 'redis']),
+  url: z.string().nullable(),
+  tlsInsecure: z.boolean(),
+})
+export type ComputeInfo = z.infer<typeof ComputeInfoSchema>
+
+/** One connected `zsnas worker` (its heartbeat entry, refreshed every 2 s, gone 6 s after it dies). */
+export const ClusterWorkerSchema = z.object({
+  id: z.string(),
+  host: z.string(),
+  pid: z.number().int(),
+  protocol: z.number().int(),
+  concurrency: z.number().int(),
+  /** jobs running now */
+  busy: z.number().int(),
+  /** jobs finished since start */
+  done: z.number().int(),
+  /** tfjs backend of its scoring processes ('' until its first job reports it) */
+  backend: z.string(),
+  adapter: z.string().optional(),
+  dataRoot: z.string().nullable(),
+  startedAt: z.number(),
+  seenAt: z.number(),
+})
+export type ClusterWorker = z.infer<typeof ClusterWorkerSchema>

@@ -77,6 +77,8 @@ export class ClusterScorer implements Scorer {
   private readonly events: QueueEvents
   private readonly pending = new Map<string, Pending>()
   private readonly byIndex = new Map<number, Promise<ScoreAttempt>>()
+  /** adds in flight (close waits for them, so no job is added after its removal) */
+  private readonly adds = new Set<Promise<void>>()
   private readonly jobOpts: JobsOptions
   private readonly timer: NodeJS.Timeout
   private polling = false
@@ -113,7 +115,7 @@ export class ClusterScorer implements Scorer {
     const p = new Promise<ScoreAttempt>((resolve) => {
       const entry: Pending = { id, index: ctx.index, data, resolve, adding: true }
       this.pending.set(id, entry)
-      void this.submit(entry)
+      this.track(this.submit(entry))
     })
     this.byIndex.set(ctx.index, p)
     return p
@@ -127,8 +129,8 @@ export class ClusterScorer implements Scorer {
     for (const p of this.pending.values()) p.resolve({ ok: false, error: CANCELLED, attempts: 0 })
     this.pending.clear()
     this.closing = (async () => {
-      // remove what no worker has started; bounded, so a dead Redis cannot hang the cancel
-      const removeAll = Promise.all(ids.map((id) => this.queue.remove(id).catch(() => 0)))
+      // remove what no worker has started, after the adds in flight; bounded, so a dead Redis cannot hang the cancel
+      const removeAll = Promise.all([...this.adds]).then(() => Promise.all(ids.map((id) => this.queue.remove(id).catch(() => 0))))
       await Promise.race([removeAll, new Promise((r) => setTimeout(r, 5000).unref())])
       await Promise.allSettled([this.events.close(), this.queue.close()])
     })()
@@ -137,6 +139,11 @@ export class ClusterScorer implements Scorer {
   /** Settles when `close()` has removed the waiting jobs and closed the connections. */
   whenClosed(): Promise<void> {
     return this.closing ?? Promise.resolve()
+  }
+
+  private track(p: Promise<void>): void {
+    this.adds.add(p)
+    void p.finally(() => this.adds.delete(p))
   }
 
   private markDown(message: string): void {
@@ -190,9 +197,12 @@ export class ClusterScorer implements Scorer {
         if (job) this.settle(p, job, state)
       } else if (state === 'unknown' && this.pending.has(p.id) && !p.adding) {
         p.adding = true
-        try {
-          await this.queue.add('score', p.data, { ...this.jobOpts, jobId: p.id })
+        const add = this.queue.add('score', p.data, { ...this.jobOpts, jobId: p.id }).then(() => {
           this.o.onEvent?.({ type: 'requeued', message: `evaluation ${p.index}: job ${p.id} was lost by Redis; added again` })
+        })
+        this.track(add.catch(() => {}))
+        try {
+          await add
         } finally {
           p.adding = false
         }

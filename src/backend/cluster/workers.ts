@@ -6,27 +6,12 @@
  * restart reappears at its next heartbeat. Listing never blocks on a worker.
  */
 import type { Redis } from 'ioredis'
-import { z } from 'zod'
+import { ClusterWorkerSchema, type ClusterWorker } from '../../shared/schemas'
 import { KEY_PREFIX } from './protocol'
 
-export const WorkerInfoSchema = z.object({
-  id: z.string(),
-  host: z.string(),
-  pid: z.number().int(),
-  protocol: z.number().int(),
-  concurrency: z.number().int(),
-  /** jobs running now */
-  busy: z.number().int(),
-  /** jobs finished since start */
-  done: z.number().int(),
-  /** tfjs backend of the worker's scoring processes ('' until the first job reports it) */
-  backend: z.string(),
-  adapter: z.string().optional(),
-  dataRoot: z.string().nullable(),
-  startedAt: z.number(),
-  seenAt: z.number(),
-})
-export type WorkerInfo = z.infer<typeof WorkerInfoSchema>
+/** One worker's entry: the contract's `ClusterWorkerSchema` (the app shows it as is). */
+export const WorkerInfoSchema = ClusterWorkerSchema
+export type WorkerInfo = ClusterWorker
 
 export const workerKey = (id: string): string => `${KEY_PREFIX}:workers:${id}`
 
