@@ -29,22 +29,15 @@ describe('architecture drawings', () => {
     expect(fills[2]).toBe(OP_COLORS.maxpool3x3)
   })
 
-  it('MobileNetV2: stage diagram with E/K/S/L/C/B labels, blocks sized by resolution, Table-11 toggle', async () => {
+  it('MobileNetV2: one block per layer grouped in 9 stage groups, E/K/S captions, Table-11 toggle (details: mbv2-diagram.test.ts)', async () => {
     const w = mount(ArchView, { props: { space: 'mbv2', arch: T11 } })
-    const blocks = w.findAll('g.block')
-    expect(blocks).toHaveLength(9)
+    expect(w.findAll('g.block')).toHaveLength(9)
+    expect(w.findAll('g.layer.mb')).toHaveLength(26)
     const text = w.find('[data-testid="mbv2-diagram"]').text()
     expect(text).toContain('E2 K7 S2')
     expect(text).toContain('L6 C152 B192')
-    // stem (112²) is drawn taller than the last stage (7²); stage 6 (C=152) wider than stage 1 (C=32)
-    const h = (i: number) => Number(blocks[i].find('rect').attributes('height'))
-    const wd = (i: number) => Number(blocks[i].find('rect').attributes('width'))
-    expect(h(0)).toBeGreaterThan(h(7))
-    expect(wd(6)).toBeGreaterThan(wd(1))
     await w.find('[data-testid="mbv2-toggle"]').trigger('click')
-    const rows = w.findAll('[data-testid="mbv2-table"] tbody tr')
-    expect(rows).toHaveLength(9)
-    expect(rows[4].findAll('td').map((t) => t.text())).toEqual(['6', '7', '2', '4', '88', '40', '14²'])
+    expect(w.findAll('[data-testid="mbv2-table"] tbody tr')).toHaveLength(9)
   })
 
   it('an unknown string says it cannot be drawn', () => {

@@ -52,7 +52,7 @@ export function parallelModel(rows: readonly EvaluationRow[], fields: readonly C
     animation: false,
     backgroundColor: 'transparent',
     title: { text: 'Parallel coordinates', subtext: notes.join(' · '), left: 8, top: 0, textStyle: { fontSize: 13 }, subtextStyle: { fontSize: 11 } },
-    parallel: { left: 60, right: 90, top: 70, bottom: 30, parallelAxisDefault: { nameLocation: 'end', nameGap: 12, nameTextStyle: { fontSize: 11 }, axisLabel: { hideOverlap: true, fontSize: 10 } } },
+    parallel: { left: 60, right: 150, top: 70, bottom: 30, parallelAxisDefault: { nameLocation: 'end', nameGap: 12, nameTextStyle: { fontSize: 11 }, axisLabel: { hideOverlap: true, fontSize: 10, showMinLabel: false, showMaxLabel: false } } },
     parallelAxis: axes.map((a, i) => {
       const r = ranges[i]
       const span = r.max - r.min
@@ -62,7 +62,7 @@ export function parallelModel(rows: readonly EvaluationRow[], fields: readonly C
       return { dim: i, id: a.id, name: a.label, min: b ? Math.max(b[0], min) : min, max: b ? Math.min(b[1], max) : max }
     }),
     visualMap: axes.length
-      ? { type: 'continuous', dimension: colorAxis, min: ranges[colorAxis]?.lo, max: ranges[colorAxis]?.hi, right: 8, top: 'middle', itemHeight: 120, itemWidth: 10, text: [axes[colorAxis].label.replace(/ \(.*\)$/, ''), ''], textStyle: { fontSize: 10 }, calculable: false, inRange: { color: ['#d1495b', '#e9a23b', '#2a9d8f'] } }
+      ? { type: 'continuous', dimension: colorAxis, min: ranges[colorAxis]?.lo, max: ranges[colorAxis]?.hi, right: 16, top: 'middle', itemHeight: 140, itemWidth: 10, text: [axes[colorAxis].label.replace(/ \(.*\)$/, ''), ''], textStyle: { fontSize: 10 }, calculable: false, inRange: { color: ['#d1495b', '#e9a23b', '#2a9d8f'] } }
       : undefined,
     series: [{ type: 'parallel', lineStyle: { width: 1, opacity: 0.55 }, emphasis: { lineStyle: { width: 2.5, opacity: 1 } }, inactiveOpacity: 0.04, activeOpacity: 0.8, data: (showDegenerate ? complete : kept).map((c) => [...c.v, c.r.index]) }],
   }

@@ -86,7 +86,8 @@ export function zoomAndBrush(brushType: 'rect' | 'lineX' = 'rect') {
 }
 
 export const axisName = { nameLocation: 'middle' as const, nameGap: 30 }
-const axisLabel = { hideOverlap: true }
+// the bounds are rounded, not tick values: label only the ticks (no '100.8' squeezed next to '102')
+const axisLabel = { hideOverlap: true, showMinLabel: false, showMaxLabel: false }
 
 export function scatterModel(s: ScatterSpec): ScatterModel {
   const pts: { x: number; y: number; r: EvaluationRow }[] = []
@@ -130,7 +131,7 @@ export function scatterModel(s: ScatterSpec): ScatterModel {
         return r ? tooltipHtml(r, s.fields) : ''
       },
     },
-    legend: series.length > 1 ? { right: 30, top: 0, itemHeight: 8, textStyle: { fontSize: 11 }, data: series.map((x) => x.name) } : undefined,
+    legend: series.length > 1 ? { right: 40, top: 22, itemHeight: 8, textStyle: { fontSize: 11 }, data: series.map((x) => x.name) } : undefined,
     grid: { left: 64, right: 36, top: 54, bottom: 58 },
     xAxis: { type: 'value', name: s.x.label, ...axisName, ...bounds.x, axisLabel },
     yAxis: { type: 'value', name: s.y.label, ...axisName, nameGap: 46, ...bounds.y, axisLabel },
