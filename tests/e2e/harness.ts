@@ -21,16 +21,29 @@ export interface Served {
   stop(): Promise<void>
 }
 
-/** Starts `npm run serve` with its data in a fresh temp folder; resolves when it prints the URL. */
-export async function startServe(timeoutMs = 240_000): Promise<Served> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'zsnas-e2e-'))
+export interface ServeOptions {
+  /** reuse this data folder (a restart); default a fresh temp folder */
+  dataDir?: string
+  /** default 0 (a free port) */
+  port?: number
+  /** more server arguments, e.g. ['--token', T] */
+  extraArgs?: string[]
+  /** stop() keeps the data folder (for a restart on the same folder) */
+  keepData?: boolean
+  /** serve this already built renderer (a restart: skips the build) */
+  staticDir?: string
+}
+
+/** Starts `npm run serve` with its data in a fresh temp folder (or `opts.dataDir`); resolves when it prints the URL. */
+export async function startServe(timeoutMs = 240_000, opts: ServeOptions = {}): Promise<Served> {
+  const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'zsnas-e2e-'))
   let out = ''
   // ZSNAS_E2E_STATIC=<built renderer dir> skips the build step (local iteration only)
-  const pre = process.env.ZSNAS_E2E_STATIC
+  const pre = opts.staticDir ?? process.env.ZSNAS_E2E_STATIC
   const [cmd, args] = pre
     ? ['npx', ['tsx', 'src/server/cli.ts', '--static', pre]]
     : ['npm', ['run', 'serve', '--']]
-  const child: ChildProcess = spawn(cmd, [...args, '--port', '0', '--data-dir', dataDir, '--workers', '1', ...allowFlags()], {
+  const child: ChildProcess = spawn(cmd, [...args, '--port', String(opts.port ?? 0), '--data-dir', dataDir, '--workers', '1', ...allowFlags(), ...(opts.extraArgs ?? [])], {
     cwd: ROOT,
     env: { ...process.env, ZSNAS_DATA_DIR: dataDir, BROWSER: 'none', FORCE_COLOR: '0' },
     detached: true, // own process group, so stop() ends npm, tsx, the server and its workers together
@@ -55,7 +68,7 @@ export async function startServe(timeoutMs = 240_000): Promise<Served> {
         }
       }
     }
-    rmSync(dataDir, { recursive: true, force: true })
+    if (!opts.keepData) rmSync(dataDir, { recursive: true, force: true })
   }
   const url = await new Promise<string>((res, rej) => {
     const timer = setTimeout(() => rej(new Error(`npm run serve printed no URL within ${timeoutMs} ms:\n${out.slice(-3000)}`)), timeoutMs)

@@ -44,9 +44,8 @@ export function sideView(s: CompareSide, catalog: readonly CatalogEntry[], proxy
   const members = memberIds(cfg.proxy, catalog)
   const vote = isVote(cfg.proxy, catalog)
   const proxy = primaryProxy(cfg.proxy, catalog)
-  const label = vote
-    ? `vote (${cfg.proxy.mode === 'single' ? proxyLabel(cfg.proxy.id) + ': ' : ''}${members.map(proxyLabel).join(', ')})`
-    : proxyLabel(proxy)
+  const named = cfg.proxy.mode === 'single' ? proxyLabel(cfg.proxy.id) : null
+  const label = !vote ? proxyLabel(proxy) : named && /vote/i.test(named) ? named : `${named ? named + ': ' : ''}majority vote of ${members.map(proxyLabel).join(', ')}`
   const corr = vote ? (s.rows.length > VOTE_RANK_LIMIT ? null : voteTruthCorrelation(s.rows, members)) : scoreTruthCorrelation(toPoints(s.rows, proxy))
   let bestAcc: number | null = null
   for (const r of s.rows) if (r.status === 'ok' && r.groundTruth !== null && (bestAcc === null || r.groundTruth > bestAcc)) bestAcc = r.groundTruth
