@@ -178,3 +178,30 @@ describe('parallel coordinates', async () => {
     expect(parallelModel(rows, fields, true).drawn).toHaveLength(20)
   })
 })
+
+describe('options render in real ECharts (server-side SVG, as the SVG download does)', async () => {
+  const { init } = await import('../../src/renderer/lib/echarts')
+  const { parallelModel } = await import('../../src/renderer/lib/parallel-option')
+  const { bestSoFarOption } = await import('../../src/renderer/lib/chartOptions')
+  const fields = chartFields(['wrcor'], undefined, 'cifar10')
+  const svgOf = (option: Record<string, unknown>) => {
+    const c = init(null, undefined, { renderer: 'svg', ssr: true, width: 600, height: 300 })
+    try {
+      c.setOption({ ...option, dataZoom: [], brush: undefined, animation: false })
+      return { svg: c.renderToSVGString(), ext: (c as any).getModel().getComponent('xAxis', 0)?.axis.scale.getExtent() as number[] | undefined }
+    } finally {
+      c.dispose()
+    }
+  }
+  it('scatter with Pareto: the axis ends where the model says, one symbol per drawn point', () => {
+    const m = scatterModel({ rows: degenerateRun(), x: fields[0], y: pickField(fields, 'groundTruth', 'accuracy')!, fields, showDegenerate: false, pareto: false, title: 'WRCor vs acc' })
+    const { svg, ext } = svgOf(m.option)
+    expect(svg.startsWith('<svg')).toBe(true)
+    expect(ext).toEqual([0.9, 3])
+    expect(svg).toContain('1 degenerate hidden')
+  })
+  it('parallel coordinates and best so far render', () => {
+    expect(svgOf(parallelModel(degenerateRun(), fields, false).option).svg).toContain('Parallel coordinates')
+    expect(svgOf(bestSoFarOption(degenerateRun().map((r) => ({ index: r.index, arch: r.arch, score: r.scores.wrcor as number })), 'WRCor')).svg).toContain('Best WRCor so far')
+  })
+})
