@@ -18,9 +18,10 @@ export interface Column {
 
 /**
  * `truthLabel` null = the run has no ground truth: the accuracy column is left out;
- * `withPhase` adds the RL phase column (warm-up samples vs search).
+ * `withPhase` adds the RL phase column (warm-up samples vs search);
+ * `withHost` adds the Machine column (which cluster worker scored the row; blank = this machine).
  */
-export function buildColumns(scoreKeys: readonly string[], proxyLabel: (id: string) => string = (s) => s, truthLabel: string | null = 'accuracy', withPhase = false): Column[] {
+export function buildColumns(scoreKeys: readonly string[], proxyLabel: (id: string) => string = (s) => s, truthLabel: string | null = 'accuracy', withPhase = false, withHost = false): Column[] {
   const num = (key: string, label: string, get: (r: EvaluationRow) => number | null, width = 96, fmt?: (v: number) => string): Column => ({
     key,
     label,
@@ -56,6 +57,9 @@ export function buildColumns(scoreKeys: readonly string[], proxyLabel: (id: stri
     num('seconds', 'Time (s)', (r) => r.seconds, 80, (v) => v.toFixed(2)),
     ...(withPhase
       ? [{ key: 'phase', label: 'Phase', numeric: false, get: (r: EvaluationRow) => r.phase ?? null, format: (r: EvaluationRow) => r.phase ?? '', width: 72 }]
+      : []),
+    ...(withHost
+      ? [{ key: 'host', label: 'Machine', numeric: false, get: (r: EvaluationRow) => r.host ?? null, format: (r: EvaluationRow) => r.host ?? '', width: 110 }]
       : []),
     { key: 'status', label: 'Status', numeric: false, get: (r) => r.status, format: (r) => (r.status === 'ok' ? 'ok' : `failed: ${r.error?.message ?? ''}`), width: 80 },
   ]
