@@ -16,7 +16,8 @@ afterEach(() => {
 
 function env(initialRows = [row(0, 0.1), row(1, 0.2)], total = 30) {
   fake = fakeApi({
-    'runs.get': (id: string) => detail(id, { done: initialRows.length, total, updatedAt: '2026-11-23T10:00:04.000Z', logs: [{ time: '2026-11-23T10:00:01Z', level: 'info', message: 'started' }] }),
+    // updatedAt is 4 min 36 s after creation (a notes edit later); the run itself scored for 4 s (timing.activeSeconds)
+    'runs.get': (id: string) => detail(id, { done: initialRows.length, total, updatedAt: '2026-11-23T10:04:36.000Z', timing: { startedAt: '2026-11-23T10:00:00.000Z', finishedAt: null, activeSeconds: 4 }, logs: [{ time: '2026-11-23T10:00:01Z', level: 'info', message: 'started' }] }),
     'runs.evaluations': (_id: string, q: { offset: number; limit: number }) => ({ total: initialRows.length, offset: q.offset, rows: initialRows.slice(q.offset, q.offset + q.limit) }),
     'runs.cancel': (id: string) => summary(id, { status: 'cancelled' }),
     'runs.resume': (id: string) => summary(id, { status: 'running' }),
@@ -31,7 +32,7 @@ describe('run store (live view)', () => {
     await run.open('r1')
     expect(run.rows.map((r) => r.index)).toEqual([0, 1])
     expect(run.logs.map((l) => l.message)).toEqual(['started'])
-    // createdAt 10:00:00 → updatedAt 10:00:04: 4 s elapsed, 2 evaluations → 0.5 arch/s
+    // the stored active time, not updatedAt − createdAt (#21 defect 1): 4 s elapsed, 2 evaluations → 0.5 arch/s
     expect(run.progress).toMatchObject({ done: 2, total: 30, elapsed: 4, rate: 0.5 })
     expect(fake.handlerCount('run.evaluated')).toBe(1)
     expect(fake.calls.find((c) => c.method === 'runs.evaluations')!.args[1]).toMatchObject({ offset: 0, sort: { key: 'index', dir: 'asc' } })

@@ -175,10 +175,11 @@ describe('wizard store', () => {
     w.space = 'mbv2'
     await flush()
     expect(w.spaceOptions).toEqual({ flopsLimit: 600e6, minResolution: 192, maxResolution: 320 })
-    w.spaceOptions.flopsLimit = 0.5
+    // the minimum is the cheapest architecture of the space (13.6 M multiply-adds at R=192), not 1
+    w.spaceOptions.flopsLimit = 300
     w.step = 1
     expect(w.next()).toBe(false)
-    expect(w.errors['space.flopsLimit']).toBe('FLOPs limit (flopsLimit) must be a finite number ≥ 1, got 0.5')
+    expect(w.errors['space.flopsLimit']).toBe('FLOPs limit (flopsLimit) must be a finite number ≥ 13648528, got 300')
     // resolution range: multiples of 32, and min must not exceed max
     w.spaceOptions.flopsLimit = 600e6
     w.spaceOptions.minResolution = 200
@@ -249,10 +250,15 @@ describe('NewSearchWizard component', () => {
     expect(wrapper.find('[data-testid="space-mbv2"]').exists()).toBe(true)
     await wrapper.find('[data-testid="space-mbv2"]').setValue(true)
     expect(wrapper.find('#space-flopsLimit').exists()).toBe(true)
-    expect(wrapper.text()).toContain('maximum multiply-adds of a sampled/mutated architecture (reference counter, 1000 classes) (≥ 1)')
-    await wrapper.find('#space-flopsLimit').setValue('0')
+    // shown and typed in M (#21 defect 5): the unit next to the field, bounds and errors in M
+    expect(wrapper.text()).toContain('maximum multiply-adds of a sampled/mutated architecture (reference counter, 1000 classes); the paper uses 600 M (≥ 13.6485 M)')
+    expect(wrapper.find('[data-testid="unit-space-flopsLimit"]').text()).toBe('M')
+    expect((wrapper.find('#space-flopsLimit').element as HTMLInputElement).value).toBe('600')
+    await wrapper.find('#space-flopsLimit').setValue('5')
     await wrapper.find('[data-testid="wizard-next"]').trigger('click')
-    expect(wrapper.text()).toContain('FLOPs limit (flopsLimit) must be a finite number ≥ 1, got 0')
+    expect(wrapper.text()).toContain('FLOPs limit must be a number ≥ 13.6485 M, got 5 M')
+    await wrapper.find('#space-flopsLimit').setValue('300')
+    expect(useWizardStore().spaceOptions.flopsLimit).toBe(300e6)
     await wrapper.find('[data-testid="space-nb201"]').setValue(true)
     expect(wrapper.text()).toContain('15,625 architectures')
     await wrapper.find('[data-testid="wizard-next"]').trigger('click')
