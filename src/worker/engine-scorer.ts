@@ -7,6 +7,12 @@ import { finiteOrNull, type JobScorer } from './worker-loop'
 
 export const engineScorer: JobScorer = async (job) => {
   const { scoreArchitecture } = await import('../engine/score/score')
+  if (process.env.ZSNAS_WASM_RESERVE_MB) {
+    // before the first job only: grow and touch the wasm heap once (engine/backend/wasm-heap.ts), outside the scoring's time
+    const [{ initBackend }, { reserveWasmHeapFromEnv }] = await Promise.all([import('../engine/backend/select'), import('../engine/backend/wasm-heap')])
+    await initBackend()
+    reserveWasmHeapFromEnv()
+  }
   const r = await scoreArchitecture(job)
   return {
     arch: r.arch,
