@@ -49,6 +49,7 @@ CREATE TABLE IF NOT EXISTS evaluations (
   error_json TEXT,
   attempts INTEGER NOT NULL,
   phase TEXT NOT NULL DEFAULT 'search',
+  host TEXT,
   created_at TEXT NOT NULL,
   UNIQUE (run_id, idx)
 );

@@ -73,6 +73,8 @@ export class RunStore {
     // additive migration of stores created before the `phase` column existed
     const cols = (this.db.prepare('PRAGMA table_info(evaluations)').all() as { name: string }[]).map((c) => c.name)
     if (!cols.includes('phase')) this.db.exec(`ALTER TABLE evaluations ADD COLUMN phase TEXT NOT NULL DEFAULT 'search'`)
+    // additive migration: the machine that scored a row (Redis cluster runs; NULL = this machine)
+    if (!cols.includes('host')) this.db.exec('ALTER TABLE evaluations ADD COLUMN host TEXT')
     // additive migration of stores created before run timing existed (their runs read as never timed: 0 s)
     const runCols = (this.db.prepare('PRAGMA table_info(runs)').all() as { name: string }[]).map((c) => c.name)
     if (!runCols.includes('started_at')) this.db.exec('ALTER TABLE runs ADD COLUMN started_at TEXT')
@@ -176,8 +178,8 @@ export class RunStore {
     const tx = this.db.transaction(() => {
       const info = this.db
         .prepare(
-          `INSERT OR IGNORE INTO evaluations(run_id, idx, arch, hash, status, scores_json, params, flops, seconds, ground_truth, error_json, attempts, phase, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT OR IGNORE INTO evaluations(run_id, idx, arch, hash, status, scores_json, params, flops, seconds, ground_truth, error_json, attempts, phase, host, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           runId,
@@ -193,6 +195,7 @@ export class RunStore {
           row.error ? JSON.stringify(row.error) : null,
           row.attempts,
           row.phase ?? 'search',
+          row.host ?? null,
           now(),
         )
       if (checkpoint) this.insertCheckpoint(runId, checkpoint)
@@ -350,6 +353,7 @@ interface DbEval {
   error_json: string | null
   attempts: number
   phase: 'warmup' | 'search'
+  host?: string | null
 }
 
 function fromDbEval(r: DbEval): EvaluationRow {
@@ -366,5 +370,6 @@ function fromDbEval(r: DbEval): EvaluationRow {
     error: r.error_json ? JSON.parse(r.error_json) : null,
     attempts: r.attempts,
     ...(r.phase === 'warmup' ? { phase: 'warmup' as const } : {}),
+    ...(r.host ? { host: r.host } : {}),
   }
 }
