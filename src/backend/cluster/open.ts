@@ -27,7 +27,7 @@ export interface OpenClusterOptions {
   runKey?: string
 }
 
-/** The live workers, or a typed-free empty list when Redis does not answer within `timeoutMs`. */
+/** The live workers; rejects when Redis does not answer within `timeoutMs` (callers report it). */
 export async function fetchWorkers(connection: RedisOptions, timeoutMs = 3000): Promise<WorkerInfo[]> {
   const redis = new Redis({ ...connection, lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => null } as IORedisOptions)
   redis.on('error', () => {})
