@@ -22,7 +22,8 @@ import { NOISE_CLASSES_OPTION, NOISE_IMAGE_SIZE_OPTION } from '../../engine/data
 import type { InitScheme } from '../../engine/core/network'
 import type { CatalogEntry, DatasetPreview, DatasetSpecData, PickedDataset, RunConfig, RunConfigInput, RunSummary, TableInfo } from '../../shared/schemas'
 import { wizardWarnings } from '../components/wizard/warnings'
-import { draftFromConfig, loadDraft, saveDraft, type WizardDraft } from '../components/wizard/persist'
+import { draftFromConfig, loadDraft } from '../components/wizard/persist'
+import { draftSync } from '../components/wizard/draft-sync'
 
 /** A failed call's message: a lost connection is named as such, never as a problem with the field that was being checked. */
 function callProblem(e: unknown, what: string): string {
@@ -370,59 +371,13 @@ export const useWizardStore = defineStore('wizard', () => {
     }),
   )
 
-  // ------------------------------------------------------------ persistence / edit and retry
-  function draft(): WizardDraft {
-    return {
-      datasetMode: datasetMode.value, noise: { ...noise }, datasetPath: datasetPath.value, datasetKind: datasetKind.value, datasetImageSize: datasetImageSize.value,
-      space: space.value, spaceOptions: { ...spaceOptions.value }, strategy: strategy.value, strategyOptions: { ...strategyOptions.value },
-      proxyMode: proxyMode.value, proxy: proxy.value, votingIds: [...votingIds.value], proxyOptions: JSON.parse(JSON.stringify(proxyOptions.value)),
-      n: n.value, batchSize: batchSize.value, seed: seed.value, init: init.value, workers: workers.value, name: name.value,
-      tablePath: tablePath.value, tableMetric: tableMetric.value,
-    }
-  }
-  let restoring = false
-  /** persisting starts after the first restore/defaults so a half-built state never overwrites the stored one */
-  let persisting = false
-  watch(() => JSON.stringify(draft()), () => {
-    if (persisting && !restoring) saveDraft(draft())
+  // ------------------------------------------------------------ persistence / edit and retry (components/wizard/draft-sync.ts)
+  const sync = draftSync({
+    catalog, step, touched, datasetMode, noise, datasetPath, datasetKind, datasetImageSize, space, spaceOptions, strategy, strategyOptions,
+    proxyMode, proxy, votingIds, proxyOptions, n, batchSize, seed, init, workers, name, tablePath, tableMetric, table,
+    spaceEntry, strategyEntry, checkDataset, checkTable,
   })
-
-  /**
-   * Applies a draft: fields the catalog does not know (a removed space/strategy/proxy) keep their current
-   * value; file datasets and tables are checked again (their results are not stored). Resolves when done.
-   */
-  async function applyDraft(d: WizardDraft) {
-    restoring = true
-    try {
-      step.value = 0
-      touched.value = new Set()
-      datasetMode.value = d.datasetMode
-      Object.assign(noise, d.noise)
-      datasetPath.value = d.datasetPath ?? ''
-      datasetKind.value = catalog.datasets.some((x) => x.id === d.datasetKind) ? d.datasetKind : 'auto'
-      if (typeof d.datasetImageSize === 'number') datasetImageSize.value = d.datasetImageSize
-      if (catalog.spaces.some((x) => x.id === d.space)) space.value = d.space
-      if (catalog.strategies.some((x) => x.id === d.strategy)) strategy.value = d.strategy
-      await nextTick() // the space/strategy watchers reset their options to defaults first
-      if (space.value === d.space) spaceOptions.value = { ...optionDefaults(spaceEntry.value), ...d.spaceOptions }
-      if (strategy.value === d.strategy) strategyOptions.value = { ...optionDefaults(strategyEntry.value), ...d.strategyOptions }
-      if (INIT_OPTION.choices?.some((c) => c.value === d.init)) init.value = d.init as InitScheme
-      proxyMode.value = d.proxyMode === 'voting' ? 'voting' : 'single'
-      if (catalog.proxies.some((x) => x.id === d.proxy)) proxy.value = d.proxy
-      votingIds.value = (d.votingIds ?? []).filter((id) => catalog.proxies.some((x) => x.id === id))
-      await nextTick()
-      for (const [id, o] of Object.entries(d.proxyOptions ?? {})) proxyOptions.value[id] = { ...(proxyOptions.value[id] ?? {}), ...o }
-      for (const k of ['n', 'batchSize', 'seed', 'workers'] as const) if (typeof d[k] === 'number') ({ n, batchSize, seed, workers })[k].value = d[k]
-      name.value = d.name ?? ''
-      tablePath.value = d.tablePath ?? ''
-      await nextTick() // the path watchers clear stale check results
-      if (datasetMode.value === 'file' && datasetPath.value.trim()) await checkDataset()
-      if (tablePath.value.trim() && (await checkTable()) && table.value?.metrics.includes(d.tableMetric)) tableMetric.value = d.tableMetric
-    } finally {
-      restoring = false
-      persisting = true
-    }
-  }
+  const applyDraft = sync.applyDraft
 
   /** "Edit and retry": the wizard with a stored run's configuration, at the first step. */
   async function loadConfig(c: RunConfig) {
@@ -436,7 +391,7 @@ export const useWizardStore = defineStore('wizard', () => {
     const d = loadDraft()
     applyDefaults()
     if (d) await applyDraft(d)
-    persisting = true
+    sync.startPersisting()
   }
 
   return {
