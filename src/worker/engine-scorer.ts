@@ -14,6 +14,8 @@ export const engineScorer: JobScorer = async (job) => {
     reserveWasmHeapFromEnv()
   }
   const r = await scoreArchitecture(job)
+  // the WebGPU adapter as one line (the cluster reports it with each result)
+  const adapter = r.adapter ? (await import('../engine/backend/webgpu')).adapterLabel(r.adapter) : undefined
   return {
     arch: r.arch,
     hash: r.hash,
@@ -22,5 +24,6 @@ export const engineScorer: JobScorer = async (job) => {
     flops: finiteOrNull(r.flops),
     seconds: r.seconds,
     backend: String(r.backend),
+    ...(adapter ? { adapter } : {}),
   }
 }

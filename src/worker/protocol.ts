@@ -44,6 +44,8 @@ export const WireOutcomeSchema = z.object({
   flops: z.number().nullable(),
   seconds: z.number(),
   backend: z.string(),
+  /** the GPU adapter (webgpu), one line */
+  adapter: z.string().optional(),
 })
 export type WireOutcome = z.infer<typeof WireOutcomeSchema>
 
