@@ -70,7 +70,7 @@ async function order(call: () => Promise<unknown> | unknown): Promise<string[]> 
       (e) => seen.push(`call failed: ${(e as Error).message}`),
     )
   const health = new Promise((r) => setImmediate(r))
-    .then(() => backend.handlers['system.info'](undefined, ctx))
+    .then(() => backend.handlers['system.info'](ctx))
     .then(() => seen.push('health'))
   await Promise.all([main, health])
   ticking = false
@@ -90,7 +90,7 @@ describe('reads of caller-named files do not block the event loop (issue #22)', 
     const spec = { kind: 'u8' as const, path: file, imageSize: 16 }
     let preview: { count: number; samples: { label: number }[] } | undefined
     const seen = await order(async () => {
-      preview = (await backend.handlers['datasets.preview'](spec, ctx)) as typeof preview
+      preview = (await backend.handlers['datasets.preview'](spec, undefined, ctx)) as typeof preview
     })
     expect(seen).toEqual(['health', 'call'])
     expect(turnsAtEngine.preview).toBeGreaterThan(0) // the file was read before the parser ran, over several loop turns
