@@ -11,7 +11,7 @@
  *   response hook on a ReLU one more (the transposed copy its Gram needs).
  *   In the backward, BN's gradient briefly holds 4 maps (2 + 4 chunks when
  *   split over the batch, ops/batch-chunks.ts), a ReLU's 2 (+1 for a
- *   response hook), a conv's dy dilated to the input's size and dx, avg pooling's 3 maps; max pooling's holds ≈ 9k²+2 maps of its input (ops/pool.ts
+ *   response hook), a conv's dy dilated to the input's size and dx (split over the batch where that is lower), avg pooling's 3 maps; max pooling's holds ≈ 9k²+2 maps of its input (ops/pool.ts
  *   builds every tap's masks in one scope).
  * - The backward holds a subset of the forward's buffers plus a few
  *   gradients of the live frontier, so the forward's peak bounds it up to
@@ -31,6 +31,7 @@ import type { ConvOptions, NetworkDef, Ops, Padding } from '../core/network'
 import { ZsnasError } from '../core/errors'
 import { traceCuts, type Segment } from './segments'
 import { batchChunks } from './ops/batch-chunks'
+import { inputGradChunks } from './ops/conv'
 
 interface Shape {
   h: number
@@ -97,8 +98,12 @@ export function estimatePassBytes(def: NetworkDef, o: EstimateOptions): PassEsti
       if (w === undefined) throw new ZsnasError('NOT_FOUND', `memory estimate: parameter '${weight}' is not in network '${def.name}'`)
       const k = w.shape[0]
       const outC = c.depthwise ? x.c : w.shape[3]
-      // backward: dy dilated/padded to the input's spatial size (out channels; stride > 1: the dilation and its reshape are two copies), and dx
-      return emit({ h: outSize(x.h, k, c.stride, c.pad), w: outSize(x.w, k, c.stride, c.pad), c: outC }, 1, 0, 0, (c.stride > 1 ? 2 : 1) * bytes({ ...x, c: outC }) + bytes(x))
+      // backward: dy dilated/padded to the input's spatial size (out channels; stride > 1: the dilation and its reshape,
+      // which tfjs counts twice), and dx; split over k batch chunks (ops/conv.ts): a chunk's dilation, dx's chunks and their concatenation
+      const k1 = inputGradChunks([o.batchSize, x.h, x.w, x.c], outC, c.stride)
+      const dil = bytes({ ...x, c: outC })
+      const back = k1 === 1 ? (c.stride > 1 ? 2 : 1) * dil + bytes(x) : (2 * dil) / k1 + 2 * bytes(x)
+      return emit({ h: outSize(x.h, k, c.stride, c.pad), w: outSize(x.w, k, c.stride, c.pad), c: outC }, 1, 0, 0, back)
     },
     // BN's backward (ops/batch-norm.ts): its two dx terms and dx; split over k batch chunks: dx's chunks, their concatenation and a few chunks
     batchNorm: (x) => (o.bn === 'off' ? emit({ ...x }, 0) : emit({ ...x }, 2, 1, 1, bnBackwardBytes(bytes(x), o.batchSize))),

@@ -1,13 +1,14 @@
 /**
  * Backwards split over the batch (ops/batch-chunks.ts): with the threshold
- * forced below every map, training-mode BN's backward runs per chunk of
- * samples; its dx/dγ/dβ, and a whole network's checkpointed multi-backward
+ * forced below every map, training-mode BN's backward and a stride-2 conv's
+ * input gradient run per chunk of samples; its dx/dγ/dβ, and a whole network's checkpointed multi-backward
  * (losses, input gradients, every ReLU hook's gradient), must be
  * bit-identical to the unsplit computation, on cpu and wasm, without leaks.
  */
 import { describe, expect, it } from 'vitest'
 import * as tf from '@tensorflow/tfjs-core'
 import { batchNormTrainOp } from '../../../src/engine/nn/ops/batch-norm'
+import { conv2dOp, dilatedBytes, inputGradChunks } from '../../../src/engine/nn/ops/conv'
 import { batchChunks, chunkRanges, opChunkBytes, withOpChunkBytes, withOpChunkBytesAsync, DEFAULT_OP_CHUNK_BYTES } from '../../../src/engine/nn/ops/batch-chunks'
 import { materializeParams, disposeParams } from '../../../src/engine/nn/params'
 import { forwardMultiBackwardCheckpointed } from '../../../src/engine/nn/run-checkpointed'
@@ -58,6 +59,34 @@ describe.each(BACKENDS)('split backwards on %s', (backend) => {
       }
       expect(tf.memory().numTensors).toBe(before)
       tf.dispose([x, g, b, dy])
+    })
+  })
+})
+
+describe.each(BACKENDS)('split conv input gradient on %s', (backend) => {
+  it('stride-2 conv whose dilated gradient dwarfs dx: dx bit-identical split and unsplit; depthwise never splits', async () => {
+    await onBackend(backend, () => {
+      // x [5,8,8,2], w [3,3,2,6], stride 2 pad 1: dilated 5·8·8·6·4 = 7680 B, dx 2560 B
+      const x = randn([5, 8, 8, 2], 31) as tf.Tensor4D
+      const w = randn([3, 3, 2, 6], 32, 0.3) as tf.Tensor4D
+      const dy = randn([5, 4, 4, 6], 33)
+      expect(dilatedBytes([5, 8, 8, 2], 6)).toEqual({ dilated: 7680, dx: 2560 })
+      const dx = (): Float32Array =>
+        tf.tidy(() => tf.grad((xx: tf.Tensor) => conv2dOp(xx as tf.Tensor4D, w, { stride: 2, pad: 1 }))(x, dy).dataSync().slice() as Float32Array)
+      const whole = dx()
+      expect(inputGradChunks([5, 8, 8, 2], 6, 2)).toBe(1)
+      const before = tf.memory().numTensors
+      // 2000 B → 4 chunks: 7680/4 + 2·2560 < 7680 + 2560
+      const split = withOpChunkBytes(2000, () => {
+        expect(inputGradChunks([5, 8, 8, 2], 6, 2)).toBe(4)
+        // same size dilated map and dx (depthwise): splitting would not lower the peak
+        expect(inputGradChunks([5, 8, 8, 6], 6, 2)).toBe(1)
+        expect(inputGradChunks([5, 8, 8, 2], 6, 1)).toBe(1)
+        return dx()
+      })
+      expect(split).toEqual(whole)
+      expect(tf.memory().numTensors).toBe(before)
+      tf.dispose([x, w, dy])
     })
   })
 })

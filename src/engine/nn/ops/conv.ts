@@ -10,6 +10,12 @@
  * - dW (regular and depthwise): one convolution of the padded input with dy
  *   as a stride-dilated kernel, batch contracted as channels (see weightGrad).
  * - dBias: sum of dy over N,H,W.
+ * - Memory (issue #18): the dilated gradient has the INPUT's spatial size
+ *   with the OUTPUT's channels — for MobileNetV2's stem at 224 px, batch 64,
+ *   616 MB for a 38 MB dx. When that map exceeds the split threshold
+ *   (ops/batch-chunks.ts) and splitting lowers the peak (dilated/k + dx's
+ *   chunks + their concatenation < dilated + dx), dx is computed per chunk
+ *   of samples: the same kernels on the same values, bit-identical.
  *
  * Layouts: x NHWC, regular kernel HWIO [k,k,Cin,Cout], depthwise [k,k,C,1].
  * Padding: 'same' (TF rule), 'valid', or symmetric PyTorch-style pixels.
@@ -25,6 +31,7 @@ import { ZsnasError } from '../../core/errors'
 import { axisGeometry, type Axis } from './geometry'
 import { derived, isCacheable } from './kernel-cache'
 import { customOp } from './custom'
+import { batchChunks, mapBatchChunks, sampleSlice } from './batch-chunks'
 
 export interface ConvSpec {
   stride: number
@@ -106,6 +113,28 @@ function inputGrad(dy: tf.Tensor4D, wFlip: tf.Tensor4D, xShape: number[], g: { h
   return forwardConv(d, wFlip, 1, pad, depthwise)
 }
 
+/** The byte size of the stride-dilated gradient and of dx for an input of shape `xShape` and `cout` output channels. */
+export function dilatedBytes(xShape: readonly number[], cout: number): { dilated: number; dx: number } {
+  const px = xShape[0] * xShape[1] * xShape[2] * 4
+  return { dilated: px * cout, dx: px * xShape[3] }
+}
+
+/** Number of batch chunks for dx of a stride-s conv (1 = unsplit; see the module comment). */
+export function inputGradChunks(xShape: readonly number[], cout: number, s: number): number {
+  if (s === 1) return 1
+  const { dilated, dx } = dilatedBytes(xShape, cout)
+  const k = batchChunks(dilated, xShape[0])
+  return k > 1 && dilated / k + 2 * dx < dilated + dx ? k : 1
+}
+
+/** inputGrad, per chunk of samples when `inputGradChunks` says so (bit-identical). */
+function inputGradSplit(dy: tf.Tensor4D, wFlip: tf.Tensor4D, xShape: number[], g: { h: Axis; w: Axis; k: number }, s: number, depthwise: boolean): tf.Tensor4D {
+  const n = dy.shape[0]
+  const k = inputGradChunks(xShape, dy.shape[3], s)
+  if (k === 1) return inputGrad(dy, wFlip, xShape, g, s, depthwise)
+  return mapBatchChunks(n, k, (start, size) => inputGrad(sampleSlice(dy, start, size), wFlip, [size, ...xShape.slice(1)], g, s, depthwise))
+}
+
 /**
  * dW as ONE convolution in which dy is the (stride-dilated) kernel and the
  * batch axis is contracted as the channel axis:
@@ -181,7 +210,7 @@ export function conv2dOp(x: tf.Tensor4D, w: tf.Tensor4D, spec: ConvSpec, bias?: 
         value: fwd(xx as tf.Tensor4D, ww as tf.Tensor4D, bb as tf.Tensor1D | undefined),
         gradFunc: (dy, saved) => {
           const d = dy as tf.Tensor4D
-          const dx = inputGrad(d, flippedKernel(live(ww, saved[1]), depthwise), xx.shape, g, s, depthwise)
+          const dx = inputGradSplit(d, flippedKernel(live(ww, saved[1]), depthwise), xx.shape, g, s, depthwise)
           const dw = weightGrad(saved[0] as tf.Tensor4D, d, ww.shape, g, s, depthwise)
           return bb === undefined ? [dx, dw] : [dx, dw, tf.sum(d, [0, 1, 2])]
         },
@@ -193,7 +222,7 @@ export function conv2dOp(x: tf.Tensor4D, w: tf.Tensor4D, spec: ConvSpec, bias?: 
     save([w])
     return {
       value: fwd(xx as tf.Tensor4D, w, bias),
-      gradFunc: (dy, saved) => inputGrad(dy as tf.Tensor4D, flippedKernel(live(w, saved[0]), depthwise), xx.shape, g, s, depthwise),
+      gradFunc: (dy, saved) => inputGradSplit(dy as tf.Tensor4D, flippedKernel(live(w, saved[0]), depthwise), xx.shape, g, s, depthwise),
     }
   })
   return op(x) as tf.Tensor4D
