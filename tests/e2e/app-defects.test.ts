@@ -328,6 +328,10 @@ describe.skipIf(!haveChromium)('#21 app defects in the browser', () => {
     expect(new URL(served.url).searchParams.get('token')).toBe(new URL(page.url()).searchParams.get('token'))
     await expect.poll(() => page.getByTestId('conn-banner').count(), { timeout: 30_000 }).toBe(0)
     expect(await page.getByTestId('conn-state').textContent()).toMatch(/connected/)
+    // the run stopped with the server: the reconnected tab reloads it and shows it interrupted (resumable)
+    await page.getByTestId('nav-run').click()
+    await expect.poll(() => page.getByTestId('run-status').textContent(), { timeout: 15_000 }).toBe('interrupted')
+    expect(await page.getByTestId('resume-run').isDisabled()).toBe(false)
     await served.stop()
 
     // the same folder served with another token: the tab says the token is rejected and which URL to open
