@@ -204,4 +204,19 @@ describe('options render in real ECharts (server-side SVG, as the SVG download d
     expect(svgOf(parallelModel(degenerateRun(), fields, false).option).svg).toContain('Parallel coordinates')
     expect(svgOf(bestSoFarOption(degenerateRun().map((r) => ({ index: r.index, arch: r.arch, score: r.scores.wrcor as number })), 'WRCor')).svg).toContain('Best WRCor so far')
   })
+  it('a redraw with new rows keeps the user\'s zoom (ChartPanel updates with replaceMerge: series)', () => {
+    const c = init(null, undefined, { renderer: 'svg', ssr: true, width: 600, height: 300 })
+    try {
+      const y = pickField(fields, 'groundTruth', 'accuracy')!
+      const rows = degenerateRun()
+      c.setOption(scatterModel({ rows: rows.slice(0, 10), x: fields[0], y, fields, showDegenerate: false, pareto: false, title: 't' }).option)
+      c.dispatchAction({ type: 'dataZoom', dataZoomIndex: 0, start: 20, end: 40 })
+      c.setOption(scatterModel({ rows, x: fields[0], y, fields, showDegenerate: false, pareto: false, title: 't' }).option, { replaceMerge: ['series'] })
+      const dz = (c.getOption() as { dataZoom: { start: number; end: number }[] }).dataZoom[0]
+      expect([dz.start, dz.end]).toEqual([20, 40])
+      expect(((c.getOption() as { series: { data: unknown[] }[] }).series[0].data)).toHaveLength(20)
+    } finally {
+      c.dispose()
+    }
+  })
 })
