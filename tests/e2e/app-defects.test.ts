@@ -135,6 +135,10 @@ describe.skipIf(!haveChromium)('#21 app defects in the browser', () => {
     expect(nums).toEqual([...nums].sort((a, b) => b - a))
     expect(accs.at(-1)).toBe('—') // the failed MobileNetV2 run has none: last
     expect(await horizontalOverflow(page)).toBe(0)
+    // nothing scrolls sideways inside the screen either: the whole table, Actions included, is in the window
+    expect(await page.locator('main').evaluate((m) => m.scrollWidth - m.clientWidth)).toBe(0)
+    const table = await page.locator('table.runs').boundingBox()
+    expect(table!.x + table!.width).toBeLessThanOrEqual(1024)
     await shot(page, 'defects-history-1024')
     await page.setViewportSize({ width: 1280, height: 800 })
   })
