@@ -7,7 +7,8 @@
  * equal those of the same run on the local pool with the same scorer, each
  * row names the worker that scored it (also after reading back from the
  * store), the live list shows both workers, and the setting survives a
- * restart of the backend with the password masked.
+ * restart of the backend with the password masked. A job of another
+ * protocol version is refused at once, naming both versions.
  */
 import fs from 'node:fs'
 import os from 'node:os'
@@ -22,6 +23,9 @@ import { ComputeService } from '../../../src/backend/cluster/compute'
 import { redisOptions } from '../../../src/backend/cluster/connection'
 import { startClusterWorker, type ClusterWorker } from '../../../src/backend/cluster/worker'
 import { startRedis, type TestRedis } from './redis-server'
+import { Queue, QueueEvents } from 'bullmq'
+import { KEY_PREFIX, PROTOCOL_VERSION, QUEUE_NAME } from '../../../src/backend/cluster/protocol'
+import { failureToError } from '../../../src/backend/cluster/cluster-scorer'
 
 function fakeScore(arch: string, seed: number): number {
   let h = seed >>> 0
@@ -109,5 +113,21 @@ describe('app run on the Redis cluster', () => {
 
     compute.set({ mode: 'local' })
     expect(await compute.workers()).toEqual([])
+  })
+
+  it('a worker refuses a job of another protocol version at once (no retry), naming both versions', { timeout: 60_000 }, async () => {
+    const connection = redisOptions(redis.url)
+    const queue = new Queue(QUEUE_NAME, { connection, prefix: KEY_PREFIX })
+    const events = new QueueEvents(QUEUE_NAME, { connection, prefix: KEY_PREFIX })
+    await events.waitUntilReady()
+    const job = await queue.add('score', { protocol: PROTOCOL_VERSION + 1, run: 'future', index: 0 }, { jobId: 'future-0', attempts: 3 })
+    await new Promise<void>((resolve) => events.on('failed', ({ jobId }) => jobId === 'future-0' && resolve()))
+    const failed = (await queue.getJob(job.id!))!
+    expect(failed.attemptsMade).toBe(1)
+    const err = failureToError(failed.failedReason)
+    expect(err.code).toBe('INVALID_OPTION')
+    expect(err.message).toMatch(new RegExp(`speaks cluster protocol ${PROTOCOL_VERSION}, job future-0 was sent with protocol ${PROTOCOL_VERSION + 1}`))
+    await events.close()
+    await queue.close()
   })
 })
