@@ -12,7 +12,7 @@
 #                                and wasm: proves the pack unpacks and runs without the repo or node_modules
 #
 # Device call (the `run` tool): command 'bash bench/gpu-check.sh run', carry ['.gpu-pack'], timeout_s 540.
-# Environment: GPU_CHECK_CAP_S (per child, default 200), GPU_CHECK_ARGS (extra bench options), OUT (default ./gpu-out).
+# Environment: GPU_CHECK_CAP_S (per child, default 180; worst case ≈ 25 s unpack + 60 s probe + cap + 150 s ≈ 7 min), GPU_CHECK_ARGS (extra bench options), OUT (default ./gpu-out).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 pack_dir="$repo/.gpu-pack"
@@ -34,17 +34,17 @@ unpack() {
 
 run_device() {
   [ -f "$archive" ] || { echo "gpu-check: $archive missing: run 'bench/gpu-check.sh pack' here and carry .gpu-pack" >&2; exit 2; }
-  local out="${OUT:-$repo/gpu-out}" cap="${GPU_CHECK_CAP_S:-200}" t0 dir
+  local out="${OUT:-$repo/gpu-out}" cap="${GPU_CHECK_CAP_S:-180}" t0 dir
   mkdir -p "$out"
   t0=$(date +%s)
   dir=$(unpack "$archive")
   {
     echo "== $(date -u +%FT%TZ) unpacked in $(($(date +%s) - t0)) s"
-    nvidia-smi 2>&1 || echo "nvidia-smi: not available"
+    if command -v nvidia-smi >/dev/null 2>&1; then nvidia-smi 2>&1; else echo "nvidia-smi: not available"; fi
     echo "== Vulkan loader: $(ldconfig -p 2>/dev/null | grep -c 'libvulkan\.so\.1') system copies (the pack brings its own)"
     ls /usr/local/nvidia/share/vulkan/icd.d /etc/vulkan/icd.d /usr/share/vulkan/icd.d 2>/dev/null || true
     echo "== zsnas backends"
-    ZSNAS_RUN=zsnas timeout 120 "$dir/run.sh" backends --timeout 90 2>&1 || true
+    ZSNAS_RUN=zsnas timeout 60 "$dir/run.sh" backends --timeout 45 2>&1 || true
   } >"$out/system.txt" 2>&1
   local sampler=""
   if command -v nvidia-smi >/dev/null 2>&1; then
