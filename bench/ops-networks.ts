@@ -18,12 +18,12 @@ import { forwardBackward } from '../src/engine/nn/run'
 
 const REPS = Number(process.env.BENCH_REPS ?? 3)
 
-function median(f: () => void): number {
-  f()
+async function median(f: () => Promise<void>): Promise<number> {
+  await f()
   const t: number[] = []
   for (let i = 0; i < REPS; i++) {
     const s = performance.now()
-    f()
+    await f()
     t.push(performance.now() - s)
   }
   return t.sort((a, b) => a - b)[Math.floor(t.length / 2)]
@@ -52,9 +52,9 @@ async function main(): Promise<void> {
     const params = materializeParams(def, 'pytorch', rng)
     const batch = batchFor(def, n, rng)
     let hooks = 0
-    const fwd = median(() => void forwardBackward(def, params, batch, { bn: 'train', loss: 'ce', wrt: 'none' }))
-    const inp = median(() => {
-      const r = forwardBackward(def, params, batch, {
+    const fwd = await median(async () => void (await forwardBackward(def, params, batch, { bn: 'train', loss: 'ce', wrt: 'none' })))
+    const inp = await median(async () => {
+      const r = await forwardBackward(def, params, batch, {
         bn: 'train',
         loss: 'ce',
         wrt: 'input',
@@ -63,8 +63,8 @@ async function main(): Promise<void> {
       r.inputGrad!.dispose()
     })
     const before = tf.memory().numTensors
-    const par = median(() => {
-      const r = forwardBackward(def, params, batch, { bn: 'train', loss: 'ce', wrt: 'params' })
+    const par = await median(async () => {
+      const r = await forwardBackward(def, params, batch, { bn: 'train', loss: 'ce', wrt: 'params' })
       for (const t of r.paramGrads!.values()) t.dispose()
     })
     const leak = tf.memory().numTensors - before

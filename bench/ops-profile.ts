@@ -20,11 +20,11 @@ async function main(): Promise<void> {
   const params = materializeParams(def, 'pytorch', rng)
   const x = new Float32Array(n * 32 * 32 * 3).map(() => rng.normal())
   const batch = { x, shape: [n, 32, 32, 3] as [number, number, number, number], labels: new Int32Array(n), numClasses: 10 }
-  const pass = () => {
-    const r = forwardBackward(def, params, batch, { bn: 'train', loss: 'ce', wrt: 'input', hooks: { onReluForward: () => undefined, onReluBackward: () => undefined } })
+  const pass = async () => {
+    const r = await forwardBackward(def, params, batch, { bn: 'train', loss: 'ce', wrt: 'input', hooks: { onReluForward: () => undefined, onReluBackward: () => undefined } })
     r.inputGrad!.dispose()
   }
-  pass()
+  await pass()
   const t0 = performance.now()
   const info = await tf.profile(pass)
   const wall = performance.now() - t0

@@ -12,9 +12,9 @@ for (const s of ['|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3
   const def = buildNb201Network(a, { numClasses: 10, inputSize: 32 })
   const p = materializeParams(def, 'pytorch', new Rng(1))
   const t0 = performance.now()
-  const r = synflowScore(def, p)
+  const r = await synflowScore(def, p)
   const t1 = performance.now()
-  const r2 = synflowScore(def, p)
+  const r2 = await synflowScore(def, p)
   console.log(s, r.logScore, r2.logScore, (t1 - t0).toFixed(0), 'ms', (performance.now()-t1).toFixed(0), 'ms', tf.memory().numTensors)
   disposeParams(p)
 }

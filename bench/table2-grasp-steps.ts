@@ -40,7 +40,7 @@ for (const idx of indices) {
   console.log(`\n#${idx} ${arch}`)
   for (const s of steps) {
     const t0 = performance.now()
-    const r = graspTerms(def, params, batch, { relStep: s, levels })
+    const r = await graspTerms(def, params, batch, { relStep: s, levels })
     // BN-followed convs: every conv except the reduction shortcuts; exact value Σ‖g_l‖²
     const bnLayers = r.terms.filter((t) => !t.name.includes('shortcut') && !t.name.startsWith('classifier'))
     const exact = bnLayers.reduce((a, t) => a + t.gradNormSq, 0)

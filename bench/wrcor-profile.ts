@@ -35,9 +35,9 @@ const reps = Number(values.reps)
 const DEAR = '|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~2|'
 const CHEAP = '|avg_pool_3x3~0|+|avg_pool_3x3~0|avg_pool_3x3~1|+|avg_pool_3x3~0|avg_pool_3x3~1|avg_pool_3x3~2|'
 
-const cpu = (f: () => void): number => {
+const cpu = async (f: () => Promise<void>): Promise<number> => {
   const c0 = process.cpuUsage()
-  f()
+  await f()
   const c = process.cpuUsage(c0)
   return (c.user + c.system) / 1e6
 }
@@ -60,20 +60,20 @@ async function main(): Promise<void> {
     const batch = { x, shape: [N, 32, 32, 3] as [number, number, number, number], labels, numClasses: 10 }
     const ctx = { space: 'nb201', def, params, batch, init: 'pytorch' as const, mode: 'paper' as const, options: {}, rng }
     let score = NaN
-    const bare = () => {
-      const r = forwardBackward(def, params, batch, { bn: 'train', loss: 'ce', wrt: 'input', hooks: { onReluForward: () => undefined, onReluBackward: () => undefined } })
+    const bare = async () => {
+      const r = await forwardBackward(def, params, batch, { bn: 'train', loss: 'ce', wrt: 'input', hooks: { onReluForward: () => undefined, onReluBackward: () => undefined } })
       r.inputGrad!.dispose()
     }
-    const full = () => {
-      score = runResponsePass({ space: 'nb201', mode: 'paper', def, params, batch }, [wrcorProxy.consumer(ctx)])[0]
+    const full = async () => {
+      score = (await runResponsePass({ space: 'nb201', mode: 'paper', def, params, batch }, [wrcorProxy.consumer(ctx)]))[0]
     }
     const fb: number[] = []
     const all: number[] = []
-    bare()
-    full()
+    await bare()
+    await full()
     for (let i = 0; i < reps; i++) {
-      fb.push(cpu(bare))
-      all.push(cpu(full))
+      fb.push(await cpu(bare))
+      all.push(await cpu(full))
     }
     const hookMs = (median(all) - median(fb)) * 1000
     const paths = `correlations fast/centred ${rowCorrelationPaths.fast}/${rowCorrelationPaths.centred}`

@@ -62,7 +62,7 @@ describe('declared options = options read, for every registry entry', () => {
         const own = p.kind === 'standalone' && p.mutatesParams ? cloneParams(params) : params
         const ctx: ProxyContext = { space: 'nb201', def, params: own, batch, init: 'pytorch', mode: 'paper', options, rng: new Rng(5) }
         try {
-          if (p.kind === 'response') runResponsePass({ space: 'nb201', mode: 'paper', def, params, batch }, [p.consumer(ctx)])
+          if (p.kind === 'response') await runResponsePass({ space: 'nb201', mode: 'paper', def, params, batch }, [p.consumer(ctx)])
           else await p.compute(ctx)
         } finally {
           if (own !== params) disposeParams(own)

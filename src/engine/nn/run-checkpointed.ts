@@ -45,6 +45,7 @@ import { backpropagateSeeds, recordTape } from './tape'
 import { runSegment, traceCuts, type Segment, type SegmentReluOffset } from './segments'
 import { estimatePassBytes } from './memory-estimate'
 import type { BackwardSpec, MultiRunResult } from './run-multi'
+import { readAll, readAndDispose } from '../backend/read'
 
 export interface CheckpointedRunOptions {
   bn: 'train' | 'off'
@@ -60,7 +61,7 @@ export interface CheckpointedRunOptions {
   separateSweeps?: boolean
 }
 
-export function forwardMultiBackwardCheckpointed(def: NetworkDef, params: ParamStore, batch: Batch, opts: CheckpointedRunOptions): MultiRunResult {
+export async function forwardMultiBackwardCheckpointed(def: NetworkDef, params: ParamStore, batch: Batch, opts: CheckpointedRunOptions): Promise<MultiRunResult> {
   const shape = batch.shape
   for (const b of opts.backwards) {
     checkLoss(b.loss)
@@ -107,12 +108,13 @@ export function forwardMultiBackwardCheckpointed(def: NetworkDef, params: ParamS
   for (let s = L - 1; s >= 0; s--) for (const v of boundary(s)) lastNeed.set(v, s + 1)
   /** carried[k]: backward k's gradients of boundary values (−1 = the input) */
   const carried: Map<number, tf.Tensor>[] = opts.backwards.map(() => new Map())
-  let logits: Float32Array = new Float32Array(0)
+  /** the logits (kept once, read after the forward: webgpu has no synchronous read) */
+  let logitsT: tf.Tensor | undefined
   const headOf = (z: tf.Tensor): tf.Tensor[] => {
     if (z.rank !== 2 || z.shape[0] !== shape[0] || z.shape[1] !== def.numClasses) {
       throw new ZsnasError('BAD_SHAPE', `network '${def.name}' produced logits [${z.shape}], expected [${shape[0]},${def.numClasses}]`)
     }
-    logits = z.dataSync() as Float32Array
+    if (logitsT === undefined) logitsT = tf.keep(z.clone())
     return opts.backwards.map((b) => lossOf(z as tf.Tensor2D, b.loss, batch.labels))
   }
   const disposeAll = (): void => {
@@ -133,16 +135,16 @@ export function forwardMultiBackwardCheckpointed(def: NetworkDef, params: ParamS
     const ho = { value: 0 }
     if (!needBackward) {
       const losses = tf.tidy(() => headOf(runSegment(def, opsFor(ho, true, false), plan[L], x, kept, undefined, ho)[0]))
-      const values = losses.map((l) => l.dataSync()[0])
-      for (const l of losses) l.dispose()
-      return { losses: values, logits, inputGrads: opts.backwards.map(() => undefined) }
+      const [logits, ...values] = await readAndDispose([logitsT!, ...losses])
+      logitsT = undefined
+      return { losses: values.map((v) => v[0]), logits, inputGrads: opts.backwards.map(() => undefined) }
     }
     // joint: every backward goes down the segments together (one recompute); separate: one sweep per backward
     // (a recompute each, but only one backward's boundary gradients are alive at a time)
     const idx = opts.backwards.map((_, k) => k).filter((k) => active[k])
     const sweeps = opts.separateSweeps === true ? idx.map((k) => [k]) : [idx]
     let losses: number[] = []
-    sweeps.forEach((ks, j) => {
+    for (const [j, ks] of sweeps.entries()) {
       const first = j === 0
       const lastSweep = j === sweeps.length - 1
       // the head: recorded and backpropagated at once (its forward hooks fire on the first sweep only)
@@ -152,7 +154,7 @@ export function forwardMultiBackwardCheckpointed(def: NetworkDef, params: ParamS
         tf.tidy(() => headOf(runSegment(def, opsFor(h, first, true), plan[L], x, kept, undefined, h)[0])),
       )
       try {
-        if (first) losses = lossTensors.map((l) => l.dataSync()[0])
+        if (first) losses = (await readAll(lossTensors)).map((v) => v[0])
         for (const k of ks) {
           current = opts.backwards[k]
           const g = backpropagateSeeds(tape, [{ tensor: lossTensors[k] }], headSources.tensors)
@@ -167,7 +169,8 @@ export function forwardMultiBackwardCheckpointed(def: NetworkDef, params: ParamS
         if (lastSweep) release(s + 1)
         backwardSegment(s, ks)
       }
-    })
+    }
+    const [logits] = await readAll([logitsT!])
     const inputGrads = opts.backwards.map((b, k) => {
       const g = carried[k].get(-1)
       carried[k].delete(-1)
@@ -176,6 +179,7 @@ export function forwardMultiBackwardCheckpointed(def: NetworkDef, params: ParamS
     return { losses, logits, inputGrads }
   } finally {
     current = undefined
+    logitsT?.dispose()
     disposeAll()
     x.dispose()
   }

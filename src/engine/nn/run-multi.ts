@@ -21,6 +21,7 @@ import type { ParamStore } from './params'
 import { createTfOps, type TfOpsHooks } from './tf-ops'
 import { checkBatchData, checkInput, checkLoss, forwardLogits, lossOf, type RunOptions } from './run'
 import { backpropagate, recordTape } from './tape'
+import { readAll } from '../backend/read'
 
 export interface BackwardSpec {
   loss: RunOptions['loss']
@@ -38,13 +39,14 @@ export interface MultiRunResult {
   inputGrads: (tf.Tensor | undefined)[]
 }
 
-export function forwardMultiBackward(
+/** Async: the logits and losses are read once, after the forward (webgpu has no synchronous read). */
+export async function forwardMultiBackward(
   def: NetworkDef,
   params: ParamStore,
   batch: Batch,
   // 'eval' BN is made of plain tf ops, which the tape refuses
   opts: { bn: 'train' | 'off'; forwardHooks?: Pick<TfOpsHooks, 'onReluForward' | 'onLayerOutput'>; backwards: readonly BackwardSpec[] },
-): MultiRunResult {
+): Promise<MultiRunResult> {
   if (opts.backwards.length === 0) throw new ZsnasError('INVALID_OPTION', 'forwardMultiBackward needs at least one backward')
   const shape = batch.shape
   for (const b of opts.backwards) {
@@ -61,18 +63,20 @@ export function forwardMultiBackward(
     hooks.onLayerBackward = (info, g) => current?.hooks?.onLayerBackward?.(info, g)
   }
   const x = tf.tensor4d(batch.x, shape as [number, number, number, number])
-  let logits: Float32Array = new Float32Array(0)
+  let logitsT: tf.Tensor | undefined
   try {
     const { result: lossTensors, tape } = recordTape([x], () =>
       tf.tidy(() => {
         const ops = createTfOps({ params, bnEps: def.bnEps, bn: opts.bn, weightGrads: false, ...hooks })
         const z = forwardLogits(def, ops, x)
-        logits = z.dataSync() as Float32Array
+        logitsT = tf.keep(z.clone())
         return opts.backwards.map((b) => lossOf(z, b.loss, batch.labels))
       }),
     )
     try {
-      const losses = lossTensors.map((l) => l.dataSync()[0])
+      const values = await readAll([logitsT!, ...lossTensors])
+      const logits = values[0]
+      const losses = values.slice(1).map((v) => v[0])
       const inputGrads: (tf.Tensor | undefined)[] = []
       try {
         opts.backwards.forEach((b, k) => {
@@ -91,6 +95,7 @@ export function forwardMultiBackward(
       for (const l of lossTensors) l.dispose()
     }
   } finally {
+    logitsT?.dispose()
     x.dispose()
   }
 }

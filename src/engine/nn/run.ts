@@ -13,7 +13,7 @@
  * Guarantees: every intermediate tensor is disposed before returning; the
  * only tensors that survive are the returned `inputGrad` / `paramGrads`
  * (the caller disposes them) and the derived kernels cached for the params
- * (released by `disposeParams`). Hooks fire synchronously during the call.
+ * (released by `disposeParams`). Hooks fire synchronously during the pass.
  */
 import * as tf from '@tensorflow/tfjs-core'
 import type { Batch } from '../core/data'
@@ -22,6 +22,7 @@ import { ZsnasError } from '../core/errors'
 import type { ParamStore } from './params'
 import { createTfOps, type BnMode, type TfOpsHooks } from './tf-ops'
 import { crossEntropyOp, sumOp } from './ops/loss'
+import { readAll } from '../backend/read'
 
 export interface RunOptions {
   bn: BnMode
@@ -96,8 +97,12 @@ export function lossOf(logits: tf.Tensor2D, kind: RunOptions['loss'], labels: In
   return kind === 'sumLogits' ? sumOp(logits) : crossEntropyOp(logits, labels!)
 }
 
-/** Runs the network once (see the module comment for semantics). */
-export function forwardBackward(def: NetworkDef, params: ParamStore, input: Batch | TensorInput, opts: RunOptions): RunResult {
+/**
+ * Runs the network once (see the module comment for semantics). The loss and
+ * the logits are read from the backend once, after the pass (asynchronously:
+ * webgpu has no synchronous read).
+ */
+export async function forwardBackward(def: NetworkDef, params: ParamStore, input: Batch | TensorInput, opts: RunOptions): Promise<RunResult> {
   checkLoss(opts.loss)
   if (!['none', 'input', 'params'].includes(opts.wrt)) throw new ZsnasError('INVALID_OPTION', `unknown wrt '${String(opts.wrt)}'`)
   const isBatch = input.x instanceof Float32Array
@@ -114,30 +119,39 @@ export function forwardBackward(def: NetworkDef, params: ParamStore, input: Batc
     }
   }
 
-  let lossValue = NaN
-  let logitsData: Float32Array = new Float32Array(0)
+  let logitsT: tf.Tensor | undefined
+  let lossT: tf.Tensor | undefined
   const forward = (x: tf.Tensor4D, weightGrads: boolean | ReadonlySet<string>): tf.Scalar => {
     const ops = createTfOps({ params, bnEps: def.bnEps, bn: opts.bn, weightGrads, ...opts.hooks })
     const logits = forwardLogits(def, ops, x)
-    logitsData = logits.dataSync() as Float32Array
+    logitsT = tf.keep(logits)
     return lossOf(logits, opts.loss, labels)
   }
 
-  const grads = tf.tidy(() => {
-    const x = isBatch ? tf.tensor4d((input as Batch).x, shape as [number, number, number, number]) : (input as TensorInput).x
-    if (opts.wrt === 'none') {
-      lossValue = forward(x, false).dataSync()[0]
-      return [] as tf.Tensor[]
-    }
-    const xs = opts.wrt === 'input' ? [x] : names.map((n) => params.get(n)!)
-    const wg = opts.wrt === 'params' ? new Set(names) : false
-    const { value, grads: g } = tf.engine().gradients(() => forward(x, wg), xs, undefined, true)
-    lossValue = value.dataSync()[0]
-    return g.map((t, i) => (t == null ? tf.zerosLike(xs[i]) : t))
-  })
-
-  const result: RunResult = { loss: lossValue, logits: logitsData }
-  if (opts.wrt === 'input') result.inputGrad = grads[0]
-  if (opts.wrt === 'params') result.paramGrads = new Map(names.map((n, i) => [n, grads[i]]))
-  return result
+  let grads: tf.Tensor[] = []
+  try {
+    grads = tf.tidy(() => {
+      const x = isBatch ? tf.tensor4d((input as Batch).x, shape as [number, number, number, number]) : (input as TensorInput).x
+      if (opts.wrt === 'none') {
+        lossT = tf.keep(forward(x, false))
+        return [] as tf.Tensor[]
+      }
+      const xs = opts.wrt === 'input' ? [x] : names.map((n) => params.get(n)!)
+      const wg = opts.wrt === 'params' ? new Set(names) : false
+      const { value, grads: g } = tf.engine().gradients(() => forward(x, wg), xs, undefined, true)
+      lossT = tf.keep(value)
+      return g.map((t, i) => (t == null ? tf.zerosLike(xs[i]) : t))
+    })
+    const [lossV, logitsV] = await readAll([lossT!, logitsT!])
+    const result: RunResult = { loss: lossV[0], logits: logitsV }
+    if (opts.wrt === 'input') result.inputGrad = grads[0]
+    if (opts.wrt === 'params') result.paramGrads = new Map(names.map((n, i) => [n, grads[i]]))
+    return result
+  } catch (e) {
+    for (const g of grads) g.dispose()
+    throw e
+  } finally {
+    lossT?.dispose()
+    logitsT?.dispose()
+  }
 }

@@ -41,6 +41,7 @@
  * which is still Σ θ·∂R/∂θ).
  */
 import * as tf from '@tensorflow/tfjs-core'
+import { readScalarSync } from '../backend/read'
 import type { ConvOptions, Ops } from '../core/network'
 import { ZsnasError } from '../core/errors'
 import type { ParamStore } from './params'
@@ -86,29 +87,35 @@ export interface ScaledTensor {
  */
 export type SynflowProbes = ReadonlyMap<string, tf.Scalar>
 
-/** Largest value of a tensor as a JS number (synchronous read of one scalar). */
-function maxOf(t: tf.Tensor): number {
-  const m = tf.tidy(() => tf.max(t))
-  const v = m.dataSync()[0]
-  m.dispose()
-  return v
+/**
+ * Where the interpreter gets the max / min of a tensor as JS numbers in the
+ * middle of the forward (the rescaling's control flow needs them).
+ * `reduce` is the tensor holding the value (a scalar the reader owns).
+ */
+export interface ScaleReader {
+  value(reduce: () => tf.Tensor): number
+}
+
+/** The reader of backends with synchronous reads (wasm, cpu, tensorflow): reads at once. */
+export const syncScaleReader: ScaleReader = {
+  value(reduce) {
+    const m = tf.tidy(reduce)
+    try {
+      return readScalarSync(m)
+    } finally {
+      m.dispose()
+    }
+  },
 }
 
 /** Divides by the max (if positive and finite) and moves log(max) into the scale. */
-function renormalise(t: tf.Tensor, logScale: number): ScaledTensor {
-  const m = maxOf(t)
+function renormalise(t: tf.Tensor, logScale: number, reader: ScaleReader): ScaledTensor {
+  const m = reader.value(() => tf.max(t))
   if (!Number.isFinite(m)) {
     throw new ZsnasError('NUMERIC', `SynFlow: non-finite activation (max ${m}) even after log-scaling`)
   }
-  if (m <= 0) return { t, logScale, zero: m === 0 && minIsZero(t) }
+  if (m <= 0) return { t, logScale, zero: m === 0 && reader.value(() => tf.min(t)) === 0 }
   return { t: scaleBy(t, 1 / m), logScale: logScale + Math.log(m) }
-}
-
-function minIsZero(t: tf.Tensor): boolean {
-  const m = tf.tidy(() => tf.min(t))
-  const v = m.dataSync()[0]
-  m.dispose()
-  return v === 0
 }
 
 /** Brings tensors to a common (the largest) scale. */
@@ -130,7 +137,7 @@ function as4(x: tf.Tensor, what: string): tf.Tensor4D {
  * been applied to `params`). Every conv/linear weight must have a probe.
  * Call inside a gradient scope; differentiate Σ(output.t) w.r.t. the probes.
  */
-export function createSynflowOps(params: ParamStore, probes: SynflowProbes): Ops<ScaledTensor> {
+export function createSynflowOps(params: ParamStore, probes: SynflowProbes, reader: ScaleReader = syncScaleReader): Ops<ScaledTensor> {
   const param = (name: string): tf.Tensor => {
     const t = params.get(name)
     if (t === undefined) throw new ZsnasError('NOT_FOUND', `parameter '${name}' is not in the parameter store`)
@@ -153,7 +160,7 @@ export function createSynflowOps(params: ParamStore, probes: SynflowProbes): Ops
         weightGrads: false,
       })
       const z = withBias(probed(weight, y), o.bias, x.logScale)
-      return x.zero && o.bias === undefined ? { t: z, logScale: x.logScale, zero: true } : renormalise(z, x.logScale)
+      return x.zero && o.bias === undefined ? { t: z, logScale: x.logScale, zero: true } : renormalise(z, x.logScale, reader)
     },
     batchNorm: (x) => x,
     // every value is ≥ 0 here, so ReLU is exactly the identity
@@ -171,7 +178,7 @@ export function createSynflowOps(params: ParamStore, probes: SynflowProbes): Ops
     linear(x, weight, bias) {
       const y = linearOp(x.t, param(weight) as tf.Tensor2D, undefined, false)
       const z = withBias(probed(weight, y), bias, x.logScale)
-      return x.zero && bias === undefined ? { t: z, logScale: x.logScale, zero: true } : renormalise(z, x.logScale)
+      return x.zero && bias === undefined ? { t: z, logScale: x.logScale, zero: true } : renormalise(z, x.logScale, reader)
     },
     concatChannels(xs) {
       if (xs.length === 0) throw new ZsnasError('BAD_SHAPE', 'concatChannels needs at least one tensor')

@@ -38,19 +38,18 @@ import { ZsnasError } from '../core/errors'
 import { resolveOptions } from '../core/options'
 import type { ParamStore } from '../nn/params'
 import { forwardBackward } from '../nn/run'
+import { HostReads, readAndDispose } from '../backend/read'
 import type { ProxyOptionSpec, StandaloneProxyDef } from './types'
 
 /** The reference's "learning rate" γ of the equality check. */
 export const BNDLENT_LR = 1e-3
 
 /** max |θ| over every parameter tensor (float32 values, as the reference's `.item()`). */
-export function weightAmplitude(params: ParamStore): number {
+export async function weightAmplitude(params: ParamStore): Promise<number> {
   const ts = [...params.values()]
   if (ts.length === 0) return 0
   const m = tf.tidy(() => tf.max(tf.stack(ts.map((t) => tf.max(tf.abs(t))))))
-  const v = m.dataSync()[0]
-  m.dispose()
-  return v
+  return (await readAndDispose([m]))[0][0]
 }
 
 /** e = amp − a·lr·(1/N), each step rounded to float32 as the reference's float32 tensor arithmetic. */
@@ -157,21 +156,29 @@ function bnOption(raw: Record<string, unknown>): 'eval' | 'train' {
 }
 
 /** Runs the forward (BN in `bn` mode, default eval) and returns −mean_u H_u with its per-unit terms. */
-export function bndlEnt(def: NetworkDef, params: ParamStore, batch: Batch, bn: 'eval' | 'train' = 'eval'): BndlEntResult {
+export async function bndlEnt(def: NetworkDef, params: ParamStore, batch: Batch, bn: 'eval' | 'train' = 'eval'): Promise<BndlEntResult> {
   const n = batch.shape[0]
-  const amplitude = weightAmplitude(params)
+  const amplitude = await weightAmplitude(params)
   const units: BndlEntResult['units'] = []
-  forwardBackward(def, params, batch, {
-    bn,
-    loss: 'sumLogits', // nothing is differentiated (wrt 'none'); labels are read below, not by a loss
-    wrt: 'none',
-    hooks: {
-      onUnitOutput(unit, out) {
-        const e = equalityCheck(out.dataSync() as Float32Array, amplitude, n)
-        units.push({ unit, ...bundleEntropy(e, n, batch.labels, def.numClasses) })
+  const host = new HostReads()
+  try {
+    await forwardBackward(def, params, batch, {
+      bn,
+      loss: 'sumLogits', // nothing is differentiated (wrt 'none'); labels are read below, not by a loss
+      wrt: 'none',
+      hooks: {
+        onUnitOutput(unit, out) {
+          host.defer([tf.clone(out)], ([v]) => {
+            const e = equalityCheck(v, amplitude, n)
+            units.push({ unit, ...bundleEntropy(e, n, batch.labels, def.numClasses) })
+          })
+        },
       },
-    },
-  })
+    })
+    await host.flush()
+  } finally {
+    host.dispose()
+  }
   if (units.length === 0) throw new ZsnasError('INTERNAL', `BndlEnt: network '${def.name}' marks no top-level unit`)
   return { score: -units.reduce((s, u) => s + u.entropy, 0) / units.length, units, amplitude }
 }
@@ -186,5 +193,5 @@ export const bndlentProxy: StandaloneProxyDef = {
   higherIsBetter: true,
   paperRho: { cifar10: 0.199 },
   options: BNDLENT_OPTIONS,
-  compute: (ctx) => bndlEnt(ctx.def, ctx.params, ctx.batch, bnOption(ctx.options)).score,
+  compute: async (ctx) => (await bndlEnt(ctx.def, ctx.params, ctx.batch, bnOption(ctx.options))).score,
 }

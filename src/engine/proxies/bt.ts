@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core'
+import { readAndDispose } from '../backend/read'
 import type { Batch } from '../core/data'
 import type { NetworkDef } from '../core/network'
 import type { Rng } from '../core/rng'
@@ -17,7 +18,7 @@ export const BT_LAMBDA = 0.005
  * Σ_ij c_ij² is computed through the N×N Gram matrices (Σ_nm G1_nm·G2_nm / N²),
  * so the D×D matrix is never formed. Float64 reductions in JS.
  */
-export function barlowTwinsLoss(z1: tf.Tensor2D, z2: tf.Tensor2D, lambda = BT_LAMBDA): number {
+export async function barlowTwinsLoss(z1: tf.Tensor2D, z2: tf.Tensor2D, lambda = BT_LAMBDA): Promise<number> {
   const n = z1.shape[0]
   const [g1, g2, diag] = tf.tidy(() => {
     const std = (z: tf.Tensor2D): tf.Tensor2D => {
@@ -28,12 +29,7 @@ export function barlowTwinsLoss(z1: tf.Tensor2D, z2: tf.Tensor2D, lambda = BT_LA
     const b = std(z2)
     return [tf.matMul(a, tf.transpose(a)), tf.matMul(b, tf.transpose(b)), tf.div(tf.sum(tf.mul(a, b), 0), tf.scalar(n))]
   })
-  const G1 = g1.dataSync()
-  const G2 = g2.dataSync()
-  const d = diag.dataSync()
-  g1.dispose()
-  g2.dispose()
-  diag.dispose()
+  const [G1, G2, d] = await readAndDispose([g1, g2, diag])
   let all = 0
   for (let i = 0; i < G1.length; i++) all += G1[i] * G2[i]
   all /= n * n
@@ -52,7 +48,7 @@ export function barlowTwinsLoss(z1: tf.Tensor2D, z2: tf.Tensor2D, lambda = BT_LA
  * the proxy's stream), pre-GAP features of each (BN in training mode),
  * flattened per sample, score = −`barlowTwinsLoss`. Higher = better.
  */
-export function btScore(def: NetworkDef, params: ParamStore, batch: Batch, rng: Rng): number {
+export async function btScore(def: NetworkDef, params: ParamStore, batch: Batch, rng: Rng): Promise<number> {
   const noisy = (): tf.Tensor4D => {
     const v = new Float32Array(batch.x.length)
     for (let i = 0; i < v.length; i++) v[i] = batch.x[i] + 0.01 * rng.normal()
@@ -60,15 +56,15 @@ export function btScore(def: NetworkDef, params: ParamStore, batch: Batch, rng: 
   }
   const x1 = noisy()
   const x2 = noisy()
-  const f1 = zenForward(def, params, x1).features
-  const f2 = zenForward(def, params, x2).features
+  const f1 = (await zenForward(def, params, x1)).features
+  const f2 = (await zenForward(def, params, x2)).features
   x1.dispose()
   x2.dispose()
   const n = batch.shape[0]
   const z1 = tf.reshape(f1, [n, -1]) as tf.Tensor2D
   const z2 = tf.reshape(f2, [n, -1]) as tf.Tensor2D
   try {
-    return -barlowTwinsLoss(z1, z2)
+    return -(await barlowTwinsLoss(z1, z2))
   } finally {
     for (const t of [f1, f2, z1, z2]) t.dispose()
   }

@@ -24,6 +24,7 @@ import type { NetworkDef, ParamSpec } from '../core/network'
 import { ZsnasError } from '../core/errors'
 import type { ParamStore } from '../nn/params'
 import { forwardBackward } from '../nn/run'
+import { HostReads, readAndDispose, readData } from '../backend/read'
 import { layerWeightSpecs, outChannels } from './weights'
 
 export interface CeGradPass {
@@ -40,23 +41,26 @@ export interface CeGradPass {
 const memo = new WeakMap<ParamStore, WeakMap<Batch, CeGradPass>>()
 
 /** Per-channel Fisher terms from a layer output a [N,…,C] and its gradient g (same shape). */
-export function fisherChannels(a: tf.Tensor, g: tf.Tensor): Float64Array {
+export function fisherChannels(a: tf.Tensor, g: tf.Tensor, host: HostReads, done: (f: Float64Array) => void): void {
   const s = tf.tidy(() => {
     const n = a.shape[0]
     const c = a.shape[a.rank - 1]
     return tf.sum(tf.reshape(tf.mul(a, g), [n, -1, c]), 1) // [N, C]
   })
-  const v = s.dataSync()
   const [n, c] = s.shape
-  s.dispose()
+  host.defer([s], ([v]) => done(fisherFromSums(v, n, c)))
+}
+
+/** ½·mean_n of the squared per-sample channel sums v [N, C] (float64). */
+function fisherFromSums(v: ArrayLike<number>, n: number, c: number): Float64Array {
   const f = new Float64Array(c)
   for (let i = 0; i < n; i++) for (let k = 0; k < c; k++) f[k] += v[i * c + k] * v[i * c + k]
   for (let k = 0; k < c; k++) f[k] = (0.5 * f[k]) / n
   return f
 }
 
-/** Runs (or reuses) the shared CE gradient pass for this network, parameters and batch. */
-export function ceGradPass(def: NetworkDef, params: ParamStore, batch: Batch): CeGradPass {
+/** Runs (or reuses) the shared CE gradient pass for this network, parameters and batch (async: the gradients are read once, after the pass). */
+export async function ceGradPass(def: NetworkDef, params: ParamStore, batch: Batch): Promise<CeGradPass> {
   let byBatch = memo.get(params)
   const hit = byBatch?.get(batch)
   if (hit !== undefined) return hit
@@ -65,7 +69,10 @@ export function ceGradPass(def: NetworkDef, params: ParamStore, batch: Batch): C
   const names = weights.map((w) => w.name)
   const outputs = new Map<string, tf.Tensor>()
   const fisher = new Map<string, Float64Array>()
-  const res = forwardBackward(def, params, batch, {
+  const host = new HostReads()
+  let res: Awaited<ReturnType<typeof forwardBackward>>
+  try {
+  res = await forwardBackward(def, params, batch, {
     bn: 'train',
     loss: 'ce',
     wrt: 'params',
@@ -76,18 +83,21 @@ export function ceGradPass(def: NetworkDef, params: ParamStore, batch: Batch): C
       onLayerBackward: (info, g) => {
         const a = outputs.get(info.name)
         if (a === undefined) return
-        fisher.set(info.name, fisherChannels(a, g))
+        fisherChannels(a, g, host, (f) => fisher.set(info.name, f))
         a.dispose()
         outputs.delete(info.name)
       },
     },
   })
-  for (const t of outputs.values()) t.dispose()
-  const grads = new Map<string, Float32Array>()
-  for (const [name, g] of res.paramGrads ?? []) {
-    grads.set(name, g.dataSync().slice() as Float32Array)
-    g.dispose()
+  await host.flush()
+  } finally {
+    host.dispose()
+    for (const t of outputs.values()) t.dispose()
   }
+  const grads = new Map<string, Float32Array>()
+  const entries = [...(res.paramGrads ?? [])]
+  const values = await readAndDispose(entries.map(([, g]) => g))
+  entries.forEach(([name], i) => grads.set(name, values[i].slice()))
   for (const w of weights) {
     if (!fisher.has(w.name)) fisher.set(w.name, new Float64Array(outChannels(w)))
   }
@@ -100,9 +110,9 @@ export function ceGradPass(def: NetworkDef, params: ParamStore, batch: Batch): C
   return pass
 }
 
-/** The weight values of `spec` as a JS array (float32). */
-export function weightValues(params: ParamStore, spec: ParamSpec): Float32Array {
+/** The weight values of `spec` as a JS array (float32; the backend's array: do not mutate). */
+export async function weightValues(params: ParamStore, spec: ParamSpec): Promise<Float32Array> {
   const t = params.get(spec.name)
   if (t === undefined) throw new ZsnasError('NOT_FOUND', `parameter '${spec.name}' is not in the parameter store`)
-  return t.dataSync() as Float32Array
+  return readData(t)
 }

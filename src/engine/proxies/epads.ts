@@ -95,7 +95,7 @@ export const epadsProxy: StandaloneProxyDef = {
   needsBackward: false,
   higherIsBetter: true,
   options: EPADS_OPTIONS,
-  compute(ctx) {
+  async compute(ctx) {
     const opts = epadsOptions(ctx.options)
     const dataRng = ctx.rng.fork()
     const noiseRng = ctx.rng.fork()
@@ -103,7 +103,7 @@ export const epadsProxy: StandaloneProxyDef = {
     const x = cleanBatch(ctx, opts.batchSize, dataRng)
     const [h, w, c] = ctx.def.inputShape
     const b = x.length / (h * w * c)
-    return runEpads({
+    const r = await runEpads({
       def: ctx.def,
       params: ctx.params,
       x,
@@ -111,6 +111,7 @@ export const epadsProxy: StandaloneProxyDef = {
       noise: gaussianNoise(x.length, opts.sigma, noiseRng),
       permRng,
       include: (tag) => isResponseCall(ctx.space, ctx.mode, tag),
-    }).score
+    })
+    return r.score
   },
 }

@@ -64,8 +64,8 @@ export const epeProxy: StandaloneProxyDef = {
   needsBackward: true,
   higherIsBetter: true,
   paperRho: { cifar10: 0.693 },
-  compute(ctx) {
-    const { j, n, d } = inputJacobian(ctx.def, ctx.params, ctx.batch)
+  async compute(ctx) {
+    const { j, n, d } = await inputJacobian(ctx.def, ctx.params, ctx.batch)
     return epeFromJacobian(j, n, d, ctx.batch.labels)
   },
 }

@@ -21,8 +21,8 @@ export const fisherProxy: StandaloneProxyDef = {
   needsBackward: true,
   higherIsBetter: true,
   paperRho: { cifar10: 0.506 },
-  compute(ctx) {
-    const pass = ceGradPass(ctx.def, ctx.params, ctx.batch)
+  async compute(ctx) {
+    const pass = await ceGradPass(ctx.def, ctx.params, ctx.batch)
     let total = 0
     for (const spec of pass.weights) {
       const f = pass.fisher.get(spec.name) as Float64Array

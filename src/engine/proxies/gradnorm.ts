@@ -17,8 +17,8 @@ export const gradnormProxy: StandaloneProxyDef = {
   needsBackward: true,
   higherIsBetter: true,
   paperRho: { cifar10: 0.591 },
-  compute(ctx) {
-    const pass = ceGradPass(ctx.def, ctx.params, ctx.batch)
+  async compute(ctx) {
+    const pass = await ceGradPass(ctx.def, ctx.params, ctx.batch)
     let total = 0
     for (const spec of pass.weights) {
       const g = pass.grads.get(spec.name) as Float32Array

@@ -6,6 +6,7 @@ import type { ProxyOptionSpec } from './types'
 import type { ParamStore } from '../nn/params'
 import { createTfOps } from '../nn/tf-ops'
 import { forwardBackward } from '../nn/run'
+import { readAndDispose } from '../backend/read'
 import { releaseDerived } from '../nn/ops/kernel-cache'
 import { customOp } from '../nn/ops/custom'
 import { crossEntropyOp } from '../nn/ops/loss'
@@ -55,9 +56,9 @@ export const GRASP_OPTIONS: readonly ProxyOptionSpec[] = [
 ]
 
 /** 1[ReLU input > 0] of every ReLU call of one forward (BN train), in call order. Caller disposes. */
-function reluMasks(def: NetworkDef, params: ParamStore, batch: Batch): tf.Tensor[] {
+async function reluMasks(def: NetworkDef, params: ParamStore, batch: Batch): Promise<tf.Tensor[]> {
   const masks: tf.Tensor[] = []
-  forwardBackward(def, params, batch, {
+  await forwardBackward(def, params, batch, {
     bn: 'train',
     loss: 'ce',
     wrt: 'none',
@@ -75,8 +76,8 @@ function maskedOp(x: tf.Tensor, mask: tf.Tensor): tf.Tensor {
  * ∂(mean CE)/∂W for `names` with every ReLU replaced by multiplication with
  * its frozen mask (so the function is smooth in W: BN, CE, convs, pools).
  */
-function frozenMaskGrads(def: NetworkDef, params: ParamStore, batch: Batch, names: string[], masks: tf.Tensor[]): Float32Array[] {
-  return tf.tidy(() => {
+async function frozenMaskGrads(def: NetworkDef, params: ParamStore, batch: Batch, names: string[], masks: tf.Tensor[]): Promise<Float32Array[]> {
+  const grads = tf.tidy(() => {
     const xs = names.map((n) => params.get(n) as tf.Tensor)
     const { grads } = tf.engine().gradients(
       () => {
@@ -90,8 +91,9 @@ function frozenMaskGrads(def: NetworkDef, params: ParamStore, batch: Batch, name
       undefined,
       true,
     )
-    return grads.map((g, k) => (g == null ? new Float32Array(xs[k].size) : (g.dataSync().slice() as Float32Array)))
+    return grads.map((g, k) => (g == null ? tf.zeros(xs[k].shape) : g))
   })
+  return (await readAndDispose(grads)).map((v) => v.slice())
 }
 
 /**
@@ -141,14 +143,14 @@ export interface GraspTerms {
  * frozen (NB201 and MobileNetV2 have no max-pool). Cost: one forward for the
  * masks + 2·levels forward/backward passes on top of the shared gradient pass.
  */
-export function graspTerms(def: NetworkDef, params: ParamStore, batch: Batch, o: GraspOptions = {}): GraspTerms {
+export async function graspTerms(def: NetworkDef, params: ParamStore, batch: Batch, o: GraspOptions = {}): Promise<GraspTerms> {
   const relStep = o.relStep ?? GRASP_REL_STEP
   const levels = o.levels ?? GRASP_LEVELS
   if (!(relStep > 0) || !Number.isFinite(relStep)) throw new ZsnasError('INVALID_OPTION', `grasp step must be a positive number, got ${relStep}`)
   if (!Number.isInteger(levels) || levels < 1) throw new ZsnasError('INVALID_OPTION', `grasp levels must be an integer ≥ 1, got ${levels}`)
-  const pass = ceGradPass(def, params, batch)
+  const pass = await ceGradPass(def, params, batch)
   const names = pass.weights.map((w) => w.name)
-  const ws = pass.weights.map((w) => weightValues(params, w))
+  const ws = await Promise.all(pass.weights.map((w) => weightValues(params, w)))
   const gs = names.map((n) => pass.grads.get(n) as Float32Array)
   let wn = 0
   let gn = 0
@@ -162,8 +164,8 @@ export function graspTerms(def: NetworkDef, params: ParamStore, batch: Batch, o:
     return { score: 0, terms: names.map((name) => ({ name, value: 0, gradNormSq: 0 })), differences: [0], h: 0 }
   }
   const h0 = (relStep * Math.sqrt(wn)) / Math.sqrt(gn)
-  const masks = reluMasks(def, params, batch)
-  const at = (step: number): Float32Array[] => {
+  const masks = await reluMasks(def, params, batch)
+  const at = async (step: number): Promise<Float32Array[]> => {
     const store: ParamStore = new Map(params)
     const made: tf.Tensor[] = []
     pass.weights.forEach((spec, k) => {
@@ -174,7 +176,7 @@ export function graspTerms(def: NetworkDef, params: ParamStore, batch: Batch, o:
       store.set(spec.name, t)
     })
     try {
-      return frozenMaskGrads(def, store, batch, names, masks)
+      return await frozenMaskGrads(def, store, batch, names, masks)
     } finally {
       for (const t of made) {
         releaseDerived(t)
@@ -187,8 +189,8 @@ export function graspTerms(def: NetworkDef, params: ParamStore, batch: Batch, o:
     const perLevel: number[][] = []
     for (let k = 0; k < levels; k++) {
       const h = h0 / 2 ** k
-      const plus = at(h)
-      const minus = at(-h)
+      const plus = await at(h)
+      const minus = await at(-h)
       perLevel.push(
         ws.map((w, l) => {
           let s = 0
@@ -217,8 +219,8 @@ export function graspTerms(def: NetworkDef, params: ParamStore, batch: Batch, o:
  * reference's sign +1). See `graspTerms` for how H g is computed.
  * `relStep` is the largest relative step; `levels` the Richardson depth.
  */
-export function graspScore(def: NetworkDef, params: ParamStore, batch: Batch, relStep = GRASP_REL_STEP, levels = GRASP_LEVELS): number {
-  return graspTerms(def, params, batch, { relStep, levels }).score
+export async function graspScore(def: NetworkDef, params: ParamStore, batch: Batch, relStep = GRASP_REL_STEP, levels = GRASP_LEVELS): Promise<number> {
+  return (await graspTerms(def, params, batch, { relStep, levels })).score
 }
 
 function graspOptions(raw: Record<string, unknown>): GraspOptions {
@@ -246,5 +248,5 @@ export const graspProxy: StandaloneProxyDef = {
   higherIsBetter: true,
   paperRho: { cifar10: 0.543 },
   options: GRASP_OPTIONS,
-  compute: (ctx) => graspTerms(ctx.def, ctx.params, ctx.batch, graspOptions(ctx.options)).score,
+  compute: async (ctx) => (await graspTerms(ctx.def, ctx.params, ctx.batch, graspOptions(ctx.options))).score,
 }

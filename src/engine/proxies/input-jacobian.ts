@@ -18,6 +18,7 @@ import { ZsnasError } from '../core/errors'
 import type { NetworkDef } from '../core/network'
 import type { ParamStore } from '../nn/params'
 import { forwardBackward } from '../nn/run'
+import { readData } from '../backend/read'
 
 export interface InputJacobian {
   /** row-major n×d */
@@ -32,11 +33,11 @@ const memo = new WeakMap<ParamStore, WeakMap<Batch, InputJacobian>>()
  * Memoises ∂(Σ logits)/∂x with BN in training mode, given as a tensor of the batch's shape (read back, not
  * kept), for (params, batch) — computed here or elsewhere (the response pass primes it from its own forward).
  */
-export function primeInputJacobian(params: ParamStore, batch: Batch, grad: tf.Tensor): InputJacobian {
+export async function primeInputJacobian(params: ParamStore, batch: Batch, grad: tf.Tensor): Promise<InputJacobian> {
   if (grad.size !== batch.x.length) {
     throw new ZsnasError('BAD_SHAPE', `input Jacobian has ${grad.size} values, the batch ${batch.x.length}`)
   }
-  const j = grad.dataSync().slice() as Float32Array
+  const j = (await readData(grad)).slice()
   const n = batch.shape[0]
   const out: InputJacobian = { j, n, d: j.length / n }
   let byBatch = memo.get(params)
@@ -53,12 +54,13 @@ export function hasInputJacobian(params: ParamStore, batch: Batch): boolean {
   return memo.get(params)?.has(batch) === true
 }
 
-export function inputJacobian(def: NetworkDef, params: ParamStore, batch: Batch): InputJacobian {
+/** The memoised Jacobian of (params, batch), computed by one forward + backward when missing (async: one host read). */
+export async function inputJacobian(def: NetworkDef, params: ParamStore, batch: Batch): Promise<InputJacobian> {
   const hit = memo.get(params)?.get(batch)
   if (hit !== undefined) return hit
-  const g = forwardBackward(def, params, batch, { bn: 'train', loss: 'sumLogits', wrt: 'input' }).inputGrad!
+  const g = (await forwardBackward(def, params, batch, { bn: 'train', loss: 'sumLogits', wrt: 'input' })).inputGrad!
   try {
-    return primeInputJacobian(params, batch, g)
+    return await primeInputJacobian(params, batch, g)
   } finally {
     g.dispose()
   }

@@ -48,8 +48,8 @@ export const jaccorProxy: StandaloneProxyDef = {
   needsBackward: true,
   higherIsBetter: true,
   paperRho: { cifar10: 0.726, nb101: 0.362 },
-  compute(ctx) {
-    const { j, n, d } = inputJacobian(ctx.def, ctx.params, ctx.batch)
+  async compute(ctx) {
+    const { j, n, d } = await inputJacobian(ctx.def, ctx.params, ctx.batch)
     return jacobianCorrelationScore(j, n, d)
   },
 }

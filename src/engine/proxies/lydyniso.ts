@@ -1,4 +1,5 @@
 import type { ParamSpec } from '../core/network'
+import { readAll } from '../backend/read'
 import { ZsnasError } from '../core/errors'
 import type { StandaloneProxyDef } from './types'
 import { layerWeightSpecs, outChannels } from './weights'
@@ -41,13 +42,16 @@ export const lydynisoProxy: StandaloneProxyDef = {
   needsBackward: false,
   higherIsBetter: true,
   paperRho: { cifar10: 0.633 },
-  compute(ctx) {
-    let total = 0
-    for (const spec of layerWeightSpecs(ctx.def)) {
+  async compute(ctx) {
+    const specs = layerWeightSpecs(ctx.def)
+    const ts = specs.map((spec) => {
       const t = ctx.params.get(spec.name)
       if (t === undefined) throw new ZsnasError('NOT_FOUND', `LyDynIso: parameter '${spec.name}' is not in the parameter store`)
-      total += isometryDefect(t.dataSync(), spec)
-    }
+      return t
+    })
+    const values = await readAll(ts)
+    let total = 0
+    specs.forEach((spec, i) => (total += isometryDefect(values[i], spec)))
     return -total
   },
 }

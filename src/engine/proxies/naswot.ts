@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { logAbsDet } from '../linalg'
+import type { HostReads } from '../backend/read'
 import type { ResponseProxyDef } from './types'
 
 /**
@@ -9,18 +10,17 @@ import type { ResponseProxyDef } from './types'
  * runs on the backend in float32 — exact, since every entry is an integer ≤ d
  * < 2^24 for any feature map this app builds.
  */
-export function addHammingKernel(k: Float64Array, codes: tf.Tensor): void {
+export function addHammingKernel(k: Float64Array, codes: tf.Tensor, host: HostReads): void {
   const n = codes.shape[0]
-  const [gram, rows] = tf.tidy(() => {
+  const gr = tf.tidy(() => {
     const c = tf.cast(tf.greater(tf.reshape(codes, [n, -1]), 0), 'float32')
     return [tf.matMul(c, tf.transpose(c)), tf.sum(c, 1)]
   })
   const d = codes.size / n
-  const g = gram.dataSync()
-  const r = rows.dataSync()
-  gram.dispose()
-  rows.dispose()
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) k[i * n + j] += 2 * g[i * n + j] - r[i] - r[j] + d
+  // read at once (synchronous backends) or after the pass (webgpu, backend/read.ts); the sum is exact either way
+  host.defer(gr, ([g, r]) => {
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) k[i * n + j] += 2 * g[i * n + j] - r[i] - r[j] + d
+  })
 }
 
 /**
@@ -47,7 +47,7 @@ export const naswotProxy: ResponseProxyDef = {
     const n = ctx.batch.shape[0]
     const k = new Float64Array(n * n)
     return {
-      onForward: (_call, t) => addHammingKernel(k, t.pre),
+      onForward: (_call, t, host) => addHammingKernel(k, t.pre, host),
       finish: () => logAbsDet(k, n),
     }
   },

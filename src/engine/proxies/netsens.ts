@@ -19,8 +19,8 @@ export const netsensProxy: StandaloneProxyDef = {
   needsBackward: true,
   higherIsBetter: true,
   paperRho: { cifar10: 0.686 },
-  compute(ctx) {
-    const { j } = inputJacobian(ctx.def, ctx.params, ctx.batch)
+  async compute(ctx) {
+    const { j } = await inputJacobian(ctx.def, ctx.params, ctx.batch)
     let s = 0
     for (let i = 0; i < j.length; i++) s += Math.abs(j[i])
     return s / j.length

@@ -17,5 +17,5 @@ export const phiProxy: StandaloneProxyDef = {
   needsBackward: false,
   higherIsBetter: true,
   paperRho: { cifar10: 0.703 },
-  compute: (ctx) => perturbedFeatureDistance(ctx.def, ctx.params, ctx.batch.shape, ctx.rng, 'off').delta,
+  compute: async (ctx) => (await perturbedFeatureDistance(ctx.def, ctx.params, ctx.batch.shape, ctx.rng, 'off')).delta,
 }

@@ -1,3 +1,4 @@
+import { readData } from '../backend/read'
 import { ZsnasError } from '../core/errors'
 import type { StandaloneProxyDef } from './types'
 import { layerWeightSpecs } from './weights'
@@ -16,12 +17,12 @@ export const pnormProxy: StandaloneProxyDef = {
   needsBackward: false,
   higherIsBetter: true,
   paperRho: { cifar10: 0.684, nb101: 0.561 },
-  compute(ctx) {
+  async compute(ctx) {
     let total = 0
     for (const spec of layerWeightSpecs(ctx.def)) {
       const t = ctx.params.get(spec.name)
       if (t === undefined) throw new ZsnasError('NOT_FOUND', `PNorm: parameter '${spec.name}' is not in the parameter store`)
-      const v = t.dataSync()
+      const v = await readData(t)
       let ss = 0
       for (let i = 0; i < v.length; i++) ss += v[i] * v[i]
       total += Math.sqrt(ss)

@@ -220,7 +220,7 @@ export async function computeProxies(ids: readonly string[], input: ComputeProxi
             chunks === 1 && jacobianWanted && !hasInputJacobian(input.params, input.batch)
               ? { onInputJacobian: (g: tf.Tensor) => primeInputJacobian(input.params, input.batch, g) }
               : {}
-          const s = runResponsePass({ space: input.space, mode, def: input.def, params: input.params, batch, checkpoint: input.checkpoint }, consumers, extras)
+          const s = await runResponsePass({ space: input.space, mode, def: input.def, params: input.params, batch, checkpoint: input.checkpoint }, consumers, extras)
           s.forEach((v, i) => (product[i] *= v))
         }
         response.forEach((p, i) => (scores[p.id] = product[i]))

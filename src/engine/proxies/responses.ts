@@ -6,8 +6,9 @@ import { forwardBackward } from '../nn/run'
 import { forwardMultiBackward, type BackwardSpec } from '../nn/run-multi'
 import { forwardMultiBackwardCheckpointed } from '../nn/run-checkpointed'
 import { decideCheckpoint, type CheckpointDecision, type CheckpointMode } from '../nn/checkpoint-policy'
-import type { TfOpsHooks } from '../nn/tf-ops'
+import type { ReluCall, TfOpsHooks } from '../nn/tf-ops'
 import { correlationFromGram, type CorrelationResult } from '../linalg'
+import { canReadSync, HostReads, type HostArray } from '../backend/read'
 import type { ProxyMode, ResponseConsumer } from './types'
 
 /**
@@ -72,9 +73,36 @@ export const rowCorrelationPaths = { fast: 0, centred: 0 }
  * the centred computation's within float32 round-off either way.
  */
 export function tensorRowCorrelation(t: tf.Tensor, blockBytes = GRAM_BLOCK_BYTES): CorrelationResult {
+  return rowCorrelationFromGram(rawGram(t, blockBytes), t.shape[0], t.size / t.shape[0], () => centredRowCorrelation(t))
+}
+
+/**
+ * `tensorRowCorrelation` through `host` (backend/read.ts): on a synchronous
+ * backend `done` runs at once with `tensorRowCorrelation(t)`; on webgpu the
+ * raw Gram blocks AND the centring-first Gram are computed on the device now
+ * (the tensor `t` dies with the pass) and `done` runs at `host.flush()` with
+ * the same host arithmetic — the same result as `tensorRowCorrelation` of the
+ * same values.
+ */
+export function deferRowCorrelation(host: HostReads, t: tf.Tensor, done: (corr: CorrelationResult) => void, blockBytes = GRAM_BLOCK_BYTES): void {
+  if (canReadSync()) {
+    done(tensorRowCorrelation(t, blockBytes))
+    return
+  }
   const n = t.shape[0]
   const d = t.size / n
-  const { g, s } = rawGram(t, blockBytes)
+  const raw = rawGramTensors(t, blockBytes)
+  const centred = centredGramTensors(t)
+  host.defer([...raw, ...centred], (v) => {
+    done(rowCorrelationFromGram(sumGramBlocks(v.slice(0, raw.length), n), n, d, () => centredFromGram(v.slice(raw.length), n, d)))
+  })
+}
+
+/**
+ * `tensorRowCorrelation` from the raw Gram and row sums (float64); `centred()`
+ * supplies the centring-first result when a row's mean is large against its spread.
+ */
+function rowCorrelationFromGram({ g, s }: { g: Float64Array; s: Float64Array }, n: number, d: number, centred: () => CorrelationResult): CorrelationResult {
   const c = new Float64Array(n * n)
   for (let i = 0; i < n; i++) {
     const si = s[i] / d
@@ -86,7 +114,7 @@ export function tensorRowCorrelation(t: tf.Tensor, blockBytes = GRAM_BLOCK_BYTES
     const ss = c[i * n + i]
     if (raw > 0 && !(ss >= FAST_PATH_MIN_CENTRED_FRACTION * raw)) {
       rowCorrelationPaths.centred++
-      return centredRowCorrelation(t)
+      return centred()
     }
     norms[i] = ss > 0 ? Math.sqrt(ss) : 0
   }
@@ -104,59 +132,84 @@ export function tensorRowCorrelation(t: tf.Tensor, blockBytes = GRAM_BLOCK_BYTES
  */
 export const GRAM_BLOCK_BYTES = 64 * 2 ** 20
 
-/** Raw Gram x·xᵀ and row sums of t [N, …] (x = rows flattened), as float64 arrays. */
-function rawGram(t: tf.Tensor, blockBytes: number): { g: Float64Array; s: Float64Array } {
+/**
+ * The device half of the raw Gram: per block of rows of axis 1, [x·xᵀ, row
+ * sums] (x = the block's rows flattened), in block order. The caller owns the tensors.
+ */
+function rawGramTensors(t: tf.Tensor, blockBytes: number): tf.Tensor[] {
   const n = t.shape[0]
-  const d = t.size / n
-  const g = new Float64Array(n * n)
-  const s = new Float64Array(n)
-  const block = (part: tf.Tensor): void => {
+  const block = (part: tf.Tensor): tf.Tensor[] => {
     const dp = part.size / n
-    const [gram, sums] = tf.tidy(() => {
+    return tf.tidy(() => {
       const x = tf.reshape(part, [n, -1])
       // explicit transposed operand: the matMul fast path on wasm (transposeB is ~6× slower)
       return [tf.matMul(x, rowsTransposed(x, part, n, dp)), tf.sum(x, 1)]
     })
-    const gb = gram.dataSync()
-    const sb = sums.dataSync()
-    gram.dispose()
-    sums.dispose()
-    for (let i = 0; i < g.length; i++) g[i] += gb[i]
-    for (let i = 0; i < n; i++) s[i] += sb[i]
   }
   const rows = t.rank >= 3 ? (t.shape[1] as number) : 1
   const blocks = Math.min(rows, Math.ceil((t.size * 4) / blockBytes))
-  if (blocks <= 1) {
-    block(t)
-    return { g, s }
-  }
+  if (blocks <= 1) return block(t)
   const per = Math.ceil(rows / blocks)
+  const out: tf.Tensor[] = []
   for (let r0 = 0; r0 < rows; r0 += per) {
     const size = t.shape.map((v, a) => (a === 1 ? Math.min(per, rows - r0) : v))
     const part = tf.slice(t, t.shape.map((_, a) => (a === 1 ? r0 : 0)), size)
     try {
-      block(part)
+      out.push(...block(part))
     } finally {
       part.dispose()
     }
   }
+  return out
+}
+
+/** The host half: Σ over blocks (in block order, float64) of the Gram and row sums read from `rawGramTensors`. */
+function sumGramBlocks(values: readonly HostArray[], n: number): { g: Float64Array; s: Float64Array } {
+  const g = new Float64Array(n * n)
+  const s = new Float64Array(n)
+  for (let b = 0; b < values.length; b += 2) {
+    const gb = values[b]
+    const sb = values[b + 1]
+    for (let i = 0; i < g.length; i++) g[i] += gb[i]
+    for (let i = 0; i < n; i++) s[i] += sb[i]
+  }
   return { g, s }
+}
+
+/** Raw Gram x·xᵀ and row sums of t [N, …] (x = rows flattened), as float64 arrays (synchronous backends). */
+function rawGram(t: tf.Tensor, blockBytes: number): { g: Float64Array; s: Float64Array } {
+  const ts = rawGramTensors(t, blockBytes)
+  try {
+    return sumGramBlocks(ts.map((x) => x.dataSync() as HostArray), t.shape[0])
+  } finally {
+    for (const x of ts) x.dispose()
+  }
 }
 
 /** The centring-first computation (rows centred on the backend, then the Gram): exact for rows with large means. */
 export function centredRowCorrelation(t: tf.Tensor): CorrelationResult {
+  const ts = centredGramTensors(t)
+  try {
+    return centredFromGram(ts.map((x) => x.dataSync() as HostArray), t.shape[0], t.size / t.shape[0])
+  } finally {
+    for (const x of ts) x.dispose()
+  }
+}
+
+/** The device half of the centring-first computation: [centred Gram, row means]. */
+function centredGramTensors(t: tf.Tensor): tf.Tensor[] {
   const n = t.shape[0]
   const d = t.size / n
-  const [gram, mean] = tf.tidy(() => {
+  return tf.tidy(() => {
     const x = tf.reshape(t, [n, -1])
     const m = tf.mean(x, 1, true)
     const xc = tf.sub(x, m)
     return [tf.matMul(xc, rowsTransposed(xc, t, n, d)), m]
   })
-  const g = gram.dataSync()
-  const mu = mean.dataSync()
-  gram.dispose()
-  mean.dispose()
+}
+
+/** The host half of the centring-first computation, from [centred Gram, row means]. */
+function centredFromGram([g, mu]: readonly HostArray[], n: number, d: number): CorrelationResult {
   const norms = new Float64Array(n)
   for (let i = 0; i < n; i++) {
     const ss = g[i * n + i]
@@ -191,11 +244,25 @@ export interface ResponsePassExtras {
    * input-jacobian.ts) from the SAME forward: called once with that gradient
    * (valid during the call only). Costs one extra backward, saves a forward.
    */
-  onInputJacobian?: (grad: tf.Tensor) => void
+  onInputJacobian?: (grad: tf.Tensor) => unknown
 }
 
-/** Runs the shared pass once and returns each consumer's `finish()` score, in order. */
-export function runResponsePass(input: ResponsePassInput, consumers: readonly ResponseConsumer[], extras: ResponsePassExtras = {}): number[] {
+/**
+ * Runs the shared pass once and returns each consumer's `finish()` score, in
+ * order. The per-call correlation matrices reach the consumers in call order,
+ * during the pass on synchronous backends and right after it on webgpu (from
+ * one batched read: `HostReads`).
+ */
+export async function runResponsePass(input: ResponsePassInput, consumers: readonly ResponseConsumer[], extras: ResponsePassExtras = {}): Promise<number[]> {
+  const host = new HostReads()
+  try {
+    return await responsePass(input, consumers, extras, host)
+  } finally {
+    host.dispose()
+  }
+}
+
+async function responsePass(input: ResponsePassInput, consumers: readonly ResponseConsumer[], extras: ResponsePassExtras, host: HostReads): Promise<number[]> {
   const { space, mode, def, params, batch } = input
   const wantA = consumers.some((c) => c.wantsActivationCorr)
   const wantG = consumers.some((c) => c.wantsGradientCorr)
@@ -203,31 +270,41 @@ export function runResponsePass(input: ResponsePassInput, consumers: readonly Re
   const rawB = consumers.some((c) => c.onBackward !== undefined)
   // a node feeding k conv edges is k ReLU calls on the same tensor: each call
   // still counts (reference), but its activation matrix is computed once
-  const actCache = new WeakMap<object, ReturnType<typeof tensorRowCorrelation>>()
+  const actCache = new WeakMap<object, { corr?: CorrelationResult }>()
   const onReluForward: TfOpsHooks['onReluForward'] = wantA || rawF
     ? (call, pre, post) => {
         if (!isResponseCall(space, mode, call.tag)) return
         const act = activationOf(mode, call.tag, pre, post)
         if (wantA) {
           const key = (act as unknown as { dataId: object }).dataId
-          let corr = actCache.get(key)
-          if (corr === undefined) {
-            corr = tensorRowCorrelation(act)
-            actCache.set(key, corr)
+          const give = (cl: ReluCall, corr: CorrelationResult): void => {
+            for (const c of consumers) if (c.wantsActivationCorr) c.onActivationCorr?.(cl, corr)
           }
-          for (const c of consumers) if (c.wantsActivationCorr) c.onActivationCorr?.(call, corr)
+          const entry = actCache.get(key)
+          if (entry === undefined) {
+            const e: { corr?: CorrelationResult } = {}
+            actCache.set(key, e)
+            deferRowCorrelation(host, act, (corr) => {
+              e.corr = corr
+              give(call, corr)
+            })
+          } else {
+            // the same tensor again: its matrix, handed over at this call's place in the call order
+            host.defer([], () => give(call, entry.corr!))
+          }
         }
-        if (rawF) for (const c of consumers) c.onForward?.(call, { pre, post, act })
+        if (rawF) for (const c of consumers) c.onForward?.(call, { pre, post, act }, host)
       }
     : undefined
   const onReluBackward: TfOpsHooks['onReluBackward'] = wantG || rawB
     ? (call, grad) => {
         if (!isResponseCall(space, mode, call.tag)) return
         if (wantG) {
-          const corr = tensorRowCorrelation(grad)
-          for (const c of consumers) if (c.wantsGradientCorr) c.onGradientCorr?.(call, corr)
+          deferRowCorrelation(host, grad, (corr) => {
+            for (const c of consumers) if (c.wantsGradientCorr) c.onGradientCorr?.(call, corr)
+          })
         }
-        if (rawB) for (const c of consumers) c.onBackward?.(call, grad)
+        if (rawB) for (const c of consumers) c.onBackward?.(call, grad, host)
       }
     : undefined
   const jac = extras.onInputJacobian
@@ -242,21 +319,23 @@ export function runResponsePass(input: ResponsePassInput, consumers: readonly Re
   lastResponsePass.decision = decision
   if (decision.checkpoint || jac !== undefined) {
     const o = { bn: 'train' as const, forwardHooks: { onReluForward }, backwards }
-    const r = decision.checkpoint ? forwardMultiBackwardCheckpointed(def, params, batch, { ...o, plan: decision.estimate.segments, separateSweeps: decision.separateSweeps }) : forwardMultiBackward(def, params, batch, o)
+    const r = decision.checkpoint ? await forwardMultiBackwardCheckpointed(def, params, batch, { ...o, plan: decision.estimate.segments, separateSweeps: decision.separateSweeps }) : await forwardMultiBackward(def, params, batch, o)
     const g = jac !== undefined ? r.inputGrads[r.inputGrads.length - 1] : undefined
     try {
-      if (g !== undefined) jac!(g)
+      await host.flush()
+      if (g !== undefined) await jac!(g)
     } finally {
       for (const t of r.inputGrads) t?.dispose()
     }
     return consumers.map((c) => c.finish())
   }
-  const res = forwardBackward(def, params, batch, {
+  const res = await forwardBackward(def, params, batch, {
     bn: 'train',
     loss: 'ce',
     wrt: onReluBackward !== undefined ? 'input' : 'none',
     hooks: { onReluForward, onReluBackward },
   })
   res.inputGrad?.dispose()
+  await host.flush()
   return consumers.map((c) => c.finish())
 }

@@ -18,11 +18,11 @@ export const snipProxy: StandaloneProxyDef = {
   needsBackward: true,
   higherIsBetter: true,
   paperRho: { cifar10: 0.593 },
-  compute(ctx) {
-    const pass = ceGradPass(ctx.def, ctx.params, ctx.batch)
+  async compute(ctx) {
+    const pass = await ceGradPass(ctx.def, ctx.params, ctx.batch)
     let total = 0
     for (const spec of pass.weights) {
-      const w = weightValues(ctx.params, spec)
+      const w = await weightValues(ctx.params, spec)
       const g = pass.grads.get(spec.name) as Float32Array
       for (let i = 0; i < w.length; i++) total += Math.abs(w[i] * g[i])
     }

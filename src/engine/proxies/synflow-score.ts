@@ -15,13 +15,64 @@
  * SynFlow 0 ⇒ −Infinity.
  *
  * Independent of the data batch (only its shape is used) and of BN statistics.
+ *
+ * The rescaling needs each layer's max as a JS number during the forward. On
+ * backends with synchronous reads it is read at once; on webgpu (no
+ * synchronous read) the forward is replayed: each run goes as far as the
+ * first max not yet known, that value is read (awaited), and the next run
+ * replays the known ones — the final run (with the gradient) sees the same
+ * values in the same order, so the result is that of the synchronous pass.
+ * Cost there: one batch-1 forward prefix per rescaled layer.
  */
 import * as tf from '@tensorflow/tfjs-core'
 import type { NetworkDef } from '../core/network'
 import { ZsnasError } from '../core/errors'
 import { absParams, disposeParams, type ParamStore } from '../nn/params'
-import { createSynflowOps, type ScaledTensor } from '../nn/synflow-ops'
+import { createSynflowOps, syncScaleReader, type ScaleReader, type ScaledTensor } from '../nn/synflow-ops'
 import { sumOp } from '../nn/ops/loss'
+import { canReadSync, readAndDispose } from '../backend/read'
+
+/** Thrown by the replaying reader at the first value it does not know yet. */
+class NeedValue {
+  constructor(readonly tensor: tf.Tensor) {}
+}
+
+/**
+ * Replays the forward (no gradient) until every max/min it asks for is known,
+ * reading one new value per run; returns a reader that replays them all.
+ */
+async function recordScales(names: string[], forward: (r: ScaleReader, probes: Map<string, tf.Scalar>) => tf.Scalar): Promise<ScaleReader> {
+  const values: number[] = []
+  let i = 0
+  const replay: ScaleReader = {
+    value(reduce) {
+      if (i < values.length) return values[i++]
+      throw new NeedValue(tf.keep(tf.tidy(reduce)))
+    },
+  }
+  for (;;) {
+    i = 0
+    let need: NeedValue | undefined
+    try {
+      tf.tidy(() => {
+        const probeMap = new Map(names.map((n) => [n, tf.scalar(1)]))
+        forward(replay, probeMap)
+      })
+    } catch (e) {
+      if (!(e instanceof NeedValue)) throw e
+      need = e
+    }
+    if (need === undefined) break
+    values.push((await readAndDispose([need.tensor]))[0][0])
+  }
+  i = 0
+  return {
+    value(reduce) {
+      if (i < values.length) return values[i++]
+      throw new ZsnasError('INTERNAL', `SynFlow replay: the gradient pass asked for value #${i + 1} of ${values.length} recorded`)
+    },
+  }
+}
 
 export interface SynflowResult {
   /** log(SynFlow) (natural log); −Infinity when SynFlow is 0 */
@@ -40,7 +91,7 @@ export function synflowWeightNames(def: NetworkDef): string[] {
  * internally on a copy (the caller's store is untouched). `inputSize` is the
  * data's spatial size (default: the network's input shape).
  */
-export function synflowScore(def: NetworkDef, params: ParamStore, inputSize?: [number, number]): SynflowResult {
+export async function synflowScore(def: NetworkDef, params: ParamStore, inputSize?: [number, number]): Promise<SynflowResult> {
   const names = synflowWeightNames(def)
   if (names.length === 0) throw new ZsnasError('INVALID_OPTION', `SynFlow: network '${def.name}' has no conv/linear weights`)
   const [h, w, c] = def.inputShape
@@ -48,22 +99,20 @@ export function synflowScore(def: NetworkDef, params: ParamStore, inputSize?: [n
   const abs = absParams(params)
   try {
     let logOut = 0
-    const contrib = tf.tidy(() => {
+    const forward = (reader: ScaleReader, probeMap: Map<string, tf.Scalar>): tf.Scalar => {
+      const ops = createSynflowOps(abs, probeMap, reader)
+      const out = def.forward<ScaledTensor>(ops, { t: tf.ones([1, ih, iw, c]), logScale: 0 })
+      logOut = out.logScale
+      return sumOp(out.t)
+    }
+    const reader = canReadSync() ? syncScaleReader : await recordScales(names, forward)
+    const grads = tf.tidy(() => {
       const probes = names.map(() => tf.scalar(1))
       const probeMap = new Map(names.map((n, i) => [n, probes[i]]))
-      const { grads } = tf.engine().gradients(
-        () => {
-          const ops = createSynflowOps(abs, probeMap)
-          const out = def.forward<ScaledTensor>(ops, { t: tf.ones([1, ih, iw, c]), logScale: 0 })
-          logOut = out.logScale
-          return sumOp(out.t)
-        },
-        probes,
-        undefined,
-        true,
-      )
-      return grads.map((g) => (g == null ? 0 : g.dataSync()[0]))
+      const { grads: g } = tf.engine().gradients(() => forward(reader, probeMap), probes, undefined, true)
+      return g.map((t) => (t == null ? tf.scalar(0) : t))
     })
+    const contrib = (await readAndDispose(grads)).map((v) => v[0])
     let total = 0
     for (const v of contrib) total += v
     if (!Number.isFinite(total)) throw new ZsnasError('NUMERIC', `SynFlow: non-finite scaled sum ${total} for '${def.name}'`)

@@ -16,7 +16,7 @@ export const synflowProxy: StandaloneProxyDef = {
   needsBackward: true,
   higherIsBetter: true,
   paperRho: { cifar10: 0.743, nb101: 0.429 },
-  compute(ctx) {
-    return synflowScore(ctx.def, ctx.params, [ctx.batch.shape[1], ctx.batch.shape[2]]).logScore
+  async compute(ctx) {
+    return (await synflowScore(ctx.def, ctx.params, [ctx.batch.shape[1], ctx.batch.shape[2]])).logScore
   },
 }

@@ -6,6 +6,7 @@ import type { Rng } from '../core/rng'
 import type { ParamStore } from '../nn/params'
 import type { ReluCall } from '../nn/tf-ops'
 import type { CorrelationResult } from '../linalg'
+import type { HostReads } from '../backend/read'
 
 /**
  * Which responses the WRCor family (and other ReLU-response proxies) read.
@@ -60,9 +61,12 @@ export interface ResponseConsumer {
   onActivationCorr?(call: ReluCall, corr: CorrelationResult): void
   /** N×N Pearson matrix of ∂L/∂(ReLU input) */
   onGradientCorr?(call: ReluCall, corr: CorrelationResult): void
-  /** raw forward tensors (pre = ReLU input, post = output, `act` = the mode's activation tensor) */
-  onForward?(call: ReluCall, t: { pre: tf.Tensor; post: tf.Tensor; act: tf.Tensor }): void
-  onBackward?(call: ReluCall, gradPre: tf.Tensor): void
+  /**
+   * raw forward tensors (pre = ReLU input, post = output, `act` = the mode's activation tensor);
+   * host values are read through `host.defer` (backend/read.ts: at once on synchronous backends, after the pass on webgpu)
+   */
+  onForward?(call: ReluCall, t: { pre: tf.Tensor; post: tf.Tensor; act: tf.Tensor }, host: HostReads): void
+  onBackward?(call: ReluCall, gradPre: tf.Tensor, host: HostReads): void
   /** the score after the pass (higher = better; −Infinity allowed, NaN = failed) */
   finish(): number
 }

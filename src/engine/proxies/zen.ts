@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core'
+import { readAll, readAndDispose } from '../backend/read'
 import type { NetworkDef, Ops } from '../core/network'
 import type { Rng } from '../core/rng'
 import { ZsnasError } from '../core/errors'
@@ -59,9 +60,12 @@ export interface ZenForward {
 }
 
 /** One forward (BN in training mode, or removed for Phi) that records what Zen and Phi need. */
-export function zenForward(def: NetworkDef, params: ParamStore, x: tf.Tensor4D, bn: 'train' | 'off' = 'train'): ZenForward {
+export async function zenForward(def: NetworkDef, params: ParamStore, x: tf.Tensor4D, bn: 'train' | 'off' = 'train'): Promise<ZenForward> {
   const bnVarMeans: number[] = []
+  /** per BN call: [mean over channels of the biased batch variance, element count per channel], read after the forward */
+  const bnVars: { m: tf.Tensor; count: number }[] = []
   let features: tf.Tensor | undefined
+  try {
   tf.tidy(() => {
     const base = createTfOps({ params, bnEps: def.bnEps, bn })
     const ops: Ops<tf.Tensor> = {
@@ -69,10 +73,7 @@ export function zenForward(def: NetworkDef, params: ParamStore, x: tf.Tensor4D, 
       batchNorm(t, gamma, beta) {
         const count = t.size / t.shape[t.rank - 1]
         const axes = [...Array(t.rank - 1).keys()]
-        const m = tf.tidy(() => tf.mean(tf.moments(t, axes).variance))
-        const biased = m.dataSync()[0]
-        m.dispose()
-        bnVarMeans.push(count > 1 ? (biased * count) / (count - 1) : biased)
+        bnVars.push({ m: tf.keep(tf.tidy(() => tf.mean(tf.moments(t, axes).variance))), count })
         return base.batchNorm(t, gamma, beta)
       },
       // the LAST global pool is the head's (SE blocks pool too): keep only its input
@@ -84,6 +85,17 @@ export function zenForward(def: NetworkDef, params: ParamStore, x: tf.Tensor4D, 
     }
     def.forward(ops, x)
   })
+  const vs = await readAll(bnVars.map((b) => b.m))
+  bnVars.forEach(({ count }, i) => {
+    const biased = vs[i][0]
+    bnVarMeans.push(count > 1 ? (biased * count) / (count - 1) : biased)
+  })
+  } catch (e) {
+    features?.dispose()
+    throw e
+  } finally {
+    for (const b of bnVars) b.m.dispose()
+  }
   if (features === undefined) throw new ZsnasError('INVALID_OPTION', `Zen: network '${def.name}' has no global average pool`)
   return { features, bnVarMeans }
 }
@@ -106,17 +118,17 @@ export function zenForward(def: NetworkDef, params: ParamStore, x: tf.Tensor4D, 
  * Labels and the data batch are not used (only its shape). Higher = better
  * (the reference's sign, no flip).
  */
-export function zenScore(def: NetworkDef, params: ParamStore, shape: [number, number, number, number], rng: Rng, init: ZenInit = 'reference'): number {
+export async function zenScore(def: NetworkDef, params: ParamStore, shape: [number, number, number, number], rng: Rng, init: ZenInit = 'reference'): Promise<number> {
   if (!ZEN_INITS.includes(init)) throw new ZsnasError('INVALID_OPTION', `zen option init must be one of ${ZEN_INITS.join(', ')}, got '${String(init)}'`)
   if (init === 'zennas') {
     const g = gaussianParams(def, rng.fork())
     try {
-      return zenScore(def, g, shape, rng, 'reference')
+      return await zenScore(def, g, shape, rng, 'reference')
     } finally {
       disposeParams(g)
     }
   }
-  const { delta, a, b } = perturbedFeatureDistance(def, params, shape, rng, 'train')
+  const { delta, a, b } = await perturbedFeatureDistance(def, params, shape, rng, 'train')
   let s = Math.log(delta + 1e-6)
   a.forEach((v1, l) => {
     s += Math.log(Math.sqrt(0.81 + 0.09 * v1 + 0.1 * b[l]) + 1e-6)
@@ -130,13 +142,13 @@ export function zenScore(def: NetworkDef, params: ParamStore, shape: [number, nu
  * two forwards run in that order. Also returns each forward's per-BN mean
  * unbiased batch variances (`a` for f(ε), `b` for f(ε+γε′)).
  */
-export function perturbedFeatureDistance(
+export async function perturbedFeatureDistance(
   def: NetworkDef,
   params: ParamStore,
   shape: [number, number, number, number],
   rng: Rng,
   bn: 'train' | 'off',
-): { delta: number; a: number[]; b: number[] } {
+): Promise<{ delta: number; a: number[]; b: number[] }> {
   const size = shape[0] * shape[1] * shape[2] * shape[3]
   const e1 = new Float32Array(size)
   const e2 = new Float32Array(size)
@@ -145,13 +157,18 @@ export function perturbedFeatureDistance(
   const x1 = tf.tensor4d(e1, shape)
   const x2 = tf.tensor4d(e2, shape)
   try {
-    const a = zenForward(def, params, x1, bn)
-    const b = zenForward(def, params, x2, bn)
+    const a = await zenForward(def, params, x1, bn)
+    let b: ZenForward
+    try {
+      b = await zenForward(def, params, x2, bn)
+    } catch (e) {
+      a.features.dispose()
+      throw e
+    }
     const d = tf.tidy(() => tf.sum(tf.abs(tf.sub(b.features, a.features))))
-    const delta = d.dataSync()[0]
-    d.dispose()
     a.features.dispose()
     b.features.dispose()
+    const delta = (await readAndDispose([d]))[0][0]
     return { delta, a: a.bnVarMeans, b: b.bnVarMeans }
   } finally {
     x1.dispose()

@@ -3,6 +3,7 @@ import type { NetworkDef } from '../core/network'
 import { ZsnasError } from '../core/errors'
 import type { ParamStore } from '../nn/params'
 import { forwardBackward } from '../nn/run'
+import { readAndDispose } from '../backend/read'
 import { resolveOptions, type OptionSpec } from '../core/options'
 import type { StandaloneProxyDef } from './types'
 import { layerWeightSpecs } from './weights'
@@ -42,15 +43,11 @@ export function zicoFromGrads(grads: readonly (readonly Float32Array[])[]): numb
 
 
 /** ∂(mean CE)/∂W of every conv/linear weight on one batch (BN train). */
-export function ceWeightGrads(def: NetworkDef, params: ParamStore, batch: Batch): Float32Array[] {
+export async function ceWeightGrads(def: NetworkDef, params: ParamStore, batch: Batch): Promise<Float32Array[]> {
   const names = layerWeightSpecs(def).map((w) => w.name)
-  const res = forwardBackward(def, params, batch, { bn: 'train', loss: 'ce', wrt: 'params', paramNames: names })
-  return names.map((n) => {
-    const g = res.paramGrads!.get(n)!
-    const v = g.dataSync().slice() as Float32Array
-    g.dispose()
-    return v
-  })
+  const res = await forwardBackward(def, params, batch, { bn: 'train', loss: 'ce', wrt: 'params', paramNames: names })
+  const values = await readAndDispose(names.map((n) => res.paramGrads!.get(n)!))
+  return values.map((v) => v.slice())
 }
 
 /**
@@ -85,7 +82,7 @@ export const zicoProxy: StandaloneProxyDef = {
   higherIsBetter: true,
   paperRho: { cifar10: 0.8, cifar100: 0.81, imagenet16: 0.79 },
   options: ZICO_OPTIONS,
-  compute(ctx) {
+  async compute(ctx) {
     const nb = resolveOptions(ZICO_OPTIONS, ctx.options, 'zico').batches as number
     const n = ctx.batch.shape[0]
     let batches: Batch[]
@@ -98,6 +95,8 @@ export const zicoProxy: StandaloneProxyDef = {
       }
       batches = Array.from({ length: nb }, (_, b) => sliceBatch(ctx.batch, Math.floor((b * n) / nb), Math.floor(((b + 1) * n) / nb)))
     }
-    return zicoFromGrads(batches.map((b) => ceWeightGrads(ctx.def, ctx.params, b)))
+    const grads: Float32Array[][] = []
+    for (const b of batches) grads.push(await ceWeightGrads(ctx.def, ctx.params, b))
+    return zicoFromGrads(grads)
   },
 }

@@ -2,7 +2,7 @@ import type { DatasetSource, DatasetSpec } from '../core/data'
 import type { InitScheme } from '../core/network'
 import { Rng } from '../core/rng'
 import { ZsnasError } from '../core/errors'
-import { initBackend } from '../backend/select'
+import { initBackend, type AdapterInfo } from '../backend/select'
 import { asOutOfMemory, assertBackendAlive, backendDead } from '../backend/oom'
 import { checkCheckpointMode, type CheckpointMode } from '../nn/checkpoint-policy'
 import { openDataset } from '../data/open'
@@ -46,6 +46,8 @@ export interface ScoreResult {
   /** wall time of the whole request */
   seconds: number
   backend: string
+  /** the WebGPU adapter (vendor, architecture, device, description, isSoftware) when `backend` is 'webgpu' */
+  adapter?: AdapterInfo
   /** seconds per stage: data, build, init, responses, <standalone proxy ids> */
   timings: Record<string, number>
 }
@@ -134,6 +136,7 @@ export async function scoreArchitecture(req: ScoreRequest): Promise<ScoreResult>
       flops,
       seconds: (performance.now() - t0) / 1000,
       backend: backend.name,
+      ...(backend.adapter !== undefined ? { adapter: backend.adapter } : {}),
       timings,
     }
   } catch (e) {

@@ -10,20 +10,20 @@ import { Rng } from '../../../src/engine/core/rng'
 import { forwardBackward } from '../../../src/engine/nn/run'
 import type { WeightMap } from '../../../src/engine/export/weights'
 
-export function engineEvalLogits(def: NetworkDef, weights: WeightMap, x: Float32Array, n: number): Float32Array {
+export async function engineEvalLogits(def: NetworkDef, weights: WeightMap, x: Float32Array, n: number): Promise<Float32Array> {
   const store = new Map<string, tf.Tensor>()
   for (const p of def.params) store.set(p.name, tf.tensor(weights.get(p.name)!, p.shape, 'float32'))
   try {
-    return storeEvalLogits(def, store, x, n)
+    return await storeEvalLogits(def, store, x, n)
   } finally {
     for (const t of store.values()) t.dispose()
   }
 }
 
 /** Eval-mode logits with an engine parameter store ('train' = batch-statistics BN, the scoring forward). */
-export function storeEvalLogits(def: NetworkDef, store: ParamStore, x: Float32Array, n: number, bn: 'eval' | 'train' = 'eval'): Float32Array {
+export async function storeEvalLogits(def: NetworkDef, store: ParamStore, x: Float32Array, n: number, bn: 'eval' | 'train' = 'eval'): Promise<Float32Array> {
   const [h, w, c] = def.inputShape
-  const r = forwardBackward(def, store, { x, shape: [n, h, w, c], labels: new Int32Array(n), numClasses: def.numClasses }, { bn, loss: 'sumLogits', wrt: 'none' })
+  const r = await forwardBackward(def, store, { x, shape: [n, h, w, c], labels: new Int32Array(n), numClasses: def.numClasses }, { bn, loss: 'sumLogits', wrt: 'none' })
   return r.logits
 }
 

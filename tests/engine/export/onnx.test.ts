@@ -66,7 +66,7 @@ describe('ONNX export = engine forward (onnxruntime-node)', () => {
       const store = scoringStore(def, 'pytorch', SEED)
       let ref: Float32Array
       try {
-        ref = storeEvalLogits(def, store, x, n)
+        ref = await storeEvalLogits(def, store, x, n)
       } finally {
         disposeParams(store)
       }

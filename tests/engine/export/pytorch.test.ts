@@ -70,12 +70,12 @@ describe.skipIf(torchPy.python === null)(`PyTorch export = engine forward (${tor
     if (dir) rmSync(dir, { recursive: true, force: true })
   })
 
-  it('model.py + weights.safetensors reproduce the engine logits (1e-4 rel) and its parameter count, 9 architectures', () => {
+  it('model.py + weights.safetensors reproduce the engine logits (1e-4 rel) and its parameter count, 9 architectures', async () => {
     const jobs: Record<string, unknown>[] = []
     const refs: Float32Array[] = []
     const trainRefs: Float32Array[] = []
     const counts: number[] = []
-    EXPORT_TEST_ARCHS.forEach((t, i) => {
+    for (const [i, t] of EXPORT_TEST_ARCHS.entries()) {
       const d = join(dir, `a${i}`)
       mkdirSync(d)
       const files = exportArchitecture({ space: t.space, arch: t.arch, format: 'pytorch', weights: true, numClasses: t.numClasses, inputSize: t.inputSize, seed: SEED })
@@ -91,8 +91,8 @@ describe.skipIf(torchPy.python === null)(`PyTorch export = engine forward (${tor
       const x = randomInput(n, s, s, 3, 9 + i)
       const store = scoringStore(def, 'pytorch', SEED)
       try {
-        refs.push(storeEvalLogits(def, store, x, n))
-        trainRefs.push(storeEvalLogits(def, store, x, n, 'train'))
+        refs.push(await storeEvalLogits(def, store, x, n))
+        trainRefs.push(await storeEvalLogits(def, store, x, n, 'train'))
       } finally {
         disposeParams(store)
       }
@@ -100,7 +100,7 @@ describe.skipIf(torchPy.python === null)(`PyTorch export = engine forward (${tor
       const inFile = join(d, 'input.f32')
       writeFileSync(inFile, toNchw(x, n, s, s, 3))
       jobs.push({ dir: d, classes: t.numClasses, forward: true, input: inFile, shape: [n, 3, s, s] })
-    })
+    }
     // Table 11 at its own resolution with the ImageNet head: parameter count only
     const t11 = join(dir, 't11')
     mkdirSync(t11)

@@ -17,13 +17,13 @@ import { onBackend, randnValues, relErr } from './helpers'
 const DEAD = '|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_1x1~1|+|skip_connect~0|none~1|none~2|'
 
 function run(backend: 'cpu' | 'wasm') {
-  return onBackend(backend, () => {
+  return onBackend(backend, async () => {
     const def = buildNb201Network(nb201FromString(DEAD), { numClasses: 10, inputSize: 8 })
     const params = materializeParams(def, 'pytorch', new Rng(12))
     const batch: Batch = { x: randnValues(4 * 8 * 8 * 3, 90), shape: [4, 8, 8, 3], labels: new Int32Array([1, 5, 9, 0]), numClasses: 10 }
     const fwd: { block: number; site: string }[] = []
     const bwd = new Map<number, Float32Array>()
-    const r = forwardBackward(def, params, batch, {
+    const r = await forwardBackward(def, params, batch, {
       bn: 'train',
       loss: 'ce',
       wrt: 'input',

@@ -40,7 +40,7 @@ function everyOp(def: NetworkDef): Segment[] {
   return traceCuts(def).inputs.map((_, i) => ({ from: i - 1, to: i }))
 }
 
-function run(checkpointed: boolean | ((def: NetworkDef) => Segment[]), def: NetworkDef, batch: Batch, seed: number, separateSweeps = false) {
+async function run(checkpointed: boolean | ((def: NetworkDef) => Segment[]), def: NetworkDef, batch: Batch, seed: number, separateSweeps = false) {
   const params = materializeParams(def, 'pytorch', new Rng(seed))
   const t: Trace = { fwd: [], bwd: [], fwdData: [], bwdData: [] }
   const backwards: BackwardSpec[] = [
@@ -51,7 +51,7 @@ function run(checkpointed: boolean | ((def: NetworkDef) => Segment[]), def: Netw
   try {
     const o = { bn: 'train' as const, forwardHooks, backwards }
     const plan = checkpointed === true ? finest(def) : checkpointed === false ? undefined : checkpointed(def)
-    const r = plan !== undefined ? forwardMultiBackwardCheckpointed(def, params, batch, { ...o, plan, separateSweeps }) : forwardMultiBackward(def, params, batch, o)
+    const r = plan !== undefined ? await forwardMultiBackwardCheckpointed(def, params, batch, { ...o, plan, separateSweeps }) : await forwardMultiBackward(def, params, batch, o)
     const g = r.inputGrads[1]!.dataSync().slice()
     r.inputGrads.forEach((x) => x?.dispose())
     expect(r.inputGrads[0]).toBeUndefined()
@@ -63,14 +63,14 @@ function run(checkpointed: boolean | ((def: NetworkDef) => Segment[]), def: Netw
 
 describe('checkpointed forward/multi-backward', () => {
   for (const [name, build] of TEST_NETS) {
-    it(`${name}: bit-identical to the plain pass, no leaked tensors`, () => {
+    it(`${name}: bit-identical to the plain pass, no leaked tensors`, async () => {
       const def = build()
       // cuts at least at every unit output (chain networks), and more inside units
       expect(traceCuts(def).cuts.length).toBeGreaterThanOrEqual(def.numBlocks)
       const batch = batchFor(def, 6, 3)
       const before = tf.memory().numTensors
-      const plain = run(false, def, batch, 11)
-      const ck = run(true, def, batch, 11)
+      const plain = await run(false, def, batch, 11)
+      const ck = await run(true, def, batch, 11)
       expect(tf.memory().numTensors).toBe(before)
       expect(ck.losses).toEqual(plain.losses)
       expect(ck.logits).toEqual(plain.logits)
@@ -81,14 +81,14 @@ describe('checkpointed forward/multi-backward', () => {
       ck.t.fwdData.forEach((d, i) => expect(d).toEqual(plain.t.fwdData[i]))
       ck.t.bwdData.forEach((d, i) => expect(d).toEqual(plain.t.bwdData[i]))
       // one sweep per backward
-      const sep = run(true, def, batch, 11, true)
+      const sep = await run(true, def, batch, 11, true)
       expect(sep.losses).toEqual(plain.losses)
       expect(sep.g).toEqual(plain.g)
       expect(sep.t.bwd).toEqual(plain.t.bwd)
       sep.t.bwdData.forEach((d, i) => expect(d).toEqual(plain.t.bwdData[i]))
       expect(sep.t.fwd).toEqual(plain.t.fwd)
       // one op per segment (several live values at most boundaries)
-      const fine = run(everyOp, def, batch, 11)
+      const fine = await run(everyOp, def, batch, 11)
       expect(tf.memory().numTensors).toBe(before)
       expect(fine.losses).toEqual(plain.losses)
       expect(fine.g).toEqual(plain.g)

@@ -28,20 +28,21 @@ const hooksInto = (log: Log) => ({
   onLayerBackward: (i: { name: string }, g: tf.Tensor) => void log.layer.push([i.name, Array.from(g.dataSync())]),
 })
 
-function compare(def: NetworkDef, b: Batch, seed: number): void {
+async function compare(def: NetworkDef, b: Batch, seed: number): Promise<void> {
   const params = materializeParams(def, 'pytorch', new Rng(seed))
   const losses: RunOptions['loss'][] = ['ce', 'sumLogits']
-  const want = losses.map((loss) => {
+  const want: { loss: number; logits: number[]; g: number[]; log: Log }[] = []
+  for (const loss of losses) {
     const log = newLog()
-    const r = forwardBackward(def, params, b, { bn: 'train', loss, wrt: 'input', hooks: hooksInto(log) })
+    const r = await forwardBackward(def, params, b, { bn: 'train', loss, wrt: 'input', hooks: hooksInto(log) })
     const g = Array.from(r.inputGrad!.dataSync())
     r.inputGrad!.dispose()
-    return { loss: r.loss, logits: Array.from(r.logits), g, log }
-  })
+    want.push({ loss: r.loss, logits: Array.from(r.logits), g, log })
+  }
   const before = tf.memory().numTensors
   const logs = losses.map(newLog)
   let forwardCalls = 0
-  const got = forwardMultiBackward(def, params, b, {
+  const got = await forwardMultiBackward(def, params, b, {
     bn: 'train',
     forwardHooks: { onReluForward: () => void forwardCalls++ },
     backwards: losses.map((loss, k) => ({ loss, inputGrad: true, hooks: hooksInto(logs[k]) })),
@@ -64,19 +65,19 @@ function compare(def: NetworkDef, b: Batch, seed: number): void {
 
 describe.each(BACKENDS)('forwardMultiBackward on %s', (backend) => {
   it('tiny net (every op kind): each backward equals forwardBackward bit for bit', async () => {
-    await onBackend(backend, () => {
+    await onBackend(backend, async () => {
       const b: Batch = { x: randnValues(4 * 5 * 5 * 3, 81), shape: [4, 5, 5, 3], labels: new Int32Array([3, 0, 2, 1]), numClasses: 4 }
-      compare(tinyNet(), b, 5)
+      await compare(tinyNet(), b, 5)
     })
   })
 
   it('NB201 cell with every op (conv, pool, skip, none): equal bit for bit', async () => {
-    await onBackend(backend, () => {
+    await onBackend(backend, async () => {
       const cell = nb201FromString('|nor_conv_3x3~0|+|avg_pool_3x3~0|none~1|+|skip_connect~0|nor_conv_1x1~1|nor_conv_3x3~2|')
       const def = buildNb201Network(cell, { numClasses: 10, inputSize: 8 })
       const n = 6
       const b: Batch = { x: randnValues(n * 8 * 8 * 3, 82), shape: [n, 8, 8, 3], labels: new Int32Array([0, 1, 2, 3, 4, 5]), numClasses: 10 }
-      compare(def, b, 6)
+      await compare(def, b, 6)
     })
   })
 })

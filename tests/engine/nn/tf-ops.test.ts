@@ -25,12 +25,12 @@ function batch(n = 4): Batch {
 
 describe.each(BACKENDS)('createTfOps on %s', (backend) => {
   it('ReLU hooks: forward in call order with tags and post = max(pre,0); backward once per call with the masked gradient', async () => {
-    await onBackend(backend, () => {
+    await onBackend(backend, async () => {
       const def = tinyNet()
       const params = materializeParams(def, 'pytorch', new Rng(1))
       const fwd: { call: ReluCall; pre: Float32Array; post: Float32Array }[] = []
       const bwd: { call: ReluCall; g: Float32Array; shape: number[] }[] = []
-      const res = forwardBackward(def, params, batch(), {
+      const res = await forwardBackward(def, params, batch(), {
         bn: 'train',
         loss: 'ce',
         wrt: 'input',
@@ -56,14 +56,14 @@ describe.each(BACKENDS)('createTfOps on %s', (backend) => {
   })
 
   it('backward-hook gradients equal finite differences of Σlogits w.r.t. each ReLU input', async () => {
-    await onBackend(backend, () => {
+    await onBackend(backend, async () => {
       const def = tinyNet()
       const params = materializeParams(def, 'pytorch', new Rng(2))
       const b = batch()
       const grads = new Map<number, Float32Array>()
       const pres = new Map<number, Float32Array>()
       const shapes = new Map<number, number[]>()
-      forwardBackward(def, params, b, {
+      ;(await forwardBackward(def, params, b, {
         bn: 'train',
         loss: 'sumLogits',
         wrt: 'input',
@@ -74,7 +74,7 @@ describe.each(BACKENDS)('createTfOps on %s', (backend) => {
           },
           onReluBackward: (c, g) => void grads.set(c.index, g.dataSync().slice() as Float32Array),
         },
-      }).inputGrad?.dispose()
+      })).inputGrad?.dispose()
       // Σlogits with a perturbation δ added to the input of ReLU call `at`, summed in float64
       const sumLogits = (at: number, idx: number, delta: number): number =>
         tf.tidy(() => {
@@ -111,13 +111,13 @@ describe.each(BACKENDS)('createTfOps on %s', (backend) => {
   })
 
   it("BN 'off' is the identity; 'train' uses batch statistics (per-channel mean 0, biased variance 1)", async () => {
-    await onBackend(backend, () => {
+    await onBackend(backend, async () => {
       const def = tinyNet()
       const params = materializeParams(def, 'pytorch', new Rng(3))
       for (const mode of ['off', 'train'] as const) {
         let stem: Float32Array | undefined
         let pre0: Float32Array | undefined
-        forwardBackward(def, params, batch(), {
+        await forwardBackward(def, params, batch(), {
           bn: mode,
           loss: 'ce',
           wrt: 'none',
@@ -143,13 +143,13 @@ describe.each(BACKENDS)('createTfOps on %s', (backend) => {
   })
 
   it('layer hooks: every conv/linear output in order, and ∂CE/∂logits = (softmax − onehot)/N', async () => {
-    await onBackend(backend, () => {
+    await onBackend(backend, async () => {
       const def = tinyNet()
       const params = materializeParams(def, 'pytorch', new Rng(4))
       const seen: string[] = []
       let gLogits: Float32Array | undefined
       const b = batch()
-      const res = forwardBackward(def, params, b, {
+      const res = await forwardBackward(def, params, b, {
         bn: 'train',
         loss: 'ce',
         wrt: 'input',

@@ -49,27 +49,27 @@ describe('bundle entropy (reference bundle_entropy, hand-computed)', () => {
 })
 
 describe('BndlEnt on NB201 networks', () => {
-  it('amp is 1 (BN γ) under PyTorch init and the largest |weight| under N(0,1) init', () => {
+  it('amp is 1 (BN γ) under PyTorch init and the largest |weight| under N(0,1) init', async () => {
     const def = buildNb201Network(nb201FromString('|nor_conv_3x3~0|+|nor_conv_1x1~0|skip_connect~1|+|avg_pool_3x3~0|none~1|nor_conv_3x3~2|'), { numClasses: 10, inputSize: 8 })
     const p = materializeParams(def, 'pytorch', new Rng(1))
-    expect(weightAmplitude(p)).toBe(1)
+    expect(await weightAmplitude(p)).toBe(1)
     const q = materializeParams(def, 'normal', new Rng(1))
     let max = 0
     for (const t of q.values()) for (const v of t.dataSync()) max = Math.max(max, Math.abs(v))
-    expect(weightAmplitude(q)).toBe(max)
+    expect(await weightAmplitude(q)).toBe(max)
     expect(max).toBeGreaterThan(1)
     disposeParams(p)
     disposeParams(q)
   })
 
-  it('a cell with every edge none outputs 0 at all 17 units: one bundle each, score = −H(batch labels)', () => {
+  it('a cell with every edge none outputs 0 at all 17 units: one bundle each, score = −H(batch labels)', async () => {
     const def = buildNb201Network(nb201FromString('|none~0|+|none~0|none~1|+|none~0|none~1|none~2|'), { numClasses: 10, inputSize: 8 })
     const params = materializeParams(def, 'pytorch', new Rng(2))
     const rng = new Rng(3)
     const x = new Float32Array(8 * 8 * 8 * 3).map(() => rng.normal())
     const labels = Int32Array.from([0, 0, 1, 1, 2, 2, 3, 3])
     const before = tf.memory().numTensors
-    const r = bndlEnt(def, params, { x, shape: [8, 8, 8, 3], labels, numClasses: 10 })
+    const r = await bndlEnt(def, params, { x, shape: [8, 8, 8, 3], labels, numClasses: 10 })
     expect(tf.memory().numTensors).toBe(before)
     expect(r.units.map((u) => u.unit)).toEqual(Array.from({ length: 17 }, (_, i) => i))
     for (const u of r.units) expect(u.bundles).toBe(1)
@@ -87,7 +87,7 @@ describe('BndlEnt on NB201 networks', () => {
     expect(Number.isFinite(a.scores.bndlent)).toBe(true)
     expect(a.scores.bndlent).toBeLessThanOrEqual(0)
     expect(b.scores.bndlent).toBe(a.scores.bndlent) // no randomness of its own
-    const r = bndlEnt(def, params, batch)
+    const r = await bndlEnt(def, params, batch)
     expect(r.score).toBe(a.scores.bndlent)
     // a unit whose 16 outputs are all distinct: each sample is its own bundle, with 15 non-members in
     // class 0 → H_i = H(15/16, 1/16) for a label ≠ 0 and 0 for label 0 (counts (16)/16)
@@ -108,11 +108,11 @@ describe('BndlEnt option bn', () => {
     const batch = { x: new Float32Array(16 * 8 * 8 * 3).map(() => rng.normal()), shape: [16, 8, 8, 3] as [number, number, number, number], labels: Int32Array.from({ length: 16 }, (_, i) => (i % 9) + 1), numClasses: 10 }
     const base = { space: 'nb201', init: 'pytorch' as const, def, params, batch, seed: 1 }
     // eval mode: a fresh net shrinks activations ≈ ⅓ in variance per conv: deep cells collapse into few bundles
-    const ev = bndlEnt(def, params, batch, 'eval')
+    const ev = await bndlEnt(def, params, batch, 'eval')
     expect(ev.units[16].bundles).toBeLessThan(16)
     // batch statistics keep unit variance: every unit has 16 distinct rows, so with no label 0 in the batch each
     // unit's entropy is the singleton value H(15/16, 1/16)
-    const tr = bndlEnt(def, params, batch, 'train')
+    const tr = await bndlEnt(def, params, batch, 'train')
     for (const u of tr.units) expect(u.bundles).toBe(16)
     expect(tr.score).toBeCloseTo(-H([15 / 16, 1 / 16]), 12)
     expect((await computeProxies(['bndlent'], { ...base, proxyOptions: { bndlent: { bn: 'train' } } })).scores.bndlent).toBe(tr.score)

@@ -74,9 +74,9 @@ function batchOf(x: Float32Array, n: number): Batch {
 }
 
 describe('ePADS on a hand-built network (fixed input, injected ε and permutations)', () => {
-  it('gives the hand-computed D1, D2 per ReLU and ln(16)', () => {
+  it('gives the hand-computed D1, D2 per ReLU and ln(16)', async () => {
     const params = linParams()
-    const r = runEpads({ def: linNet, params, x: X, batchSize: 3, noise: EPS, permRng: new Rng(0), permutations: PERMS })
+    const r = await runEpads({ def: linNet, params, x: X, batchSize: 3, noise: EPS, permRng: new Rng(0), permutations: PERMS })
     expect(r.layers.map((l) => [l.index, l.d1, l.d2])).toEqual([
       [0, 6, 2],
       [1, 4, 1],
@@ -86,16 +86,16 @@ describe('ePADS on a hand-built network (fixed input, injected ε and permutatio
     disposeParams(params)
   })
 
-  it('σ → 0: no pattern flips, D2 = 0 everywhere, score −Infinity (not NaN)', () => {
+  it('σ → 0: no pattern flips, D2 = 0 everywhere, score −Infinity (not NaN)', async () => {
     const params = linParams()
-    const r = runEpads({ def: linNet, params, x: X, batchSize: 3, noise: new Float32Array(6), permRng: new Rng(0), permutations: PERMS })
+    const r = await runEpads({ def: linNet, params, x: X, batchSize: 3, noise: new Float32Array(6), permRng: new Rng(0), permutations: PERMS })
     expect(r.layers.map((l) => l.d2)).toEqual([0, 0])
     expect(r.layers.map((l) => l.d1)).toEqual([6, 4]) // the distinguishing term is unaffected
     expect(r.score).toBe(-Infinity)
     disposeParams(params)
   })
 
-  it('runs BN in training mode over the joint 2B batch (clean and perturbed share the statistics)', () => {
+  it('runs BN in training mode over the joint 2B batch (clean and perturbed share the statistics)', async () => {
     // channel 0: clean 1, 3; perturbed 1+3 = 4, 3 → mean 2.75 → codes 0,1 | 1,1
     // channel 1: clean 5, 1; perturbed 5, 1       → mean 3    → codes 1,0 | 1,0
     // D2 = 1 (s0, ch 0). Per-half statistics would give D2 = 2; BN off (all > 0) D2 = 0.
@@ -105,7 +105,7 @@ describe('ePADS on a hand-built network (fixed input, injected ε and permutatio
       ['b', tf.zeros([2])],
       ['w', tf.tensor2d([1, 0, 0, 1], [2, 2])],
     ])
-    const r = runEpads({
+    const r = await runEpads({
       def: bnNet,
       params,
       x: Float32Array.from([1, 5, 3, 1]),
@@ -119,18 +119,18 @@ describe('ePADS on a hand-built network (fixed input, injected ε and permutatio
     disposeParams(params)
   })
 
-  it('leaves no tensors behind and does not touch the parameters', () => {
+  it('leaves no tensors behind and does not touch the parameters', async () => {
     const params = linParams()
     const before = tf.memory().numTensors
-    runEpads({ def: linNet, params, x: X, batchSize: 3, noise: EPS, permRng: new Rng(4) })
+    await runEpads({ def: linNet, params, x: X, batchSize: 3, noise: EPS, permRng: new Rng(4) })
     expect(tf.memory().numTensors).toBe(before)
     expect(Array.from(params.get('w1')!.dataSync())).toEqual([1, 0, 1, 0, 1, -1])
     disposeParams(params)
   })
 
-  it('rejects a clean batch of the wrong size', () => {
+  it('rejects a clean batch of the wrong size', async () => {
     const params = linParams()
-    expect(() => runEpads({ def: linNet, params, x: X.slice(0, 4), batchSize: 3, noise: EPS, permRng: new Rng(0) })).toThrow(/expected 3×1×1×2/)
+    await expect(runEpads({ def: linNet, params, x: X.slice(0, 4), batchSize: 3, noise: EPS, permRng: new Rng(0) })).rejects.toThrow(/expected 3×1×1×2/)
     disposeParams(params)
   })
 })
@@ -140,16 +140,16 @@ describe('ePADS permutations are seeded', () => {
   const r0 = new Rng(11)
   const x8 = Float32Array.from({ length: 16 }, () => r0.normal())
   const e8 = Float32Array.from({ length: 16 }, () => r0.normal())
-  const run = (seed: number) => {
+  const run = async (seed: number) => {
     const params = linParams()
     try {
-      return runEpads({ def: linNet, params, x: x8, batchSize: 8, noise: e8, permRng: new Rng(seed) })
+      return await runEpads({ def: linNet, params, x: x8, batchSize: 8, noise: e8, permRng: new Rng(seed) })
     } finally {
       disposeParams(params)
     }
   }
-  it('same seed ⇒ same D1 and score; different seed ⇒ same D2, different D1', () => {
-    const a = run(1), b = run(1), c = run(2)
+  it('same seed ⇒ same D1 and score; different seed ⇒ same D2, different D1', async () => {
+    const a = await run(1), b = await run(1), c = await run(2)
     expect(b.layers).toEqual(a.layers)
     expect(b.score).toBe(a.score)
     expect(c.layers.map((l) => l.d2)).toEqual(a.layers.map((l) => l.d2))
@@ -249,11 +249,11 @@ describe('ePADS counts the same ReLU calls as WRCor (paper mode) on NB201', () =
     params = materializeParams(def, 'pytorch', new Rng(3))
   })
   afterAll(() => disposeParams(params))
-  it('hooks every ReLU call (duplicates included) with one permutation each, blocks 0..17', () => {
+  it('hooks every ReLU call (duplicates included) with one permutation each, blocks 0..17', async () => {
     const r = new Rng(8)
     const b = 2
     const x = Float32Array.from({ length: b * 8 * 8 * 3 }, () => r.normal())
-    const res = runEpads({ def, params, x, batchSize: b, noise: Float32Array.from(x, () => r.normal()), permRng: new Rng(1) })
+    const res = await runEpads({ def, params, x, batchSize: b, noise: Float32Array.from(x, () => r.normal()), permRng: new Rng(1) })
     expect(res.layers.length).toBe(95)
     // distinct ReLU inputs: per cell nodes 0, 1, 2 (node 0 feeds 3 conv edges, node 1 two, node 2 one) = 45, + 4 + 1
     expect(res.distinctInputs).toBe(50)

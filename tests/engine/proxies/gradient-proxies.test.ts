@@ -120,7 +120,7 @@ function linearNet(w: Mat, b: number[]): { def: NetworkDef; params: ParamStore }
 }
 
 describe('GraSP', () => {
-  it('equals −Σ W ⊙ (H g) with the analytic softmax-CE Hessian of a linear classifier', () => {
+  it('equals −Σ W ⊙ (H g) with the analytic softmax-CE Hessian of a linear classifier', async () => {
     const w = [[0.4, -0.3, 0.1], [-0.2, 0.5, 0.7]]
     const b = [0.1, 0, -0.1]
     const xs = [[1, 2], [-1, 0.5], [0.3, -1.5], [2, 1]]
@@ -139,7 +139,7 @@ describe('GraSP', () => {
     })
     const expected = -w.reduce((s, r, i) => s + r.reduce((t, v, k) => t + v * hg[i][k], 0), 0)
     const { def, params } = linearNet(w, b)
-    const got = graspScore(def, params, vecBatch(xs, ys, 3))
+    const got = await graspScore(def, params, vecBatch(xs, ys, 3))
     expect(Math.abs(got - expected) / Math.abs(expected)).toBeLessThan(2e-3)
     disposeStore(params)
   })
@@ -150,7 +150,7 @@ describe('GraSP', () => {
     const s = (await run(['grasp'], def, params, batch)).grasp
     expect(Number.isFinite(s)).toBe(true)
     // step size only changes the O(h²) error: 1e-3 and 1e-2 agree closely
-    expect(graspScore(def, params, batch, 1e-2) / graspScore(def, params, batch, 1e-3)).toBeCloseTo(1, 3)
+    expect(await graspScore(def, params, batch, 1e-2) / await graspScore(def, params, batch, 1e-3)).toBeCloseTo(1, 3)
     disposeStore(params)
   })
 })
@@ -201,7 +201,7 @@ describe('ZiCo with a dataset (second batch drawn with the proxy stream)', () =>
     expect(a).toBe(b)
     // the registry gives the proxy Rng(seed ⊕ fnv1a('zico')); the second batch is its first draw
     const second = ds.sampleBatch(4, new Rng((9 ^ fnv1a('zico')) >>> 0), { augment: true })
-    expect(a).toBeCloseTo(zicoFromGrads([ceWeightGrads(def, params, batch), ceWeightGrads(def, params, second)]), 10)
+    expect(a).toBeCloseTo(zicoFromGrads([await ceWeightGrads(def, params, batch), await ceWeightGrads(def, params, second)]), 10)
     disposeStore(params)
   })
 })
@@ -231,10 +231,10 @@ describe('BT (Barlow Twins)', () => {
         loss += i === j ? (c - 1) ** 2 : 0.005 * c * c
       }
     }
-    const got = barlowTwinsLoss(tf.tensor2d(z1), tf.tensor2d(z2))
+    const got = await barlowTwinsLoss(tf.tensor2d(z1), tf.tensor2d(z2))
     expect(got).toBeCloseTo(loss, 4)
     // identical views give c_ii = 1 (up to eps) -> only the off-diagonal term remains
-    expect(barlowTwinsLoss(tf.tensor2d(z1), tf.tensor2d(z1))).toBeLessThan(loss)
+    expect(await barlowTwinsLoss(tf.tensor2d(z1), tf.tensor2d(z1))).toBeLessThan(loss)
   })
 
   it('proxy on an NB201 network: finite, reproducible from the seed, ≤ 0', async () => {
@@ -278,12 +278,12 @@ describe('Zen', () => {
     return { def, params }
   }
 
-  it('log Σ|BN(ε+γε′) − BN(ε)| + log √(0.81 + 0.09 v₁ + 0.1 v₂), recomputed in float64', () => {
+  it('log Σ|BN(ε+γε′) − BN(ε)| + log √(0.81 + 0.09 v₁ + 0.1 v₂), recomputed in float64', async () => {
     const N = 6
     const d = 3
     const { def, params } = bnNet(d)
     const seed = 5
-    const got = zenScore(def, params, [N, 1, 1, d], new Rng(seed))
+    const got = await zenScore(def, params, [N, 1, 1, d], new Rng(seed))
     // replay the same random stream
     const r = new Rng(seed)
     const e1 = Array.from({ length: N * d }, () => r.normal())

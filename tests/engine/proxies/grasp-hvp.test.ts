@@ -110,10 +110,10 @@ describe('GraSP Hessian-gradient product against a float64 reference (BN network
     expect(Math.abs(ref.fc)).toBeGreaterThan(0.01)
   })
 
-  it('the engine (defaults: Richardson over h, h/2) matches the float64 reference per layer and in total', () => {
+  it('the engine (defaults: Richardson over h, h/2) matches the float64 reference per layer and in total', async () => {
     const ref = referenceGrasp(w1, w2, b2, xs, ys)
     const { def, params } = bnNet(w1, w2, b2)
-    const r = graspTerms(def, params, vecBatch(xs, ys, 3))
+    const r = await graspTerms(def, params, vecBatch(xs, ys, 3))
     const [conv, fc] = r.terms
     expect(conv.name).toBe('conv')
     expect(Math.abs(conv.value - ref.conv) / ref.g1sq).toBeLessThan(2e-3)
@@ -123,10 +123,10 @@ describe('GraSP Hessian-gradient product against a float64 reference (BN network
     disposeStore(params)
   })
 
-  it('the former default (one central difference at step 1e-3) is off by more than the tolerance on the same net', () => {
+  it('the former default (one central difference at step 1e-3) is off by more than the tolerance on the same net', async () => {
     const ref = referenceGrasp(w1, w2, b2, xs, ys)
     const { def, params } = bnNet(w1, w2, b2)
-    const old = graspScore(def, params, vecBatch(xs, ys, 3), 1e-3, 1)
+    const old = await graspScore(def, params, vecBatch(xs, ys, 3), 1e-3, 1)
     expect(Math.abs(old - ref.total) / Math.abs(ref.total)).toBeGreaterThan(5e-3)
     disposeStore(params)
   })

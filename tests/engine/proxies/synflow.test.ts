@@ -14,12 +14,12 @@ beforeAll(async () => {
 })
 
 describe('SynFlow on a 2-layer linear+ReLU net (hand-computed)', () => {
-  it('equals Σ|W1|·rowsum|W2| + Σ rowsum|W2|·h with h = |W1|ᵀ1 + |b1|', () => {
+  it('equals Σ|W1|·rowsum|W2| + Σ rowsum|W2|·h with h = |W1|ᵀ1 + |b1|', async () => {
     // |W1| = [[1,2],[0.5,3]], |b1| = [0.1,0.2] -> h = [1.6, 5.2]
     // |W2| = [[2,1],[0.5,1]] -> row sums r = [3, 1.5]
     // layer 1: Σ_ij |W1_ij| r_j = 1.5·3 + 5·1.5 = 12 ; layer 2: Σ_j r_j h_j = 4.8 + 7.8 = 12.6
     const { def, params } = mlp({ w1: [[1, -2], [0.5, 3]], b1: [0.1, -0.2], w2: [[2, -1], [-0.5, 1]], b2: [1, -1] })
-    const r = synflowScore(def, params)
+    const r = await synflowScore(def, params)
     expect(r.logScore).toBeCloseTo(Math.log(24.6), 5)
     expect(r.layers.map((l) => l.name)).toEqual(['fc1', 'fc2'])
     expect(Math.exp(r.layers[0].logContribution)).toBeCloseTo(12, 4)
@@ -29,9 +29,9 @@ describe('SynFlow on a 2-layer linear+ReLU net (hand-computed)', () => {
     disposeStore(params)
   })
 
-  it('is −Infinity when no weight influences the output', () => {
+  it('is −Infinity when no weight influences the output', async () => {
     const { def, params } = mlp({ w1: [[0, 0]], w2: [[1], [2]], b2: [3] })
-    expect(synflowScore(def, params).logScore).toBe(-Infinity)
+    expect((await synflowScore(def, params)).logScore).toBe(-Infinity)
     disposeStore(params)
   })
 })
@@ -72,7 +72,7 @@ function randomChain(seed: number, depth: number, width: number): Mat[] {
 }
 
 describe('SynFlow beyond float32 range', () => {
-  it('deep chains whose true SynFlow overflows float32 match a float64 reference and rank correctly', () => {
+  it('deep chains whose true SynFlow overflows float32 match a float64 reference and rank correctly', async () => {
     const chains = [
       randomChain(1, 60, 10),
       randomChain(2, 65, 10),
@@ -84,12 +84,12 @@ describe('SynFlow beyond float32 range', () => {
     // the true values are far beyond float32's max (log 3.4e38 ≈ 88.7)
     expect(Math.max(...ref)).toBeGreaterThan(100)
     // float32 really overflows on them: plain forward of the largest chain in float32 is Infinity
-    const got = chains.map((ws) => {
+    const got: number[] = []
+    for (const ws of chains) {
       const { def, params } = residualChain(ws)
-      const v = synflowScore(def, params).logScore
+      got.push((await synflowScore(def, params)).logScore)
       disposeStore(params)
-      return v
-    })
+    }
     for (let i = 0; i < chains.length; i++) expect(Math.abs(got[i] - ref[i])).toBeLessThan(1e-3)
     const order = (v: number[]): number[] => v.map((_, i) => i).sort((a, b) => v[a] - v[b])
     expect(order(got)).toEqual(order(ref))
@@ -109,13 +109,13 @@ describe('SynFlow beyond float32 range', () => {
 describe('SynFlow on NB201 networks', () => {
   const build = (s: string) => buildNb201Network(nb201FromString(s), { numClasses: 10, inputSize: 8 })
 
-  it('agrees with the textbook computation (A1 weight gradients of Σlogits, |θ|, BN off, float32) where float32 suffices', () => {
+  it('agrees with the textbook computation (A1 weight gradients of Σlogits, |θ|, BN off, float32) where float32 suffices', async () => {
     // conv-1x1 cells stay inside float32 range; the textbook route differentiates the weights directly
     const def = build('|nor_conv_1x1~0|+|skip_connect~0|nor_conv_1x1~1|+|avg_pool_3x3~0|none~1|skip_connect~2|')
     const params = materializeParams(def, 'pytorch', new Rng(4))
     const abs = absParams(params)
     const names = synflowWeightNames(def)
-    const res = forwardBackward(def, abs, { x: tf.ones([1, 8, 8, 3]) as tf.Tensor4D }, { bn: 'off', loss: 'sumLogits', wrt: 'params', paramNames: names })
+    const res = await forwardBackward(def, abs, { x: tf.ones([1, 8, 8, 3]) as tf.Tensor4D }, { bn: 'off', loss: 'sumLogits', wrt: 'params', paramNames: names })
     let textbook = 0
     for (const n of names) {
       const w = abs.get(n)!.dataSync()
@@ -124,19 +124,19 @@ describe('SynFlow on NB201 networks', () => {
       res.paramGrads!.get(n)!.dispose()
     }
     expect(Number.isFinite(textbook)).toBe(true)
-    const scaled = synflowScore(def, params).logScore
+    const scaled = (await synflowScore(def, params)).logScore
     expect(Math.abs(scaled - Math.log(textbook))).toBeLessThan(1e-4)
     disposeParams(abs)
     disposeParams(params)
   })
 
-  it('the all-conv3x3 cell exceeds float32 (log > 88.7) yet gives a finite log-score, above the conv-free cell', () => {
+  it('the all-conv3x3 cell exceeds float32 (log > 88.7) yet gives a finite log-score, above the conv-free cell', async () => {
     const conv = build('|nor_conv_3x3~0|+|nor_conv_3x3~0|nor_conv_3x3~1|+|nor_conv_3x3~0|nor_conv_3x3~1|nor_conv_3x3~2|')
     const pool = build('|avg_pool_3x3~0|+|skip_connect~0|none~1|+|avg_pool_3x3~0|skip_connect~1|none~2|')
     const pc = materializeParams(conv, 'pytorch', new Rng(5))
     const pp = materializeParams(pool, 'pytorch', new Rng(5))
-    const a = synflowScore(conv, pc).logScore
-    const b = synflowScore(pool, pp).logScore
+    const a = (await synflowScore(conv, pc)).logScore
+    const b = (await synflowScore(pool, pp)).logScore
     expect(a).toBeGreaterThan(Math.log(3.4028235e38))
     expect(Number.isFinite(a)).toBe(true)
     expect(a).toBeGreaterThan(b)
@@ -146,7 +146,7 @@ describe('SynFlow on NB201 networks', () => {
 })
 
 describe('SynFlow on a MobileNetV2-space network (depthwise, SE sigmoid gates, biased shortcut)', () => {
-  it('agrees with the textbook float32 computation on a small network', () => {
+  it('agrees with the textbook float32 computation on a small network', async () => {
     const st = (c: number, b: number, s: number) => ({ e: 2, k: 3, s, l: 2, c, b })
     const arch = {
       stem: 8,
@@ -159,7 +159,7 @@ describe('SynFlow on a MobileNetV2-space network (depthwise, SE sigmoid gates, b
     const abs = absParams(params)
     const names = synflowWeightNames(def)
     expect(def.params.some((p) => p.kind === 'depthwise')).toBe(true)
-    const res = forwardBackward(def, abs, { x: tf.ones([1, 32, 32, 3]) as tf.Tensor4D }, { bn: 'off', loss: 'sumLogits', wrt: 'params', paramNames: names })
+    const res = await forwardBackward(def, abs, { x: tf.ones([1, 32, 32, 3]) as tf.Tensor4D }, { bn: 'off', loss: 'sumLogits', wrt: 'params', paramNames: names })
     let textbook = 0
     for (const n of names) {
       const w = abs.get(n)!.dataSync()
@@ -168,20 +168,20 @@ describe('SynFlow on a MobileNetV2-space network (depthwise, SE sigmoid gates, b
       res.paramGrads!.get(n)!.dispose()
     }
     expect(Number.isFinite(textbook)).toBe(true)
-    expect(Math.abs(synflowScore(def, params).logScore - Math.log(textbook))).toBeLessThan(1e-3)
+    expect(Math.abs((await synflowScore(def, params)).logScore - Math.log(textbook))).toBeLessThan(1e-3)
     disposeParams(abs)
     disposeParams(params)
   })
 })
 
 describe('SynFlow on a NAS-Bench-101 network (max-pool, channel concat/slice, projections)', () => {
-  it('agrees with the textbook float32 computation', () => {
+  it('agrees with the textbook float32 computation', async () => {
     const cell = nb101Space.fromString('matrix=01101/00010/00010/00001/00000;ops=input,conv1x1-bn-relu,conv1x1-bn-relu,maxpool3x3,output')
     const def = nb101Space.buildNetwork(cell, { numClasses: 10, inputSize: 4 })
     const params = materializeParams(def, 'nb101', new Rng(1))
     const abs = absParams(params)
     const names = synflowWeightNames(def)
-    const res = forwardBackward(def, abs, { x: tf.ones([1, 4, 4, 3]) as tf.Tensor4D }, { bn: 'off', loss: 'sumLogits', wrt: 'params', paramNames: names })
+    const res = await forwardBackward(def, abs, { x: tf.ones([1, 4, 4, 3]) as tf.Tensor4D }, { bn: 'off', loss: 'sumLogits', wrt: 'params', paramNames: names })
     let textbook = 0
     for (const n of names) {
       const w = abs.get(n)!.dataSync()
@@ -190,7 +190,7 @@ describe('SynFlow on a NAS-Bench-101 network (max-pool, channel concat/slice, pr
       res.paramGrads!.get(n)!.dispose()
     }
     expect(Number.isFinite(textbook)).toBe(true)
-    expect(Math.abs(synflowScore(def, params).logScore - Math.log(textbook))).toBeLessThan(1e-4)
+    expect(Math.abs((await synflowScore(def, params)).logScore - Math.log(textbook))).toBeLessThan(1e-4)
     disposeParams(abs)
     disposeParams(params)
   })

@@ -49,9 +49,9 @@ const fc: Mat = [
 ]
 
 describe('Zen init variants', () => {
-  it("init 'reference' equals the float64 hand computation of the WRCor code's zen_score", () => {
+  it("init 'reference' equals the float64 hand computation of the WRCor code's zen_score", async () => {
     const { def, params } = bnNet(w, fc)
-    const got = zenScore(def, params, [16, 1, 1, 3], new Rng(7))
+    const got = await zenScore(def, params, [16, 1, 1, 3], new Rng(7))
     expect(got).toBeCloseTo(referenceZen(w, 16, 7), 4)
     disposeStore(params)
   })
@@ -59,14 +59,14 @@ describe('Zen init variants', () => {
   it("init 'zennas' re-draws the weights N(0,1): the score ignores the given weights and equals the reference formula on the re-drawn ones", async () => {
     const a = bnNet(w, fc)
     const b = bnNet(w.map((r) => r.map((v) => 3 * v + 0.1)), fc)
-    const sa = zenScore(a.def, a.params, [16, 1, 1, 3], new Rng(11), 'zennas')
-    const sb = zenScore(b.def, b.params, [16, 1, 1, 3], new Rng(11), 'zennas')
+    const sa = await zenScore(a.def, a.params, [16, 1, 1, 3], new Rng(11), 'zennas')
+    const sb = await zenScore(b.def, b.params, [16, 1, 1, 3], new Rng(11), 'zennas')
     expect(sa).toBe(sb)
-    expect(zenScore(a.def, a.params, [16, 1, 1, 3], new Rng(11))).not.toBeCloseTo(zenScore(b.def, b.params, [16, 1, 1, 3], new Rng(11)), 3)
+    expect(await zenScore(a.def, a.params, [16, 1, 1, 3], new Rng(11))).not.toBeCloseTo(await zenScore(b.def, b.params, [16, 1, 1, 3], new Rng(11)), 3)
     // the re-drawn weights come from rng.fork() taken first; ε, ε′ then continue on the parent stream
     const rng = new Rng(11)
     const g = gaussianParams(a.def, rng.fork())
-    expect(sa).toBe(zenScore(a.def, g, [16, 1, 1, 3], rng))
+    expect(sa).toBe(await zenScore(a.def, g, [16, 1, 1, 3], rng))
     // the re-drawn conv weights are not the given ones
     expect(Math.abs(g.get('conv')!.dataSync()[0] - w[0][0])).toBeGreaterThan(0)
     disposeStore(g)

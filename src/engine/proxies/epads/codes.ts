@@ -38,7 +38,8 @@ interface WasmBackendLike {
 
 /**
  * The float32 values of `t` (row-major): an in-place view of the wasm heap
- * when `inPlace` and the backend is wasm, else a `dataSync()` copy. The
+ * when `inPlace` and the backend is wasm, else a `dataSync()` copy (backends with
+ * synchronous reads only: on webgpu ePADS uses `epadsRowsTf`). The
  * caller must finish reading before any tfjs call that may allocate.
  */
 export function readFloat32(t: tf.Tensor, inPlace = true): Float32Array {
@@ -54,6 +55,7 @@ export function readFloat32(t: tf.Tensor, inPlace = true): Float32Array {
       }
     }
   }
+  // synchronous backends only (the hook reads during the pass); webgpu takes the device path of epads/run.ts
   return t.dataSync() as Float32Array
 }
 

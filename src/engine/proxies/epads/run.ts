@@ -27,7 +27,8 @@ import type { Rng } from '../../core/rng'
 import { ZsnasError } from '../../core/errors'
 import type { ParamStore } from '../../nn/params'
 import { forwardBackward } from '../../nn/run'
-import { epadsLayerTerms, epadsScoreFromSum, randomPermutation, type EpadsCodeCache } from './terms'
+import { epadsLayerTerms, epadsRowsTf, epadsScoreFromSum, epadsTermsFromRows, randomPermutation, type EpadsCodeCache } from './terms'
+import { canReadSync, HostReads } from '../../backend/read'
 import { stackPerturbed } from './input'
 
 export interface EpadsRunInput {
@@ -69,8 +70,15 @@ export interface EpadsResult {
   distinctInputs: number
 }
 
-/** Runs the single clean+perturbed forward pass and returns the ePADS score with its per-call terms. */
-export function runEpads(input: EpadsRunInput): EpadsResult {
+/**
+ * Runs the single clean+perturbed forward pass and returns the ePADS score
+ * with its per-call terms. On backends with synchronous reads each call's
+ * codes are packed from the activations in the hook (wasm: in place); on
+ * webgpu each call's 2B Hamming row counts are computed on the device
+ * (`epadsRowsTf`, exact integers) and read once after the pass — the same
+ * terms, summed in the same order.
+ */
+export async function runEpads(input: EpadsRunInput): Promise<EpadsResult> {
   const { def, params, x, batchSize: b, noise, permRng } = input
   const [h, w, c] = def.inputShape
   if (!Number.isInteger(b) || b < 1) throw new ZsnasError('INVALID_OPTION', `ePADS batch size must be a positive integer, got ${b}`)
@@ -91,7 +99,10 @@ export function runEpads(input: EpadsRunInput): EpadsResult {
   const seen = new WeakSet<object>()
   let distinctInputs = 0
   let sum = 0
-  forwardBackward(
+  const host = new HostReads()
+  const onDevice = !canReadSync()
+  try {
+  await forwardBackward(
     def,
     params,
     { x: stacked, shape: [2 * b, h, w, c], labels: new Int32Array(2 * b), numClasses: def.numClasses },
@@ -108,12 +119,19 @@ export function runEpads(input: EpadsRunInput): EpadsResult {
             seen.add(key)
             distinctInputs++
           }
-          const t = epadsLayerTerms(pre, perm, cache)
-          layers.push({ index: call.index, tag: call.tag, d1: t.d1, d2: t.d2 })
-          sum += t.d1 * t.d2
+          const record = (t: { d1: number; d2: number }): void => {
+            layers.push({ index: call.index, tag: call.tag, d1: t.d1, d2: t.d2 })
+            sum += t.d1 * t.d2
+          }
+          if (onDevice) host.defer([epadsRowsTf(pre, perm)], ([r]) => record(epadsTermsFromRows(r, b)))
+          else record(epadsLayerTerms(pre, perm, cache))
         },
       },
     },
   )
+  await host.flush()
+  } finally {
+    host.dispose()
+  }
   return { score: epadsScoreFromSum(sum), sum, layers, distinctInputs }
 }

@@ -32,6 +32,7 @@
  *   the reference code) gives exactly the same codes as its pre-activation.
  */
 import * as tf from '@tensorflow/tfjs-core'
+import { readAndDispose } from '../../backend/read'
 import { ZsnasError } from '../../core/errors'
 import type { Rng } from '../../core/rng'
 import { packCodes, readFloat32, rowHamming, type PackedCodes } from './codes'
@@ -101,32 +102,40 @@ export function epadsLayerTerms(pre: tf.Tensor, perm: Int32Array, cache?: EpadsC
  * while d < 2²⁴). Slower on wasm (see the module comment); kept as an
  * independent cross-check of `epadsLayerTerms`.
  */
-export function epadsLayerTermsTf(pre: tf.Tensor, perm: Int32Array): EpadsLayerTerms {
+export async function epadsLayerTermsTf(pre: tf.Tensor, perm: Int32Array): Promise<EpadsLayerTerms> {
+  const rows = epadsRowsTf(pre, perm)
+  const [r] = await readAndDispose([rows])
+  return epadsTermsFromRows(r, perm.length)
+}
+
+/**
+ * The device half of `epadsLayerTermsTf`: the 2B per-row Hamming counts
+ * (rows i < B: c_i vs c_π(i); rows B+i: c̃_i vs c_i) as a float32 tensor the caller owns.
+ */
+export function epadsRowsTf(pre: tf.Tensor, perm: Int32Array): tf.Tensor {
   const b = perm.length
   checkInputs(pre, perm)
   const d = pre.size / (2 * b)
-  // row i < B compares c_i with c_π(i); row B+i compares c̃_i with c_i
   const idx = new Int32Array(2 * b)
   for (let i = 0; i < b; i++) {
     idx[i] = perm[i]
     idx[b + i] = i
   }
-  const rows = tf.tidy(() => {
+  return tf.tidy(() => {
     const codes = tf.cast(tf.greater(tf.reshape(pre, [2 * b, d]), 0), 'float32')
     return tf.sum(tf.squaredDifference(codes, tf.gather(codes, tf.tensor1d(idx, 'int32'), 0)), 1)
   })
-  try {
-    const r = rows.dataSync()
-    let d1 = 0
-    let d2 = 0
-    for (let i = 0; i < b; i++) {
-      d1 += r[i]
-      d2 += r[b + i]
-    }
-    return { d1, d2 }
-  } finally {
-    rows.dispose()
+}
+
+/** D₁ and D₂ from the 2B row counts of `epadsRowsTf` (exact integers, float64 sums). */
+export function epadsTermsFromRows(r: ArrayLike<number>, b: number): EpadsLayerTerms {
+  let d1 = 0
+  let d2 = 0
+  for (let i = 0; i < b; i++) {
+    d1 += r[i]
+    d2 += r[b + i]
   }
+  return { d1, d2 }
 }
 
 /** Leading dimension must be 2·B and `perm` a permutation of 0..B−1 (else BAD_SHAPE / INVALID_OPTION). */
