@@ -59,6 +59,7 @@ export declare function runInstallScript(a: {
   repo: string
   customBinarySource?: string
   env?: NodeJS.ProcessEnv
-  stdio?: 'inherit' | 'pipe'
+  stdio?: 'inherit' | 'pipe' | 'tee'
   timeoutMs?: number
 }): Promise<{ status: number | null; output: string }>
+export declare function networkFailure(output: string): { code: string; host: string } | null

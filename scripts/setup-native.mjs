@@ -236,7 +236,8 @@ export function resolvePlan({ options, pkg, platform, arch, nodeNapi, customBina
  * Runs the package's own install script (`node scripts/install.js <cpu|gpu> download`) in `pkgDir` with the plan's
  * environment, after copying `customBinarySource` (if any) to `pkgDir/scripts/custom-binary.json`, where the script
  * reads it. node-pre-gyp is found on PATH (the package's and the repo's node_modules/.bin). On failure the
- * package.json the script edits is restored. Resolves to `{ status, output }` (output only with stdio 'pipe');
+ * package.json the script edits is restored. Resolves to `{ status, output }` (output with stdio 'pipe', or 'tee':
+ * captured and echoed to stderr as it comes);
  * `timeoutMs` kills the script (status null).
  */
 export async function runInstallScript({ plan, pkgDir, repo, customBinarySource, env: baseEnv = process.env, stdio = 'inherit', timeoutMs }) {
@@ -246,10 +247,14 @@ export async function runInstallScript({ plan, pkgDir, repo, customBinarySource,
   // install.js writes binary.package_name into package.json and exits before restoring it when node-pre-gyp fails
   const pkgFile = join(pkgDir, 'package.json')
   const original = readFileSync(pkgFile, 'utf8')
-  const child = spawn(process.execPath, plan.installArgs, { cwd: pkgDir, env, stdio })
+  const child = spawn(process.execPath, plan.installArgs, { cwd: pkgDir, env, stdio: stdio === 'tee' ? 'pipe' : stdio })
   let output = ''
-  child.stdout?.on('data', (d) => (output += d))
-  child.stderr?.on('data', (d) => (output += d))
+  const take = (d) => {
+    output += d
+    if (stdio === 'tee') process.stderr.write(d)
+  }
+  child.stdout?.on('data', take)
+  child.stderr?.on('data', take)
   const timer = timeoutMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), timeoutMs)
   const status = await new Promise((done) => {
     child.on('error', () => done(null))
@@ -258,6 +263,17 @@ export async function runInstallScript({ plan, pkgDir, repo, customBinarySource,
   if (timer !== undefined) clearTimeout(timer)
   if (status !== 0) writeFileSync(pkgFile, original)
   return { status, output }
+}
+
+/**
+ * The network error in an install script's output, if any: `{ code, host }` from Node's error dump
+ * (`code: 'ENOTFOUND' … hostname: 'storage.googleapis.com'`) or a one-line `ECONNREFUSED 127.0.0.1:9`. Pure.
+ */
+export function networkFailure(output) {
+  const dump = output.match(/\b(ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT|ECONNRESET)\b[\s\S]{0,300}?hostname: '([^']+)'/)
+  if (dump !== null) return { code: dump[1], host: dump[2] }
+  const line = output.match(/\b(ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ETIMEDOUT|ECONNRESET) ([^\s,]+)/)
+  return line === null ? null : { code: line[1], host: line[2] }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -302,9 +318,13 @@ async function main(argv) {
   process.stderr.write(
     `setup:native: ${plan.package}@${plan.version}\n  libtensorflow ${plan.libtensorflow.version}: ${plan.libtensorflow.url}\n  addon (N-API ${plan.addon.napi}): ${plan.addon.buildFromSource ? 'built from source (custom tf-lib, no custom addon)' : plan.addon.url}\n`,
   )
-  const r = await runInstallScript({ plan, pkgDir, repo, customBinarySource: source })
+  const r = await runInstallScript({ plan, pkgDir, repo, customBinarySource: source, stdio: 'tee' })
   if (r.status !== 0) {
     process.stderr.write(`setup:native: the install script of ${plan.package} failed (exit ${r.status ?? 'killed'}); see its output above\n`)
+    const net = networkFailure(r.output)
+    if (net !== null) {
+      process.stderr.write(`setup:native: ${net.host} is not reachable (${net.code}): use a lab mirror (--mirror URL or TFJS_NODE_CDN_STORAGE, see README "Native TensorFlow backend")\n`)
+    }
     return 1
   }
   // the proof: a fresh process loads the backend the way the engine does

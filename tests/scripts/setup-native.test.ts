@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   libtensorflowUrl,
   napiBuildVersion,
+  networkFailure,
   parseCustomBinary,
   parseSetupArgs,
   resolvePlan,
@@ -169,6 +170,27 @@ describe('addon URL agrees with node-pre-gyp 1.0.9 (second implementation)', () 
     expect(napiBuildVersion([3, 4, 5, 6, 7, 8], 9)).toBe(8)
     expect(napiBuildVersion([3, 4, 5, 6, 7, 8], 6)).toBe(6)
     expect(() => napiBuildVersion([5, 6], 4)).toThrow(/N-API 4/)
+  })
+})
+
+describe('networkFailure (the hint to use a mirror when the download host is unreachable)', () => {
+  it('reads the host from Node\'s error dump (recorded: install.js offline, here) and from one-line errors', () => {
+    const offline = [
+      'node:events:497',
+      '      throw er; // Unhandled \'error\' event',
+      "Error: getaddrinfo ENOTFOUND storage.googleapis.com",
+      "  errno: -3008,",
+      "  code: 'ENOTFOUND',",
+      "  syscall: 'getaddrinfo',",
+      "  hostname: 'storage.googleapis.com'",
+      '}',
+    ].join('\n')
+    expect(networkFailure(offline)).toEqual({ code: 'ENOTFOUND', host: 'storage.googleapis.com' })
+    expect(networkFailure('request to https://127.0.0.1:9/a failed, reason: connect ECONNREFUSED 127.0.0.1:9 ')).toEqual({
+      code: 'ECONNREFUSED',
+      host: '127.0.0.1:9',
+    })
+    expect(networkFailure('gyp ERR! not ok')).toBeNull()
   })
 })
 
