@@ -19,6 +19,7 @@ import path from 'node:path'
 import type { EvaluationRow, ExportResult, RunSummary } from '../shared/schemas'
 import { EVALUATIONS_SCHEMA, csvCell, evaluationsCsv, truthColumn } from '../shared/export-schema'
 import { decodeScore, encodeScore } from '../shared/score-value'
+import { getProxy } from '../engine/proxies/registry'
 import type { RunStore } from './store'
 import { bestModelFiles } from '../engine/export/best-model'
 import { evaluationSeed } from './seeds'
@@ -32,9 +33,8 @@ export { csvCell }
  * `{ <task>: { <arch>: { id, <proxy>: { score, time }, val_accuracy | test_accuracy } } }`.
  * The accuracy goes under the key its metric IS: a validation metric ('cifar10-valid') under
  * `val_accuracy`, a test metric (NB201 'cifar10' = 200-epoch test accuracy) under `test_accuracy`
- * — never test accuracy under `val_accuracy`. `time` is that proxy's own seconds: known exactly for
- * a single-proxy run (the evaluation's time); for several proxies scored in one shared pass it is
- * null (not the combined time; see docs/exports.md). A repeated architecture keeps its first
+ * — never test accuracy under `val_accuracy`. `time` is that proxy's own seconds (`proxySeconds`).
+ * A repeated architecture keeps its first
  * evaluation as the entry and lists the later evaluation indices under `repeats` (every evaluation,
  * repeats included, is in `zc_<space>_evaluations.json`, see `zcEvaluationsJson`). Failed rows are
  * omitted. Non-finite scores are 'NaN' / 'Infinity' / '-Infinity' strings.
@@ -58,13 +58,31 @@ export function zcEvaluationsJson(rows: readonly EvaluationRow[], metric: string
   return rows.filter((r) => r.status === 'ok').map((r) => ({ idx: String(r.index), arch: r.arch, ...zcRecord(r, metric, proxies) }))
 }
 
+/**
+ * A proxy's own scoring seconds (NASLib times `predictor.query` alone): from the evaluation's stage
+ * timings, a standalone proxy's own stage, or for a response proxy (WRCor, NASWOT, … computed from one
+ * forward/backward pass) that shared pass's time; rows stored before stage timings were recorded: the
+ * evaluation's time for a single-proxy run, else null (never the combined time handed to every proxy).
+ */
+export function proxySeconds(r: EvaluationRow, proxy: string, proxies: readonly string[]): number | null {
+  const t = r.timings
+  if (!t) return proxies.length === 1 ? r.seconds : null
+  if (typeof t[proxy] === 'number') return t[proxy]
+  let kind: string | undefined
+  try {
+    kind = getProxy(proxy).kind
+  } catch {
+    kind = undefined
+  }
+  return kind === 'response' && typeof t.responses === 'number' ? t.responses : null
+}
+
 function zcRecord(r: EvaluationRow, metric: string | null, proxies: readonly string[]): Record<string, unknown> {
   const entry: Record<string, unknown> = { id: r.index }
-  const single = proxies.length === 1
   for (const p of proxies) {
     const v = r.scores[p]
     if (v === undefined) continue
-    entry[p] = { score: encodeScore(decodeScore(v)), time: single ? r.seconds : null }
+    entry[p] = { score: encodeScore(decodeScore(v)), time: proxySeconds(r, p, proxies) }
   }
   if (r.groundTruth !== null && metric) entry[/-valid$/.test(metric) ? 'val_accuracy' : 'test_accuracy'] = r.groundTruth
   return entry

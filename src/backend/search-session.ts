@@ -47,6 +47,8 @@ export interface EvaluationRecord {
   backend?: string
   /** the machine that scored it (cluster runs only) */
   host?: string
+  /** seconds per scoring stage (see ScoreOutcome.timings; absent for failed, stored-before or remote records) */
+  timings?: Record<string, number>
 }
 
 /** Strategy state after a told group. */
@@ -174,6 +176,6 @@ export class SearchSession {
       return { ...base, arch: c.arch, hash: this.o.hashOf(c.arch), status: 'failed', scores: {}, params: null, flops: null, seconds: 0, error: res.error, ...(res.host ? { host: res.host } : {}) }
     }
     const o = res.outcome
-    return { ...base, arch: c.arch, hash: o.hash, status: 'ok', scores: o.scores, params: o.params, flops: o.flops, seconds: o.seconds, error: null, backend: o.backend, ...(o.host ? { host: o.host } : {}) }
+    return { ...base, arch: c.arch, hash: o.hash, status: 'ok', scores: o.scores, params: o.params, flops: o.flops, seconds: o.seconds, error: null, backend: o.backend, ...(o.host ? { host: o.host } : {}), ...(o.timings ? { timings: o.timings } : {}) }
   }
 }

@@ -50,6 +50,7 @@ CREATE TABLE IF NOT EXISTS evaluations (
   attempts INTEGER NOT NULL,
   phase TEXT NOT NULL DEFAULT 'search',
   host TEXT,
+  timings_json TEXT,
   created_at TEXT NOT NULL,
   UNIQUE (run_id, idx)
 );

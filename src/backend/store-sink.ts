@@ -26,6 +26,7 @@ export function toEvaluationRow(rec: EvaluationRecord, groundTruth: number | nul
     attempts: rec.attempts,
     ...(rec.phase === 'warmup' ? { phase: 'warmup' as const } : {}),
     ...(rec.host ? { host: rec.host } : {}),
+    ...(rec.timings ? { timings: rec.timings } : {}),
   }
 }
 

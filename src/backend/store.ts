@@ -75,6 +75,7 @@ export class RunStore {
     if (!cols.includes('phase')) this.db.exec(`ALTER TABLE evaluations ADD COLUMN phase TEXT NOT NULL DEFAULT 'search'`)
     // additive migration: the machine that scored a row (Redis cluster runs; NULL = this machine)
     if (!cols.includes('host')) this.db.exec('ALTER TABLE evaluations ADD COLUMN host TEXT')
+    if (!cols.includes('timings_json')) this.db.exec('ALTER TABLE evaluations ADD COLUMN timings_json TEXT')
     // additive migration of stores created before run timing existed (their runs read as never timed: 0 s)
     const runCols = (this.db.prepare('PRAGMA table_info(runs)').all() as { name: string }[]).map((c) => c.name)
     if (!runCols.includes('started_at')) this.db.exec('ALTER TABLE runs ADD COLUMN started_at TEXT')
@@ -178,8 +179,8 @@ export class RunStore {
     const tx = this.db.transaction(() => {
       const info = this.db
         .prepare(
-          `INSERT OR IGNORE INTO evaluations(run_id, idx, arch, hash, status, scores_json, params, flops, seconds, ground_truth, error_json, attempts, phase, host, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT OR IGNORE INTO evaluations(run_id, idx, arch, hash, status, scores_json, params, flops, seconds, ground_truth, error_json, attempts, phase, host, timings_json, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           runId,
@@ -196,6 +197,7 @@ export class RunStore {
           row.attempts,
           row.phase ?? 'search',
           row.host ?? null,
+          row.timings ? JSON.stringify(row.timings) : null,
           now(),
         )
       if (checkpoint) this.insertCheckpoint(runId, checkpoint)
@@ -354,6 +356,7 @@ interface DbEval {
   attempts: number
   phase: 'warmup' | 'search'
   host?: string | null
+  timings_json?: string | null
 }
 
 function fromDbEval(r: DbEval): EvaluationRow {
@@ -371,5 +374,6 @@ function fromDbEval(r: DbEval): EvaluationRow {
     attempts: r.attempts,
     ...(r.phase === 'warmup' ? { phase: 'warmup' as const } : {}),
     ...(r.host ? { host: r.host } : {}),
+    ...(r.timings_json ? { timings: JSON.parse(r.timings_json) as Record<string, number> } : {}),
   }
 }

@@ -129,6 +129,8 @@ export const EvaluationRowSchema = z.object({
   attempts: z.number().int().min(1),
   /** 'warmup' = RL reward-normalisation sample: not counted in the budget N, never best (absent = 'search') */
   phase: z.enum(['warmup', 'search']).optional(),
+  /** seconds per scoring stage: data, build, init, responses (the one pass shared by the response proxies), <standalone proxy id>; absent in rows stored before it was recorded */
+  timings: z.record(z.string(), z.number()).optional(),
   /** the machine that scored it (runs on a Redis cluster; absent = this machine) */
   host: z.string().optional(),
 })

@@ -24,6 +24,7 @@ export const engineScorer: JobScorer = async (job) => {
     flops: finiteOrNull(r.flops),
     seconds: r.seconds,
     backend: String(r.backend),
+    timings: r.timings,
     ...(adapter ? { adapter } : {}),
   }
 }

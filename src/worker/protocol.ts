@@ -30,6 +30,8 @@ export interface ScoreOutcome {
   flops: number | null
   seconds: number
   backend: string
+  /** seconds per scoring stage (engine ScoreResult.timings: data, build, init, responses = the shared pass of the response proxies, <standalone proxy id>) */
+  timings?: Record<string, number>
   /** the machine that scored it (set by the cluster scorer, src/backend/cluster/) */
   host?: string
   /** GPU adapter when the engine reports one */
@@ -46,6 +48,7 @@ export const WireOutcomeSchema = z.object({
   backend: z.string(),
   /** the GPU adapter (webgpu), one line */
   adapter: z.string().optional(),
+  timings: z.record(z.string(), z.number()).optional(),
 })
 export type WireOutcome = z.infer<typeof WireOutcomeSchema>
 

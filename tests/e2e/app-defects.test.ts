@@ -195,20 +195,26 @@ describe.skipIf(!haveChromium)('#21 app defects in the browser', () => {
     const zc = JSON.parse(strFromU8(files[name('zc_nb201.json')]))
     const entries = Object.values(zc.cifar10) as Record<string, any>[]
     expect(entries.length).toBeGreaterThan(0)
+    const voteRows = (await api.runs.evaluations(ids.vote, { limit: 100 })).rows
     for (const e of entries) {
       expect(e.val_accuracy).toBeUndefined() // NB201 'cifar10' is the 200-epoch TEST accuracy
       expect(typeof e.test_accuracy).toBe('number')
-      expect(e.synflow.time).toBeNull() // three proxies from one shared pass: no per-proxy time, not the combined time
+      // per-proxy times, each the proxy's own stage (never the evaluation's combined time for all three)
+      const r = voteRows.find((x) => x.index === e.id)!
+      expect(e.synflow.time).toBe(r.timings!.synflow)
+      expect(e.jaccor.time).toBe(r.timings!.jaccor)
+      expect(e.wrcor.time).toBe(r.timings!.responses)
+      expect(e.synflow.time + e.jaccor.time + e.wrcor.time).toBeLessThanOrEqual(r.seconds)
     }
     const list = JSON.parse(strFromU8(files[name('zc_nb201_evaluations.json')]))
     expect(list).toHaveLength(7) // one record per evaluation, repeated architectures kept
-    // a single-proxy run: that proxy's own time is the evaluation's
+    // a single-proxy run: the proxy's own stage time too
     const one = unzipSync(new Uint8Array(await (await page.request.get(new URL(`/export/${ids.synflow}.zip`, served!.url).toString())).body()))
     const zc1 = JSON.parse(strFromU8(one[`${ids.synflow}/zc_nb201.json`]))
     const rows = (await api.runs.evaluations(ids.synflow, { limit: 100 })).rows
     const first = (Object.entries(zc1.cifar10) as [string, any][])[0]
     const row = rows.find((r) => r.index === first[1].id)!
-    expect(first[1].synflow).toEqual({ score: row.scores.synflow, time: row.seconds })
+    expect(first[1].synflow).toEqual({ score: row.scores.synflow, time: row.timings!.synflow })
   })
 
   it('11: Escape closes the Columns menu', async () => {
