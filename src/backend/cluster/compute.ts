@@ -67,7 +67,8 @@ export class ComputeService {
     if (s.mode === 'local') return null
     return openClusterScorer({
       url: maskRedisUrl(s.url), connection: redisOptions(s.url, { tlsInsecure: s.tlsInsecure }), config, request,
-      size: config.workers ?? null, runKey: runId, log,
+      // the app stores the local default in `workers`: in flight = the connected workers' processes, at least that
+      size: null, minSize: config.workers ?? 1, runKey: runId, log,
     })
   }
 }

@@ -20,8 +20,9 @@ export interface OpenClusterOptions {
   /** everything that defines the run (its key is the hash of this and the dataset content) */
   config: unknown
   request: Omit<ScoreRequest, 'arch' | 'seed'>
-  /** jobs in flight; null = the connected workers' total concurrency (at least 1) */
+  /** jobs in flight; null = the connected workers' total concurrency (at least 1, at least `minSize`) */
   size: number | null
+  minSize?: number
   log?: (line: string) => void
   /** a run key given by the caller (the app's run id) instead of the config hash */
   runKey?: string
@@ -50,7 +51,7 @@ export async function openClusterScorer(o: OpenClusterOptions): Promise<ClusterS
   } catch {
     o.log?.(`cluster ${o.url}: Redis does not answer yet; jobs wait for it`)
   }
-  if (size === null) size = Math.max(1, workers.reduce((n, w) => n + w.concurrency, 0))
+  if (size === null) size = Math.max(1, o.minSize ?? 1, workers.reduce((n, w) => n + w.concurrency, 0))
   o.log?.(`cluster ${o.url}: run ${run}, ${workers.length} worker(s) connected` +
     `${workers.length ? ` (${workers.map((w) => `${w.host}×${w.concurrency}${w.backend ? ` ${w.backend}` : ''}`).join(', ')})` : ' — jobs wait until one connects'}, ${size} job(s) in flight`)
   return new ClusterScorer({
