@@ -31,6 +31,7 @@ import { ZsnasError } from '../../core/errors'
 import { axisGeometry, type Axis } from './geometry'
 import { derived, isCacheable } from './kernel-cache'
 import { customOp } from './custom'
+import { dilateZeros } from './spread'
 import { batchChunks, mapBatchChunks, sampleSlice } from './batch-chunks'
 
 export interface ConvSpec {
@@ -70,18 +71,8 @@ function forwardConv(x: tf.Tensor4D, w: tf.Tensor4D, stride: number, pad: Pad4, 
 
 /** Inserts stride-1 zeros after every row and column: [N,oH,oW,C] -> [N,oH·s,oW·s,C]. */
 function dilate(dy: tf.Tensor4D, s: number): tf.Tensor4D {
-  if (s === 1) return dy
-  const [n, oh, ow, c] = dy.shape
-  const six = tf.reshape(dy, [n, oh, 1, ow, 1, c])
-  const padded = tf.pad(six, [
-    [0, 0],
-    [0, 0],
-    [0, s - 1],
-    [0, 0],
-    [0, s - 1],
-    [0, 0],
-  ])
-  return tf.reshape(padded, [n, oh * s, ow * s, c])
+  // rank ≤ 4 (ops/spread.ts): the webgpu backend cannot pad a rank-6 tensor
+  return dilateZeros(dy, s)
 }
 
 /** Padding (possibly negative = crop) turning the dilated gradient into dx by a stride-1 valid correlation. */

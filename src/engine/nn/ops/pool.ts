@@ -29,6 +29,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import { ZsnasError } from '../../core/errors'
 import { axisGeometry } from './geometry'
 import { customOp } from './custom'
+import { dilateZeros, spreadBlocks } from './spread'
 
 function check4(x: tf.Tensor, what: string): void {
   if (x.rank !== 4) throw new ZsnasError('BAD_SHAPE', `${what} input must be NHWC (rank 4), got [${x.shape}]`)
@@ -73,10 +74,7 @@ function avgPoolBlocks(x: tf.Tensor4D, k: number): tf.Tensor4D {
   const op = customOp(([xx]) => ({
     value: avgPoolKernel(xx as tf.Tensor4D, k, k, 'valid'),
     gradFunc: (dy) => {
-      const n = dy.shape[0] as number
-      const c = dy.shape[3] as number
-      const spread = tf.mul(tf.reshape(dy, [n, oh, 1, ow, 1, c]), tf.fill([1, 1, k, 1, k, 1], 1 / (k * k)))
-      const up = tf.reshape(spread, [n, oh * k, ow * k, c])
+      const up = spreadBlocks(dy as tf.Tensor4D, k, 1 / (k * k))
       if (oh * k === h && ow * k === w) return up
       return tf.pad(up, [
         [0, 0],
@@ -149,17 +147,7 @@ function maxPoolBackward(x: tf.Tensor4D, y: tf.Tensor4D, dy: tf.Tensor4D, k: num
       remaining = tf.sub(remaining, hit)
       let part = tf.mul(dy, hit)
       if (s > 1) {
-        part = tf.reshape(
-          tf.pad(tf.reshape(part, [n, gh.out, 1, gw.out, 1, c]), [
-            [0, 0],
-            [0, 0],
-            [0, s - 1],
-            [0, 0],
-            [0, s - 1],
-            [0, 0],
-          ]),
-          [n, gh.out * s, gw.out * s, c],
-        )
+        part = dilateZeros(part as tf.Tensor4D, s)
       }
       // place tap (a,b): output o lands on padded row a + o·s; drop trailing dilation zeros that overflow
       const lh = Math.min(part.shape[1] as number, hp - a)
