@@ -13,6 +13,8 @@ Each architecture is scored REPS times (seeds 0..REPS−1); the vote of every (c
 is counted.
 
 Usage: /usr/bin/python3 bench/sjw_vote_torch.py CIFAR10_BIN [REPS] [ARCH_FILE]
+       /usr/bin/python3 bench/sjw_vote_torch.py --exact FILE.json   (ACor/GCor/RCor/WRCor of the engine's own weights
+       and batch under both hook filters; used by tests/engine/proxies/reference-hooks-torch.test.ts)
 (ARCH_FILE: one NB201 string per line, optional ' ACC' after it; default: the cells below). Prints one line per arch.
 """
 import copy
@@ -176,6 +178,86 @@ def wrcor(net, x, y):
     return float(np.linalg.slogdet(K)[1])
 
 
+def corr_family(net, x, y, relu_only):
+    """ACor, GCor, RCor, WRCor of one pass (the four reference measures share one skeleton, notes §1): K over every
+    module the filter hooks (relu_only: nn.ReLU; else 'ReLU' in the type name), forward hook = input[0], legacy
+    backward hook = grad_input[0], NaN matrices skipped, weights 2^cell (WRCor) or 1; score = slogdet."""
+    net = copy.deepcopy(net)
+    n = x.shape[0]
+    K = {k: np.zeros((n, n)) for k in ('acor', 'gcor', 'rcor', 'wrcor')}
+
+    def add(t, w, kind):
+        with np.errstate(invalid='ignore', divide='ignore'):
+            c = np.corrcoef(t.detach().reshape(n, -1).double().numpy())
+        if np.isnan(c).any():
+            return
+        a = np.abs(c)
+        K[kind] += a
+        K['rcor'] += a
+        K['wrcor'] += w * a
+
+    units = list(enumerate(net.cells)) + [(len(net.cells), net.lastact)]
+    for u, unit in units:
+        for m in unit.modules():
+            if (isinstance(m, nn.ReLU) if relu_only else 'ReLU' in str(type(m))):
+                m.register_forward_hook(lambda mod, inp, out, w=2.0 ** u: add(inp[0], w, 'acor'))
+                m.register_backward_hook(lambda mod, gi, go, w=2.0 ** u: add(gi[0], w, 'gcor'))
+    F.cross_entropy(net(x), y).backward()
+    return {k: float(np.linalg.slogdet(v)[1]) for k, v in K.items()}
+
+
+def load_engine_weights(net, params):
+    """Copies the engine's initial parameters (name → {shape, data}: NHWC/HWIO conv [k,k,in,out], linear [in,out])
+    into `net` (NCHW/OIHW); every engine parameter must be used exactly once."""
+    used = set()
+
+    def put(name, dst, layout):
+        p = params[name]
+        t = torch.tensor(np.array(p['data'], dtype=np.float32).reshape(p['shape']))
+        t = t.permute(3, 2, 0, 1) if layout == 'conv' else (t.t() if layout == 'linear' else t)
+        assert tuple(t.shape) == tuple(dst.shape), (name, tuple(t.shape), tuple(dst.shape))
+        with torch.no_grad():
+            dst.copy_(t)
+        used.add(name)
+
+    def rcb(prefix, m, conv):
+        put(conv, m.op[1].weight, 'conv')
+        put(prefix + '.bn.gamma', m.op[2].weight, 'vec')
+        put(prefix + '.bn.beta', m.op[2].bias, 'vec')
+
+    put('stem.conv', net.stem[0].weight, 'conv')
+    put('stem.bn.gamma', net.stem[1].weight, 'vec')
+    put('stem.bn.beta', net.stem[1].bias, 'vec')
+    for b, c in enumerate(net.cells):
+        if isinstance(c, ResBlock):
+            rcb('cells.%d.conv_a' % b, c.conv_a, 'cells.%d.conv_a' % b)
+            rcb('cells.%d.conv_b' % b, c.conv_b, 'cells.%d.conv_b' % b)
+            put('cells.%d.shortcut' % b, c.downsample[1].weight, 'conv')
+            continue
+        for m, (i, j) in zip(c.ops, c.src):
+            if isinstance(m, ReLUConvBN):
+                e = 'cells.%d.edge%d%d' % (b, i, j)
+                rcb(e, m, e + '.conv')
+    put('lastact.bn.gamma', net.lastact[0].weight, 'vec')
+    put('lastact.bn.beta', net.lastact[0].bias, 'vec')
+    put('classifier.weight', net.classifier.weight, 'linear')
+    put('classifier.bias', net.classifier.bias, 'vec')
+    assert used == set(params), sorted(set(params) - used)
+
+
+def exact(path):
+    """--exact FILE.json: {arch, x (NHWC float32 values), shape [N,H,W,C], labels, params} written by the engine's
+    test (tests/engine/proxies/reference-hooks-torch.test.ts) → one JSON line {reference: {...}, reluOnly: {...}}."""
+    import json
+    d = json.load(open(path))
+    torch.manual_seed(0)
+    net = Net(d['arch'])
+    load_engine_weights(net, d['params'])
+    x = torch.tensor(np.array(d['x'], dtype=np.float32).reshape(d['shape'])).permute(0, 3, 1, 2).contiguous()
+    y = torch.tensor(d['labels'], dtype=torch.long)
+    print(json.dumps({'reference': corr_family(net, x, y, False), 'reluOnly': corr_family(net, x, y, True)}))
+
+
 def cmp(a, b):
     d = [p - q for p, q in zip(a, b)]
     pos = sum(1 for v in d if v > 0)
@@ -184,6 +266,9 @@ def cmp(a, b):
 
 
 def main():
+    if sys.argv[1] == '--exact':
+        torch.set_num_threads(1)
+        return exact(sys.argv[2])
     raw = np.fromfile(sys.argv[1], dtype=np.uint8).reshape(-1, 3073)
     labels, images = raw[:, 0].astype(np.int64), raw[:, 1:].reshape(-1, 3, 32, 32)
     reps = int(sys.argv[2]) if len(sys.argv) > 2 else 10

@@ -59,6 +59,14 @@ export interface ReluTag {
   block: number
   site: 'main' | 'se' | 'lastact'
   inplace?: boolean
+  /**
+   * The reference also hooks a module around this ReLU (NB201's `ReLUConvBN`:
+   * its type name contains 'ReLU', reference notes §1.1), whose forward hook
+   * sees this ReLU's input again and whose legacy backward hook sees ∂L/∂(input
+   * of the module's last op, its BN) = ∂L/∂(output of conv layer `gradLayer`,
+   * the conv's weight name). Same block as the ReLU. Read in reference mode only.
+   */
+  container?: { gradLayer: string }
 }
 
 /** Abstract tensor algebra a network definition is written against. */

@@ -37,6 +37,15 @@ export function isResponseCall(space: string, mode: ProxyMode, tag: ReluTag): bo
   return sites === undefined || sites.includes(tag.site)
 }
 
+/**
+ * The conv layer whose output gradient the reference's container hook around this
+ * ReLU call sees (reference mode, tag `container`; NB201's ReLUConvBN), else undefined.
+ * Its activation is the ReLU's input again; both terms carry the ReLU call's block.
+ */
+export function containerLayerOf(mode: ProxyMode, tag: ReluTag): string | undefined {
+  return mode === 'reference' ? tag.container?.gradLayer : undefined
+}
+
 /** The activation tensor a mode reads: ReLU input, or (reference mode) the output of an in-place ReLU. */
 export function activationOf(mode: ProxyMode, tag: ReluTag, pre: tf.Tensor, post: tf.Tensor): tf.Tensor {
   return mode === 'reference' && tag.inplace === true ? post : pre
@@ -271,18 +280,23 @@ async function responsePass(input: ResponsePassInput, consumers: readonly Respon
   // a node feeding k conv edges is k ReLU calls on the same tensor: each call
   // still counts (reference), but its activation matrix is computed once
   const actCache = new WeakMap<object, { corr?: CorrelationResult }>()
-  const onReluForward: TfOpsHooks['onReluForward'] = wantA || rawF
+  // reference mode: conv layer name → the ReLU call whose hooked container ends at that conv's BN
+  const containers = new Map<string, ReluCall>()
+  const onReluForward: TfOpsHooks['onReluForward'] = wantA || rawF || (wantG && mode === 'reference')
     ? (call, pre, post) => {
         if (!isResponseCall(space, mode, call.tag)) return
+        const layer = containerLayerOf(mode, call.tag)
+        if (layer !== undefined) containers.set(layer, call)
         const act = activationOf(mode, call.tag, pre, post)
         if (wantA) {
           const key = (act as unknown as { dataId: object }).dataId
           const give = (cl: ReluCall, corr: CorrelationResult): void => {
             for (const c of consumers) if (c.wantsActivationCorr) c.onActivationCorr?.(cl, corr)
           }
-          const entry = actCache.get(key)
+          let entry = actCache.get(key)
           if (entry === undefined) {
             const e: { corr?: CorrelationResult } = {}
+            entry = e
             actCache.set(key, e)
             deferRowCorrelation(host, act, (corr) => {
               e.corr = corr
@@ -290,7 +304,14 @@ async function responsePass(input: ResponsePassInput, consumers: readonly Respon
             })
           } else {
             // the same tensor again: its matrix, handed over at this call's place in the call order
-            host.defer([], () => give(call, entry.corr!))
+            const e = entry
+            host.defer([], () => give(call, e.corr!))
+          }
+          // the container's forward hook fires right after (nothing hooked in between) and sees the same
+          // tensor (an in-place inner ReLU would have overwritten the container's input too)
+          if (containerLayerOf(mode, call.tag) !== undefined) {
+            const e = entry
+            host.defer([], () => give(call, e.corr!))
           }
         }
         if (rawF) for (const c of consumers) c.onForward?.(call, { pre, post, act }, host)
@@ -307,8 +328,18 @@ async function responsePass(input: ResponsePassInput, consumers: readonly Respon
         if (rawB) for (const c of consumers) c.onBackward?.(call, grad, host)
       }
     : undefined
+  // reference mode: a hooked container's legacy backward hook = ∂L/∂(its BN input) = ∂L/∂(its conv's output)
+  const onLayerBackward: TfOpsHooks['onLayerBackward'] = wantG && mode === 'reference'
+    ? (info, grad) => {
+        const call = containers.get(info.name)
+        if (call === undefined) return
+        deferRowCorrelation(host, grad, (corr) => {
+          for (const c of consumers) if (c.wantsGradientCorr) c.onGradientCorr?.(call, corr)
+        })
+      }
+    : undefined
   const jac = extras.onInputJacobian
-  const backwards: BackwardSpec[] = onReluBackward !== undefined ? [{ loss: 'ce', hooks: { onReluBackward } }] : []
+  const backwards: BackwardSpec[] = onReluBackward !== undefined ? [{ loss: 'ce', hooks: { onReluBackward, onLayerBackward } }] : []
   if (jac !== undefined) backwards.push({ loss: 'sumLogits', inputGrad: true })
   const decision = decideCheckpoint(input.checkpoint, def, {
     batchSize: batch.shape[0],
@@ -333,7 +364,7 @@ async function responsePass(input: ResponsePassInput, consumers: readonly Respon
     bn: 'train',
     loss: 'ce',
     wrt: onReluBackward !== undefined ? 'input' : 'none',
-    hooks: { onReluForward, onReluBackward },
+    hooks: { onReluForward, onReluBackward, onLayerBackward },
   })
   res.inputGrad?.dispose()
   await host.flush()

@@ -27,7 +27,11 @@ import { EDGE_FROM, EDGE_TO, NB201_NUM_EDGES, NB201_OPS, assertNb201Arch, nb201T
  * Nothing is pruned: edges out of dead nodes and `none` edges are computed, so
  * every ReLU call the reference hooks (one per conv edge, duplicates included)
  * is a call here, in the reference's order. Every ReLU's tag `block` is the
- * index in the 17-entry cells list. BN eps 1e-5.
+ * index in the 17-entry cells list. BN eps 1e-5. Every ReLU → Conv → BN
+ * (conv edges, conv_a, conv_b) is the reference's `ReLUConvBN`, which its
+ * `'ReLU' in type name` hook filter also hooks: the ReLU's tag names the conv
+ * (`container.gradLayer`) whose output gradient that container hook sees
+ * (reference mode only; docs/reference-hooks.md).
  */
 export function buildNb201Network(a: Nb201Arch, opts: BuildOptions): NetworkDef {
   assertNb201Arch(a)
@@ -100,8 +104,8 @@ export function buildNb201Network(a: Nb201Arch, opts: BuildOptions): NetworkDef 
       let h = o.batchNorm(o.conv2d(x, stemW, { stride: 1, pad: 1 }), ...stemBn)
       blocks.forEach((blk, block) => {
         if (blk.kind === 'reduction') {
-          const ya = o.batchNorm(o.conv2d(o.relu(h, { block, site: 'main' }), blk.a, { stride: 2, pad: 1 }), ...blk.aBn)
-          const yb = o.batchNorm(o.conv2d(o.relu(ya, { block, site: 'main' }), blk.b, { stride: 1, pad: 1 }), ...blk.bBn)
+          const ya = o.batchNorm(o.conv2d(o.relu(h, { block, site: 'main', container: { gradLayer: blk.a } }), blk.a, { stride: 2, pad: 1 }), ...blk.aBn)
+          const yb = o.batchNorm(o.conv2d(o.relu(ya, { block, site: 'main', container: { gradLayer: blk.b } }), blk.b, { stride: 1, pad: 1 }), ...blk.bBn)
           const sc = o.conv2d(o.avgPool(h, 2, 2, 'valid'), blk.sc, { stride: 1, pad: 0 })
           h = o.unitOutput(o.add(sc, yb), block)
           return
@@ -126,7 +130,7 @@ export function buildNb201Network(a: Nb201Arch, opts: BuildOptions): NetworkDef 
               default: {
                 const ed = blk.edges[e]!
                 y = o.batchNorm(
-                  o.conv2d(o.relu(inp, { block, site: 'main' }), ed.w, { stride: 1, pad: (ed.k - 1) / 2 }),
+                  o.conv2d(o.relu(inp, { block, site: 'main', container: { gradLayer: ed.w } }), ed.w, { stride: 1, pad: (ed.k - 1) / 2 }),
                   ...ed.bn,
                 )
               }
