@@ -58,8 +58,8 @@ const cifar = resolve(process.env.ZSNAS_SHARED_DATA ?? resolve(here, '../../shar
 const useCifar = values.data === 'shared' && existsSync(cifar)
 const config: ChildConfig = {
   cells: int('cells', 1),
-  nb201Batch: int('nb201-batch', 1),
-  mbv2Batch: int('mbv2-batch', 1),
+  nb201Batch: int('nb201-batch', 2),
+  mbv2Batch: int('mbv2-batch', 2),
   resolution: int('resolution', 32),
   mbv2Reps: int('mbv2-reps', 1),
   epadsBatch: int('epads-batch', 2),
