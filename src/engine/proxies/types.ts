@@ -16,7 +16,10 @@ import type { HostReads } from '../backend/read'
  *   in-place `lastact` ReLU contributes its POST-activation map (tag
  *   `inplace`), and in the MobileNetV2 space only the squeeze-excitation ReLUs
  *   (site 'se') are hooked (main-path activations used a class the hook
- *   filter missed). Gradients are ∂L/∂(ReLU input) in both modes.
+ *   filter missed). Gradients are ∂L/∂(ReLU input) in both modes. NB201's
+ *   `ReLUConvBN` modules are hooked as well (tag `container`): one more
+ *   activation (the same input) and one more gradient, ∂L/∂(BN input), per
+ *   conv edge (docs/reference-hooks.md).
  */
 export type ProxyMode = 'paper' | 'reference'
 
