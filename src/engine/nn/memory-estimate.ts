@@ -154,7 +154,15 @@ export function estimatePassBytes(def: NetworkDef, o: EstimateOptions): PassEsti
   const last = costs.length - 1
   const whole: Segment[] = [{ from: -1, to: last }]
   const plainBytes = peakOf(whole)
-  let best = { peak: plainBytes, segments: whole }
+  let best = { peak: plainBytes, segments: whole, sorted: [plainBytes] }
+  /** a before b: segment peaks, largest first, compared in order (equal within 0.1 %) */
+  const lower = (a: number[], b: number[]): boolean => {
+    for (let i = 0; i < Math.min(a.length, b.length); i++) {
+      if (a[i] < b[i] * (1 - 1e-3)) return true
+      if (a[i] > b[i] * (1 + 1e-3)) return false
+    }
+    return a.length > b.length
+  }
   // greedy plans: once a segment holds ≥ target bytes, cut at the first point whose live values are at most
   // `ratio` × the last op's output (avoids keeping a residual's input next to a small map); keep the best plan
   const total = costs.reduce((a, q) => a + q.held, 0)
@@ -171,8 +179,12 @@ export function estimatePassBytes(def: NetworkDef, o: EstimateOptions): PassEsti
       }
     }
     segs.push({ from, to: last })
-    const peak = peakOf(segs)
-    if (peak < best.peak) best = { peak, segments: segs }
+    // ties on the peak (one segment dominates every plan): the plan whose next-largest segments are lower — a coarse
+    // plan with the same peak holds more everywhere else, and the wasm heap keeps its high-water mark
+    const per: number[] = []
+    const peak = peakOf(segs, per)
+    const sorted = per.sort((a, b) => b - a)
+    if (lower(sorted, best.sorted)) best = { peak, segments: segs, sorted }
   }
   const segmentPeaks: number[] = []
   peakOf(best.segments, segmentPeaks)
