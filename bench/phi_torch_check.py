@@ -2,7 +2,8 @@
 PyTorch with its own default init and its own Gaussian inputs (eps, eps' ~ N(0,1), batch 64, 32x32),
 Phi = ||f(eps + 0.01 eps') - f(eps)||_1 of the pre-GAP map (lastact output), BN removed ('off', as phi_score) or in
 training mode ('train', the phi_score_bn variant); prints Spearman rho against CIFAR-10 test accuracy.
-Shares no code with the engine. Measured 2026-12-05 (n = 20): off 0.007 (engine: -0.005), train 0.871; paper 0.703.
+Shares no code with the engine. Measured 2026-12-05: n = 20 off 0.007 (engine: -0.005), train 0.871;
+n = 100 off -0.241, train 0.744; paper 0.703 (so the paper's Phi matches the BN-active variant).
 
     nice /usr/bin/python3 bench/phi_torch_check.py 20 off     # ~2 min per 20 cells on the loaded 2-core machine
 """
