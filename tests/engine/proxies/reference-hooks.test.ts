@@ -12,7 +12,7 @@ import type { NetworkDef, Ops, ParamSpec } from '../../../src/engine/core/networ
 import type { ParamStore } from '../../../src/engine/nn/params'
 import type { Batch } from '../../../src/engine/core/data'
 import { computeProxies } from '../../../src/engine/proxies'
-import { runResponsePass } from '../../../src/engine/proxies/responses'
+import { lastResponsePass, runResponsePass } from '../../../src/engine/proxies/responses'
 import type { ResponseConsumer } from '../../../src/engine/proxies/types'
 import { buildNb201Network, nb201FromString } from '../../../src/engine/spaces/nb201'
 import { disposeParams, materializeParams } from '../../../src/engine/nn/params'
@@ -188,5 +188,27 @@ describe('reference mode on NB201: one container term per ReLUConvBN', () => {
     const ref = await count(arch, 'reference')
     expect(paper.act).toBe(5)
     expect(ref.act).toBe(9)
+  })
+})
+
+describe('reference mode: the container terms survive checkpointing', () => {
+  const arch = '|nor_conv_3x3~0|+|nor_conv_1x1~0|avg_pool_3x3~1|+|skip_connect~0|nor_conv_3x3~1|nor_conv_1x1~2|'
+  const run = async (ids: string[], mode: 'paper' | 'reference', checkpoint: 'on' | 'off') => {
+    const def = buildNb201Network(nb201FromString(arch), { numClasses: 10, inputSize: 8 })
+    const params = materializeParams(def, 'pytorch', new Rng(7))
+    const batch: Batch = { x: randnValues(6 * 8 * 8 * 3, 9), shape: [6, 8, 8, 3], labels: Int32Array.from([0, 1, 2, 3, 4, 5]), numClasses: 10 }
+    try {
+      const r = await computeProxies(ids, { space: 'nb201', def, params, batch, init: 'pytorch', seed: 3, mode, checkpoint })
+      expect(lastResponsePass.decision?.checkpoint).toBe(checkpoint === 'on')
+      return r.scores
+    } finally {
+      disposeParams(params)
+    }
+  }
+  it('NB201 WRCor/GCor/ACor identical with checkpoint on and off (the conv-output gradient reaches the hook per segment)', async () => {
+    const on = await run(['wrcor', 'gcor', 'acor'], 'reference', 'on')
+    expect(on).toEqual(await run(['wrcor', 'gcor', 'acor'], 'reference', 'off'))
+    const paper = await run(['gcor'], 'paper', 'on')
+    expect(Math.abs(on.gcor - paper.gcor)).toBeGreaterThan(0.1) // the gradient containers are really in the checkpointed pass
   })
 })
