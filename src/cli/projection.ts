@@ -34,9 +34,13 @@ export function projectionLine(spaceId: string, p: SpaceProtocol, run: Projectio
   let line = `${spaceId} protocol (${p.source}): batch ${p.batchSize}, ${p.proxy}, ${p.strategy} (${opts}), N ${p.budget}` +
     (departs.length > 0 ? `; this run: ${departs.join(', ')}` : '')
   if (p.measured !== undefined) {
-    const s = p.measured.secondsPerArch
+    const m = p.measured
+    // scoring time grows linearly with the batch (every map scales with it); a different batch is an extrapolation and says so
+    const s = (m.secondsPerArch * run.batchSize) / m.batchSize
     const total = run.n * s
-    line += `; measured ${s.toFixed(0)} s/arch (${p.measured.where}) → N ${run.n} projected ${hours(total / run.workers)} on ${run.workers} worker${run.workers === 1 ? '' : 's'}` +
+    line += `; measured ${m.secondsPerArch.toFixed(0)} s/arch at batch ${m.batchSize} (${m.where})` +
+      (run.batchSize !== m.batchSize ? ` → ≈ ${s.toFixed(0)} s/arch at batch ${run.batchSize} (extrapolated, linear in batch)` : '') +
+      ` → N ${run.n} projected ${hours(total / run.workers)} on ${run.workers} worker${run.workers === 1 ? '' : 's'}` +
       (cores > run.workers ? `, ${hours(total / cores)} with --workers ${cores} (one per core, if memory allows ≈ 4 GB each)` : '')
   }
   return line

@@ -10,7 +10,7 @@ import { getSpaceDef } from '../../src/engine/spaces/registry'
 import { searchMain } from '../../src/cli/search'
 import type { CliIO } from '../../src/cli/io'
 
-const P = { source: 'test', batchSize: 64, proxy: 'sjw', strategy: 're', strategyOptions: { populationSize: 64, tournamentSize: 10 }, budget: 5000, measured: { secondsPerArch: 36, where: 'here' } }
+const P = { source: 'test', batchSize: 64, proxy: 'sjw', strategy: 're', strategyOptions: { populationSize: 64, tournamentSize: 10 }, budget: 5000, measured: { secondsPerArch: 36, batchSize: 64, where: 'here' } }
 const run = { n: 5000, workers: 1, batchSize: 64, proxy: 'sjw', strategy: 're', strategyOptions: { populationSize: 64, tournamentSize: 10 }, cores: 16 }
 
 describe('paper protocol projection', () => {
@@ -18,12 +18,12 @@ describe('paper protocol projection', () => {
     // 5000 × 36 s = 180000 s = 50.0 h on one worker; / 16 = 11250 s = 3.1 h
     const line = projectionLine('mbv2', P, run)
     expect(line).toMatch(/batch 64, sjw, re \(populationSize 64, tournamentSize 10\), N 5000/)
-    expect(line).toMatch(/measured 36 s\/arch \(here\) → N 5000 projected 50\.0 h on 1 worker, 3\.1 h with --workers 16/)
+    expect(line).toMatch(/measured 36 s\/arch at batch 64 \(here\) → N 5000 projected 50\.0 h on 1 worker, 3\.1 h with --workers 16/)
     expect(line).not.toMatch(/this run:/)
-    // 64 × 36 s / 2 workers = 1152 s ≈ 19 min; the departures are named
+    // batch 32: 36 s × 32/64 = 18 s/arch; 64 × 18 s / 2 workers = 576 s ≈ 10 min; the departures are named
     const small = projectionLine('mbv2', P, { ...run, n: 64, workers: 2, batchSize: 32, proxy: 'wrcor', strategyOptions: { populationSize: 8 } })
     expect(small).toMatch(/this run: batch 32, proxy wrcor, populationSize 8, N 64/)
-    expect(small).toMatch(/projected 19 min on 2 workers/)
+    expect(small).toMatch(/≈ 18 s\/arch at batch 32 \(extrapolated, linear in batch\) → N 64 projected 10 min on 2 workers/)
   })
 
   it('MobileNetV2 declares the paper protocol once; NB201 declares none', () => {

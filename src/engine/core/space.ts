@@ -78,8 +78,8 @@ export interface SpaceProtocol {
   strategyOptions: Record<string, unknown>
   /** number of evaluations N */
   budget: number
-  /** seconds per architecture of one scoring process, measured for this protocol, and where */
-  measured?: { secondsPerArch: number; where: string }
+  /** seconds per architecture of one scoring process, measured at `batchSize`, and where */
+  measured?: { secondsPerArch: number; batchSize: number; where: string }
 }
 
 export interface SpaceDef {

@@ -5,9 +5,10 @@
  * 32) and FLOPs ≤ 600 M are the space's own option defaults (space.ts).
  * `zsnas search --space mbv2` uses these where flags are unset.
  *
- * `measured`: seconds per architecture of one scoring process (wasm, 1
- * thread, checkpointed response pass) for the Table 11 architecture at
- * 224 px, batch 64, SJW — bench/mbv2-scoring.ts; see docs/memory.md.
+ * `measured`: steady CPU seconds per architecture of one scoring process
+ * (wasm, 1 thread, checkpointed response pass) for the Table 11
+ * architecture at 224 px with SJW, at batch 16 — batch 64 does not fit the
+ * 4 GiB wasm heap yet (docs/memory.md); the projection scales it linearly.
  */
 import type { SpaceProtocol } from '../../core/space'
 
@@ -18,5 +19,6 @@ export const MBV2_PROTOCOL: SpaceProtocol = {
   strategy: 're',
   strategyOptions: { populationSize: 64, tournamentSize: 10 },
   budget: 5000,
-  measured: { secondsPerArch: 120, where: 'CPU seconds, Table 11 at 224 px, wasm 1 thread, 2-core shared dev box (bench/mbv2-scoring.ts)' },
+  // steady CPU seconds, checkpointed pass, 2-core shared dev box (docs/memory.md); batch 64 does not fit the wasm heap yet
+  measured: { secondsPerArch: 22.0, batchSize: 16, where: 'SJW, Table 11 at 224 px, wasm 1 thread, CPU-s, bench/mbv2-first-scoring.ts' },
 }
