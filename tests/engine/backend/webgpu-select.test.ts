@@ -12,7 +12,9 @@ import { existsSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { webgpuSkipReason } from '../webgpu/available'
-import { isSoftwareAdapter, vulkanDrivers } from '../../../src/engine/backend/webgpu'
+import { isSoftwareAdapter, recordGpuErrorForTest, takeGpuError, vulkanDrivers } from '../../../src/engine/backend/webgpu'
+import { isInstanceFatal, isOutOfMemoryError } from '../../../src/engine/backend/oom'
+import { isOutOfMemory } from '../../../src/engine/proxies/registry'
 
 const skip = webgpuSkipReason()
 
@@ -42,6 +44,39 @@ describe('adapter classification (no GPU needed)', () => {
     const icd = '/usr/lib/chromium/vk_swiftshader_icd.json'
     expect(d.map((x) => x.manifest)).toEqual(existsSync(icd) ? [icd] : [])
     if (existsSync(icd)) expect(d[0].library).toMatch(/swiftshader/)
+  })
+})
+
+describe('GPU device errors (no GPU needed)', () => {
+  it('an allocation the device refused is thrown once at the next read and classified OUT_OF_MEMORY (batch split applies)', () => {
+    recordGpuErrorForTest('GPUOutOfMemoryError', 'Failed to allocate memory for buffer')
+    let err: unknown
+    try {
+      takeGpuError()
+    } catch (e) {
+      err = e
+    }
+    expect((err as Error).name).toBe('GPUOutOfMemoryError')
+    expect((err as Error).message).toMatch(/out of memory on the webgpu device: Failed to allocate/)
+    expect(isOutOfMemoryError(err)).toBe(true)
+    expect(isOutOfMemory(err)).toBe(true) // computeProxies' split-the-batch test
+    expect(isInstanceFatal(err, 'webgpu')).toBe(false)
+    expect(() => takeGpuError()).not.toThrow() // reported once
+  })
+
+  it('a validation error is thrown as a device error, not as out of memory; a lost device is fatal', () => {
+    recordGpuErrorForTest('GPUValidationError', "Error while parsing WGSL: cannot index type 'vec6'")
+    let v: unknown
+    try {
+      takeGpuError()
+    } catch (e) {
+      v = e
+    }
+    expect((v as Error).message).toMatch(/webgpu device error: Error while parsing WGSL/)
+    expect(isOutOfMemoryError(v)).toBe(false)
+    const lost = Object.assign(new Error('the webgpu device was lost (destroyed: )'), { name: 'GPUDeviceLost' })
+    expect(isOutOfMemoryError(lost)).toBe(true)
+    expect(isInstanceFatal(lost, 'webgpu')).toBe(true)
   })
 })
 
