@@ -51,7 +51,9 @@ async function clusterSearch(out: string, extra: string[] = [], signal?: AbortSi
 beforeAll(async () => {
   redis = await startRedis()
   admin = new Redis(redis.url)
+  admin.on('error', () => {}) // reconnects by itself after the restart
   queue = new Queue(QUEUE_NAME, { connection: { host: '127.0.0.1', port: redis.port }, prefix: KEY_PREFIX })
+  queue.on('error', () => {})
   workers = ['w1', 'w2', 'w3'].map((n) => spawnWorker(redis.url, n))
   const io = capture()
   expect(await searchMain([...BASE, '--out', join(tmp, 'local')], io)).toBe(0)

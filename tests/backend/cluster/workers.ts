@@ -14,9 +14,12 @@ export interface SpawnedWorker {
   log: () => string
 }
 
-/** Short lock and stalled interval: a killed worker's job is retried within ~2 s. */
+/**
+ * Short lock and stalled interval, so a killed worker's job is retried within ~7 s — but not so short that a
+ * worker starved of CPU on a loaded CI machine misses its lock renewal (1.5 s did, twice in a row, at load 25).
+ */
 export function spawnWorker(url: string, name: string, extra: string[] = []): SpawnedWorker {
-  const proc = spawn(process.execPath, ['bin/zsnas.mjs', 'worker', '--redis', url, '--name', name, '--lock-ms', '1500', '--stalled-ms', '500', ...extra], {
+  const proc = spawn(process.execPath, ['bin/zsnas.mjs', 'worker', '--redis', url, '--name', name, '--lock-ms', '6000', '--stalled-ms', '1000', ...extra], {
     stdio: ['ignore', 'ignore', 'pipe'],
   })
   let text = ''
@@ -35,6 +38,7 @@ export async function killWorker(w: SpawnedWorker, signal: NodeJS.Signals = 'SIG
 /** Waits until the live list holds exactly the given worker names. */
 export async function waitForWorkers(url: string, names: string[], timeoutMs = 90_000): Promise<void> {
   const redis = new Redis(url)
+  redis.on('error', () => {}) // reconnects by itself (the Redis restart test)
   try {
     const t0 = Date.now()
     for (;;) {
