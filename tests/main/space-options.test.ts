@@ -3,6 +3,7 @@ import { Rng } from '../../src/engine/core/rng'
 import { spaceFor } from '../../src/backend/engine-adapter'
 import { SPACE_OPTIONS } from '../../src/backend/catalog-data'
 import { listSpaceDefs } from '../../src/engine/spaces/registry'
+import { mbv2MinFlops } from '../../src/engine/spaces/mbv2/space'
 
 describe('run config → MobileNetV2 space options', () => {
   it('passes the FLOPs limit and resolution range to the space the strategy samples from', () => {
@@ -66,7 +67,7 @@ describe("the app's run validation checks every option bag against the registrie
     expect(() => engine.validate(cfg({}))).not.toThrow()
     expect(() => engine.validate(cfg({ proxyOptions: { zico: { batches: 1 } } }))).toThrow('zico options: ZiCo batches (batches) must be an integer ≥ 2, got 1')
     expect(() => engine.validate(cfg({ strategy: 're', strategyOptions: { population: 8 } }))).toThrow(/re strategy options: no option 'population'/)
-    expect(() => engine.validate(cfg({ space: 'mbv2', spaceOptions: { flopsLimit: 0 } }))).toThrow(/mbv2 space options: FLOPs limit \(flopsLimit\) must be a finite number ≥ 1, got 0/)
+    expect(() => engine.validate(cfg({ space: 'mbv2', spaceOptions: { flopsLimit: 0 } }))).toThrow(new RegExp(`mbv2 space options: FLOPs limit \\(flopsLimit\\) must be a finite number ≥ ${mbv2MinFlops()}, got 0`))
     expect(() => engine.validate({ ...cfg({}), batchSize: 1 })).toThrow('batchSize must be an integer in 2..4096, got 1')
     // the contract's schema has the same bounds (read from the request spec)
     expect(RunConfigSchema.safeParse({ ...base, batchSize: 1 }).success).toBe(false)
