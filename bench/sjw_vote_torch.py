@@ -40,7 +40,7 @@ DEFAULT = [
 # The reference's hook filter is `'ReLU' in str(type(m))` over every module (notes §1.1). NB201's conv edge class is
 # named ReLUConvBN (notes §1.1, §5.2), so the filter also matches it: its forward hook adds the edge input again, its
 # legacy backward hook the gradient at the module's last op (BN). ZSNAS_TORCH_RELU_ONLY=1 hooks nn.ReLU modules only
-# (what the notes describe and the engine implements).
+# (what the notes describe: the engine's --mode paper; --mode reference reproduces the default, docs/reference-hooks.md).
 import os
 RELU_ONLY = os.environ.get('ZSNAS_TORCH_RELU_ONLY') == '1'
 # seeds ZSNAS_TORCH_SEED0 .. ZSNAS_TORCH_SEED0 + REPS − 1 (default 0)
