@@ -39,6 +39,29 @@ import { startClusterWorker, type ClusterWorker } from '../src/backend/cluster/w
 import { startRedis } from '../tests/backend/cluster/redis-server'
 import type { WorkerHandle, WorkerHost } from '../src/backend/worker-host'
 
+/** A scoring "process" that sleeps a per-architecture time (0.5–1.5 × ms, fixed by the arch string) and uses no CPU. */
+function sleepyHost(ms: number): WorkerHost {
+  return {
+    spawn(): WorkerHandle {
+      const cbs: Array<(m: unknown) => void> = []
+      return {
+        pid: 0,
+        post(m: any) {
+          if (m.type !== 'score') return
+          let h = 2166136261
+          for (const ch of m.job.arch as string) h = Math.imul(h ^ ch.charCodeAt(0), 16777619) >>> 0
+          const outcome = { arch: m.job.arch, hash: m.job.arch, scores: { naswot: h / 2 ** 32 }, params: 1, flops: 1, seconds: 0, backend: 'sleep' }
+          setTimeout(() => cbs.forEach((cb) => cb({ type: 'result', jobId: m.jobId, outcome })), ms * (0.5 + h / 2 ** 32))
+        },
+        onMessage: (cb) => void cbs.push(cb),
+        onExit: () => {},
+        kill: () => {},
+      }
+    },
+  }
+}
+const processHost = (): WorkerHost => (Number(values['sleep-ms']) > 0 ? sleepyHost(Number(values['sleep-ms'])) : forkHost(scoreWorkerEntry()))
+
 /** A scoring "process" that answers every job at once (the queue's cost alone). */
 const instantHost: WorkerHost = {
   spawn(): WorkerHandle {
@@ -66,6 +89,8 @@ const { values } = parseArgs({
     workers: { type: 'string', default: '1,2' },
     reps: { type: 'string', default: '1' },
     'overhead-n': { type: 'string', default: '100' },
+    /** > 0: the scoring processes sleep a fixed per-architecture time of 0.5–1.5 × this (no CPU), isolating dispatch */
+    'sleep-ms': { type: 'string', default: '0' },
   },
 })
 const N = Number(values.n)
@@ -106,7 +131,7 @@ try {
     for (let rep = 0; rep < Number(values.reps); rep++) {
       const seed = 100 + rep
       const runLocal = async () => {
-        const pool = new WorkerPool(forkHost(scoreWorkerEntry()), k)
+        const pool = new WorkerPool(processHost(), k)
         await warm(pool, k, k * 10 + rep)
         const r = await timedSearch(pool, seed)
         pool.close()
@@ -114,7 +139,7 @@ try {
       }
       const runCluster = async () => {
         const workers: ClusterWorker[] = []
-        for (let i = 0; i < k; i++) workers.push(await startClusterWorker({ connection, concurrency: 1, hostname: `bench-${i}` }))
+        for (let i = 0; i < k; i++) workers.push(await startClusterWorker({ connection, concurrency: 1, hostname: `bench-${i}`, processHost: processHost() }))
         const cluster = new ClusterScorer({ connection, run: `bench-${Date.now()}-${k}-${rep}`, dataset: ref, size: k, pollMs: 500 })
         await warm(cluster, k, k * 10 + rep + 500)
         const r = await timedSearch(cluster, seed)

@@ -55,6 +55,8 @@ interface Pending {
   resolve: (r: ScoreAttempt) => void
   /** an add is in flight (the poll does not re-add meanwhile) */
   adding: boolean
+  /** a failure found in Redis from before this scorer opened was cleared once (an earlier session's) */
+  retriedOld: boolean
 }
 
 const CANCELLED: ServiceErrorData = { code: 'CANCELLED', message: 'search cancelled' }
@@ -82,6 +84,7 @@ export class ClusterScorer implements Scorer {
   private readonly jobOpts: JobsOptions
   private readonly timer: NodeJS.Timeout
   private polling = false
+  private readonly openedAt = Date.now()
   private redisDown = false
   private closed = false
   private closing: Promise<void> | null = null
@@ -96,12 +99,15 @@ export class ClusterScorer implements Scorer {
     this.queue.on('error', () => this.markDown('queue connection lost'))
     this.events = new QueueEvents(QUEUE_NAME, { connection: o.connection, prefix: KEY_PREFIX })
     this.events.on('error', () => this.markDown('event connection lost'))
-    const push = ({ jobId }: { jobId: string }): void => {
+    // a completion carries its return value: settled from the event, without a round trip (the poll is the fallback)
+    this.events.on('completed', ({ jobId, returnvalue }: { jobId: string; returnvalue: unknown }) => {
+      const p = this.pending.get(jobId)
+      if (p) this.settleResult(p, returnvalue, 1)
+    })
+    this.events.on('failed', ({ jobId }: { jobId: string }) => {
       const p = this.pending.get(jobId)
       if (p) void this.check(p)
-    }
-    this.events.on('completed', push)
-    this.events.on('failed', push)
+    })
     this.timer = setInterval(() => void this.pollAll(), o.pollMs ?? 500)
   }
 
@@ -113,7 +119,7 @@ export class ClusterScorer implements Scorer {
     const id = clusterJobId(this.o.run, ctx.index, req, this.o.dataset)
     const data: ClusterJob = { protocol: PROTOCOL_VERSION, run: this.o.run, index: ctx.index, request: req, dataset: this.o.dataset }
     const p = new Promise<ScoreAttempt>((resolve) => {
-      const entry: Pending = { id, index: ctx.index, data, resolve, adding: true }
+      const entry: Pending = { id, index: ctx.index, data, resolve, adding: true, retriedOld: false }
       this.pending.set(id, entry)
       this.track(this.submit(entry))
     })
@@ -158,15 +164,12 @@ export class ClusterScorer implements Scorer {
     this.o.onEvent?.({ type: 'redis-up', message: 'Redis is back; the run continues' })
   }
 
-  /** First add of an evaluation: reuse a completed result, clear an earlier session's failure, else add. */
+  /**
+   * First add of an evaluation. An existing job with this id is left as it is (BullMQ deduplicates): a completed one
+   * is settled by the next check, an earlier session's failure is cleared there (see `check`).
+   */
   private async submit(p: Pending): Promise<void> {
     try {
-      const job = await Job.fromId(this.queue, p.id)
-      if (job) {
-        const state = await job.getState()
-        if (state === 'completed') return this.settle(p, job, 'completed')
-        if (state === 'failed') await job.remove()
-      }
       await this.queue.add('score', p.data, { ...this.jobOpts, jobId: p.id })
       this.markUp()
     } catch {
@@ -174,6 +177,7 @@ export class ClusterScorer implements Scorer {
     } finally {
       p.adding = false
     }
+    void this.check(p) // a job already finished in Redis (resume, an identical run) sends no new event
   }
 
   private async pollAll(): Promise<void> {
@@ -194,6 +198,18 @@ export class ClusterScorer implements Scorer {
       this.markUp()
       if (state === 'completed' || state === 'failed') {
         const job = await Job.fromId(this.queue, p.id)
+        if (job && state === 'failed' && !p.retriedOld && (job.finishedOn ?? 0) < this.openedAt) {
+          // failed in an earlier session (a worker without the dataset, say): give it one new chance
+          p.retriedOld = true
+          p.adding = true
+          try {
+            await job.remove()
+            await this.queue.add('score', p.data, { ...this.jobOpts, jobId: p.id })
+          } finally {
+            p.adding = false
+          }
+          return
+        }
         if (job) this.settle(p, job, state)
       } else if (state === 'unknown' && this.pending.has(p.id) && !p.adding) {
         p.adding = true
@@ -216,19 +232,24 @@ export class ClusterScorer implements Scorer {
   private settle(p: Pending, job: Job, state: 'completed' | 'failed'): void {
     if (this.pending.get(p.id) !== p) return
     const attempts = Math.max(1, job.attemptsStarted ?? job.attemptsMade ?? 1)
+    if (state === 'completed') return this.settleResult(p, job.returnvalue, attempts)
+    this.pending.delete(p.id)
+    p.resolve({ ok: false, error: failureToError(job.failedReason), attempts })
+  }
+
+  /** Resolves a pending evaluation once from a job's return value (from the job or its completion event). */
+  private settleResult(p: Pending, value: unknown, knownAttempts: number): void {
+    if (this.pending.get(p.id) !== p) return
     let attempt: ScoreAttempt
-    if (state === 'failed') {
-      attempt = { ok: false, error: failureToError(job.failedReason), attempts }
+    const parsed = ClusterResultSchema.safeParse(value)
+    const attempts = Math.max(knownAttempts, parsed.success ? (parsed.data.attempt ?? 1) : 1)
+    if (!parsed.success || parsed.data.protocol !== PROTOCOL_VERSION || parsed.data.index !== p.index) {
+      attempt = { ok: false, error: { code: 'INTERNAL', message: `job ${p.id}: malformed or foreign result (protocol ${PROTOCOL_VERSION}, index ${p.index} expected)` }, attempts }
+    } else if (parsed.data.ok) {
+      const { by } = parsed.data
+      attempt = { ok: true, outcome: { ...fromWireOutcome(parsed.data.outcome), backend: by.backend, host: by.host, ...(by.adapter ? { adapter: by.adapter } : {}) }, attempts }
     } else {
-      const parsed = ClusterResultSchema.safeParse(job.returnvalue)
-      if (!parsed.success || parsed.data.protocol !== PROTOCOL_VERSION || parsed.data.index !== p.index) {
-        attempt = { ok: false, error: { code: 'INTERNAL', message: `job ${p.id}: malformed or foreign result (protocol ${PROTOCOL_VERSION}, index ${p.index} expected)` }, attempts }
-      } else if (parsed.data.ok) {
-        const { by } = parsed.data
-        attempt = { ok: true, outcome: { ...fromWireOutcome(parsed.data.outcome), backend: by.backend, host: by.host, ...(by.adapter ? { adapter: by.adapter } : {}) }, attempts }
-      } else {
-        attempt = { ok: false, error: parsed.data.error, attempts, host: parsed.data.by.host }
-      }
+      attempt = { ok: false, error: parsed.data.error, attempts, host: parsed.data.by.host }
     }
     this.pending.delete(p.id)
     p.resolve(attempt)

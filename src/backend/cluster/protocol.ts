@@ -57,8 +57,9 @@ export type ScoredBy = z.infer<typeof ScoredBySchema>
  * with `ok: false` — not retried, as in the local pool; only a worker that
  * dies (stalled job) or refuses (dataset, protocol) makes BullMQ retry/fail.
  */
+const attempt = z.number().int().min(1).optional() // BullMQ attemptsStarted when the job was scored (2 = after a stall)
 export const ClusterResultSchema = z.discriminatedUnion('ok', [
-  z.object({ protocol: z.number().int(), index: z.number().int(), ok: z.literal(true), outcome: WireOutcomeSchema, by: ScoredBySchema }),
-  z.object({ protocol: z.number().int(), index: z.number().int(), ok: z.literal(false), error: ErrorDataSchema, by: ScoredBySchema }),
+  z.object({ protocol: z.number().int(), index: z.number().int(), ok: z.literal(true), outcome: WireOutcomeSchema, by: ScoredBySchema, attempt }),
+  z.object({ protocol: z.number().int(), index: z.number().int(), ok: z.literal(false), error: ErrorDataSchema, by: ScoredBySchema, attempt }),
 ])
 export type ClusterResult = z.infer<typeof ClusterResultSchema>

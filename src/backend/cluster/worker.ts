@@ -108,10 +108,10 @@ export async function startClusterWorker(o: ClusterWorkerOptions): Promise<Clust
         info.backend = res.outcome.backend
         if (res.outcome.adapter) info.adapter = res.outcome.adapter
         log(`evaluation ${index} ${request.arch}: scored in ${((Date.now() - t0) / 1000).toFixed(2)} s on ${res.outcome.backend}`)
-        return { protocol: PROTOCOL_VERSION, index, ok: true, outcome: toWireOutcome(res.outcome), by: by(res.outcome) }
+        return { protocol: PROTOCOL_VERSION, index, ok: true, outcome: toWireOutcome(res.outcome), by: by(res.outcome), attempt: Math.max(1, job.attemptsStarted ?? 1) }
       }
       log(`evaluation ${index} ${request.arch}: failed [${res.error.code}] ${res.error.message}`)
-      return { protocol: PROTOCOL_VERSION, index, ok: false, error: res.error, by: by() }
+      return { protocol: PROTOCOL_VERSION, index, ok: false, error: res.error, by: by(), attempt: Math.max(1, job.attemptsStarted ?? 1) }
     } finally {
       info.busy--
     }
