@@ -261,6 +261,21 @@ describe('a run end to end', () => {
     }
   })
 
+  it('compute.get / set / workers through both transports: local by default, URL validated, password masked, back to local', async () => {
+    for (const c of [track(h.ipc), track(h.ws)]) {
+      expect(await c.compute.get()).toEqual({ mode: 'local', url: null, tlsInsecure: false })
+      expect(await c.compute.workers()).toEqual([])
+      const set = await c.compute.set({ mode: 'redis', url: 'redis://:s3cret-pw@127.0.0.1:6399/2' })
+      expect(set.mode).toBe('redis')
+      expect(set.url).not.toContain('s3cret-pw')
+      expect(set.url).toContain('127.0.0.1:6399')
+      expect(await c.compute.get()).toEqual(set)
+      await expect(c.compute.set({ mode: 'redis', url: 'http://127.0.0.1:6379' })).rejects.toMatchObject({ code: 'INVALID_OPTION' })
+      await expect(c.call('compute.set', { mode: 'cloud' } as never)).rejects.toMatchObject({ code: 'BAD_REQUEST' })
+      expect(await c.compute.set({ mode: 'local' })).toEqual({ mode: 'local', url: null, tlsInsecure: false })
+    }
+  })
+
   it('called every contract method through both transports', () => {
     for (const t of ['ipc', 'ws']) for (const m of METHOD_NAMES) expect(called, `${t}:${m}`).toContain(`${t}:${m}`)
   })

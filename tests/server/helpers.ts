@@ -121,12 +121,23 @@ export function record(client: Client, events: EventName[] = ['run.progress', 'r
 }
 
 /** true while a process with this pid exists */
+/**
+ * Whether a process still runs. A zombie (exited, not yet reaped by its
+ * parent's event loop — it can lag on a loaded machine) counts as gone: it
+ * executes nothing and holds no memory.
+ */
 export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0)
-    return true
   } catch {
     return false
+  }
+  try {
+    // /proc/<pid>/stat: "pid (comm) STATE …"; comm may hold spaces and parentheses
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z'
+  } catch {
+    return true // no procfs (not Linux): the signal probe is all there is
   }
 }
 
