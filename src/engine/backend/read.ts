@@ -24,7 +24,7 @@
  * beyond the tensor's life — as with `dataSync`).
  */
 import * as tf from '@tensorflow/tfjs-core'
-import { takeGpuError } from './webgpu'
+import { takeGpuError } from './gpu-errors'
 import { ZsnasError } from '../core/errors'
 
 export type HostArray = Float32Array | Int32Array | Uint8Array

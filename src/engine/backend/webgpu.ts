@@ -27,7 +27,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import * as tf from '@tensorflow/tfjs-core'
+export { takeGpuError, watchDevice, webgpuDeviceLost, recordGpuErrorForTest } from './gpu-errors'
 
 /** What the engine reports about the WebGPU adapter it runs on. */
 export interface AdapterInfo {
@@ -53,11 +53,6 @@ interface GpuAdapterLike {
 }
 interface GpuLike {
   requestAdapter(opts?: { powerPreference?: string }): Promise<GpuAdapterLike | null>
-}
-interface GpuDeviceLike {
-  lost?: Promise<{ reason?: string; message?: string }>
-  addEventListener?: (type: string, cb: (ev: { error?: { message?: string; constructor?: { name?: string } } }) => void) => void
-  onuncapturederror?: unknown
 }
 
 const SOFTWARE = /swiftshader|lavapipe|llvmpipe|\blvp\b|softpipe|microsoft basic render|\bwarp\b/i
@@ -191,61 +186,4 @@ export async function loadWebgpu(opts: LoadWebgpuOptions): Promise<AdapterInfo> 
   }
   await importByName('@tensorflow/tfjs-backend-webgpu')
   return info
-}
-
-let gpuError: { name: string; message: string } | undefined
-let deviceLost: string | undefined
-let watched: object | undefined
-
-/**
- * Starts recording the active webgpu backend's uncaptured device errors and
- * device loss (idempotent per device). No-op on other backends.
- */
-export function watchDevice(): void {
-  if (tf.getBackend() !== 'webgpu') return
-  const device = (tf.backend() as unknown as { device?: GpuDeviceLike }).device
-  if (device === undefined || device === watched) return
-  watched = device
-  const onError = (ev: { error?: { message?: string; constructor?: { name?: string } } }): void => {
-    if (gpuError !== undefined) return
-    const kind = ev.error?.constructor?.name ?? 'GPUError'
-    const msg = ev.error?.message ?? ''
-    gpuError = { name: kind, message: msg }
-  }
-  if (typeof device.addEventListener === 'function') device.addEventListener('uncapturederror', onError)
-  else device.onuncapturederror = onError
-  void device.lost?.then((l) => {
-    deviceLost = `${l.reason ?? 'unknown'}: ${l.message ?? ''}`.slice(0, 200)
-  })
-}
-
-/**
- * Throws (once) the first device error recorded since the last call, or
- * whenever the device was lost. An out-of-memory error reads
- * "GPUOutOfMemoryError: out of memory on the webgpu device: …"; a lost device
- * "GPUDeviceLost: the webgpu device was lost (…)".
- */
-export function takeGpuError(): void {
-  if (deviceLost !== undefined) {
-    const e = new Error(`the webgpu device was lost (${deviceLost})`)
-    e.name = 'GPUDeviceLost'
-    throw e
-  }
-  if (gpuError === undefined) return
-  const g = gpuError
-  gpuError = undefined
-  const oom = g.name === 'GPUOutOfMemoryError' || /out of memory|failed to allocate/i.test(g.message)
-  const e = new Error(oom ? `out of memory on the webgpu device: ${g.message}` : `webgpu device error: ${g.message}`)
-  e.name = oom ? 'GPUOutOfMemoryError' : g.name
-  throw e
-}
-
-/** True after the webgpu device was lost in this process (the backend cannot continue). */
-export function webgpuDeviceLost(): boolean {
-  return deviceLost !== undefined
-}
-
-/** Test hook: record a device error as the device's uncaptured-error event would. */
-export function recordGpuErrorForTest(name: string, message: string): void {
-  gpuError = { name, message }
 }
