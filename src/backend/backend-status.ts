@@ -14,6 +14,7 @@
 import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import { tsxImportArgs } from './worker-host'
 
 /** The engine's selection order (tensorflow → webgpu → wasm → cpu). */
 export const PROBE_ORDER = ['tensorflow', 'webgpu', 'wasm', 'cpu'] as const
@@ -141,7 +142,7 @@ export interface ProbeOptions {
 /** The probe child's entry: the .ts through tsx in a source checkout, else the built .js next to this bundle. */
 export function probeChildEntry(): { file: string; execArgv: string[] } {
   const ts = fileURLToPath(new URL('./backend-probe-child.ts', import.meta.url))
-  if (existsSync(ts)) return { file: ts, execArgv: ['--import', 'tsx'] }
+  if (existsSync(ts)) return { file: ts, execArgv: tsxImportArgs() }
   return { file: fileURLToPath(new URL('./backend-probe-child.js', import.meta.url)), execArgv: [] }
 }
 

@@ -7,7 +7,8 @@
  */
 import { fork } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
+import { createRequire } from 'node:module'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 
 export interface WorkerHandle {
   readonly pid: number | undefined
@@ -35,9 +36,19 @@ export interface ForkHostOptions {
  * src/worker/score-worker.ts through tsx in a source checkout, otherwise the
  * built `score-worker.js` next to the bundle that contains this module.
  */
+/**
+ * `execArgv` that loads tsx's ESM loader in a child from any working
+ * directory: the loader is named by its absolute URL, resolved from this
+ * module (a bare `--import tsx` is resolved against the child's cwd, so a
+ * `zsnas worker` or search started outside the checkout had every child fail).
+ */
+export function tsxImportArgs(): string[] {
+  return ['--import', pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href]
+}
+
 export function scoreWorkerEntry(): ForkHostOptions {
   const ts = fileURLToPath(new URL('../worker/score-worker.ts', import.meta.url))
-  if (existsSync(ts)) return { entry: ts, execArgv: ['--import', 'tsx'] }
+  if (existsSync(ts)) return { entry: ts, execArgv: tsxImportArgs() }
   return { entry: fileURLToPath(new URL('./score-worker.js', import.meta.url)), execArgv: [] }
 }
 
