@@ -11,8 +11,9 @@
  *    asked returns the same promise, and a result delivered twice (BullMQ is
  *    at-least-once) resolves it once; a result of another protocol version or
  *    of another index is ignored;
- *  - a job that failed in an EARLIER session is removed and added again (a
- *    fixed worker gets another chance); one that fails in this session
+ *  - a job that failed in an EARLIER session (a failed job, or a result that
+ *    is a scoring failure) is removed and added again once (a fixed worker
+ *    gets another chance; successful results are reused); one that fails in this session
  *    resolves `{ ok: false }` with the worker's typed error (a worker that
  *    died twice on it: WORKER_CRASHED, as in the local pool);
  *  - Redis going away pauses the run: every pending job is polled until
@@ -71,6 +72,12 @@ export function failureToError(reason: string | undefined): ServiceErrorData {
   const m = /^([A-Z_]+): ([\s\S]*)$/.exec(text)
   if (m && (ERROR_CODES as readonly string[]).includes(m[1])) return { code: m[1] as ServiceErrorData['code'], message: m[2] }
   return { code: 'INTERNAL', message: text }
+}
+
+/** True for a finished job whose result is a scoring failure (`ok: false`) rather than scores. */
+function isFailureResult(value: unknown): boolean {
+  const parsed = ClusterResultSchema.safeParse(value)
+  return parsed.success && !parsed.data.ok
 }
 
 export class ClusterScorer implements Scorer {
@@ -198,8 +205,10 @@ export class ClusterScorer implements Scorer {
       this.markUp()
       if (state === 'completed' || state === 'failed') {
         const job = await Job.fromId(this.queue, p.id)
-        if (job && state === 'failed' && !p.retriedOld && (job.finishedOn ?? 0) < this.openedAt) {
-          // failed in an earlier session (a worker without the dataset, say): give it one new chance
+        const failedEarlier = state === 'failed' || isFailureResult(job?.returnvalue)
+        if (job && failedEarlier && !p.retriedOld && (job.finishedOn ?? 0) < this.openedAt) {
+          // failed in an earlier session (a worker without the dataset, one whose scoring processes could not start,
+          // a crash or OOM returned as an ok:false result): give it one new chance, as a new local run would
           p.retriedOld = true
           p.adding = true
           try {

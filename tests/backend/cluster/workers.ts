@@ -18,9 +18,10 @@ export interface SpawnedWorker {
  * Short lock and stalled interval, so a killed worker's job is retried within ~7 s — but not so short that a
  * worker starved of CPU on a loaded CI machine misses its lock renewal (1.5 s did, twice in a row, at load 25).
  */
-export function spawnWorker(url: string, name: string, extra: string[] = []): SpawnedWorker {
+export function spawnWorker(url: string, name: string, extra: string[] = [], env: NodeJS.ProcessEnv = process.env): SpawnedWorker {
   const proc = spawn(process.execPath, ['bin/zsnas.mjs', 'worker', '--redis', url, '--name', name, '--lock-ms', '6000', '--stalled-ms', '1000', ...extra], {
     stdio: ['ignore', 'ignore', 'pipe'],
+    env,
   })
   let text = ''
   proc.stderr!.on('data', (d: Buffer) => (text += d.toString()))
