@@ -282,8 +282,14 @@ describe.skipIf(!haveChromium)('#21 app defects in the browser', () => {
     await shot(page, 'defects-wizard-warnings')
     await page.getByTestId('budget-batchSize').fill('16')
     await page.reload()
-    await page.getByTestId('step-3').click()
-    await page.getByTestId('budget-n').waitFor({ timeout: 60_000 })
+    // the restored draft re-checks its dataset first (a file read on the server); until then steps 0–2 are not valid
+    // and the step bar refuses to jump to step 3, as it would for a user clicking that early
+    await expect
+      .poll(async () => {
+        await page.getByTestId('step-3').click()
+        return page.getByTestId('budget-n').isVisible()
+      }, { timeout: 60_000, intervals: [250, 500, 1000] })
+      .toBe(true)
     await expect.poll(() => page.getByTestId('budget-n').inputValue()).toBe('8')
     expect(await page.getByTestId('budget-batchSize').inputValue()).toBe('16')
     expect(await page.getByTestId('table-path').inputValue()).toBe(partial)
