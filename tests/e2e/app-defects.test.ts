@@ -288,7 +288,7 @@ describe.skipIf(!haveChromium)('#21 app defects in the browser', () => {
       .poll(async () => {
         await page.getByTestId('step-3').click()
         return page.getByTestId('budget-n').isVisible()
-      }, { timeout: 60_000, intervals: [250, 500, 1000] })
+      }, { timeout: 60_000, interval: 500 })
       .toBe(true)
     await expect.poll(() => page.getByTestId('budget-n').inputValue()).toBe('8')
     expect(await page.getByTestId('budget-batchSize').inputValue()).toBe('16')
