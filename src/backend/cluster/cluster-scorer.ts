@@ -205,8 +205,9 @@ export class ClusterScorer implements Scorer {
       this.markUp()
       if (state === 'completed' || state === 'failed') {
         const job = await Job.fromId(this.queue, p.id)
-        const failedEarlier = state === 'failed' || isFailureResult(job?.returnvalue)
-        if (job && failedEarlier && !p.retriedOld && (job.finishedOn ?? 0) < this.openedAt) {
+        const earlier = job !== undefined && !p.retriedOld && (job.finishedOn ?? 0) < this.openedAt
+        // the result is parsed here only for jobs of an earlier session; this session's are parsed once, in settle
+        if (job && earlier && (state === 'failed' || isFailureResult(job.returnvalue))) {
           // failed in an earlier session (a worker without the dataset, one whose scoring processes could not start,
           // a crash or OOM returned as an ok:false result): give it one new chance, as a new local run would
           p.retriedOld = true
