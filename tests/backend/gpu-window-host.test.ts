@@ -12,17 +12,8 @@ import { WorkerPool } from '../../src/backend/pool'
 import { gpuWindowHost, type GpuWindowLike } from '../../src/backend/gpu-window-host'
 import { GPU_WINDOW_FROM_WORKER, GPU_WINDOW_TO_WORKER, ipcRendererChannel } from '../../src/backend/gpu-window-channel'
 import { runWorker, type JobScorer } from '../../src/worker/worker-loop'
-import type { ScoreJob } from '../../src/worker/protocol'
+import { job } from './fixtures/score-job'
 
-const job = (arch: string, seed = 1): ScoreJob => ({
-  space: 'nb201',
-  arch,
-  proxies: ['p'],
-  dataset: { kind: 'noise', imageSize: 16, numClasses: 10 },
-  batchSize: 8,
-  seed,
-  init: 'pytorch',
-})
 
 interface FakeOpts {
   loadMs?: number

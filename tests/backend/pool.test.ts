@@ -8,6 +8,7 @@ import { WorkerPool } from '../../src/backend/pool'
 import { recyclingHost } from '../../src/backend/recycling-host'
 import type { WorkerHandle, WorkerHost } from '../../src/backend/worker-host'
 import type { ScoreJob } from '../../src/worker/protocol'
+import { job } from './fixtures/score-job'
 
 type Behaviour = (job: ScoreJob, worker: FakeWorker) => void
 
@@ -58,15 +59,6 @@ function fakeHost(behaviour: Behaviour): WorkerHost & { spawned: FakeWorker[] } 
   }
 }
 
-const job = (arch: string, seed = 1): ScoreJob => ({
-  space: 'nb201',
-  arch,
-  proxies: ['p'],
-  dataset: { kind: 'noise', imageSize: 16, numClasses: 10 },
-  batchSize: 8,
-  seed,
-  init: 'pytorch',
-})
 const outcome = (arch: string, seed: number) => ({ arch, hash: arch, scores: { p: seed }, params: 1, flops: 2, seconds: 0.1, backend: 'fake' })
 
 describe('WorkerPool', () => {
