@@ -66,23 +66,29 @@ function refusal(code: string, message: string, unrecoverable: boolean): Error {
   return unrecoverable ? new UnrecoverableError(text) : new Error(text)
 }
 
-export async function startClusterWorker(o: ClusterWorkerOptions): Promise<ClusterWorker> {
-  const concurrency = o.concurrency ?? 1
-  const host = o.hostname ?? os.hostname()
-  const id = `${host}-${process.pid}-${randomBytes(3).toString('hex')}`
-  const log = o.log ?? (() => {})
-  const pool = new WorkerPool(o.processHost ?? forkHost(scoreWorkerEntry()), concurrency)
-  const memo = new HashMemo()
-  const info: WorkerInfo = {
-    id, host, pid: process.pid, protocol: PROTOCOL_VERSION, concurrency, busy: 0, done: 0, backend: '',
-    dataRoot: o.dataRoot ?? null, startedAt: Date.now(), seenAt: Date.now(),
-  }
+interface ProcessorContext {
+  host: string
+  id: string
+  info: WorkerInfo
+  pool: WorkerPool
+  memo: HashMemo
+  dataRoot: string | null
+  log: (line: string) => void
+}
+
+/**
+ * One queue job → one result: refuses another protocol version or a malformed
+ * job (unrecoverable), a dataset this machine lacks (recoverable), and scores
+ * the rest in the local pool; `info.busy`/`info.done` follow the jobs.
+ */
+function jobProcessor(ctx: ProcessorContext): (job: Job) => Promise<ClusterResult> {
+  const { host, id, info, pool, memo, dataRoot, log } = ctx
   const by = (outcome?: ScoreOutcome): ScoredBy => ({
     host, pid: process.pid, worker: id, backend: outcome?.backend ?? info.backend,
     ...(outcome?.adapter ?? info.adapter ? { adapter: outcome?.adapter ?? info.adapter } : {}),
   })
 
-  const processor = async (job: Job): Promise<ClusterResult> => {
+  return async (job: Job): Promise<ClusterResult> => {
     const parsed = ClusterJobSchema.safeParse(job.data)
     const version = (job.data as { protocol?: unknown } | null)?.protocol
     if (version !== PROTOCOL_VERSION) {
@@ -92,7 +98,7 @@ export async function startClusterWorker(o: ClusterWorkerOptions): Promise<Clust
     const { request, dataset, index } = parsed.data
     let spec
     try {
-      spec = await resolveDataset(request.dataset, dataset, o.dataRoot ?? null, memo, host)
+      spec = await resolveDataset(request.dataset, dataset, dataRoot, memo, host)
     } catch (e) {
       const err = e instanceof ZsnasError ? e : new ZsnasError('INTERNAL', String(e))
       log(`refused job ${job.id} (evaluation ${index}): ${err.message}`)
@@ -116,6 +122,20 @@ export async function startClusterWorker(o: ClusterWorkerOptions): Promise<Clust
       info.busy--
     }
   }
+}
+
+export async function startClusterWorker(o: ClusterWorkerOptions): Promise<ClusterWorker> {
+  const concurrency = o.concurrency ?? 1
+  const host = o.hostname ?? os.hostname()
+  const id = `${host}-${process.pid}-${randomBytes(3).toString('hex')}`
+  const log = o.log ?? (() => {})
+  const pool = new WorkerPool(o.processHost ?? forkHost(scoreWorkerEntry()), concurrency)
+  const memo = new HashMemo()
+  const info: WorkerInfo = {
+    id, host, pid: process.pid, protocol: PROTOCOL_VERSION, concurrency, busy: 0, done: 0, backend: '',
+    dataRoot: o.dataRoot ?? null, startedAt: Date.now(), seenAt: Date.now(),
+  }
+  const processor = jobProcessor({ host, id, info, pool, memo, dataRoot: o.dataRoot ?? null, log })
 
   const worker = new Worker(QUEUE_NAME, processor, {
     connection: o.connection,
