@@ -3,7 +3,7 @@
  *
  *   nice npx tsx bench/backends.ts [--backends tensorflow,webgpu,wasm,cpu] [--cells 10] [--nb201-batch 64]
  *        [--mbv2-batch 64] [--resolution 224] [--mbv2-reps 2] [--epads-batch 128] [--cap-s 300] [--mbv2-cap-s 300]
- *        [--data shared|noise] [--out FILE.md] [--parallel]
+ *        [--data shared|noise] [--out FILE.md] [--parallel] [--spaces nb201,mbv2] [--per-set]
  *
  * On every backend that loads (each probed first, in its own process, by src/backend/backend-status.ts; the
  * others get a "not available: reason" row):
@@ -15,6 +15,8 @@
  * Each (backend, space) runs in its own child process with ZSNAS_BACKEND forced (a tfjs backend is chosen once
  * per process, and a wasm out-of-memory abort kills its instance), capped at `--cap-s` / `--mbv2-cap-s` seconds:
  * a child killed at its cap keeps the architectures it finished ("timeout", mean over those).
+ * `--spaces` picks the spaces run (default both). `--per-set` runs every workload set (e.g. 'NB201 SJW') in a child
+ * of its own with the whole cap, so a slow set cannot eat the next set's time (default: one child per space).
  * Columns: mean seconds per architecture after one warm-up scoring (the warm-up includes shader compilation
  * / heap growth and is shown apart), peak process RSS, and for webgpu the peak bytes the tfjs buffer manager
  * held on the GPU (sampled after each architecture).
@@ -44,7 +46,10 @@ const { values } = parseArgs({
     data: { type: 'string', default: 'shared' },
     out: { type: 'string' },
     parallel: { type: 'boolean', default: false },
+    spaces: { type: 'string', default: 'nb201,mbv2' },
+    'per-set': { type: 'boolean', default: false },
     child: { type: 'string' }, // internal: 'nb201' | 'mbv2'
+    'only-set': { type: 'string' }, // internal: run only this set label in the child
   },
 })
 
@@ -67,21 +72,21 @@ const config: ChildConfig = {
 }
 
 if (values.child !== undefined) {
-  await runChildWorkload(values.child === 'mbv2' ? 'mbv2' : 'nb201', config)
+  await runChildWorkload(values.child === 'mbv2' ? 'mbv2' : 'nb201', config, values['only-set'])
   process.stdout.write('', () => process.exit(0))
 } else {
   await parent()
 }
 
 /** Runs one (backend, space) child under its cap; resolves with its rows. */
-function runChild(backend: string, space: 'nb201' | 'mbv2', capS: number): Promise<Row[]> {
-  const sets = space === 'nb201' ? NB201_SETS : MBV2_SETS
+function runChild(backend: string, space: 'nb201' | 'mbv2', capS: number, only?: string): Promise<Row[]> {
+  const sets = (space === 'nb201' ? NB201_SETS : MBV2_SETS).filter((s) => only === undefined || s.label === only)
   const planned = space === 'nb201' ? config.cells : config.mbv2Reps
   const self = fileURLToPath(import.meta.url)
   const execArgv = self.endsWith('.ts') ? ['--import', 'tsx'] : []
   const { ZSNAS_BACKEND: _drop, ...env } = process.env
   return new Promise((done) => {
-    const child = spawn(process.execPath, [...execArgv, self, ...process.argv.slice(2), '--child', space], {
+    const child = spawn(process.execPath, [...execArgv, self, ...process.argv.slice(2), '--child', space, ...(only !== undefined ? ['--only-set', only] : [])], {
       env: { ...env, ZSNAS_BACKEND: backend },
       stdio: ['ignore', 'pipe', 'pipe'],
     })
@@ -118,6 +123,8 @@ function progress(backend: string, l: BenchLine): void {
 }
 
 async function parent(): Promise<void> {
+  const spaces = values.spaces.split(',').map((s) => s.trim()) as Array<'nb201' | 'mbv2'>
+  for (const s of spaces) if (s !== 'nb201' && s !== 'mbv2') throw new Error(`--spaces: '${s}' is not a bench space (expected nb201 and/or mbv2)`)
   const wanted = values.backends.split(',').map((s) => s.trim()).filter((s) => s !== '')
   const t0 = performance.now()
   process.stderr.write(`probing ${wanted.join(', ')}…\n`)
@@ -130,8 +137,11 @@ async function parent(): Promise<void> {
       rows.push({ backend: b.backend, workload: 'all', status: `not available: ${why}`, n: 0, planned: 0 })
       continue
     }
-    jobs.push(() => runChild(b.backend, 'nb201', int('cap-s', 1)))
-    jobs.push(() => runChild(b.backend, 'mbv2', int('mbv2-cap-s', 1)))
+    for (const space of spaces) {
+      const cap = int(space === 'nb201' ? 'cap-s' : 'mbv2-cap-s', 1)
+      if (!values['per-set']) jobs.push(() => runChild(b.backend, space, cap))
+      else for (const set of space === 'nb201' ? NB201_SETS : MBV2_SETS) jobs.push(() => runChild(b.backend, space, cap, set.label))
+    }
   }
   const results = values.parallel ? await Promise.all(jobs.map((j) => j())) : await sequential(jobs)
   for (const r of results) rows.push(...r)
@@ -141,7 +151,7 @@ async function parent(): Promise<void> {
     `Backend bench (bench/backends.ts), ${new Date().toISOString().slice(0, 16)}Z, ${cpu} × ${cpus().length}, Node ${process.version}, load ${loadavg().map((v) => v.toFixed(1)).join(' ')}${values.parallel ? ', children in parallel' : ''}`,
     `NB201: ${config.cells} cells (Rng(2025)), batch ${config.nb201Batch}, ${useCifar ? 'CIFAR-10 (shared data)' : 'N(0,1) noise 32 px'}, ePADS batch ${config.epadsBatch}; ` +
       `MBv2: Table 11 architecture at ${config.resolution} px, batch ${config.mbv2Batch}, ${config.mbv2Reps} reps, noise images; ` +
-      `caps ${values['cap-s']} s / ${values['mbv2-cap-s']} s per child; total ${((performance.now() - t0) / 1000).toFixed(0)} s`,
+      `caps ${values['cap-s']} s / ${values['mbv2-cap-s']} s per child${values['per-set'] ? ' (one child per workload set)' : ''}; spaces ${spaces.join(',')}; total ${((performance.now() - t0) / 1000).toFixed(0)} s`,
     `NB201 cells: ${benchCells(config.cells).join(' ')}`,
   ].join('\n')
   const text = `${header}\n\n${table}\n`

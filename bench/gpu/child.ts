@@ -46,11 +46,13 @@ function gpuMB(): number | undefined {
   return typeof b === 'number' ? b / 2 ** 20 : undefined
 }
 
-export async function runChildWorkload(space: 'nb201' | 'mbv2', c: ChildConfig): Promise<void> {
+/** Runs the space's workload sets (only the one labelled `onlySet` when given) and streams BENCH lines. */
+export async function runChildWorkload(space: 'nb201' | 'mbv2', c: ChildConfig, onlySet?: string): Promise<void> {
   const info = await initBackend({ log: () => {} })
   const a = info.adapter
   emit({ type: 'start', backend: info.name, ...(a ? { adapter: `${a.vendor} ${a.architecture}${a.device ? ` ${a.device}` : ''}${a.isSoftware ? ' (software)' : ''}`.trim() } : {}) })
-  const sets = space === 'nb201' ? NB201_SETS : MBV2_SETS
+  const sets = (space === 'nb201' ? NB201_SETS : MBV2_SETS).filter((s) => onlySet === undefined || s.label === onlySet)
+  if (sets.length === 0) throw new Error(`--only-set: '${onlySet}' is not a ${space} workload set`)
   const archs = space === 'nb201' ? benchCells(c.cells) : Array.from({ length: c.mbv2Reps }, () => table11At(c.resolution))
   const dataset: DatasetSpec = space === 'nb201' ? c.nb201Data : { kind: 'noise', imageSize: c.resolution, numClasses: 1000 }
   const batchSize = space === 'nb201' ? c.nb201Batch : c.mbv2Batch
