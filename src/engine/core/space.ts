@@ -78,8 +78,11 @@ export interface SpaceProtocol {
   strategyOptions: Record<string, unknown>
   /** number of evaluations N */
   budget: number
-  /** seconds per architecture of one scoring process, measured at `batchSize`, and where */
-  measured?: { secondsPerArch: number; batchSize: number; where: string }
+  /**
+   * seconds per architecture of one scoring process, measured at `batchSize`, and where;
+   * `peakRssGB`: that process's peak resident memory (bounds how many run at once on a workstation)
+   */
+  measured?: { secondsPerArch: number; batchSize: number; where: string; peakRssGB?: number }
 }
 
 export interface SpaceDef {

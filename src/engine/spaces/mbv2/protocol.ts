@@ -7,7 +7,9 @@
  *
  * `measured`: CPU seconds of one scoring (a first one, in a fresh process:
  * an upper bound) with the checkpointed response pass, wasm 1 thread, for
- * the Table 11 architecture at 224 px, batch 64, SJW (docs/memory.md).
+ * the Table 11 architecture at 224 px, batch 64, SJW (docs/memory.md), and
+ * that process's peak RSS (the workstation projection's memory bound:
+ * src/shared/projection.ts).
  */
 import type { SpaceProtocol } from '../../core/space'
 
@@ -20,5 +22,5 @@ export const MBV2_PROTOCOL: SpaceProtocol = {
   budget: 5000,
   // batch 64 checkpointed at 224 px fits since issue #18's batch splits: one scoring in a fresh process (includes heap growth
   // and set-up: an upper bound; the steady checkpointed batch-16 scoring is 22.0 CPU-s), 2-core shared dev box (docs/memory.md)
-  measured: { secondsPerArch: 211, batchSize: 64, where: 'CPU-s of a first scoring, SJW, Table 11 at 224 px, wasm 1 thread, bench/mbv2-scoring.ts' },
+  measured: { secondsPerArch: 211, batchSize: 64, peakRssGB: 4.62, where: 'CPU-s of a first scoring, SJW, Table 11 at 224 px, wasm 1 thread, bench/mbv2-scoring.ts' },
 }
