@@ -18,6 +18,7 @@ import { APP_VERSION } from './version'
 import { recyclingHost } from './recycling-host'
 import { acquireDataDirLock } from './lock'
 import { ComputeService } from './cluster/compute'
+import { CalibrationService } from './calibration'
 
 export interface BackendOptions {
   dataDir: string
@@ -73,6 +74,7 @@ export function createBackend(o: BackendOptions): Backend {
     onActivity: o.onActivity,
     eventIntervalMs: o.eventIntervalMs,
   })
+  const calibration = new CalibrationService({ engine: o.engine, host, recycle: (h) => host.recycle(h) })
   const systemInfo = (): SystemInfo => ({
     mode: o.mode,
     canPickFiles: o.picker !== undefined,
@@ -82,7 +84,7 @@ export function createBackend(o: BackendOptions): Backend {
     platform: process.platform,
     dataDir: o.dataDir,
   })
-  const handlers = createService({ store, manager, engine: o.engine, dataDir: o.dataDir, picker: o.picker, systemInfo, paths: o.paths, compute })
+  const handlers = createService({ store, manager, engine: o.engine, dataDir: o.dataDir, picker: o.picker, systemInfo, paths: o.paths, compute, calibration })
   return {
     handlers,
     bus,
@@ -90,6 +92,7 @@ export function createBackend(o: BackendOptions): Backend {
     store,
     interrupted,
     async close() {
+      calibration.close()
       await manager.shutdown()
       host.dispose()
       store.close()

@@ -13,7 +13,7 @@ import { openDataset } from '../engine/data/open'
 import { listProxies } from '../engine/proxies/registry'
 import { VOTING_PROXIES, getVotingProxy } from '../engine/proxies/voting/definitions'
 import { createStrategy, listStrategies } from '../engine/search/registry'
-import { createSpace, listSpaces, loadGroundTruth } from '../engine/spaces/registry'
+import { createSpace, getSpaceDef, listSpaces, loadGroundTruth } from '../engine/spaces/registry'
 import { checkRunOptions } from '../engine/search/run-options'
 import { optionProblem } from '../engine/core/options'
 import { BATCH_SIZE_OPTION } from '../engine/score/request-spec'
@@ -193,7 +193,10 @@ export function createEngineAdapter(opts: { tableCacheDir?: string } = {}): Engi
     createSearch: searchFor,
     loadGroundTruth: (path, space) => loadTable(path, space),
     spaces: (): CatalogEntry[] =>
-      listSpaces().map((s) => ({ id: s.id, label: s.label, description: s.description, options: SPACE_OPTIONS[s.id] ?? [], meta: { size: s.size } })),
+      listSpaces().map((s) => {
+        const protocol = getSpaceDef(s.id).protocol // the paper's protocol, the wizard's defaults for the space
+        return { id: s.id, label: s.label, description: s.description, options: SPACE_OPTIONS[s.id] ?? [], meta: { size: s.size }, ...(protocol ? { protocol: structuredClone(protocol) } : {}) }
+      }),
     proxies: proxyCatalog,
     strategies: (): CatalogEntry[] => listStrategies().map((s) => ({ ...s, options: s.options.map((o) => ({ ...o })) })),
     datasets: () => DATASET_CATALOG,

@@ -18,6 +18,7 @@ import { ServiceError } from '../shared/client'
 import type { ServiceHandlers } from '../shared/contract'
 import { modelExportHandlers } from './model-export'
 import { ComputeService, computeHandlers } from './cluster/compute'
+import type { CalibrationService } from './calibration'
 import type { SystemInfo } from '../shared/schemas'
 import type { EnginePort } from './engine-port'
 import { exportRun } from './export'
@@ -52,6 +53,8 @@ export interface ServiceDeps {
   paths?: PathPolicy
   /** the "Compute" setting (this machine | Redis cluster); default: read from the data folder */
   compute?: ComputeService
+  /** `calibration.*`: one scoring of a run's evaluation 0 before it starts (calibration.ts); absent = UNSUPPORTED */
+  calibration?: CalibrationService
 }
 
 export const SEED_DERIVATION = 'evaluationSeed(runSeed, index): 32-bit mix of runSeed ^ imul(index + 1, 0x9e3779b1) (src/backend/seeds.ts)'
@@ -85,6 +88,10 @@ export function createService(d: ServiceDeps): ServiceHandlers {
     return { ...config, dataset, ...(groundTruth ? { groundTruth } : {}) }
   }
   const models = modelExportHandlers(d.dataDir, d.store)
+  const calibration = (): CalibrationService => {
+    if (!d.calibration) throw new ServiceError('UNSUPPORTED', 'calibration scorings are not available in this shell (no worker host)')
+    return d.calibration
+  }
 
   return {
     'runs.start': (config) => {
@@ -144,6 +151,9 @@ export function createService(d: ServiceDeps): ServiceHandlers {
     'models.exporters': models['models.exporters'],
     'models.export': (req, ctx) => models['models.export']({ ...req, dir: writeDir(req.dir, 'export folder') }, ctx),
     ...computeHandlers(d.compute ?? new ComputeService(d.dataDir)),
+    'calibration.start': (config) => calibration().start(checkConfig(config)),
+    'calibration.get': (id) => calibration().get(id),
+    'calibration.cancel': (id) => calibration().cancel(id),
   }
 }
 

@@ -46,9 +46,12 @@ import {
   TableRequestSchema,
 } from './schemas'
 import { ExporterEntrySchema, ExportersQuerySchema, ModelExportRequestSchema } from './model-export'
+import { CalibrationIdSchema, CalibrationSchema } from './calibration-schema'
 
 export * from './schemas'
 export * from './model-export'
+export * from './calibration-schema'
+export * from './protocol-schema'
 export * from './methods'
 
 const def = <A extends z.ZodTuple, R extends z.ZodType>(args: A, result: R) => ({ args, result })
@@ -89,6 +92,11 @@ export const METHODS = {
   'compute.set': def(z.tuple([ComputeSettingSchema]), ComputeInfoSchema),
   /** The connected cluster workers (empty on this machine); BACKEND_UNAVAILABLE when Redis does not answer. */
   'compute.workers': def(z.tuple([]), z.array(ClusterWorkerSchema)),
+  /** Score the run's evaluation 0 once in a worker (src/backend/calibration.ts) → state 'running'; poll `calibration.get`. Cancels a running one. */
+  'calibration.start': def(z.tuple([RunConfigSchema]), CalibrationSchema),
+  'calibration.get': def(z.tuple([CalibrationIdSchema]), CalibrationSchema),
+  /** Kills its worker; a finished calibration is returned unchanged. */
+  'calibration.cancel': def(z.tuple([CalibrationIdSchema]), CalibrationSchema),
 } satisfies Record<MethodName, { args: z.ZodTuple; result: z.ZodType }>
 
 // compile-time check: METHODS has exactly the names of METHOD_NAMES

@@ -35,6 +35,9 @@ export const METHOD_NAMES = [
   'compute.get',
   'compute.set',
   'compute.workers',
+  'calibration.start',
+  'calibration.get',
+  'calibration.cancel',
 ] as const
 
 export type MethodName = (typeof METHOD_NAMES)[number]

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod'
 import { ScoreValueSchema } from './score-value'
+import { SpaceProtocolSchema } from './protocol-schema'
 
 // ---------------------------------------------------------------- errors
 
@@ -275,6 +276,8 @@ export const CatalogEntrySchema = z.object({
   options: z.array(CatalogOptionSchema),
   /** free-form extra facts (space size, voting members, needs a path …) */
   meta: z.record(z.string(), z.unknown()).optional(),
+  /** spaces: the paper's protocol where the space declares one (SpaceDef.protocol), the wizard's defaults for it */
+  protocol: SpaceProtocolSchema.optional(),
 })
 export type CatalogEntry = z.infer<typeof CatalogEntrySchema>
 

@@ -13,7 +13,8 @@ import { evaluationSeed } from '../../src/backend/seeds'
 import { exportArchitecture } from '../../src/engine/export/registry'
 import type { Client } from '../../src/shared/client'
 import { METHOD_NAMES } from '../../src/shared/methods'
-import type { EvaluationRow, RunConfigInput } from '../../src/shared/schemas'
+import { RunConfigSchema, type EvaluationRow, type RunConfigInput } from '../../src/shared/schemas'
+import { createEngineAdapter } from '../../src/backend/engine-adapter'
 import { sharedPath } from '../helpers/shared-data'
 import { alive, harness, record, tmpDir, type Harness } from './helpers'
 
@@ -273,6 +274,35 @@ describe('a run end to end', () => {
       await expect(c.compute.set({ mode: 'redis', url: 'http://127.0.0.1:6379' })).rejects.toMatchObject({ code: 'INVALID_OPTION' })
       await expect(c.call('compute.set', { mode: 'cloud' } as never)).rejects.toMatchObject({ code: 'BAD_REQUEST' })
       expect(await c.compute.set({ mode: 'local' })).toEqual({ mode: 'local', url: null, tlsInsecure: false })
+    }
+  })
+
+  it('calibration.start / get / cancel through both transports: evaluation 0 scored once, progress polled, cancel honoured, typed errors', { timeout: 180_000 }, async () => {
+    const config = { ...CONFIG, groundTruth: undefined, n: 4 }
+    // the run's evaluation 0: the strategy's first candidate (independent of the service: the engine's own strategy)
+    const first = createEngineAdapter().createSearch(RunConfigSchema.parse(config)).strategy.ask(1)[0].arch
+    for (const c of [track(h.ipc), track(h.ws)]) {
+      const started = await c.calibration.start(config)
+      expect(started).toMatchObject({ state: 'running', space: 'nb201', arch: first, batchSize: 8, proxies: ['acor'], secondsPerArch: null, expectedSeconds: null })
+      let cal = started
+      while (cal.state === 'running') {
+        await new Promise((r) => setTimeout(r, 200))
+        cal = await c.calibration.get(started.id)
+      }
+      expect(cal.state, JSON.stringify(cal.error)).toBe('done')
+      expect(cal.secondsPerArch).toBeGreaterThan(0)
+      expect(cal.totalSeconds).toBeGreaterThanOrEqual(cal.secondsPerArch!)
+      expect(cal.machine.cores).toBeGreaterThanOrEqual(1)
+      expect(await c.calibration.cancel(started.id)).toEqual(await c.calibration.get(started.id)) // finished: unchanged
+      // a slow one (MobileNetV2 at the paper's batch 64, 224 px) is cancelled long before it could finish
+      const slow = await c.calibration.start({ ...config, space: 'mbv2', proxy: { mode: 'single', id: 'sjw' }, batchSize: 64, dataset: { kind: 'noise', imageSize: 224, numClasses: 1000 } })
+      expect(slow.expectedSeconds).toBeGreaterThan(0) // the mbv2 protocol's stored measurement: the ETA
+      const cancelled = await c.calibration.cancel(slow.id)
+      expect(cancelled.state).toBe('cancelled')
+      expect(cancelled.secondsPerArch).toBeNull()
+      await expect(c.calibration.get('cal-none')).rejects.toMatchObject({ code: 'NOT_FOUND' })
+      await expect(c.calibration.start({ ...config, strategyOptions: { nope: 1 } })).rejects.toMatchObject({ code: 'INVALID_OPTION' })
+      await expect(c.call('calibration.start', { ...config, batchSize: 1 } as never)).rejects.toMatchObject({ code: 'BAD_REQUEST' })
     }
   })
 
