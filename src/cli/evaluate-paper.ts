@@ -10,9 +10,13 @@
  * ranked against that dataset's 200-epoch test accuracy. Every plain proxy
  * of the registry and every voting proxy with `--proxies all`.
  *
- * Expensive proxies may be capped: with `--cap grasp=100` GraSP is scored
- * only on indices < 100; the table says n per cell. Results go to `--out`
- * one row at a time (evaluate-partial.ts); `--resume` continues a run.
+ * A representative subset: `--stride K [--offset O]` scores every K-th index
+ * of 0..n−1 from O (evaluate-subset.ts). Expensive proxies may be capped:
+ * `--cap grasp=25` scores GraSP on the first 25 indices OF THE SUBSET; the
+ * table says n per cell. Results go to `--out` one row at a time
+ * (evaluate-partial.ts); `--resume` continues a run and reuses every finished
+ * row whose index is in the subset (the subset and the caps may change on
+ * resume; everything that decides a score may not).
  */
 import { existsSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
@@ -24,10 +28,12 @@ import type { InitScheme } from '../engine/core/network'
 import { listProxies, fnv1a, getProxy, type ProxyMode } from '../engine/proxies'
 import { expandProxyIds, getVotingProxy, VOTING_PROXIES } from '../engine/proxies/voting'
 import { loadNb201Table } from '../engine/benchmarks/nb201-csv'
+import type { GroundTruth } from '../engine/core/data'
 import { scoreArchitecture, type ScoreRequest, type ScoreResult } from '../engine/score/score'
 import { nb201Space } from '../engine/spaces/nb201'
 import { appendRow, openRunDir, readPartial, scoresPath, type PartialRow } from './evaluate-partial'
 import { datasetProxyOptions, getTable2Dataset, table2Cells, table2Csv, table2Markdown, table2Text, TABLE2_DATASETS, type Table2Cell, type Table2Dataset } from './evaluate-table2'
+import { capNote, cappedIndices, checkSubset, subsetIndices, subsetLabel } from './evaluate-subset'
 
 export interface PaperRunOptions {
   table: string
@@ -35,9 +41,13 @@ export interface PaperRunOptions {
   datasets: string[]
   /** proxy ids (plain and voting) or ['all'] */
   proxies: string[]
-  /** first n benchmark indices */
+  /** indices are < n */
   n: number
-  /** proxy id → only indices < cap are scored */
+  /** every stride-th index of 0..n−1 (default 1) … */
+  stride?: number
+  /** … starting at offset (0..stride−1, default 0) */
+  offset?: number
+  /** proxy id → scored only on the first N indices of the subset */
   caps: Record<string, number>
   out: string
   resume: boolean
@@ -60,6 +70,9 @@ export interface PaperRunResult {
   scored: number
 }
 
+/** Config keys that choose WHICH rows are scored, not their scores: they may change on `--resume`. */
+export const SELECTION_KEYS: readonly string[] = ['protocol', 'n', 'stride', 'offset', 'caps']
+
 /** `all` → every registered plain proxy then every voting proxy; otherwise the list, validated. */
 export function resolveTable2Proxies(ids: readonly string[]): string[] {
   if (ids.length === 1 && ids[0] === 'all') return [...listProxies().map((p) => p.id), ...VOTING_PROXIES.map((v) => v.id)]
@@ -80,10 +93,20 @@ export function parseCaps(raw: string | undefined, plain: readonly string[]): Re
   return caps
 }
 
-/** Runs (or resumes) the Table 2 evaluation and writes table2.{txt,md,csv} into `out`. */
-export async function runPaperTable(o: PaperRunOptions, io: CliIO): Promise<PaperRunResult> {
+/** A run's resolved inputs: proxies, datasets, ground truth, subset and the config stored in `out`. */
+interface PaperRunPlan {
+  proxies: string[]
+  plain: string[]
+  datasets: Table2Dataset[]
+  dataRoot: string
+  gt: GroundTruth
+  indices: number[]
+  label: string
+  config: Record<string, unknown>
+}
+
+function planRun(o: PaperRunOptions): PaperRunPlan {
   const proxies = resolveTable2Proxies(o.proxies)
-  const plain = expandProxyIds(proxies)
   const datasets = o.datasets.map((id) => {
     const d = getTable2Dataset(id)
     if (d === undefined) throw new CliUsageError(`--datasets: unknown dataset '${id}'; expected ${TABLE2_DATASETS.map((x) => x.id).join(', ')}`)
@@ -95,10 +118,14 @@ export async function runPaperTable(o: PaperRunOptions, io: CliIO): Promise<Pape
   for (const d of datasets) {
     if (!gt.metrics.includes(d.id)) throw new ZsnasError('INVALID_OPTION', `${o.table} has no '${d.id}' accuracy column; available: ${gt.metrics.join(', ')}`)
   }
-  if (o.n > gt.size) throw new CliUsageError(`--n ${o.n} exceeds the ${gt.size} architectures of ${o.table}`)
+  const subset = { n: o.n, stride: o.stride ?? 1, offset: o.offset ?? 0 }
+  checkSubset(subset, gt.size)
+  const label = subsetLabel(subset)
   const config = {
-    protocol: 'nb201 indices 0..n-1',
+    protocol: `nb201 ${label}`,
     n: o.n,
+    stride: subset.stride,
+    offset: subset.offset,
     proxies,
     caps: o.caps,
     datasets: datasets.map((d) => ({ id: d.id, input: d.spec(dataRoot), proxyOptions: datasetProxyOptions(d, o.proxyOptions) })),
@@ -108,72 +135,90 @@ export async function runPaperTable(o: PaperRunOptions, io: CliIO): Promise<Pape
     mode: o.mode ?? 'paper',
     proxyOptions: o.proxyOptions,
   }
-  if (o.reportOnly && !existsSync(join(o.out, 'config.json'))) {
-    throw new ZsnasError('FILE_NOT_FOUND', `--report: ${o.out} holds no run (no config.json); start one with --out ${o.out}`, { path: o.out })
-  }
-  openRunDir(o.out, config, o.resume)
+  return { proxies, plain: expandProxyIds(proxies), datasets, dataRoot, gt, indices: subsetIndices(subset), label, config }
+}
+
+/** Scores every (subset index, dataset) pair not yet in `done`, index-major, appending each row. */
+async function scoreMissing(o: PaperRunOptions, plan: PaperRunPlan, done: Map<string, PartialRow[]>, io: CliIO): Promise<{ scored: number; remaining: number }> {
+  const { plain, datasets, gt, indices } = plan
   const keys = gt.keys()
-  const capOf = (p: string) => Math.min(o.n, o.caps[p] ?? o.n)
-  const done = new Map<string, PartialRow[]>()
-  let remaining = 0
-  for (const d of datasets) {
-    const rows = readPartial(scoresPath(o.out, d.id), plain)
-    done.set(d.id, rows)
-    remaining += o.n - new Set(rows.map((r) => r.index)).size
-  }
-  if (remaining < datasets.length * o.n) io.err(`resuming: ${datasets.length * o.n - remaining} of ${datasets.length * o.n} rows already in ${o.out}\n`)
+  const capped = cappedIndices(indices, o.caps)
+  const wantAt = (i: number) => plain.filter((p) => capped.get(p)?.has(i) ?? true)
+  const have = new Map(datasets.map((d) => [d.id, new Set((done.get(d.id) as PartialRow[]).map((r) => r.index))]))
+  const todo = indices.flatMap((i) => (wantAt(i).length === 0 ? [] : datasets.filter((d) => !have.get(d.id)?.has(i)).map((d) => ({ i, d }))))
+  const total = indices.length * datasets.length
+  if (todo.length < total) io.err(`resuming: ${total - todo.length} of ${total} rows already in ${o.out}\n`)
+  if (o.reportOnly) return { scored: 0, remaining: todo.length }
   const progress = createProgress(io)
   const scorer = o.scorer ?? scoreArchitecture
   const t0 = performance.now()
   let scored = 0
   // index-major order (each index on every dataset before the next index): a run stopped early has equal n per dataset
-  const have = new Map(datasets.map((d) => [d.id, new Set((done.get(d.id) as PartialRow[]).map((r) => r.index))]))
-  for (let i = 0; i < o.n && !o.reportOnly; i++) {
-    for (const d of datasets) {
-      if (have.get(d.id)?.has(i)) continue
-      const arch = nb201Space.fromString(keys[i])
-      const want = plain.filter((p) => i < capOf(p))
-      const r = await scorer({
-        space: 'nb201',
-        arch: nb201Space.toString(arch),
-        proxies: want,
-        dataset: d.spec(dataRoot),
-        batchSize: o.batchSize,
-        seed: ((o.seed >>> 0) ^ fnv1a(nb201Space.hash(arch))) >>> 0,
-        init: o.init,
-        mode: o.mode,
-        proxyOptions: datasetProxyOptions(d, o.proxyOptions),
-      })
-      const row: PartialRow = { index: i, arch: r.arch, accuracy: gt.get(keys[i], d.id) ?? NaN, scores: {}, seconds: r.seconds }
-      for (const p of want) row.scores[p] = r.scores[p]
-      appendRow(scoresPath(o.out, d.id), plain, row)
-      ;(done.get(d.id) as PartialRow[]).push(row)
-      scored++
-      const el = (performance.now() - t0) / 1000
-      progress.update(scored, remaining, el, (el / scored) * (remaining - scored))
-    }
+  for (const { i, d } of todo) {
+    const arch = nb201Space.fromString(keys[i])
+    const want = wantAt(i)
+    const r = await scorer({
+      space: 'nb201',
+      arch: nb201Space.toString(arch),
+      proxies: want,
+      dataset: d.spec(plan.dataRoot),
+      batchSize: o.batchSize,
+      seed: ((o.seed >>> 0) ^ fnv1a(nb201Space.hash(arch))) >>> 0,
+      init: o.init,
+      mode: o.mode,
+      proxyOptions: datasetProxyOptions(d, o.proxyOptions),
+    })
+    const row: PartialRow = { index: i, arch: r.arch, accuracy: gt.get(keys[i], d.id) ?? NaN, scores: {}, seconds: r.seconds }
+    for (const p of want) row.scores[p] = r.scores[p]
+    appendRow(scoresPath(o.out, d.id), plain, row)
+    ;(done.get(d.id) as PartialRow[]).push(row)
+    scored++
+    const el = (performance.now() - t0) / 1000
+    progress.update(scored, todo.length, el, (el / scored) * (todo.length - scored))
   }
   progress.end()
-  const cells = datasets.flatMap((d) => table2Cells(d, done.get(d.id) as PartialRow[], proxies))
+  return { scored, remaining: todo.length }
+}
+
+/** Writes table2.{csv,md,txt} over the subset's rows of `done`; returns the cells and the text. */
+function writeTables(o: PaperRunOptions, plan: PaperRunPlan, done: Map<string, PartialRow[]>, partial: boolean): { cells: Table2Cell[]; text: string } {
+  const { datasets, proxies, plain, indices } = plan
+  const inSubset = new Set(indices)
+  const rowsOf = (d: Table2Dataset) => (done.get(d.id) as PartialRow[]).filter((r) => inSubset.has(r.index))
+  const cells = datasets.flatMap((d) => table2Cells(d, rowsOf(d), proxies))
   writeFileSync(join(o.out, 'table2.csv'), table2Csv(cells))
-  const rowsDone = datasets.map((d) => `${d.label} ${(done.get(d.id) as PartialRow[]).length}/${o.n}`).join(', ')
+  const rowsDone = datasets.map((d) => `${d.label} ${rowsOf(d).length}/${indices.length}`).join(', ')
   const notes = [
-    ...(remaining - scored > 0 ? [`PARTIAL: rows scored so far ${rowsDone} (stopped early or --report); n per cell below.`] : []),
-    `NB201 indices 0..${o.n - 1}, batch ${o.batchSize}, init ${o.init}, seed ${o.seed}; ρ = signed Spearman (higher-is-better proxies: the paper's |ρ| should match a positive ρ), τ = Kendall τ-b.`,
+    ...(partial ? [`PARTIAL: rows scored so far ${rowsDone} (stopped early or --report); n per cell below.`] : []),
+    `NB201 ${plan.label}, batch ${o.batchSize}, init ${o.init}, seed ${o.seed}; ρ = signed Spearman (higher-is-better proxies: the paper's |ρ| should match a positive ρ), τ = Kendall τ-b.`,
     ...datasets.map((d) => `${d.label}: ${d.note}.`),
     ...datasets.filter((d) => d.forcedOptions && plain.some((p) => p in (d.forcedOptions?.options ?? {}))).map((d) => `${d.label}: ${d.forcedOptions?.note}.`),
-    ...Object.entries(o.caps).map(([p, c]) => (c === 0 ? `${p}: not scored (--cap ${p}=0).` : `${p}: scored on indices 0..${Math.min(c, o.n) - 1} only (--cap), n in its cells.`)),
+    ...Object.entries(o.caps).map(([p, c]) => capNote(p, c, indices)),
   ]
   writeFileSync(join(o.out, 'table2.md'), `${table2Markdown(datasets, cells, proxies)}\n${notes.map((l) => `- ${l}`).join('\n')}\n`)
   const text = `${table2Text(datasets, cells, proxies)}\n${notes.join('\n')}\n`
   writeFileSync(join(o.out, 'table2.txt'), text)
+  return { cells, text }
+}
+
+/** Runs (or resumes) the Table 2 evaluation and writes table2.{txt,md,csv} into `out`. */
+export async function runPaperTable(o: PaperRunOptions, io: CliIO): Promise<PaperRunResult> {
+  const plan = planRun(o)
+  if (o.reportOnly && !existsSync(join(o.out, 'config.json'))) {
+    throw new ZsnasError('FILE_NOT_FOUND', `--report: ${o.out} holds no run (no config.json); start one with --out ${o.out}`, { path: o.out })
+  }
+  openRunDir(o.out, plan.config, o.resume, SELECTION_KEYS)
+  const done = new Map<string, PartialRow[]>()
+  for (const d of plan.datasets) done.set(d.id, readPartial(scoresPath(o.out, d.id), plan.plain))
+  const t0 = performance.now()
+  const { scored, remaining } = await scoreMissing(o, plan, done, io)
+  const { cells, text } = writeTables(o, plan, done, remaining - scored > 0)
   io.err(`${scored} architecture(s) scored in ${formatDuration((performance.now() - t0) / 1000)}; results in ${o.out} (table2.csv, table2.md, scores-*.csv)\n`)
   io.out(text)
-  return { cells, proxies, datasets: [...datasets], scored }
+  return { cells, proxies: plan.proxies, datasets: plan.datasets, scored }
 }
 
 /** Default data root: env ZSNAS_SHARED_DATA, else ../shared/data (the project's shared folder). */
 export function defaultDataRoot(): string {
   return process.env.ZSNAS_SHARED_DATA ?? join('..', 'shared', 'data')
 }
-

@@ -83,10 +83,12 @@ export function appendRow(file: string, plain: readonly string[], row: PartialRo
 
 /**
  * Prepares the output folder: with `resume`, the stored config must equal
- * `config` (else INVALID_OPTION naming the first differing field); without
- * it, the folder must not hold results yet.
+ * `config` (else INVALID_OPTION naming the first differing field) except on
+ * the `mayChange` keys (which rows are scored, not how), which are then
+ * rewritten with the new values; without `resume`, the folder must not hold
+ * results yet.
  */
-export function openRunDir(dir: string, config: Record<string, unknown>, resume: boolean): void {
+export function openRunDir(dir: string, config: Record<string, unknown>, resume: boolean, mayChange: readonly string[] = []): void {
   const file = join(dir, 'config.json')
   if (existsSync(file)) {
     if (!resume) {
@@ -99,6 +101,7 @@ export function openRunDir(dir: string, config: Record<string, unknown>, resume:
       throw new ZsnasError('BAD_FORMAT', `${file}: not valid JSON (${(e as Error).message})`, { path: file })
     }
     for (const k of new Set([...Object.keys(stored), ...Object.keys(config)])) {
+      if (mayChange.includes(k)) continue
       if (JSON.stringify(stored[k]) !== JSON.stringify(config[k])) {
         throw new ZsnasError(
           'INVALID_OPTION',
@@ -107,6 +110,7 @@ export function openRunDir(dir: string, config: Record<string, unknown>, resume:
         )
       }
     }
+    if (mayChange.some((k) => JSON.stringify(stored[k]) !== JSON.stringify(config[k]))) writeFileSync(file, `${JSON.stringify(config, null, 2)}\n`)
     return
   }
   ensureDir(dir, '--out')
