@@ -59,6 +59,13 @@ export interface CheckpointedRunOptions {
    * backward's boundary gradients are alive at a time. Same results.
    */
   separateSweeps?: boolean
+  /**
+   * Free inside each segment what no later op reads (nn/segments.ts
+   * SegmentFree) and each tape node's saved tensors once the last backward
+   * has passed it (nn/tape.ts `last`). Default true; false only to measure
+   * what it saves. Same results either way.
+   */
+  eagerFree?: boolean
 }
 
 export async function forwardMultiBackwardCheckpointed(def: NetworkDef, params: ParamStore, batch: Batch, opts: CheckpointedRunOptions): Promise<MultiRunResult> {
@@ -77,6 +84,9 @@ export async function forwardMultiBackwardCheckpointed(def: NetworkDef, params: 
     }
   })
   const L = plan.length - 1
+  /** values made inside a segment are freed after their last reader (nn/segments.ts SegmentFree) */
+  const eager = opts.eagerFree !== false
+  const free = eager ? { graph, dispose: (t: tf.Tensor) => t.dispose() } : undefined
   /** values kept at the boundary after segment s (−1 = the input, always available) */
   const boundary = (s: number): number[] => graph.live[plan[s].to].filter((v) => v !== -1)
   let current: BackwardSpec | undefined
@@ -129,12 +139,12 @@ export async function forwardMultiBackwardCheckpointed(def: NetworkDef, params: 
     for (let s = 0; s < L; s++) {
       const o = { value: 0 }
       const want = boundary(s)
-      const outs = tf.tidy(() => runSegment(def, opsFor(o, true, false), plan[s], x, kept, want, o))
+      const outs = tf.tidy(() => runSegment(def, opsFor(o, true, false), plan[s], x, kept, want, o, free))
       want.forEach((v, i) => kept.set(v, outs[i]))
     }
     const ho = { value: 0 }
     if (!needBackward) {
-      const losses = tf.tidy(() => headOf(runSegment(def, opsFor(ho, true, false), plan[L], x, kept, undefined, ho)[0]))
+      const losses = tf.tidy(() => headOf(runSegment(def, opsFor(ho, true, false), plan[L], x, kept, undefined, ho, free)[0]))
       const [logits, ...values] = await readAndDispose([logitsT!, ...losses])
       logitsT = undefined
       return { losses: values.map((v) => v[0]), logits, inputGrads: opts.backwards.map(() => undefined) }
@@ -151,13 +161,13 @@ export async function forwardMultiBackwardCheckpointed(def: NetworkDef, params: 
       const headSources = sourcesOf(L)
       const h = { value: 0 }
       const { result: lossTensors, tape } = recordTape(headSources.tensors, () =>
-        tf.tidy(() => headOf(runSegment(def, opsFor(h, first, true), plan[L], x, kept, undefined, h)[0])),
+        tf.tidy(() => headOf(runSegment(def, opsFor(h, first, true), plan[L], x, kept, undefined, h, free)[0])),
       )
       try {
         if (first) losses = (await readAll(lossTensors)).map((v) => v[0])
-        for (const k of ks) {
+        for (const [n, k] of ks.entries()) {
           current = opts.backwards[k]
-          const g = backpropagateSeeds(tape, [{ tensor: lossTensors[k] }], headSources.tensors)
+          const g = backpropagateSeeds(tape, [{ tensor: lossTensors[k] }], headSources.tensors, { last: eager && n === ks.length - 1 })
           headSources.ids.forEach((id, i) => g[i] !== undefined && carried[k].set(id, g[i]!))
         }
       } finally {
@@ -209,16 +219,16 @@ export async function forwardMultiBackwardCheckpointed(def: NetworkDef, params: 
     const o = { value: 0 }
     const src = sourcesOf(s)
     const want = graph.live[plan[s].to]
-    const { result: outs, tape } = recordTape(src.tensors, () => tf.tidy(() => runSegment(def, opsFor(o, false, true), plan[s], x, kept, want, o)))
+    const { result: outs, tape } = recordTape(src.tensors, () => tf.tidy(() => runSegment(def, opsFor(o, false, true), plan[s], x, kept, want, o, free)))
     try {
-      ks.forEach((k) => {
+      ks.forEach((k, n) => {
         const b = opts.backwards[k]
         const seeds = want.flatMap((v, i) => {
           const dy = carried[k].get(v)
           return dy === undefined ? [] : [{ tensor: outs[i], dy }]
         })
         current = b
-        const g = backpropagateSeeds(tape, seeds, src.tensors)
+        const g = backpropagateSeeds(tape, seeds, src.tensors, { last: eager && n === ks.length - 1 })
         for (const v of want) {
           carried[k].get(v)?.dispose()
           carried[k].delete(v)

@@ -81,7 +81,8 @@ export async function forwardMultiBackward(
       try {
         opts.backwards.forEach((b, k) => {
           current = b
-          inputGrads.push(backpropagate(tape, { tensor: lossTensors[k] }, b.inputGrad === true ? [x] : [])[0])
+          // the last backward frees each node's saved tensors once it has passed the node
+          inputGrads.push(backpropagate(tape, { tensor: lossTensors[k] }, b.inputGrad === true ? [x] : [], { last: k === opts.backwards.length - 1 })[0])
         })
       } catch (e) {
         for (const g of inputGrads) g?.dispose()

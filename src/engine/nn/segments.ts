@@ -56,20 +56,49 @@ const OP_NAMES: readonly OpName[] = [
 ]
 
 /**
+ * Eager freeing inside a segment (issue #18): with `graph` (traceCuts of the
+ * same definition), a value the segment made is handed to `dispose` right
+ * after the op that reads it last — unless it is wanted, or the same object
+ * is still held under another op index, or is a kept value / the input.
+ * A tape (nn/tape.ts) keeps what a backward needs as its own clones, so the
+ * values are unchanged; only buffers nothing reads any more are freed early
+ * (an MBv2 sub-layer's conv and BN outputs: ~half of a recorded forward).
+ */
+export interface SegmentFree<T> {
+  graph: OpGraph
+  dispose(v: T): void
+}
+
+/**
  * Runs segment `seg` of `def` on the interpreter `ops` (create one per call:
  * interpreters number ReLU calls from 0 — add `offset.value` for the
  * full-forward index). `kept` holds the values live after op `seg.from`
  * (by producing op index; `x`, the network input, is always available).
  * Returns the values of `want` (op indices live after op `seg.to`, or just
  * `seg.to`), each either made by the segment or passed through from `kept`.
+ * With `free`, values made and last read inside the segment are freed as
+ * soon as their last reader has run (`SegmentFree`).
  */
-export function runSegment<T>(def: NetworkDef, ops: Ops<T>, seg: Segment, x: T, kept: ReadonlyMap<number, T>, want: readonly number[] = [seg.to], offset: SegmentReluOffset = { value: 0 }): T[] {
+export function runSegment<T>(def: NetworkDef, ops: Ops<T>, seg: Segment, x: T, kept: ReadonlyMap<number, T>, want: readonly number[] = [seg.to], offset: SegmentReluOffset = { value: 0 }, free?: SegmentFree<T>): T[] {
   if (!(Number.isInteger(seg.from) && Number.isInteger(seg.to) && seg.from >= -1 && seg.to > seg.from)) {
     throw new ZsnasError('INVALID_OPTION', `segment (${seg.from}, ${seg.to}] of network '${def.name}' is not a range of ops`)
   }
   let index = -1
   let relus = 0
   const made = new Map<number, T>()
+  const lastUse = free === undefined ? undefined : lastReaders(free.graph)
+  const wanted = new Set(want)
+  /** frees the operands of op i whose last reader it is (see SegmentFree) */
+  const release = (i: number, out: T): void => {
+    for (const p of new Set(free!.graph.inputs[i] ?? [])) {
+      if (p < 0 || lastUse![p] !== i || wanted.has(p)) continue
+      const v = made.get(p)
+      if (v === undefined) continue
+      made.delete(p)
+      if (v === out || v === x || [...made.values()].includes(v) || [...kept.values()].includes(v)) continue
+      free!.dispose(v)
+    }
+  }
   const pick = (): T[] =>
     want.map((id) => {
       const v = id === -1 ? x : (made.get(id) ?? kept.get(id))
@@ -93,6 +122,7 @@ export function runSegment<T>(def: NetworkDef, ops: Ops<T>, seg: Segment, x: T, 
       }
       const out = f(...a) as T
       made.set(i, out)
+      if (free !== undefined) release(i, out)
       if (i === seg.to) throw new SegmentDone(pick())
       return out
     }
@@ -157,6 +187,18 @@ export function traceCuts(def: NetworkDef): OpGraph {
   for (const l of live) l.sort((a, b) => a - b)
   live[n - 1] = [n - 1]
   return { inputs, cuts, live }
+}
+
+/** lastReaders(g)[v] = the last op that reads op v's output (−1: none). */
+const lastReadersCache = new WeakMap<OpGraph, Int32Array>()
+function lastReaders(g: OpGraph): Int32Array {
+  let r = lastReadersCache.get(g)
+  if (r === undefined) {
+    r = new Int32Array(g.inputs.length).fill(-1)
+    g.inputs.forEach((ins, i) => ins.forEach((v) => v >= 0 && (r![v] = Math.max(r![v], i))))
+    lastReadersCache.set(g, r)
+  }
+  return r
 }
 
 /** The value operands of an op call (the other arguments are names and numbers). */

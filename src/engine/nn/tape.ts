@@ -47,6 +47,8 @@ interface TapeNode {
 export interface TapeRecording {
   /** nodes in forward order */
   readonly nodes: readonly TapeNode[]
+  /** a `last` backward has run (nn/tape.ts BackpropOptions): the saved tensors are gone */
+  released?: boolean
   dispose(): void
 }
 
@@ -151,12 +153,22 @@ export function recordTape<T>(xs: readonly tf.Tensor[], f: () => T): { result: T
  * in `wrt` (sources; a source the seed does not depend on gets zeros). The
  * returned gradients belong to the caller; everything else is disposed.
  */
-export function backpropagate(tape: TapeRecording, seed: { tensor: tf.Tensor; dy?: tf.Tensor }, wrt: readonly tf.Tensor[] = []): tf.Tensor[] {
+export function backpropagate(tape: TapeRecording, seed: { tensor: tf.Tensor; dy?: tf.Tensor }, wrt: readonly tf.Tensor[] = [], opts: BackpropOptions = {}): tf.Tensor[] {
   if (!tape.nodes.some((n) => n.outputId === seed.tensor.id)) {
     throw new ZsnasError('INVALID_OPTION', 'the backward seed is not an output of the recorded pass')
   }
-  const g = backpropagateSeeds(tape, [seed], wrt)
+  const g = backpropagateSeeds(tape, [seed], wrt, opts)
   return tf.tidy(() => g.map((t, i) => t ?? tf.zerosLike(wrt[i])))
+}
+
+export interface BackpropOptions {
+  /**
+   * This is the last backward over the tape: free each node's saved tensors
+   * as soon as the sweep has passed the node (issue #18: a backward then holds
+   * only what the nodes still ahead of it saved). The gradients are the same;
+   * a later backward over the same tape throws BAD_VALUE.
+   */
+  last?: boolean
 }
 
 /**
@@ -169,7 +181,12 @@ export function backpropagate(tape: TapeRecording, seed: { tensor: tf.Tensor; dy
  * made: a carried gradient then keeps its exact bits). Seeds' `dy` tensors
  * are not consumed; the returned gradients belong to the caller.
  */
-export function backpropagateSeeds(tape: TapeRecording, seeds: readonly { tensor: tf.Tensor; dy?: tf.Tensor }[], wrt: readonly tf.Tensor[] = []): (tf.Tensor | undefined)[] {
+export function backpropagateSeeds(
+  tape: TapeRecording,
+  seeds: readonly { tensor: tf.Tensor; dy?: tf.Tensor }[],
+  wrt: readonly tf.Tensor[] = [],
+  opts: BackpropOptions = {},
+): (tf.Tensor | undefined)[] {
   const keep = new Set(wrt.map((t) => t.id))
   const out = tf.tidy(() => {
     const grads = new Map<number, tf.Tensor>()
@@ -177,13 +194,23 @@ export function backpropagateSeeds(tape: TapeRecording, seeds: readonly { tensor
       if (grads.has(sd.tensor.id)) throw new ZsnasError('INVALID_OPTION', 'two backward seeds for the same tensor')
       grads.set(sd.tensor.id, sd.dy !== undefined ? tf.clone(sd.dy) : tf.onesLike(sd.tensor))
     }
+    if (tape.released) throw new ZsnasError('BAD_VALUE', 'a backward over a tape whose saved tensors a last backward already freed')
+    if (opts.last === true) tape.released = true
+    const pass = (node: TapeNode): void => {
+      if (opts.last !== true) return
+      for (const t of node.saved) t.dispose()
+      node.saved = []
+    }
     for (let i = tape.nodes.length - 1; i >= 0; i--) {
       const node = tape.nodes[i]
-      if (!node.live) continue
-      const dy = grads.get(node.outputId)
-      if (dy === undefined) continue
+      const dy = node.live ? grads.get(node.outputId) : undefined
+      if (dy === undefined) {
+        pass(node)
+        continue
+      }
       grads.delete(node.outputId)
       const raw = tf.tidy(() => node.gradFunc(dy, node.saved))
+      pass(node)
       if (!keep.has(node.outputId)) dy.dispose()
       const dxs = Array.isArray(raw) ? raw : [raw]
       if (dxs.length !== node.inputIds.length) {

@@ -1,0 +1,130 @@
+/**
+ * Eager frees (issue #18), on cpu and wasm:
+ * - a tape's `last` backward (nn/tape.ts) frees every node's saved tensors as
+ *   it passes them, gives the same gradient as an earlier backward, and a
+ *   further backward over the tape is refused;
+ * - `runSegment` with `free` (nn/segments.ts) leaves only the segment's
+ *   output alive (every value read inside the segment is freed after its
+ *   last reader), with the same output values;
+ * - the checkpointed pass with eager frees (default) is bit-identical to the
+ *   one without and its peak tensor bytes (tfjs' own count) are lower.
+ */
+import { describe, expect, it } from 'vitest'
+import * as tf from '@tensorflow/tfjs-core'
+import { recordTape, backpropagate } from '../../../src/engine/nn/tape'
+import { reluOp } from '../../../src/engine/nn/ops/relu'
+import { batchNormTrainOp } from '../../../src/engine/nn/ops/batch-norm'
+import { runSegment, traceCuts } from '../../../src/engine/nn/segments'
+import { createTfOps } from '../../../src/engine/nn/tf-ops'
+import { materializeParams, disposeParams } from '../../../src/engine/nn/params'
+import { forwardMultiBackwardCheckpointed } from '../../../src/engine/nn/run-checkpointed'
+import type { BackwardSpec } from '../../../src/engine/nn/run-multi'
+import { Rng } from '../../../src/engine/core/rng'
+import { ZsnasError } from '../../../src/engine/core/errors'
+import { BACKENDS, onBackend, randn } from './helpers'
+import { MEMORY_NETS, TEST_NETS, batchFor } from './checkpoint-nets'
+
+describe.each(BACKENDS)('eager frees on %s', (backend) => {
+  it('a last backward frees the saved tensors as it goes, with the same gradient; a later backward is refused', async () => {
+    await onBackend(backend, () => {
+      const x = randn([4, 3, 3, 2], 3)
+      const gamma = tf.tensor1d([1.5, 0.5])
+      const beta = tf.tensor1d([0.1, -0.2])
+      const start = tf.memory().numTensors
+      const { result, tape } = recordTape([x], () => tf.tidy(() => reluOp(batchNormTrainOp(reluOp(x) as tf.Tensor4D, gamma, beta, 1e-3))))
+      const saved = tape.nodes.reduce((a, n) => a + n.saved.length, 0)
+      // relu: its output; BN: x − μ, 1/σ, γ; relu: its output
+      expect(saved).toBe(5)
+      const [g1] = backpropagate(tape, { tensor: result }, [x])
+      const mid = tf.memory().numTensors
+      const [g2] = backpropagate(tape, { tensor: result }, [x], { last: true })
+      // g2 is new; the 5 saved clones are gone
+      expect(tf.memory().numTensors).toBe(mid + 1 - saved)
+      expect(tape.nodes.every((n) => n.saved.length === 0)).toBe(true)
+      expect(g2.dataSync()).toEqual(g1.dataSync())
+      expect(() => backpropagate(tape, { tensor: result }, [x])).toThrow(ZsnasError)
+      tape.dispose()
+      tf.dispose([g1, g2, result])
+      expect(tf.memory().numTensors).toBe(start)
+      tf.dispose([x, gamma, beta])
+    })
+  })
+
+  it('runSegment with free: only the output stays alive, same values', async () => {
+    await onBackend(backend, () => {
+      const def = TEST_NETS[2][1]() // mbv2: residual blocks, SE gates, a shortcut conv
+      const params = materializeParams(def, 'pytorch', new Rng(4))
+      const batch = batchFor(def, 3, 2)
+      const x = tf.tensor4d(batch.x, batch.shape as [number, number, number, number])
+      try {
+        const graph = traceCuts(def)
+        const seg = { from: -1, to: graph.inputs.length - 1 }
+        const ops = () => createTfOps({ params, bnEps: def.bnEps, bn: 'train', weightGrads: false })
+        const c0 = tf.memory().numTensors
+        const [plain] = tf.tidy(() => runSegment(def, ops(), seg, x, new Map()))
+        expect(tf.memory().numTensors).toBe(c0 + 1)
+        // without tidy: what the segment leaves alive is exactly what it did not free
+        const c1 = tf.memory().numTensors
+        const [withoutFree] = runSegment(def, ops(), seg, x, new Map())
+        const leftWithout = tf.memory().numTensors - c1
+        let freed = 0
+        const c2 = tf.memory().numTensors
+        const [out] = runSegment(def, ops(), seg, x, new Map(), undefined, undefined, { graph, dispose: (t) => (freed++, t.dispose()) })
+        const leftWith = tf.memory().numTensors - c2
+        // every op's output but the last one is read by a later op inside the segment, so all of them are freed
+        expect(freed).toBe(graph.inputs.length - 1)
+        expect(leftWith).toBe(leftWithout - freed)
+        console.log(`${backend}: ${graph.inputs.length} ops; tensors left by the segment: ${leftWithout} without free, ${leftWith} with`)
+        expect(out.dataSync()).toEqual(plain.dataSync())
+        tf.dispose([plain, withoutFree, out])
+      } finally {
+        x.dispose()
+        disposeParams(params)
+      }
+    })
+  })
+
+  it('checkpointed pass: bit-identical with and without eager frees, lower peak bytes with them', async () => {
+    await onBackend(backend, async () => {
+      const [, build, n] = MEMORY_NETS[2] // mbv2
+      const def = build()
+      const batch = batchFor(def, n, 5)
+      const params = materializeParams(def, 'pytorch', new Rng(2))
+      // two large segments: the recorded forward of each holds many maps (what eager frees act on)
+      const { cuts, inputs } = traceCuts(def)
+      const mid = cuts[Math.floor(cuts.length / 2)]
+      const plan = [{ from: -1, to: mid }, { from: mid, to: inputs.length - 1 }]
+      try {
+        const run = async (eagerFree: boolean) => {
+          const grads: Float32Array[] = []
+          const backwards: BackwardSpec[] = [
+            { loss: 'ce', hooks: { onReluBackward: (_c, g) => void grads.push(g.dataSync().slice() as Float32Array) } },
+            { loss: 'sumLogits', inputGrad: true },
+          ]
+          const start = tf.memory().numBytes
+          let res: Awaited<ReturnType<typeof forwardMultiBackwardCheckpointed>> | undefined
+          const prof = await tf.profile(async () => {
+            res = await forwardMultiBackwardCheckpointed(def, params, batch, { bn: 'train', backwards, eagerFree, separateSweeps: true, plan })
+          })
+          const g = res!.inputGrads[1]!.dataSync().slice()
+          res!.inputGrads.forEach((t) => t?.dispose())
+          return { losses: res!.losses, logits: res!.logits, g, grads, peak: prof.peakBytes - start }
+        }
+        const off = await run(false)
+        // (the backward's derived kernels stay cached with the parameters: count from here)
+        const before = tf.memory().numTensors
+        const on = await run(true)
+        expect(tf.memory().numTensors).toBe(before)
+        expect(on.losses).toEqual(off.losses)
+        expect(on.logits).toEqual(off.logits)
+        expect(on.g).toEqual(off.g)
+        expect(on.grads.length).toBe(off.grads.length)
+        on.grads.forEach((d, i) => expect(d).toEqual(off.grads[i]))
+        console.log(`${backend}: checkpointed peak ${(off.peak / 2 ** 20).toFixed(1)} MB without eager frees, ${(on.peak / 2 ** 20).toFixed(1)} MB with`)
+        expect(on.peak).toBeLessThan(0.9 * off.peak)
+      } finally {
+        disposeParams(params)
+      }
+    })
+  })
+})
