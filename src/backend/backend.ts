@@ -7,7 +7,7 @@
 import os from 'node:os'
 import type { ServiceHandlers } from '../shared/contract'
 import { createEventBus, type EventBus } from '../shared/local-transport'
-import type { RunSummary, SystemInfo } from '../shared/schemas'
+import type { BackendsInfo, RunSummary, SystemInfo } from '../shared/schemas'
 import type { EnginePort } from './engine-port'
 import { RunManager } from './run-manager'
 import { createService, defaultWorkerCount, type FilePicker } from './service'
@@ -31,6 +31,8 @@ export interface BackendOptions {
   electronVersion?: string
   /** default worker count for runs that do not set one (default: cores − 1, min 1) */
   defaultWorkers?: number
+  /** `compute.backends` (Electron: the GPU-window choice's; default: the Node probe) */
+  backends?: () => Promise<BackendsInfo>
   onActivity?: (a: { active: number; fraction: number | null; ended?: RunSummary }) => void
   eventIntervalMs?: number
 }
@@ -84,7 +86,7 @@ export function createBackend(o: BackendOptions): Backend {
     platform: process.platform,
     dataDir: o.dataDir,
   })
-  const handlers = createService({ store, manager, engine: o.engine, dataDir: o.dataDir, picker: o.picker, systemInfo, paths: o.paths, compute, calibration })
+  const handlers = createService({ store, manager, engine: o.engine, dataDir: o.dataDir, picker: o.picker, systemInfo, paths: o.paths, compute, backends: o.backends, calibration })
   return {
     handlers,
     bus,

@@ -295,7 +295,7 @@ export class RunManager {
         config: c,
         gt: run.gt,
         onRow: (row, rec) => {
-          if (rec.backend && store.getRun(run.id)?.versions.backend === 'unknown') this.recordBackend(run.id, rec.backend)
+          if (rec.backend && store.getRun(run.id)?.versions.backend === 'unknown') this.recordBackend(run.id, rec.backend, rec.adapter)
           if (row.error) this.log(run.id, 'warn', 'evaluation', `evaluation ${row.index} failed: ${row.error.message}`, row.error)
           run.throttle.addRow(row)
         },
@@ -310,8 +310,8 @@ export class RunManager {
     })
   }
 
-  private recordBackend(id: string, backend: string): void {
-    this.deps.store.setBackend(id, backend)
+  private recordBackend(id: string, backend: string, adapter?: string): void {
+    this.deps.store.setBackend(id, backend, adapter)
   }
 
   private emitProgress(run: ActiveRun): void {

@@ -45,6 +45,8 @@ export interface EvaluationRecord {
   attempts: number
   /** tfjs backend that scored it (absent for stored or failed records) */
   backend?: string
+  /** the GPU adapter it scored on, one line (webgpu only) */
+  adapter?: string
   /** the machine that scored it (cluster runs only) */
   host?: string
   /** seconds per scoring stage (see ScoreOutcome.timings; absent for failed, stored-before or remote records) */
@@ -176,6 +178,6 @@ export class SearchSession {
       return { ...base, arch: c.arch, hash: this.o.hashOf(c.arch), status: 'failed', scores: {}, params: null, flops: null, seconds: 0, error: res.error, ...(res.host ? { host: res.host } : {}) }
     }
     const o = res.outcome
-    return { ...base, arch: c.arch, hash: o.hash, status: 'ok', scores: o.scores, params: o.params, flops: o.flops, seconds: o.seconds, error: null, backend: o.backend, ...(o.host ? { host: o.host } : {}), ...(o.timings ? { timings: o.timings } : {}) }
+    return { ...base, arch: c.arch, hash: o.hash, status: 'ok', scores: o.scores, params: o.params, flops: o.flops, seconds: o.seconds, error: null, backend: o.backend, ...(o.adapter ? { adapter: o.adapter } : {}), ...(o.host ? { host: o.host } : {}), ...(o.timings ? { timings: o.timings } : {}) }
   }
 }

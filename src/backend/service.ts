@@ -19,6 +19,8 @@ import type { ServiceHandlers } from '../shared/contract'
 import { modelExportHandlers } from './model-export'
 import { ComputeService, computeHandlers } from './cluster/compute'
 import type { CalibrationService } from './calibration'
+import { probedBackends } from './compute-backends'
+import type { BackendsInfo } from '../shared/schemas'
 import type { SystemInfo } from '../shared/schemas'
 import type { EnginePort } from './engine-port'
 import { exportRun } from './export'
@@ -55,6 +57,8 @@ export interface ServiceDeps {
   compute?: ComputeService
   /** `calibration.*`: one scoring of a run's evaluation 0 before it starts (calibration.ts); absent = UNSUPPORTED */
   calibration?: CalibrationService
+  /** `compute.backends`: the scoring backend and why not the others (default: the Node probe, compute-backends.ts) */
+  backends?: () => Promise<BackendsInfo>
 }
 
 export const SEED_DERIVATION = 'evaluationSeed(runSeed, index): 32-bit mix of runSeed ^ imul(index + 1, 0x9e3779b1) (src/backend/seeds.ts)'
@@ -154,6 +158,7 @@ export function createService(d: ServiceDeps): ServiceHandlers {
     'calibration.start': (config) => calibration().start(checkConfig(config)),
     'calibration.get': (id) => calibration().get(id),
     'calibration.cancel': (id) => calibration().cancel(id),
+    'compute.backends': d.backends ?? probedBackends(),
   }
 }
 

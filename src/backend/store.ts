@@ -142,9 +142,10 @@ export class RunStore {
     this.db.prepare('UPDATE runs SET best_idx = ?, updated_at = ? WHERE id = ?').run(index, now(), id)
   }
 
-  setBackend(id: string, backend: string): void {
+  /** records the tfjs backend (and the WebGPU adapter, when there is one) the run scores on, in its versions */
+  setBackend(id: string, backend: string, adapter?: string): void {
     const rec = this.require(id)
-    this.db.prepare('UPDATE runs SET versions_json = ? WHERE id = ?').run(JSON.stringify({ ...rec.versions, backend }), id)
+    this.db.prepare('UPDATE runs SET versions_json = ? WHERE id = ?').run(JSON.stringify({ ...rec.versions, backend, ...(adapter ? { adapter } : {}) }), id)
   }
 
   getRun(id: string): RunRecord | null {

@@ -1,7 +1,8 @@
 /**
  * Electron main process (thin): creates the hardened window, the backend
- * (run store in the user-data folder, supervisor with utilityProcess workers)
- * and the IPC bridge. Everything testable lives in the injected-dependency
+ * (run store in the user-data folder, supervisor with scoring workers: hidden
+ * WebGPU windows on a hardware GPU adapter, else utilityProcess workers on
+ * wasm — decided by src/backend/scoring-workers.ts) and the IPC bridge. Everything testable lives in the injected-dependency
  * modules next to this file and in ./backend.
  */
 import { app, BrowserWindow, dialog, ipcMain, Notification, powerSaveBlocker, protocol, session, shell, utilityProcess } from 'electron'
@@ -16,6 +17,9 @@ import { APP_SCHEME, APP_URL, SCHEME_PRIVILEGES, createAppProtocolHandler } from
 import { createPathPolicy } from '../backend/path-policy'
 import { guardNavigation, hardenSession, isTrustedFrameUrl, topFrameOnly } from './security'
 import { windowOptions } from './window-options'
+import { GPU_PARTITION, electronGpuWindowFactory, enableWebgpuSwitches, probeWebgpuWindow, writeGpuWindowPage } from './gpu-window'
+import { gpuWindowHost } from '../backend/gpu-window-host'
+import { chooseScoringWorkers, workerPreference } from '../backend/scoring-workers'
 
 /** folder of the built main bundle (out/main); the bundle is ESM, so no __dirname */
 const here = path.dirname(fileURLToPath(import.meta.url))
@@ -31,18 +35,32 @@ protocol.registerSchemesAsPrivileged(SCHEME_PRIVILEGES.map((p) => ({ scheme: p.s
 
 if (!app.requestSingleInstanceLock()) app.quit()
 
+// WebGPU for the hidden GPU windows (off by default on Linux); before 'ready'
+enableWebgpuSwitches(app)
+
 app.on('web-contents-created', (_e, contents) => guardNavigation(contents, appUrl, (url) => void shell.openExternal(url)))
 
-app.whenReady().then(() => {
+app.whenReady().then(async () => {
   hardenSession(session.defaultSession, devUrl ? new URL(devUrl).origin : undefined)
+  hardenSession(session.fromPartition(GPU_PARTITION))
   // the built renderer folder only; traversal / symlinks out of it → 404 (src/main/app-protocol.ts)
   protocol.handle(APP_SCHEME, createAppProtocolHandler(path.join(here, '../renderer')))
   const dataDir = path.join(app.getPath('userData'), 'runs')
+  // GPU windows on a hardware WebGPU adapter, else utility processes (wasm); the reasons go to compute.backends
+  const gpuPage = writeGpuWindowPage(app.getPath('userData'))
+  const choice = await chooseScoringWorkers({
+    probe: () => probeWebgpuWindow({ BrowserWindow }, gpuPage),
+    gpuHost: gpuWindowHost(electronGpuWindowFactory({ BrowserWindow, ipcMain }, gpuPage, path.join(here, 'gpu-window-worker.mjs'))),
+    cpuHost: utilityProcessHost(utilityProcess, path.join(here, 'score-worker.js')),
+    preference: workerPreference(process.env.ZSNAS_BACKEND),
+  })
   backend = createBackend({
     dataDir,
     // the data folder plus what the user picks in the native dialog (granted by the service)
     paths: createPathPolicy({ roots: [dataDir], hint: 'choose it with the file dialog to use it' }),
-    host: utilityProcessHost(utilityProcess, path.join(here, 'score-worker.js')),
+    host: choice.host,
+    ...(choice.defaultWorkers !== undefined ? { defaultWorkers: choice.defaultWorkers } : {}),
+    backends: async () => choice.info,
     engine: createEngineAdapter({ tableCacheDir: path.join(app.getPath('userData'), 'table-cache') }),
     mode: 'electron',
     electronVersion: process.versions.electron,

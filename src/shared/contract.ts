@@ -22,6 +22,7 @@ import { EVENT_NAMES, METHOD_NAMES, type EventName, type MethodName } from './me
 import {
   CatalogEntrySchema,
   ClusterWorkerSchema,
+  BackendsInfoSchema,
   ComputeInfoSchema,
   ComputeSettingSchema,
   DatasetPreviewSchema,
@@ -97,6 +98,8 @@ export const METHODS = {
   'calibration.get': def(z.tuple([CalibrationIdSchema]), CalibrationSchema),
   /** Kills its worker; a finished calibration is returned unchanged. */
   'calibration.cancel': def(z.tuple([CalibrationIdSchema]), CalibrationSchema),
+  /** Which tfjs backend (and GPU adapter) scores new local runs, and for every other backend why not and the fix. */
+  'compute.backends': def(z.tuple([]), BackendsInfoSchema),
 } satisfies Record<MethodName, { args: z.ZodTuple; result: z.ZodType }>
 
 // compile-time check: METHODS has exactly the names of METHOD_NAMES

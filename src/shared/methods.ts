@@ -38,6 +38,7 @@ export const METHOD_NAMES = [
   'calibration.start',
   'calibration.get',
   'calibration.cancel',
+  'compute.backends',
 ] as const
 
 export type MethodName = (typeof METHOD_NAMES)[number]

@@ -143,6 +143,8 @@ export const VersionsSchema = z.object({
   backend: z.string(),
   node: z.string(),
   electron: z.string().optional(),
+  /** the WebGPU adapter the run scored on, one line (e.g. "nvidia ampere (…)", "google swiftshader (…, software)"); absent off webgpu */
+  adapter: z.string().optional(),
 })
 export type Versions = z.infer<typeof VersionsSchema>
 
@@ -379,3 +381,44 @@ export const ClusterWorkerSchema = z.object({
   seenAt: z.number(),
 })
 export type ClusterWorker = z.infer<typeof ClusterWorkerSchema>
+
+// ---------------------------------------------------------------- compute backends (#17: which tfjs backend scores, why not the others)
+
+/** A WebGPU adapter as the engine / Chromium reports it. */
+export const GpuAdapterSchema = z.object({
+  vendor: z.string(),
+  architecture: z.string(),
+  device: z.string(),
+  description: z.string(),
+  /** a CPU rasteriser (SwiftShader, lavapipe, WARP) or a fallback adapter */
+  isSoftware: z.boolean(),
+})
+export type GpuAdapter = z.infer<typeof GpuAdapterSchema>
+
+/** One tfjs backend on this machine: usable or not, and if not why and the fix (same facts as `zsnas backends`). */
+export const BackendRowSchema = z.object({
+  backend: z.string(),
+  available: z.boolean(),
+  /** new local runs score on this one */
+  inUse: z.boolean(),
+  /** why it is not in use (not available, or available but not chosen) */
+  reason: z.string().optional(),
+  /** what would make it usable */
+  hint: z.string().optional(),
+  adapter: GpuAdapterSchema.optional(),
+})
+export type BackendRow = z.infer<typeof BackendRowSchema>
+
+/** `compute.backends`: what scores new local runs (backend, adapter, worker kind) and every backend's row. */
+export const BackendsInfoSchema = z.object({
+  inUse: z.object({
+    backend: z.string(),
+    adapter: GpuAdapterSchema.optional(),
+    /** how the scoring workers run: Electron GPU windows, Electron utility processes, Node child processes */
+    workers: z.enum(['gpu-window', 'utility-process', 'process']),
+  }),
+  backends: z.array(BackendRowSchema),
+  /** ISO time of the probe */
+  probedAt: z.string(),
+})
+export type BackendsInfo = z.infer<typeof BackendsInfoSchema>

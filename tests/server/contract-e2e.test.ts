@@ -306,6 +306,20 @@ describe('a run end to end', () => {
     }
   })
 
+  it('compute.backends through both transports: the backend scoring uses here and, for every other one, why not and the fix', async () => {
+    const seen = []
+    for (const c of [track(h.ipc), track(h.ws)]) seen.push(await c.compute.backends())
+    expect(seen[1]).toEqual(seen[0]) // one probe, cached; the same object through both transports
+    const info = seen[0]
+    // this machine: no native addon, no hardware GPU (a software adapter is refused by the automatic order) → wasm
+    expect(info.inUse).toEqual({ backend: 'wasm', workers: 'process' })
+    expect(info.backends.map((b) => b.backend)).toEqual(['tensorflow', 'webgpu', 'wasm', 'cpu'])
+    expect(info.backends.filter((b) => b.inUse).map((b) => b.backend)).toEqual(['wasm'])
+    for (const b of info.backends.filter((r) => !r.inUse)) expect(b.reason, b.backend).toMatch(/\S/)
+    expect(info.backends[0]).toMatchObject({ available: false, reason: expect.stringContaining('tfjs-node'), hint: expect.any(String) })
+    expect(info.backends.find((b) => b.backend === 'cpu')).toMatchObject({ available: true, hint: 'ZSNAS_BACKEND=cpu' })
+  }, 180_000)
+
   it('called every contract method through both transports', () => {
     for (const t of ['ipc', 'ws']) for (const m of METHOD_NAMES) expect(called, `${t}:${m}`).toContain(`${t}:${m}`)
   })
