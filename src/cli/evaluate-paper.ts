@@ -2,8 +2,8 @@
  * `zsnas evaluate --paper` without `--dataset`: the paper's Table 2 (NB201
  * block) in one resumable run.
  *
- * Protocol (reference notes §7): NB201 benchmark indices 0..n−1 in index
- * order (paper: n = 1000), a fresh batch of 64 and a fresh PyTorch-default
+ * Protocol (reference notes §7): NB201 benchmark indices 0..n−1 (paper:
+ * n = 1000; ρ does not depend on the scoring order), a fresh batch of 64 and a fresh PyTorch-default
  * init per architecture (seed = seed ⊕ fnv1a(arch hash), as `zsnas evaluate`),
  * each dataset scored with its OWN input (CIFAR-10 and CIFAR-100 from the
  * shared images, ImageNet16-120 from the shared 16×16 ImageNet SAMPLE) and
@@ -11,8 +11,10 @@
  * of the registry and every voting proxy with `--proxies all`.
  *
  * A representative subset: `--stride K [--offset O]` scores every K-th index
- * of 0..n−1 from O (evaluate-subset.ts). Expensive proxies may be capped:
- * `--cap grasp=25` scores GraSP on the first 25 indices OF THE SUBSET; the
+ * of 0..n−1 from O, coarse to fine (evaluate-subset.ts: a run stopped early
+ * is spread over the range). Expensive proxies may be capped: `--cap
+ * grasp=25` scores GraSP on the first 25 indices of the subset in that order
+ * (spread over 0..n−1, not indices 0..24); the
  * table says n per cell. Results go to `--out` one row at a time
  * (evaluate-partial.ts); `--resume` continues a run and reuses every finished
  * row whose index is in the subset (the subset and the caps may change on
@@ -33,7 +35,7 @@ import { scoreArchitecture, type ScoreRequest, type ScoreResult } from '../engin
 import { nb201Space } from '../engine/spaces/nb201'
 import { appendRow, openRunDir, readPartial, scoresPath, type PartialRow } from './evaluate-partial'
 import { datasetProxyOptions, getTable2Dataset, table2Cells, table2Csv, table2Markdown, table2Text, TABLE2_DATASETS, type Table2Cell, type Table2Dataset } from './evaluate-table2'
-import { capNote, cappedIndices, checkSubset, subsetIndices, subsetLabel } from './evaluate-subset'
+import { capNote, cappedIndices, checkSubset, scoringOrder, subsetIndices, subsetLabel } from './evaluate-subset'
 
 export interface PaperRunOptions {
   table: string
@@ -47,7 +49,7 @@ export interface PaperRunOptions {
   stride?: number
   /** … starting at offset (0..stride−1, default 0) */
   offset?: number
-  /** proxy id → scored only on the first N indices of the subset */
+  /** proxy id → scored only on the first N indices of the subset in scoring order (spread over 0..n−1) */
   caps: Record<string, number>
   out: string
   resume: boolean
@@ -100,7 +102,10 @@ interface PaperRunPlan {
   datasets: Table2Dataset[]
   dataRoot: string
   gt: GroundTruth
+  /** the subset's indices in increasing order */
   indices: number[]
+  /** the same in scoring order (coarse to fine: every prefix spread over 0..n−1) */
+  ordered: number[]
   label: string
   config: Record<string, unknown>
 }
@@ -121,6 +126,7 @@ function planRun(o: PaperRunOptions): PaperRunPlan {
   const subset = { n: o.n, stride: o.stride ?? 1, offset: o.offset ?? 0 }
   checkSubset(subset, gt.size)
   const label = subsetLabel(subset)
+  const indices = subsetIndices(subset)
   const config = {
     protocol: `nb201 ${label}`,
     n: o.n,
@@ -135,25 +141,26 @@ function planRun(o: PaperRunOptions): PaperRunPlan {
     mode: o.mode ?? 'paper',
     proxyOptions: o.proxyOptions,
   }
-  return { proxies, plain: expandProxyIds(proxies), datasets, dataRoot, gt, indices: subsetIndices(subset), label, config }
+  return { proxies, plain: expandProxyIds(proxies), datasets, dataRoot, gt, indices, ordered: scoringOrder(indices), label, config }
 }
 
 /** Scores every (subset index, dataset) pair not yet in `done`, index-major, appending each row. */
 async function scoreMissing(o: PaperRunOptions, plan: PaperRunPlan, done: Map<string, PartialRow[]>, io: CliIO): Promise<{ scored: number; remaining: number }> {
-  const { plain, datasets, gt, indices } = plan
+  const { plain, datasets, gt, ordered } = plan
   const keys = gt.keys()
-  const capped = cappedIndices(indices, o.caps)
+  const capped = cappedIndices(ordered, o.caps)
   const wantAt = (i: number) => plain.filter((p) => capped.get(p)?.has(i) ?? true)
   const have = new Map(datasets.map((d) => [d.id, new Set((done.get(d.id) as PartialRow[]).map((r) => r.index))]))
-  const todo = indices.flatMap((i) => (wantAt(i).length === 0 ? [] : datasets.filter((d) => !have.get(d.id)?.has(i)).map((d) => ({ i, d }))))
-  const total = indices.length * datasets.length
+  const todo = ordered.flatMap((i) => (wantAt(i).length === 0 ? [] : datasets.filter((d) => !have.get(d.id)?.has(i)).map((d) => ({ i, d }))))
+  const total = ordered.length * datasets.length
   if (todo.length < total) io.err(`resuming: ${total - todo.length} of ${total} rows already in ${o.out}\n`)
   if (o.reportOnly) return { scored: 0, remaining: todo.length }
   const progress = createProgress(io)
   const scorer = o.scorer ?? scoreArchitecture
   const t0 = performance.now()
   let scored = 0
-  // index-major order (each index on every dataset before the next index): a run stopped early has equal n per dataset
+  // index-major (each index on every dataset before the next): a run stopped early has equal n per dataset;
+  // coarse-to-fine over the subset: its indices are spread over 0..n−1
   for (const { i, d } of todo) {
     const arch = nb201Space.fromString(keys[i])
     const want = wantAt(i)
@@ -182,18 +189,18 @@ async function scoreMissing(o: PaperRunOptions, plan: PaperRunPlan, done: Map<st
 
 /** Writes table2.{csv,md,txt} over the subset's rows of `done`; returns the cells and the text. */
 function writeTables(o: PaperRunOptions, plan: PaperRunPlan, done: Map<string, PartialRow[]>, partial: boolean): { cells: Table2Cell[]; text: string } {
-  const { datasets, proxies, plain, indices } = plan
+  const { datasets, proxies, plain, indices, ordered } = plan
   const inSubset = new Set(indices)
   const rowsOf = (d: Table2Dataset) => (done.get(d.id) as PartialRow[]).filter((r) => inSubset.has(r.index))
   const cells = datasets.flatMap((d) => table2Cells(d, rowsOf(d), proxies))
   writeFileSync(join(o.out, 'table2.csv'), table2Csv(cells))
   const rowsDone = datasets.map((d) => `${d.label} ${rowsOf(d).length}/${indices.length}`).join(', ')
   const notes = [
-    ...(partial ? [`PARTIAL: rows scored so far ${rowsDone} (stopped early or --report); n per cell below.`] : []),
+    ...(partial ? [`PARTIAL: rows scored so far ${rowsDone} (stopped early or --report; scored coarse to fine, so they are spread over the range); n per cell below.`] : []),
     `NB201 ${plan.label}, batch ${o.batchSize}, init ${o.init}, seed ${o.seed}; ρ = signed Spearman (higher-is-better proxies: the paper's |ρ| should match a positive ρ), τ = Kendall τ-b.`,
     ...datasets.map((d) => `${d.label}: ${d.note}.`),
     ...datasets.filter((d) => d.forcedOptions && plain.some((p) => p in (d.forcedOptions?.options ?? {}))).map((d) => `${d.label}: ${d.forcedOptions?.note}.`),
-    ...Object.entries(o.caps).map(([p, c]) => capNote(p, c, indices)),
+    ...Object.entries(o.caps).map(([p, c]) => capNote(p, c, ordered)),
   ]
   writeFileSync(join(o.out, 'table2.md'), `${table2Markdown(datasets, cells, proxies)}\n${notes.map((l) => `- ${l}`).join('\n')}\n`)
   const text = `${table2Text(datasets, cells, proxies)}\n${notes.join('\n')}\n`

@@ -8,9 +8,14 @@
  * whole range, so it is not biased the way the first n indices are (the
  * benchmark's index order is not random with respect to accuracy).
  *
- * A cap `proxy=N` means "the first N indices OF THE SUBSET" (positions
- * 0..N−1 in subset order), so a capped proxy is still spread over 0..n−1,
- * never squeezed into indices 0..N−1.
+ * The subset is scored COARSE TO FINE (`scoringOrder`): positions 0, then
+ * every 64th, 32nd, … (powers of two), each level in increasing order. Any
+ * prefix of that order is spread over 0..n−1, so a run stopped early is a
+ * smaller subset of the same range, not its first indices.
+ *
+ * A cap `proxy=N` means "the first N indices of the subset in scoring
+ * order", so a capped proxy is also spread over 0..n−1, never squeezed into
+ * indices 0..N−1.
  *
  * Rows are keyed by benchmark index, so a resumed run reuses every finished
  * row whose index is in the current subset, whatever subset scored it.
@@ -59,19 +64,41 @@ export function subsetLabel(s: Subset): string {
 }
 
 /**
- * Per proxy: the set of subset indices it is scored on (the first `cap`
- * of the subset; all of it without a cap).
+ * The subset's indices in scoring order, coarse to fine: with m indices and
+ * S the largest power of two < m, first the positions divisible by S, then
+ * those divisible by S/2 not yet taken, …, down to 1; each level in
+ * increasing position. E.g. m = 5: positions 0, 4, 2, 1, 3.
  */
-export function cappedIndices(indices: readonly number[], caps: Readonly<Record<string, number>>): Map<string, Set<number>> {
-  const out = new Map<string, Set<number>>()
-  for (const [p, c] of Object.entries(caps)) out.set(p, new Set(indices.slice(0, c)))
+export function scoringOrder(indices: readonly number[]): number[] {
+  const m = indices.length
+  let step = 1
+  while (step * 2 < m) step *= 2
+  const taken = new Uint8Array(m)
+  const out: number[] = []
+  for (; step >= 1; step /= 2) {
+    for (let p = 0; p < m; p += step) {
+      if (taken[p]) continue
+      taken[p] = 1
+      out.push(indices[p])
+    }
+  }
   return out
 }
 
-/** Note beside the table for one cap (which indices the capped proxy covers). */
-export function capNote(proxy: string, cap: number, indices: readonly number[]): string {
+/**
+ * Per capped proxy: the indices it is scored on, the first `cap` of
+ * `ordered` (the scoring order). Proxies without a cap are absent (all).
+ */
+export function cappedIndices(ordered: readonly number[], caps: Readonly<Record<string, number>>): Map<string, Set<number>> {
+  const out = new Map<string, Set<number>>()
+  for (const [p, c] of Object.entries(caps)) out.set(p, new Set(ordered.slice(0, c)))
+  return out
+}
+
+/** Note beside the table for one cap (how many indices of the subset the capped proxy covers, and their range). */
+export function capNote(proxy: string, cap: number, ordered: readonly number[]): string {
   if (cap === 0) return `${proxy}: not scored (--cap ${proxy}=0).`
-  const used = indices.slice(0, cap)
-  if (used.length === indices.length) return `${proxy}: --cap ${cap} covers the whole subset.`
-  return `${proxy}: scored on the first ${used.length} indices of the subset only (${used[0]}..${used[used.length - 1]}, --cap), n in its cells.`
+  const used = ordered.slice(0, cap)
+  if (used.length === ordered.length) return `${proxy}: --cap ${cap} covers the whole subset.`
+  return `${proxy}: scored on ${used.length} of the ${ordered.length} subset indices only (--cap; the first ${used.length} in coarse-to-fine order, spread over ${Math.min(...used)}..${Math.max(...used)}), n in its cells.`
 }

@@ -56,7 +56,8 @@ describe('zsnas evaluate --paper (Table 2 run) on a tiny subset', () => {
       const lines = readFileSync(join(out, `scores-${ds}.csv`), 'utf8').trim().split('\n')
       expect(lines[0]).toBe('index,arch,accuracy,params,pnorm,zen,synflow,wrcor,seconds')
       expect(lines.length).toBe(N + 1)
-      const rows = lines.slice(1).map((l) => l.split(','))
+      // scored coarse to fine (0, 2, 1, 3): compare by index
+      const rows = lines.slice(1).map((l) => l.split(',')).sort((a, b) => Number(a[0]) - Number(b[0]))
       rows.forEach((r, i) => {
         expect(Number(r[0])).toBe(i)
         expect(r[1]).toBe(keys[i])

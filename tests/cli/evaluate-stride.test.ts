@@ -6,7 +6,7 @@ import { main } from '../../src/cli/index'
 import { capture } from '../helpers/cli-io'
 import { SHARED_DATA, sharedPath } from '../helpers/shared-data'
 import { loadNb201Table } from '../../src/engine/benchmarks/nb201-csv'
-import { cappedIndices, capNote, subsetIndices, subsetLabel } from '../../src/cli/evaluate-subset'
+import { cappedIndices, capNote, scoringOrder, subsetIndices, subsetLabel } from '../../src/cli/evaluate-subset'
 
 const table = sharedPath('nb201', 'nats_bench_tss_test_acc.csv')
 const run = (out: string, ...extra: string[]) => [
@@ -32,16 +32,24 @@ describe('evaluate-subset: indices, label, caps (hand-listed)', () => {
     expect(subsetLabel({ n: 1000, stride: 3, offset: 0 })).toBe('every 3rd index of 0..999, n = 334')
     expect(subsetLabel({ n: 1000, stride: 1, offset: 0 })).toBe('indices 0..999, n = 1000')
   })
-  it('a cap is the first N of the subset, spread over the range (not indices 0..N−1)', () => {
+  it('scoring order is coarse to fine: every prefix is spread over the range', () => {
+    expect(scoringOrder([0, 1, 2, 3, 4])).toEqual([0, 4, 2, 1, 3])
+    expect(scoringOrder([10, 20, 30])).toEqual([10, 30, 20])
+    expect(scoringOrder([7])).toEqual([7])
     const idx = subsetIndices({ n: 1000, stride: 10, offset: 0 })
-    const c = cappedIndices(idx, { grasp: 25 }).get('grasp') as Set<number>
-    expect(c.size).toBe(25)
-    expect([...c].slice(0, 3)).toEqual([0, 10, 20])
-    expect(c.has(240)).toBe(true)
-    expect(c.has(250)).toBe(false)
-    expect(c.has(1)).toBe(false)
-    expect(capNote('grasp', 25, idx)).toBe('grasp: scored on the first 25 indices of the subset only (0..240, --cap), n in its cells.')
-    expect(capNote('grasp', 0, idx)).toBe('grasp: not scored (--cap grasp=0).')
+    const ord = scoringOrder(idx)
+    expect([...ord].sort((a, b) => a - b)).toEqual(idx)
+    // positions 0, 64, then 32, 96, then 16, 48, 80 (×10 = indices)
+    expect(ord.slice(0, 7)).toEqual([0, 640, 320, 960, 160, 480, 800])
+  })
+  it('a cap is the first N of the subset in scoring order, spread over the range (not indices 0..N−1)', () => {
+    const ord = scoringOrder(subsetIndices({ n: 1000, stride: 10, offset: 0 }))
+    const c = cappedIndices(ord, { grasp: 25 }).get('grasp') as Set<number>
+    // 25 = positions divisible by 4 (0, 4, …, 96): every 40th index 0..960
+    expect([...c].sort((a, b) => a - b)).toEqual(Array.from({ length: 25 }, (_, k) => 40 * k))
+    expect(capNote('grasp', 25, ord)).toBe('grasp: scored on 25 of the 100 subset indices only (--cap; the first 25 in coarse-to-fine order, spread over 0..960), n in its cells.')
+    expect(capNote('grasp', 0, ord)).toBe('grasp: not scored (--cap grasp=0).')
+    expect(capNote('grasp', 100, ord)).toBe('grasp: --cap 100 covers the whole subset.')
   })
 })
 
@@ -55,15 +63,16 @@ describe('zsnas evaluate --paper --stride', () => {
     expect(await main(run(out, '--n', '10', '--stride', '4', '--cap', 'pnorm=2'), io)).toBe(0)
     for (const ds of ['cifar10', 'cifar100']) {
       const rows = rowsOf(out, ds)
-      expect(rows.map((r) => Number(r[0]))).toEqual([0, 4, 8])
-      expect(rows.map((r) => r[1])).toEqual([keys[0], keys[4], keys[8]])
-      // pnorm (column 4) on the first 2 of the subset: indices 0 and 4, not 8
+      // coarse to fine: 0, 8, then 4
+      expect(rows.map((r) => Number(r[0]))).toEqual([0, 8, 4])
+      expect(rows.map((r) => r[1])).toEqual([keys[0], keys[8], keys[4]])
+      // pnorm (column 4) on the first 2 of the subset in that order: indices 0 and 8, not 4
       expect(rows.map((r) => r[4] !== '')).toEqual([true, true, false])
       expect(Number(cell(out, 'params', ds)[2])).toBe(3)
       expect(Number(cell(out, 'pnorm', ds)[2])).toBe(2)
     }
     expect(io.stdout).toMatch(/NB201 every 4th index of 0\.\.9, n = 3, batch 8/)
-    expect(io.stdout).toMatch(/pnorm: scored on the first 2 indices of the subset only \(0\.\.4/)
+    expect(io.stdout).toMatch(/pnorm: scored on 2 of the 3 subset indices only \(--cap; the first 2 in coarse-to-fine order, spread over 0\.\.8\)/)
     for (const f of ['table2.md', 'table2.txt']) expect(readFileSync(join(out, f), 'utf8')).toMatch(/every 4th index of 0\.\.9, n = 3/)
     const cfg = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')) as Record<string, unknown>
     expect(cfg).toMatchObject({ protocol: 'nb201 every 4th index of 0..9, n = 3', n: 10, stride: 4, offset: 0, caps: { pnorm: 2 } })
@@ -79,7 +88,8 @@ describe('zsnas evaluate --paper --stride', () => {
     expect(io.stderr).toMatch(/resuming: 4 of 8 rows/)
     expect(io.stderr).toMatch(/4 architecture\(s\) scored/)
     const after = rowsOf(out, 'cifar10')
-    expect(after.map((r) => Number(r[0]))).toEqual([0, 1, 2, 3, 4, 6])
+    // first run: 0..3 coarse to fine (0, 2, 1, 3); the resume adds 4 then 6
+    expect(after.map((r) => Number(r[0]))).toEqual([0, 2, 1, 3, 4, 6])
     expect(after.slice(0, 4)).toEqual(before)
     // params' ρ in the table: over indices 0,2,4,6 only (n = 4), not the 6 rows of the file
     expect(Number(cell(out, 'params', 'cifar10')[2])).toBe(4)
