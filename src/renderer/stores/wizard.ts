@@ -3,7 +3,9 @@
  * budget/ground truth → summary), per-field validation with inline messages,
  * dataset detection/preview and benchmark-table validation through the API.
  * Defaults are the paper's (batch 64, PyTorch init, NB101 its own init,
- * budget 1000, seed 0). Option menus, defaults, bounds and messages come from
+ * budget 1000, seed 0); choosing a space with a paper protocol (MobileNetV2)
+ * sets it (`chooseSpace`, components/wizard/protocol.ts), and the summary
+ * measures one scoring and projects the run's wall time. Option menus, defaults, bounds and messages come from
  * the registries' declarations through the engine's `validateOptions`; batch
  * size and seed from the engine's request spec. A step with errors (including an unreadable dataset
  * or a table with wrong columns) cannot be left forwards.
@@ -15,8 +17,8 @@
 import { defineStore } from 'pinia'
 import { computed, nextTick, reactive, ref, watch } from 'vue'
 import { errorMessage, useApi } from '../api'
+import { callProblem, intIn, optionDefaults, requestFieldError, validateOptions, type Errors } from '../components/wizard/validation'
 import { useCatalogStore } from './catalog'
-import { optionDefaults as declaredDefaults, optionProblem, validateOptions as validateDeclared, type OptionSpec } from '../../engine/core/options'
 import { BATCH_SIZE_OPTION, INIT_OPTION, SEED_OPTION } from '../../engine/score/request-spec'
 import { NOISE_CLASSES_OPTION, NOISE_IMAGE_SIZE_OPTION } from '../../engine/data/noise'
 import type { InitScheme } from '../../engine/core/network'
@@ -24,42 +26,11 @@ import type { CatalogEntry, DatasetPreview, DatasetSpecData, PickedDataset, RunC
 import { wizardWarnings } from '../components/wizard/warnings'
 import { draftFromConfig, loadDraft } from '../components/wizard/persist'
 import { draftSync } from '../components/wizard/draft-sync'
-
-/** A failed call's message: a lost connection is named as such, never as a problem with the field that was being checked. */
-function callProblem(e: unknown, what: string): string {
-  if ((e as { code?: unknown })?.code === 'TRANSPORT') return `Server not reachable — ${what} could not be checked (${errorMessage(e)}). It is checked again once the connection is back.`
-  return errorMessage(e)
-}
+import { useProtocol } from '../components/wizard/protocol'
 
 export const STEPS = ['Dataset', 'Search space', 'Strategy & proxy', 'Budget & ground truth', 'Summary'] as const
-export type Errors = Record<string, string>
-
-function optionDefaults(entry: CatalogEntry | undefined): Record<string, unknown> {
-  return declaredDefaults(entry?.options ?? [])
-}
-
-/**
- * Validates catalog-described options with the engine's `validateOptions`
- * (the same checker, bounds and messages as the engine and the CLI); returns
- * `${prefix}.${key}` → message.
- */
-export function validateOptions(entry: CatalogEntry | undefined, values: Record<string, unknown>, prefix: string): Errors {
-  const { errors } = validateDeclared(entry?.options ?? [], values)
-  return Object.fromEntries(Object.entries(errors).map(([k, m]) => [`${prefix}.${k}`, m]))
-}
-
-/** The request-level fields (batch size, seed): bounds and messages from the engine's request spec. */
-function requestFieldError(spec: OptionSpec, v: unknown): string | undefined {
-  const p = optionProblem(spec, v)
-  return p === undefined ? undefined : `${spec.label} ${p}`
-}
-
-function intIn(v: unknown, lo: number, hi: number, label: string): string | undefined {
-  if (typeof v !== 'number' || !Number.isFinite(v)) return `${label} must be a number`
-  if (!Number.isInteger(v)) return `${label} must be a whole number`
-  if (v < lo || v > hi) return `${label} must be between ${lo} and ${hi}`
-  return undefined
-}
+export type { Errors }
+export { validateOptions }
 
 export const useWizardStore = defineStore('wizard', () => {
   const api = useApi()
@@ -332,7 +303,10 @@ export const useWizardStore = defineStore('wizard', () => {
     return c
   })
 
-  /** Validates every step and starts the run; resolves to its summary, or null with `submitError` set. */
+  // the space's paper protocol (set on a user's choice of space) and the measured projection (components/wizard/protocol.ts)
+  const proto = useProtocol({ api, catalog, space, spaceOptions, spaceEntry, strategy, strategyOptions, strategyEntry, proxyMode, proxy, n, batchSize, workers, config })
+
+  /** Validates every step and starts the run (a running calibration is cancelled first); resolves to its summary, or null with `submitError` set. */
   async function submit(): Promise<RunSummary | null> {
     submitError.value = null
     for (let i = 0; i < STEPS.length - 1; i++) {
@@ -343,6 +317,7 @@ export const useWizardStore = defineStore('wizard', () => {
       }
     }
     if (!config.value) return null
+    await proto.cancelMeasure()
     submitting.value = true
     try {
       return await api.runs.start(config.value)
@@ -400,6 +375,6 @@ export const useWizardStore = defineStore('wizard', () => {
     space, spaceOptions, strategy, strategyOptions, proxyMode, proxy, votingIds, optionProxies, proxyOptions,
     n, batchSize, seed, init, workers, name, tablePath, table, tableMetric, tableError, tableChecking,
     submitting, submitError, spaceEntry, strategyEntry, proxyEntry, datasetSpec, errors, currentValid, config,
-    applyDefaults, checkDataset, checkTable, stepErrors, next, back, goTo, submit,
+    applyDefaults, checkDataset, checkTable, stepErrors, next, back, goTo, submit, ...proto,
   }
 })
