@@ -6,6 +6,7 @@ Shares no code with the engine. Measured 2026-12-05: n = 20 off 0.007 (engine: -
 n = 100 off -0.241, train 0.744; paper 0.703 (so the paper's Phi matches the BN-active variant).
 
     nice /usr/bin/python3 bench/phi_torch_check.py 20 off     # ~2 min per 20 cells on the loaded 2-core machine
+    nice /usr/bin/python3 bench/phi_torch_check.py 1000 train 10   # every 10th index of 0..999 (zsnas evaluate --paper --stride 10)
 """
 import os
 import csv, sys, torch, torch.nn as nn, torch.nn.functional as F
@@ -23,8 +24,8 @@ def spearmanr(a, b):
     class R: pass
     r = R(); r.correlation = sxy / (sxx * syy) ** 0.5; return r
 torch.set_num_threads(1)
-N = int(sys.argv[1]); BN = sys.argv[2] if len(sys.argv) > 2 else 'off'
-rows = list(csv.DictReader(open(os.path.join(os.environ.get('ZSNAS_SHARED_DATA', '../shared/data'), 'nb201', 'nats_bench_tss_test_acc.csv'))))[:N]
+N = int(sys.argv[1]); BN = sys.argv[2] if len(sys.argv) > 2 else 'off'; STRIDE = int(sys.argv[3]) if len(sys.argv) > 3 else 1
+rows = list(csv.DictReader(open(os.path.join(os.environ.get('ZSNAS_SHARED_DATA', '../shared/data'), 'nb201', 'nats_bench_tss_test_acc.csv'))))[:N:STRIDE]
 def norm(c): return nn.BatchNorm2d(c) if BN == 'train' else nn.Identity()
 class RCB(nn.Module):
     def __init__(s, ci, co, k, st, p): super().__init__(); s.op = nn.Sequential(nn.ReLU(), nn.Conv2d(ci, co, k, st, p, bias=False), norm(co))
@@ -64,4 +65,5 @@ for i, r in enumerate(rows):
         e = torch.randn(64, 3, 32, 32, generator=g); e2 = torch.randn(64, 3, 32, 32, generator=g)
         phi.append((net(e + 0.01 * e2) - net(e)).abs().sum().item())
     acc.append(float(r['CIFAR10TestAccuracy200Epochs']))
-print(f'torch Phi (BN {BN}) n={N}: spearman {spearmanr(acc, phi).correlation:.3f}')
+    if (i + 1) % 10 == 0: print(f'  {i + 1}/{len(rows)}: spearman so far {spearmanr(acc, phi).correlation:.3f}', flush=True)
+print(f'torch Phi (BN {BN}) indices 0..{N - 1} every {STRIDE}, n={len(rows)}: spearman {spearmanr(acc, phi).correlation:.3f}')
