@@ -102,6 +102,9 @@ export function useProtocol(w: ProtocolState) {
   const calibration = ref<Calibration | null>(null)
   const calibrationKey = ref('')
   const calibrationError = ref<string | null>(null)
+  /** the last finished measurement and its configuration (kept while a new one runs or after one is cancelled) */
+  const measuredCal = ref<Calibration | null>(null)
+  const measuredKey = ref('')
   let timer: ReturnType<typeof setTimeout> | null = null
   const stopPolling = () => {
     if (timer !== null) clearTimeout(timer)
@@ -110,7 +113,7 @@ export function useProtocol(w: ProtocolState) {
   onScopeDispose(stopPolling)
   const calibrating = computed(() => calibration.value?.state === 'running')
   /** the measurement belongs to another configuration */
-  const calibrationStale = computed(() => calibration.value !== null && calibrationKey.value !== scoringKey(w.config.value))
+  const calibrationStale = computed(() => measuredCal.value !== null && measuredKey.value !== scoringKey(w.config.value))
 
   async function poll(id: string): Promise<void> {
     timer = null
@@ -119,6 +122,10 @@ export function useProtocol(w: ProtocolState) {
       if (calibration.value?.id !== id) return // superseded
       calibration.value = c
       if (c.state === 'running') timer = setTimeout(() => void poll(id), CALIBRATION_POLL_MS)
+      else if (c.state === 'done') {
+        measuredCal.value = c
+        measuredKey.value = calibrationKey.value
+      }
       else if (c.state === 'failed') calibrationError.value = `The calibration scoring failed: ${c.error?.message ?? 'unknown error'}${c.error?.code ? ` (${c.error.code})` : ''}`
     } catch (e) {
       calibrationError.value = `Lost the calibration: ${errorMessage(e)}`
@@ -158,24 +165,26 @@ export function useProtocol(w: ProtocolState) {
     const c = calibration.value
     if (c === null || c.state !== 'running') return null
     const e = c.expectedSeconds
-    return { elapsed: c.elapsedSeconds, fraction: e ? Math.min(0.99, c.elapsedSeconds / e) : null, eta: e ? Math.max(0, e - c.elapsedSeconds) : null }
+    // past the expectation (a loaded machine, another resolution): no ETA, elapsed only
+    return { elapsed: c.elapsedSeconds, fraction: e ? Math.min(0.99, c.elapsedSeconds / e) : null, eta: e && e > c.elapsedSeconds ? e - c.elapsedSeconds : null }
   })
 
   /** Projection lines for the summary: from the fresh calibration (this machine), and from the protocol's stored measurement. */
   const projection = computed(() => {
     const n = w.n.value
     const workers = Math.max(1, w.workers.value || 1)
-    const c = calibration.value
+    const c = measuredCal.value
     const p = protocol.value
     const peak = p?.measured?.peakRssGB
-    const measured = c !== null && c.state === 'done' && !calibrationStale.value && c.secondsPerArch !== null
+    const measured = c !== null && !calibrationStale.value && c.secondsPerArch !== null
       ? {
           seconds: c.secondsPerArch,
           text: `measured ${c.secondsPerArch.toFixed(1)} s/arch here (one scoring of evaluation 0 at batch ${c.batchSize}, ${c.backend ?? '?'}; a first scoring in a fresh worker includes set-up: an upper bound)`,
           here: `N ${n} projected ${formatDuration(projectedSeconds(n, c.secondsPerArch, workers))} on ${workers} worker${workers === 1 ? '' : 's'}` +
             (c.machine.cores > workers ? `, ${formatDuration(projectedSeconds(n, c.secondsPerArch, c.machine.cores))} on ${c.machine.cores} (one per core)` : '') +
             ` — this machine: ${c.machine.cores} cores, ${c.machine.memoryGB.toFixed(0)} GB`,
-          workstation: peak === undefined ? null : `${workstationText(workstationProjection(n, c.secondsPerArch, peak), n)} (peak RSS of the protocol's measurement)`,
+          workstation: peak === undefined || p?.measured === undefined ? null
+            : `${workstationText(workstationProjection(n, c.secondsPerArch, peak), n)} (memory bound: the peak RSS of the protocol's batch-${p.measured.batchSize} measurement${c.batchSize === p.measured.batchSize ? '' : `, not of batch ${c.batchSize}`})`,
         }
       : null
     let reference: string | null = null
