@@ -15,6 +15,8 @@ import { buildColumns } from '../../src/renderer/lib/columns'
 import type { ClusterWorker, ComputeInfo, EvaluationRow } from '../../src/shared/schemas'
 
 let fake: FakeApi
+// the panel's "Backend on this machine" section (compute.backends; its own test: backends-display.test.ts)
+const BACKENDS = { inUse: { backend: 'wasm', workers: 'process' }, backends: [{ backend: 'wasm', available: true, inUse: true }], probedAt: '2026-12-06T03:00:00.000Z' }
 let w: ReturnType<typeof mount> | null = null
 afterEach(() => {
   w?.unmount()
@@ -30,6 +32,7 @@ describe('ComputeSettings', () => {
   it('switches to a Redis cluster: sends the URL as typed and lists the connected workers with their backends', async () => {
     let info: ComputeInfo = { mode: 'local', url: null, tlsInsecure: false }
     fake = fakeApi({
+      'compute.backends': () => BACKENDS,
       'compute.get': () => info,
       'compute.set': (s: { mode: string; url?: string; tlsInsecure?: boolean }) => {
         info = { mode: 'redis', url: s.url!.replace(/:[^:@/]*@/, ':***@'), tlsInsecure: s.tlsInsecure ?? false }
@@ -58,6 +61,7 @@ describe('ComputeSettings', () => {
 
   it('a Redis that does not answer shows the backend\'s message as an alert', async () => {
     fake = fakeApi({
+      'compute.backends': () => BACKENDS,
       'compute.get': () => ({ mode: 'redis', url: 'redis://10.0.0.9:6379', tlsInsecure: false }),
       'compute.workers': () => {
         throw Object.assign(new Error('Redis at redis://10.0.0.9:6379 does not answer (timeout)'), { code: 'BACKEND_UNAVAILABLE' })

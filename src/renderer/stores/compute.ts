@@ -8,7 +8,7 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import { errorMessage, useApi } from '../api'
-import type { ClusterWorker, ComputeInfo, ComputeSetting } from '../../shared/schemas'
+import type { BackendsInfo, ClusterWorker, ComputeInfo, ComputeSetting } from '../../shared/schemas'
 
 export const useComputeStore = defineStore('compute', () => {
   const api = useApi()
@@ -19,6 +19,24 @@ export const useComputeStore = defineStore('compute', () => {
   /** when the list was last read (ms since epoch), null before the first read */
   const listedAt = ref<number | null>(null)
   let timer: ReturnType<typeof setInterval> | null = null
+  /** `compute.backends`: the tfjs backend (and GPU adapter) new local runs score on, and why not the others */
+  const backends = ref<BackendsInfo | null>(null)
+  const backendsError = ref<string | null>(null)
+  let backendsLoading: Promise<void> | null = null
+
+  /** Reads `compute.backends` once (the backend probes once and caches); later calls reuse the answer. */
+  function loadBackends(): Promise<void> {
+    backendsLoading ??= (async () => {
+      try {
+        backends.value = await api.compute.backends()
+        backendsError.value = null
+      } catch (e) {
+        backendsError.value = `Could not read the backends: ${errorMessage(e)}`
+        backendsLoading = null
+      }
+    })()
+    return backendsLoading
+  }
 
   async function load(): Promise<void> {
     try {
@@ -70,5 +88,5 @@ export const useComputeStore = defineStore('compute', () => {
     timer = null
   }
 
-  return { info, workers, error, saving, listedAt, load, refreshWorkers, save, watch, unwatch }
+  return { info, workers, error, saving, listedAt, backends, backendsError, load, loadBackends, refreshWorkers, save, watch, unwatch }
 })
