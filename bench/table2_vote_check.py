@@ -9,7 +9,7 @@ member and vote, the members' rank correlations with each other, and how the vot
 
     /usr/bin/python3 bench/table2_vote_check.py /tmp/lead-a/table2/scores-cifar10.csv --stride 10
 """
-import argparse, csv, math
+import argparse, csv, json, math
 from functools import cmp_to_key
 
 VOTES = {'zerocost': ['synflow', 'jaccor', 'snip'], 'sjw': ['synflow', 'jaccor', 'wrcor'], 'spw': ['synflow', 'pnorm', 'wrcor']}
@@ -50,12 +50,14 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('csv'); ap.add_argument('--stride', type=int, default=1); ap.add_argument('--offset', type=int, default=0)
     ap.add_argument('--below', type=int, default=None, help='only indices < BELOW')
+    ap.add_argument('--json', action='store_true', help='print {vote: {rho, positions (index order)}} as one JSON line instead')
     a = ap.parse_args()
     rows = [r for r in csv.DictReader(open(a.csv)) if int(r['index']) % a.stride == a.offset and (a.below is None or int(r['index']) < a.below)]
     rows.sort(key=lambda r: int(r['index']))  # the notebook's input order: benchmark index order
     acc = [float(r['accuracy']) for r in rows]
     col = lambda p: [float(r[p]) if r[p] != '' else float('nan') for r in rows]
-    print(f'{a.csv}: {len(rows)} rows (every {a.stride}th index from {a.offset}{"" if a.below is None else f", < {a.below}"})')
+    out = {}
+    if not a.json: print(f'{a.csv}: {len(rows)} rows (every {a.stride}th index from {a.offset}{"" if a.below is None else f", < {a.below}"})')
     for vote, members in VOTES.items():
         if any(rows and rows[0].get(m, '') == '' for m in members):
             continue
@@ -71,10 +73,13 @@ def main():
                 agree = sum(1 for m in vals if (m[i] - m[j]) * c > 0)
                 split['3-0' if agree == 3 else '2-1'] += 1
         rho, n = spearman(pos, acc)
+        out[vote] = {'rho': rho, 'n': n, 'positions': pos}
+        if a.json: continue
         mem = ', '.join(f'{m} {spearman(v, acc)[0]:.3f}' for m, v in zip(members, vals))
         inter = ', '.join(f'{members[x]}~{members[y]} {spearman(vals[x], vals[y])[0]:.2f}' for x in range(3) for y in range(x + 1, 3))
         tot = sum(split.values())
         print(f'  {vote:9s} rho {rho:.3f} (n {n}) | members: {mem} | member rank corr: {inter} | pairs 3-0 {split["3-0"] / tot:.2f}, 2-1 {split["2-1"] / tot:.2f}, tie {split["tie"] / tot:.2f}')
+    if a.json: print(json.dumps(out))
 
 
 main()

@@ -14,7 +14,7 @@
 import { join } from 'node:path'
 import type { DatasetSpec } from '../engine/core/data'
 import { getProxy, type PaperRho } from '../engine/proxies'
-import { getVotingProxy, votingRanks } from '../engine/proxies/voting'
+import { getVotingProxy, votingRanks, type VotingRankMethod } from '../engine/proxies/voting'
 import { summarize, type EvaluatedArch, type ProxyEvaluation } from '../engine/score/evaluate'
 
 export interface Table2Dataset {
@@ -95,10 +95,22 @@ export interface Table2Cell extends ProxyEvaluation {
 }
 
 /**
+ * How Table 2 ranks a voting proxy: the reference notebook's `hard_vote`
+ * (reference notes §2.2, §7): `sorted(range(n), key=cmp_to_key(cmp))` over the
+ * architectures in BENCHMARK INDEX ORDER, score = position. The comparator is
+ * intransitive, so this order-dependent method gives other positions than the
+ * engine's order-independent default ('scc-copeland', used by `zsnas
+ * evaluate` and searches); Table 2 compares with the paper, so it replays the
+ * paper's method (V8's TimSort, the same algorithm as CPython's listsort;
+ * checked against CPython in tests/cli/evaluate-vote-rank.test.ts).
+ */
+export const TABLE2_VOTE_RANKING: VotingRankMethod = 'sort'
+
+/**
  * Statistics of one dataset's rows. A plain proxy uses the rows where it was
  * scored (value present; NaN dropped, ±∞ kept and ranked); a voting proxy the
- * rows where all its members were scored, ranked by the comparator over
- * exactly those rows (as `zsnas evaluate`).
+ * rows where all its members were scored, in increasing benchmark index,
+ * ranked over exactly those rows by `TABLE2_VOTE_RANKING`.
  */
 export function table2Cells(ds: Table2Dataset, rows: readonly { index: number; accuracy: number; scores: Record<string, number | undefined> }[], proxies: readonly string[]): Table2Cell[] {
   return proxies.map((id) => {
@@ -107,8 +119,9 @@ export function table2Cells(ds: Table2Dataset, rows: readonly { index: number; a
     const use: EvaluatedArch[] = rows
       .filter((r) => members.every((m) => r.scores[m] !== undefined))
       .map((r) => ({ index: r.index, arch: '', accuracy: r.accuracy, scores: { ...(r.scores as Record<string, number>) }, seconds: 0 }))
+      .sort((a, b) => a.index - b.index)
     if (v && use.length > 0) {
-      const pos = votingRanks(v, use.map((r) => r.scores))
+      const pos = votingRanks(v, use.map((r) => r.scores), TABLE2_VOTE_RANKING)
       use.forEach((r, i) => (r.scores[id] = pos[i]))
     }
     const stat: ProxyEvaluation =
