@@ -41,11 +41,12 @@ import { ZsnasError } from '../core/errors'
 import type { ParamStore } from './params'
 import { createTfOps, type ReluCall, type TfOpsHooks } from './tf-ops'
 import { checkBatchData, checkInput, checkLoss, lossOf } from './run'
-import { backpropagateSeeds, recordTape } from './tape'
+import { backpropagateSeeds, recordTape, type TapeRecording } from './tape'
+import { HostStore } from './host-store'
 import { runSegment, traceCuts, type Segment, type SegmentReluOffset } from './segments'
 import { estimatePassBytes } from './memory-estimate'
 import type { BackwardSpec, MultiRunResult } from './run-multi'
-import { readAll, readAndDispose } from '../backend/read'
+import { canReadSync, readAll, readAndDispose } from '../backend/read'
 
 export interface CheckpointedRunOptions {
   bn: 'train' | 'off'
@@ -66,6 +67,13 @@ export interface CheckpointedRunOptions {
    * what it saves. Same results either way.
    */
   eagerFree?: boolean
+  /**
+   * Keep boundary values and carried gradients in host memory between their
+   * uses (nn/host-store.ts), uploading them when a segment needs them: the
+   * wasm heap then holds one segment's working set. Default: on wasm (where
+   * reads are synchronous and the heap never shrinks). Same results.
+   */
+  offload?: boolean
 }
 
 export async function forwardMultiBackwardCheckpointed(def: NetworkDef, params: ParamStore, batch: Batch, opts: CheckpointedRunOptions): Promise<MultiRunResult> {
@@ -112,12 +120,13 @@ export async function forwardMultiBackwardCheckpointed(def: NetworkDef, params: 
   const active = opts.backwards.map((b) => b.inputGrad === true || b.hooks?.onReluBackward !== undefined || b.hooks?.onLayerBackward !== undefined)
   const needBackward = active.some((a) => a)
   const x = tf.tensor4d(batch.x, shape as [number, number, number, number])
+  const offload = (opts.offload ?? tf.getBackend() === 'wasm') && canReadSync()
   /** kept boundary values by producing op; lastNeed = the earliest segment whose recompute reads them */
-  const kept = new Map<number, tf.Tensor>()
+  const kept = new HostStore(offload)
   const lastNeed = new Map<number, number>()
   for (let s = L - 1; s >= 0; s--) for (const v of boundary(s)) lastNeed.set(v, s + 1)
   /** carried[k]: backward k's gradients of boundary values (−1 = the input) */
-  const carried: Map<number, tf.Tensor>[] = opts.backwards.map(() => new Map())
+  const carried: HostStore[] = opts.backwards.map(() => new HostStore(offload))
   /** the logits (kept once, read after the forward: webgpu has no synchronous read) */
   let logitsT: tf.Tensor | undefined
   const headOf = (z: tf.Tensor): tf.Tensor[] => {
@@ -128,23 +137,27 @@ export async function forwardMultiBackwardCheckpointed(def: NetworkDef, params: 
     return opts.backwards.map((b) => lossOf(z as tf.Tensor2D, b.loss, batch.labels))
   }
   const disposeAll = (): void => {
-    for (const t of kept.values()) t.dispose()
     kept.clear()
-    for (const m of carried) {
-      for (const t of m.values()) t.dispose()
-      m.clear()
-    }
+    for (const m of carried) m.clear()
   }
   try {
     for (let s = 0; s < L; s++) {
       const o = { value: 0 }
       const want = boundary(s)
-      const outs = tf.tidy(() => runSegment(def, opsFor(o, true, false), plan[s], x, kept, want, o, free))
-      want.forEach((v, i) => kept.set(v, outs[i]))
+      const inp = sourcesOf(s)
+      try {
+        const outs = tf.tidy(() => runSegment(def, opsFor(o, true, false), plan[s], x, inp.map, want, o, free))
+        // a value live across the cut that the segment only passes through is already kept
+        want.forEach((v, i) => (kept.has(v) ? outs[i].dispose() : kept.put(v, outs[i])))
+      } finally {
+        inp.dispose()
+      }
     }
     const ho = { value: 0 }
     if (!needBackward) {
-      const losses = tf.tidy(() => headOf(runSegment(def, opsFor(ho, true, false), plan[L], x, kept, undefined, ho, free)[0]))
+      const inp = sourcesOf(L)
+      const losses = tf.tidy(() => headOf(runSegment(def, opsFor(ho, true, false), plan[L], x, inp.map, undefined, ho, free)[0]))
+      inp.dispose()
       const [logits, ...values] = await readAndDispose([logitsT!, ...losses])
       logitsT = undefined
       return { losses: values.map((v) => v[0]), logits, inputGrads: opts.backwards.map(() => undefined) }
@@ -160,15 +173,20 @@ export async function forwardMultiBackwardCheckpointed(def: NetworkDef, params: 
       // the head: recorded and backpropagated at once (its forward hooks fire on the first sweep only)
       const headSources = sourcesOf(L)
       const h = { value: 0 }
-      const { result: lossTensors, tape } = recordTape(headSources.tensors, () =>
-        tf.tidy(() => headOf(runSegment(def, opsFor(h, first, true), plan[L], x, kept, undefined, h, free)[0])),
-      )
+      const { result: lossTensors, tape } = (() => {
+        try {
+          return recordTape(headSources.tensors, () => tf.tidy(() => headOf(runSegment(def, opsFor(h, first, true), plan[L], x, headSources.map, undefined, h, free)[0])))
+        } finally {
+          // only their ids matter from here on; what the tape saved of them survives as its own clones
+          headSources.dispose()
+        }
+      })()
       try {
         if (first) losses = (await readAll(lossTensors)).map((v) => v[0])
         for (const [n, k] of ks.entries()) {
           current = opts.backwards[k]
           const g = backpropagateSeeds(tape, [{ tensor: lossTensors[k] }], headSources.tensors, { last: eager && n === ks.length - 1 })
-          headSources.ids.forEach((id, i) => g[i] !== undefined && carried[k].set(id, g[i]!))
+          headSources.ids.forEach((id, i) => g[i] !== undefined && carried[k].put(id, g[i]!))
         }
       } finally {
         current = undefined
@@ -182,8 +200,7 @@ export async function forwardMultiBackwardCheckpointed(def: NetworkDef, params: 
     }
     const [logits] = await readAll([logitsT!])
     const inputGrads = opts.backwards.map((b, k) => {
-      const g = carried[k].get(-1)
-      carried[k].delete(-1)
+      const g = carried[k].has(-1) ? carried[k].take(-1) : undefined
       return b.inputGrad === true ? (g ?? tf.zerosLike(x)) : (g?.dispose(), undefined)
     })
     return { losses, logits, inputGrads }
@@ -194,20 +211,25 @@ export async function forwardMultiBackwardCheckpointed(def: NetworkDef, params: 
     x.dispose()
   }
 
-  /** The tensors a recorded segment differentiates: the values live before it (kept ones and the input). */
-  function sourcesOf(s: number): { ids: number[]; tensors: tf.Tensor[] } {
+  /**
+   * The values live before segment s (kept ones, uploaded; and the input), as
+   * a list and as the map runSegment reads; `dispose` frees the uploads.
+   */
+  function sourcesOf(s: number): { ids: number[]; tensors: tf.Tensor[]; map: Map<number, tf.Tensor>; dispose(): void } {
     const ids = s === 0 ? [-1] : graph.live[plan[s - 1].to]
-    return { ids, tensors: ids.map((v) => (v === -1 ? x : kept.get(v)!)) }
+    const map = new Map<number, tf.Tensor>()
+    try {
+      for (const v of ids) if (v !== -1) map.set(v, kept.get(v))
+    } catch (e) {
+      tf.dispose([...map.values()])
+      throw e
+    }
+    return { ids, tensors: ids.map((v) => (v === -1 ? x : map.get(v)!)), map, dispose: () => tf.dispose([...map.values()]) }
   }
 
   /** Frees kept values no segment before s reads any more. */
   function release(s: number): void {
-    for (const [v, t] of kept) {
-      if ((lastNeed.get(v) ?? 0) >= s) {
-        t.dispose()
-        kept.delete(v)
-      }
-    }
+    for (const v of kept.ids()) if ((lastNeed.get(v) ?? 0) >= s) kept.delete(v)
   }
 
   /**
@@ -219,28 +241,37 @@ export async function forwardMultiBackwardCheckpointed(def: NetworkDef, params: 
     const o = { value: 0 }
     const src = sourcesOf(s)
     const want = graph.live[plan[s].to]
-    const { result: outs, tape } = recordTape(src.tensors, () => tf.tidy(() => runSegment(def, opsFor(o, false, true), plan[s], x, kept, want, o, free)))
+    let rec: { result: tf.Tensor[]; tape: TapeRecording }
+    try {
+      rec = recordTape(src.tensors, () => tf.tidy(() => runSegment(def, opsFor(o, false, true), plan[s], x, src.map, want, o, free)))
+    } finally {
+      src.dispose()
+    }
+    const { result: outs, tape } = rec
+    // from here on the sources and outputs are needed by id only (the tape holds what it saved as its own clones)
+    const outIds = outs.map((t) => t.id)
+    tf.dispose(outs.filter((t) => t !== x))
     try {
       ks.forEach((k, n) => {
         const b = opts.backwards[k]
-        const seeds = want.flatMap((v, i) => {
-          const dy = carried[k].get(v)
-          return dy === undefined ? [] : [{ tensor: outs[i], dy }]
-        })
-        current = b
-        const g = backpropagateSeeds(tape, seeds, src.tensors, { last: eager && n === ks.length - 1 })
-        for (const v of want) {
-          carried[k].get(v)?.dispose()
-          carried[k].delete(v)
+        const dys: tf.Tensor[] = []
+        try {
+          const seeds = want.flatMap((v, i) => {
+            if (!carried[k].has(v)) return []
+            const dy = carried[k].take(v)
+            dys.push(dy)
+            return [{ tensor: { id: outIds[i] } as tf.Tensor, dy }]
+          })
+          current = b
+          const g = backpropagateSeeds(tape, seeds, src.tensors, { last: eager && n === ks.length - 1 })
+          src.ids.forEach((id, i) => g[i] !== undefined && carried[k].put(id, g[i]!))
+        } finally {
+          tf.dispose(dys)
         }
-        src.ids.forEach((id, i) => g[i] !== undefined && carried[k].set(id, g[i]!))
       })
     } finally {
       current = undefined
       tape.dispose()
-      outs.forEach((t) => {
-        if (!src.tensors.includes(t)) t.dispose()
-      })
     }
   }
 }

@@ -6,8 +6,11 @@
  * - `runSegment` with `free` (nn/segments.ts) leaves only the segment's
  *   output alive (every value read inside the segment is freed after its
  *   last reader), with the same output values;
- * - the checkpointed pass with eager frees (default) is bit-identical to the
- *   one without and its peak tensor bytes (tfjs' own count) are lower.
+ * - the checkpointed pass with eager frees (default) and with boundary values
+ *   and carried gradients kept on the host (nn/host-store.ts) is bit-identical
+ *   to the one without either, and its peak tensor bytes (tfjs' own count)
+ *   are lower with each;
+ * - the host store gives back the exact bits it took.
  */
 import { describe, expect, it } from 'vitest'
 import * as tf from '@tensorflow/tfjs-core'
@@ -20,6 +23,7 @@ import { materializeParams, disposeParams } from '../../../src/engine/nn/params'
 import { forwardMultiBackwardCheckpointed } from '../../../src/engine/nn/run-checkpointed'
 import type { BackwardSpec } from '../../../src/engine/nn/run-multi'
 import { Rng } from '../../../src/engine/core/rng'
+import { HostStore } from '../../../src/engine/nn/host-store'
 import { ZsnasError } from '../../../src/engine/core/errors'
 import { BACKENDS, onBackend, randn } from './helpers'
 import { MEMORY_NETS, TEST_NETS, batchFor } from './checkpoint-nets'
@@ -95,7 +99,7 @@ describe.each(BACKENDS)('eager frees on %s', (backend) => {
       const mid = cuts[Math.floor(cuts.length / 2)]
       const plan = [{ from: -1, to: mid }, { from: mid, to: inputs.length - 1 }]
       try {
-        const run = async (eagerFree: boolean) => {
+        const run = async (eagerFree: boolean, offload: boolean) => {
           const grads: Float32Array[] = []
           const backwards: BackwardSpec[] = [
             { loss: 'ce', hooks: { onReluBackward: (_c, g) => void grads.push(g.dataSync().slice() as Float32Array) } },
@@ -104,26 +108,55 @@ describe.each(BACKENDS)('eager frees on %s', (backend) => {
           const start = tf.memory().numBytes
           let res: Awaited<ReturnType<typeof forwardMultiBackwardCheckpointed>> | undefined
           const prof = await tf.profile(async () => {
-            res = await forwardMultiBackwardCheckpointed(def, params, batch, { bn: 'train', backwards, eagerFree, separateSweeps: true, plan })
+            res = await forwardMultiBackwardCheckpointed(def, params, batch, { bn: 'train', backwards, eagerFree, offload, separateSweeps: true, plan })
           })
           const g = res!.inputGrads[1]!.dataSync().slice()
           res!.inputGrads.forEach((t) => t?.dispose())
           return { losses: res!.losses, logits: res!.logits, g, grads, peak: prof.peakBytes - start }
         }
-        const off = await run(false)
+        const off = await run(false, false)
         // (the backward's derived kernels stay cached with the parameters: count from here)
         const before = tf.memory().numTensors
-        const on = await run(true)
+        const on = await run(true, true)
+        const onDevice = await run(true, false)
+        expect(onDevice.g).toEqual(off.g)
+        onDevice.grads.forEach((d, i) => expect(d).toEqual(off.grads[i]))
         expect(tf.memory().numTensors).toBe(before)
         expect(on.losses).toEqual(off.losses)
         expect(on.logits).toEqual(off.logits)
         expect(on.g).toEqual(off.g)
         expect(on.grads.length).toBe(off.grads.length)
         on.grads.forEach((d, i) => expect(d).toEqual(off.grads[i]))
-        console.log(`${backend}: checkpointed peak ${(off.peak / 2 ** 20).toFixed(1)} MB without eager frees, ${(on.peak / 2 ** 20).toFixed(1)} MB with`)
-        expect(on.peak).toBeLessThan(0.9 * off.peak)
+        const mb = (b: number): string => (b / 2 ** 20).toFixed(1)
+        console.log(`${backend}: checkpointed peak tensor bytes ${mb(off.peak)} MB plain, ${mb(onDevice.peak)} MB with eager frees, ${mb(on.peak)} MB with eager frees + host offload`)
+        expect(onDevice.peak).toBeLessThan(0.9 * off.peak)
+        expect(on.peak).toBeLessThan(onDevice.peak)
       } finally {
         disposeParams(params)
+      }
+    })
+  })
+
+  it('host store: exact bits back (−0, NaN, ±Inf, subnormals), ownership, bytes; the device mode keeps tensors', async () => {
+    await onBackend(backend, () => {
+      const vals = new Float32Array([0, -0, NaN, Infinity, -Infinity, 1e-45, -3.4e38, 1 / 3])
+      for (const offload of [true, false]) {
+        const st = new HostStore(offload)
+        const before = tf.memory().numTensors
+        st.put(7, tf.tensor2d(vals, [2, 4]))
+        expect(tf.memory().numTensors).toBe(before + (offload ? 0 : 1))
+        expect(st.bytes).toBe(offload ? 32 : 0)
+        const a = st.get(7)
+        const b = st.take(7)
+        expect(st.has(7)).toBe(false)
+        expect(st.bytes).toBe(0)
+        for (const t of [a, b]) {
+          expect(t.shape).toEqual([2, 4])
+          expect(new Uint32Array((t.dataSync() as Float32Array).slice().buffer)).toEqual(new Uint32Array(vals.buffer))
+        }
+        tf.dispose([a, b])
+        expect(tf.memory().numTensors).toBe(before)
+        expect(() => st.get(7)).toThrow(ZsnasError)
       }
     })
   })
