@@ -33,6 +33,8 @@ export interface BackendOptions {
   defaultWorkers?: number
   /** `compute.backends` (Electron: the GPU-window choice's; default: the Node probe) */
   backends?: () => Promise<BackendsInfo>
+  /** the backend new local runs score on, for `system.info` (Electron: the GPU-window choice; default ZSNAS_BACKEND or wasm) */
+  scoringBackend?: string
   onActivity?: (a: { active: number; fraction: number | null; ended?: RunSummary }) => void
   eventIntervalMs?: number
 }
@@ -80,7 +82,7 @@ export function createBackend(o: BackendOptions): Backend {
   const systemInfo = (): SystemInfo => ({
     mode: o.mode,
     canPickFiles: o.picker !== undefined,
-    versions: { ...versions, backend: process.env.ZSNAS_BACKEND ?? 'wasm' },
+    versions: { ...versions, backend: o.scoringBackend ?? process.env.ZSNAS_BACKEND ?? 'wasm' },
     cores: Math.max(1, typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length),
     defaultWorkers,
     platform: process.platform,

@@ -61,6 +61,7 @@ app.whenReady().then(async () => {
     host: choice.host,
     ...(choice.defaultWorkers !== undefined ? { defaultWorkers: choice.defaultWorkers } : {}),
     backends: async () => choice.info,
+    scoringBackend: choice.backend,
     engine: createEngineAdapter({ tableCacheDir: path.join(app.getPath('userData'), 'table-cache') }),
     mode: 'electron',
     electronVersion: process.versions.electron,
