@@ -82,4 +82,5 @@ def main():
     if a.json: print(json.dumps(out))
 
 
-main()
+if __name__ == '__main__':
+    main()
