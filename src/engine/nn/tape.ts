@@ -63,6 +63,24 @@ interface Recorder {
 
 let active: Recorder | undefined
 
+/** hooks queued by the gradient function running now on a tape's backward (see `afterGradient`) */
+let pendingHooks: (() => void)[] | undefined
+
+/**
+ * Runs `f` (in its own tidy) once the current gradient function has returned
+ * and the tape has freed that node's incoming gradient and — on a `last`
+ * backward — its saved tensors, before the node's gradients are accumulated
+ * (so tensors the gradient function returns are still alive). Outside a
+ * tape backward (tfjs' own `engine.gradients`) `f` runs at once. Used by the
+ * ReLU's backward hook (ops/relu.ts): the hook's Gram then runs without dy
+ * and the saved output alive (issue #18: two maps less at the peak). Hook
+ * order is unchanged: every queued hook runs before the next node's gradient.
+ */
+export function afterGradient(f: () => void): void {
+  if (pendingHooks !== undefined) pendingHooks.push(f)
+  else tf.tidy(f)
+}
+
 /** The hook `customOp` calls: records and returns the op's value while a recording is active, else undefined. */
 export function recordCustomOp(
   inputs: tf.Tensor[],
@@ -209,9 +227,17 @@ export function backpropagateSeeds(
         continue
       }
       grads.delete(node.outputId)
-      const raw = tf.tidy(() => node.gradFunc(dy, node.saved))
-      pass(node)
+      const hooks: (() => void)[] = []
+      pendingHooks = hooks
+      let raw: tf.Tensor | tf.Tensor[]
+      try {
+        raw = tf.tidy(() => node.gradFunc(dy, node.saved))
+      } finally {
+        pendingHooks = undefined
+      }
       if (!keep.has(node.outputId)) dy.dispose()
+      pass(node)
+      for (const h of hooks) tf.tidy(h)
       const dxs = Array.isArray(raw) ? raw : [raw]
       if (dxs.length !== node.inputIds.length) {
         throw new ZsnasError('BAD_VALUE', `a custom op returned ${dxs.length} gradients for ${node.inputIds.length} inputs`)

@@ -54,6 +54,34 @@ describe.each(BACKENDS)('eager frees on %s', (backend) => {
     })
   })
 
+  it("a ReLU's backward hook runs after the tape freed dy and (last backward) the saved output: same values, fewer bytes", async () => {
+    await onBackend(backend, () => {
+      const x = randn([4, 5], 9)
+      const seen: { bytes: number; tensors: number; g: Float32Array }[][] = [[], []]
+      let pass = 0
+      const hook = (g: tf.Tensor) => void seen[pass].push({ bytes: tf.memory().numBytes, tensors: tf.memory().numTensors, g: g.dataSync().slice() as Float32Array })
+      const { result, tape } = recordTape([x], () => tf.tidy(() => reluOp(reluOp(x, { onBackward: hook }), { onBackward: hook })))
+      const [g0t] = backpropagate(tape, { tensor: result }, [x])
+      const g0 = g0t.dataSync().slice()
+      g0t.dispose()
+      pass = 1
+      const [g1] = backpropagate(tape, { tensor: result }, [x], { last: true })
+      expect(seen[0].length).toBe(2)
+      expect(seen[1].length).toBe(2)
+      // same gradients to the hooks; on the last backward each hook runs with its node's saved output (one [4,5] map) already freed
+      seen[1].forEach((h, i) => {
+        expect(h.g).toEqual(seen[0][i].g)
+        // hook i (outer ReLU first) runs with i + 1 saved outputs freed
+        expect(h.tensors).toBe(seen[0][i].tensors - (i + 1))
+      })
+      // the inner ReLU's output lives only in its saved clone: its bytes are gone
+      expect(seen[1][1].bytes).toBeLessThanOrEqual(seen[0][1].bytes - 4 * 5 * 4)
+      expect(g1.dataSync()).toEqual(g0)
+      tape.dispose()
+      tf.dispose([x, g1, result])
+    })
+  })
+
   it('runSegment with free: only the output stays alive, same values', async () => {
     await onBackend(backend, () => {
       const def = TEST_NETS[2][1]() // mbv2: residual blocks, SE gates, a shortcut conv

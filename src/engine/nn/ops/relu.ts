@@ -15,6 +15,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core'
 import { customOp } from './custom'
+import { afterGradient } from '../tape'
 
 export interface ReluHooks {
   onForward?(pre: tf.Tensor, post: tf.Tensor): void
@@ -33,7 +34,8 @@ export function reluOp(x: tf.Tensor, hooks: ReluHooks = {}): tf.Tensor {
         const mask = tf.step(saved[0])
         const g = tf.mul(dy, mask)
         mask.dispose() // not alive while the hook runs (one map less at the backward's peak)
-        if (hooks.onBackward !== undefined) tf.tidy(() => hooks.onBackward!(g))
+        // on the engine's tape the hook runs once dy (and, on a last backward, the saved output) are freed
+        if (hooks.onBackward !== undefined) afterGradient(() => hooks.onBackward!(g))
         return g
       },
     }
