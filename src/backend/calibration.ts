@@ -97,6 +97,11 @@ export class CalibrationService {
     return structuredClone(e.cal)
   }
 
+  /** pids of a running calibration's worker (diagnostics, tests) */
+  workerPids(id: string): number[] {
+    return this.entries.get(id)?.pool?.pids() ?? []
+  }
+
   /** Cancels a running calibration (kills its worker); a finished one is returned as it is. */
   cancel(id: string): Calibration {
     const e = this.entries.get(id)
