@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { chooseScoringWorkers, gpuAdapterLabel, pageProbeScript, probeWebgpuInPage, toGpuAdapter, workerPreference, type PageGpuProbe } from '../../src/backend/scoring-workers'
-import { BackendsInfoSchema } from '../../src/shared/schemas'
+import { BackendsInfoSchema, type BackendsInfo } from '../../src/shared/schemas'
 import type { WorkerHost } from '../../src/backend/worker-host'
 
 const gpuHost: WorkerHost = { spawn: () => { throw new Error('gpu') } }
@@ -15,7 +15,7 @@ const SWIFTSHADER = { vendor: 'google', architecture: 'swiftshader', device: 'sw
 const at = () => new Date('2026-12-06T03:00:00Z')
 const choose = (probe: () => Promise<PageGpuProbe>, preference?: 'auto' | 'wasm' | 'webgpu', timeoutMs?: number) =>
   chooseScoringWorkers({ probe, gpuHost, cpuHost, preference, now: at, ...(timeoutMs ? { timeoutMs } : {}) })
-const row = (info: { backends: { backend: string }[] }, b: string) => info.backends.find((r) => r.backend === b)
+const row = (info: BackendsInfo, b: string) => info.backends.find((r) => r.backend === b)
 
 describe('chooseScoringWorkers', () => {
   it('a hardware adapter → GPU windows, one per device by default; wasm says why it is not used', async () => {
