@@ -7,7 +7,9 @@
  * at the call), so `watchDevice()` records the first uncaptured error and the
  * device's loss, and `takeGpuError()` throws it at the next host read, named
  * so that `oom.ts` classifies it (GPUOutOfMemoryError → OUT_OF_MEMORY; a lost
- * device is fatal to the process like a wasm abort). No-op on other backends.
+ * device is fatal to the process like a wasm abort). A buffer above the
+ * device's maxBufferSize / maxStorageBufferBindingSize counts as out-of-memory
+ * too (`BUFFER_LIMIT`). No-op on other backends.
  */
 import * as tf from '@tensorflow/tfjs-core'
 
@@ -16,6 +18,15 @@ interface GpuDeviceLike {
   addEventListener?: (type: string, cb: (ev: { error?: { message?: string; constructor?: { name?: string } } }) => void) => void
   onuncapturederror?: unknown
 }
+
+/**
+ * A buffer or binding larger than the device allows (Dawn: "Buffer size (N)
+ * exceeds the max buffer size limit (M)"; a storage binding above
+ * maxStorageBufferBindingSize). A validation error by WebGPU's classes, but a
+ * tensor that does not fit the device — halving the batch halves it — so it
+ * is reported as out-of-memory and the split-the-batch rule applies.
+ */
+const BUFFER_LIMIT = /exceeds the max(imum)? (buffer size|storage buffer binding size)|(larger than|exceeds) the max(imum)? .*binding size/i
 
 let gpuError: { name: string; message: string } | undefined
 let deviceLost: string | undefined
@@ -58,7 +69,7 @@ export function takeGpuError(): void {
   if (gpuError === undefined) return
   const g = gpuError
   gpuError = undefined
-  const oom = g.name === 'GPUOutOfMemoryError' || /out of memory|failed to allocate/i.test(g.message)
+  const oom = g.name === 'GPUOutOfMemoryError' || /out of memory|failed to allocate/i.test(g.message) || BUFFER_LIMIT.test(g.message)
   const e = new Error(oom ? `out of memory on the webgpu device: ${g.message}` : `webgpu device error: ${g.message}`)
   e.name = oom ? 'GPUOutOfMemoryError' : g.name
   throw e

@@ -16,7 +16,9 @@
  * fits at batch 16 (estimate 2.02 GiB) and aborts at 32 (4.05 GiB); the
  * checkpointed pass fits at batch 32 (1.36 GiB, peak RSS 2.73 GB) and aborts
  * at 64 (2.07 GiB with one sweep per backward) — large maps fragment the
- * heap, so the estimate must stay under ≈ 1.9 GB. Other backends (cpu, tensorflow) use half the machine's
+ * heap, so the estimate must stay under ≈ 1.9 GB. webgpu — the GPU's memory, not RAM
+ * (backend/webgpu-budget.ts: ZSNAS_GPU_MEMORY_MB × 0.75, else the device's maxBufferSize /
+ * maxStorageBufferBindingSize). Other backends (cpu, tensorflow) use half the machine's
  * memory. `ZSNAS_MEMORY_BUDGET_MB` overrides the budget; `ZSNAS_CHECKPOINT`
  * (auto|on|off) sets the mode where a request leaves it unset.
  */
@@ -25,6 +27,7 @@ import { totalmem } from 'node:os'
 import type { NetworkDef } from '../core/network'
 import { ZsnasError } from '../core/errors'
 import { estimatePassBytes, type EstimateOptions, type PassEstimate } from './memory-estimate'
+import { webgpuBudget } from '../backend/webgpu-budget'
 
 export type CheckpointMode = 'auto' | 'on' | 'off'
 export const CHECKPOINT_MODES: readonly CheckpointMode[] = ['auto', 'on', 'off']
@@ -53,6 +56,11 @@ export function backendBudgetBytes(backendName: string = tf.getBackend()): numbe
     const mb = Number(env)
     if (!(mb > 0)) throw new ZsnasError('INVALID_OPTION', `ZSNAS_MEMORY_BUDGET_MB='${env}' is not a positive number of megabytes`)
     return mb * 2 ** 20
+  }
+  if (backendName === 'webgpu') {
+    // GPU memory, not RAM: ZSNAS_GPU_MEMORY_MB or the device's buffer limits (backend/webgpu-budget.ts)
+    const gpu = webgpuBudget()
+    if (gpu !== undefined) return gpu.bytes
   }
   return backendName === 'wasm' ? WASM_HEAP_MAX * WASM_BUDGET_FRACTION : totalmem() / 2
 }

@@ -22,10 +22,16 @@
  * first max not yet known, that value is read (awaited), and the next run
  * replays the known ones — the final run (with the gradient) sees the same
  * values in the same order, so the result is that of the synchronous pass.
- * Cost there: one batch-1 forward prefix per rescaled layer.
+ * The replays memoise every completed op call (its output tensors and how
+ * many values it read): op k of a replay has the same inputs as op k of the
+ * run before, so it returns the kept result instead of dispatching kernels
+ * again — each op runs once while recording (plus the op that asked for the
+ * new value), then once in the gradient pass. Same tensors, same values: the
+ * memo changes the cost (≈ 2 forwards, one read per rescaled layer, instead
+ * of one forward prefix per rescaled layer), not the result.
  */
 import * as tf from '@tensorflow/tfjs-core'
-import type { NetworkDef } from '../core/network'
+import type { NetworkDef, Ops } from '../core/network'
 import { ZsnasError } from '../core/errors'
 import { absParams, disposeParams, type ParamStore } from '../nn/params'
 import { createSynflowOps, syncScaleReader, type ScaleReader, type ScaledTensor } from '../nn/synflow-ops'
@@ -40,8 +46,14 @@ class NeedValue {
 /**
  * Replays the forward (no gradient) until every max/min it asks for is known,
  * reading one new value per run; returns a reader that replays them all.
+ * `forward` applies `wrap` to the interpreter it builds: op calls completed in
+ * an earlier run are answered from the memo (see the module comment); the
+ * memo's tensors are kept across runs and freed before this returns.
  */
-async function recordScales(names: string[], forward: (r: ScaleReader, probes: Map<string, tf.Scalar>) => tf.Scalar): Promise<ScaleReader> {
+async function recordScales(
+  names: string[],
+  forward: (r: ScaleReader, probes: Map<string, tf.Scalar>, wrap: (ops: Ops<ScaledTensor>) => Ops<ScaledTensor>) => tf.Scalar,
+): Promise<ScaleReader> {
   const values: number[] = []
   let i = 0
   const replay: ScaleReader = {
@@ -50,20 +62,47 @@ async function recordScales(names: string[], forward: (r: ScaleReader, probes: M
       throw new NeedValue(tf.keep(tf.tidy(reduce)))
     },
   }
-  for (;;) {
-    i = 0
-    let need: NeedValue | undefined
-    try {
-      tf.tidy(() => {
-        const probeMap = new Map(names.map((n) => [n, tf.scalar(1)]))
-        forward(replay, probeMap)
-      })
-    } catch (e) {
-      if (!(e instanceof NeedValue)) throw e
-      need = e
+  const memo: { out: unknown; reads: number }[] = []
+  let call = 0
+  const wrap = (ops: Ops<ScaledTensor>): Ops<ScaledTensor> => {
+    const wrapped: Record<string, unknown> = {}
+    for (const [k, f] of Object.entries(ops) as [string, (...a: unknown[]) => unknown][]) {
+      wrapped[k] = (...args: unknown[]): unknown => {
+        const hit = memo[call]
+        if (hit !== undefined) {
+          call++
+          i += hit.reads
+          return hit.out
+        }
+        const before = i
+        const out = f(...args)
+        for (const t of scaledTensors(out)) tf.keep(t)
+        memo[call++] = { out, reads: i - before }
+        return out
+      }
     }
-    if (need === undefined) break
-    values.push((await readAndDispose([need.tensor]))[0][0])
+    return wrapped as unknown as Ops<ScaledTensor>
+  }
+  try {
+    for (;;) {
+      i = 0
+      call = 0
+      let need: NeedValue | undefined
+      try {
+        tf.tidy(() => {
+          const probeMap = new Map(names.map((n) => [n, tf.scalar(1)]))
+          forward(replay, probeMap, wrap)
+        })
+      } catch (e) {
+        if (!(e instanceof NeedValue)) throw e
+        need = e
+      }
+      if (need === undefined) break
+      values.push((await readAndDispose([need.tensor]))[0][0])
+    }
+  } finally {
+    const kept = new Set(memo.flatMap((m) => scaledTensors(m.out)))
+    for (const t of kept) t.dispose()
   }
   i = 0
   return {
@@ -72,6 +111,12 @@ async function recordScales(names: string[], forward: (r: ScaleReader, probes: M
       throw new ZsnasError('INTERNAL', `SynFlow replay: the gradient pass asked for value #${i + 1} of ${values.length} recorded`)
     },
   }
+}
+
+/** The tensors of an op's result (a ScaledTensor; every Ops method returns one). */
+function scaledTensors(out: unknown): tf.Tensor[] {
+  const t = (out as ScaledTensor | undefined)?.t
+  return t instanceof tf.Tensor ? [t] : []
 }
 
 export interface SynflowResult {
@@ -99,8 +144,8 @@ export async function synflowScore(def: NetworkDef, params: ParamStore, inputSiz
   const abs = absParams(params)
   try {
     let logOut = 0
-    const forward = (reader: ScaleReader, probeMap: Map<string, tf.Scalar>): tf.Scalar => {
-      const ops = createSynflowOps(abs, probeMap, reader)
+    const forward = (reader: ScaleReader, probeMap: Map<string, tf.Scalar>, wrap = (o: Ops<ScaledTensor>): Ops<ScaledTensor> => o): tf.Scalar => {
+      const ops = wrap(createSynflowOps(abs, probeMap, reader))
       const out = def.forward<ScaledTensor>(ops, { t: tf.ones([1, ih, iw, c]), logScale: 0 })
       logOut = out.logScale
       return sumOp(out.t)
