@@ -7,7 +7,7 @@
 import os from 'node:os'
 import type { ServiceHandlers } from '../shared/contract'
 import { createEventBus, type EventBus } from '../shared/local-transport'
-import type { BackendsInfo, RunSummary, SystemInfo } from '../shared/schemas'
+import type { BackendPreference, BackendsInfo, RunSummary, SystemInfo } from '../shared/schemas'
 import type { EnginePort } from './engine-port'
 import { RunManager } from './run-manager'
 import { createService, defaultWorkerCount, type FilePicker } from './service'
@@ -34,7 +34,11 @@ export interface BackendOptions {
   /** `compute.backends` (Electron: the GPU-window choice's; default: the Node probe) */
   backends?: () => Promise<BackendsInfo>
   /** the backend new local runs score on, for `system.info` (Electron: the GPU-window choice; default ZSNAS_BACKEND or wasm) */
-  scoringBackend?: string
+  scoringBackend?: () => string
+  /** `compute.setBackend` (Electron: ScoringWorkers.setPreference); absent = UNSUPPORTED */
+  setBackend?: (p: BackendPreference) => Promise<BackendsInfo>
+  /** called with a function that drops the warm idle workers (Electron: after the worker kind changed) */
+  onWorkersSwitch?: (dropIdle: () => void) => void
   onActivity?: (a: { active: number; fraction: number | null; ended?: RunSummary }) => void
   eventIntervalMs?: number
 }
@@ -65,6 +69,8 @@ export function createBackend(o: BackendOptions): Backend {
   const versions = { app: APP_VERSION, engine: o.engine.version, node: process.version, ...(o.electronVersion ? { electron: o.electronVersion } : {}) }
   // idle workers of a finished run stay warm for the next one (at most the default pool size)
   const host = recyclingHost(o.host, defaultWorkers)
+  // a changed worker kind (⚙ Compute): warm idle workers of the old kind must not score the next run
+  o.onWorkersSwitch?.(() => host.dispose())
   const compute = new ComputeService(o.dataDir)
   const manager = new RunManager({
     clusterScorer: (id, config, request, log) => compute.scorerFor(id, config, request, log),
@@ -82,13 +88,13 @@ export function createBackend(o: BackendOptions): Backend {
   const systemInfo = (): SystemInfo => ({
     mode: o.mode,
     canPickFiles: o.picker !== undefined,
-    versions: { ...versions, backend: o.scoringBackend ?? process.env.ZSNAS_BACKEND ?? 'wasm' },
+    versions: { ...versions, backend: o.scoringBackend?.() ?? process.env.ZSNAS_BACKEND ?? 'wasm' },
     cores: Math.max(1, typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length),
     defaultWorkers,
     platform: process.platform,
     dataDir: o.dataDir,
   })
-  const handlers = createService({ store, manager, engine: o.engine, dataDir: o.dataDir, picker: o.picker, systemInfo, paths: o.paths, compute, backends: o.backends, calibration })
+  const handlers = createService({ store, manager, engine: o.engine, dataDir: o.dataDir, picker: o.picker, systemInfo, paths: o.paths, compute, backends: o.backends, setBackend: o.setBackend, calibration })
   return {
     handlers,
     bus,

@@ -156,3 +156,39 @@ export function workerPreference(forced: string | undefined): WorkerPreference {
   if (f === 'webgpu') return 'webgpu'
   return 'auto'
 }
+
+/**
+ * The app's scoring workers as ONE `WorkerHost` whose kind can be changed (⚙ Compute, `compute.setBackend`).
+ * The page is probed once; a new preference re-decides from that answer. Workers spawned from then on are of
+ * the new kind; `onSwitch` listeners run after a change that changes the kind (the backend drops its warm idle
+ * workers of the old kind there), so runs started or resumed afterwards score on the new kind.
+ */
+export interface ScoringWorkers extends WorkerHost {
+  /** the current decision (host, backend, adapter, default pool size) */
+  choice(): ScoringChoice
+  /** `compute.backends`, with the preference */
+  info(): BackendsInfo
+  setPreference(p: WorkerPreference): Promise<BackendsInfo>
+  onSwitch(cb: () => void): void
+}
+
+export async function createScoringWorkers(o: ChooseOptions): Promise<ScoringWorkers> {
+  let probed: Promise<PageGpuProbe> | null = null
+  const probe = () => (probed ??= o.probe())
+  let preference: WorkerPreference = o.preference ?? 'auto'
+  let current = await chooseScoringWorkers({ ...o, probe, preference })
+  const switchCbs: Array<() => void> = []
+  return {
+    spawn: () => current.host.spawn(),
+    choice: () => current,
+    info: () => ({ ...current.info, preference }),
+    async setPreference(p) {
+      const before = current.host
+      preference = p
+      current = await chooseScoringWorkers({ ...o, probe, preference: p })
+      if (current.host !== before) for (const cb of switchCbs) cb()
+      return { ...current.info, preference }
+    },
+    onSwitch: (cb) => void switchCbs.push(cb),
+  }
+}

@@ -20,7 +20,7 @@ import { modelExportHandlers } from './model-export'
 import { ComputeService, computeHandlers } from './cluster/compute'
 import type { CalibrationService } from './calibration'
 import { probedBackends } from './compute-backends'
-import type { BackendsInfo } from '../shared/schemas'
+import type { BackendPreference, BackendsInfo } from '../shared/schemas'
 import type { SystemInfo } from '../shared/schemas'
 import type { EnginePort } from './engine-port'
 import { exportRun } from './export'
@@ -59,6 +59,8 @@ export interface ServiceDeps {
   calibration?: CalibrationService
   /** `compute.backends`: the scoring backend and why not the others (default: the Node probe, compute-backends.ts) */
   backends?: () => Promise<BackendsInfo>
+  /** `compute.setBackend` (the desktop app's worker kind); absent = UNSUPPORTED (browser mode: ZSNAS_BACKEND) */
+  setBackend?: (p: BackendPreference) => Promise<BackendsInfo>
 }
 
 export const SEED_DERIVATION = 'evaluationSeed(runSeed, index): 32-bit mix of runSeed ^ imul(index + 1, 0x9e3779b1) (src/backend/seeds.ts)'
@@ -159,6 +161,10 @@ export function createService(d: ServiceDeps): ServiceHandlers {
     'calibration.get': (id) => calibration().get(id),
     'calibration.cancel': (id) => calibration().cancel(id),
     'compute.backends': d.backends ?? probedBackends(),
+    'compute.setBackend': async (p) => {
+      if (!d.setBackend) throw new ServiceError('UNSUPPORTED', 'compute.setBackend: the scoring backend is chosen only in the desktop app; here set ZSNAS_BACKEND (webgpu|wasm|cpu) for the server and restart it')
+      return d.setBackend(p)
+    },
   }
 }
 

@@ -19,7 +19,7 @@ import { guardNavigation, hardenSession, isTrustedFrameUrl, topFrameOnly } from 
 import { windowOptions } from './window-options'
 import { GPU_PARTITION, electronGpuWindowFactory, enableWebgpuSwitches, probeWebgpuWindow, writeGpuWindowPage } from './gpu-window'
 import { gpuWindowHost } from '../backend/gpu-window-host'
-import { chooseScoringWorkers, workerPreference } from '../backend/scoring-workers'
+import { createScoringWorkers, workerPreference } from '../backend/scoring-workers'
 
 /** folder of the built main bundle (out/main); the bundle is ESM, so no __dirname */
 const here = path.dirname(fileURLToPath(import.meta.url))
@@ -48,7 +48,7 @@ app.whenReady().then(async () => {
   const dataDir = path.join(app.getPath('userData'), 'runs')
   // GPU windows on a hardware WebGPU adapter, else utility processes (wasm); the reasons go to compute.backends
   const gpuPage = writeGpuWindowPage(app.getPath('userData'))
-  const choice = await chooseScoringWorkers({
+  const workers = await createScoringWorkers({
     probe: () => probeWebgpuWindow({ BrowserWindow }, gpuPage),
     gpuHost: gpuWindowHost(electronGpuWindowFactory({ BrowserWindow, ipcMain }, gpuPage, path.join(here, 'gpu-window-worker.mjs'))),
     cpuHost: utilityProcessHost(utilityProcess, path.join(here, 'score-worker.js')),
@@ -58,10 +58,12 @@ app.whenReady().then(async () => {
     dataDir,
     // the data folder plus what the user picks in the native dialog (granted by the service)
     paths: createPathPolicy({ roots: [dataDir], hint: 'choose it with the file dialog to use it' }),
-    host: choice.host,
-    ...(choice.defaultWorkers !== undefined ? { defaultWorkers: choice.defaultWorkers } : {}),
-    backends: async () => choice.info,
-    scoringBackend: choice.backend,
+    host: workers,
+    ...(workers.choice().defaultWorkers !== undefined ? { defaultWorkers: workers.choice().defaultWorkers } : {}),
+    backends: async () => workers.info(),
+    setBackend: (p) => workers.setPreference(p),
+    onWorkersSwitch: (dropIdle) => workers.onSwitch(dropIdle),
+    scoringBackend: () => workers.choice().backend,
     engine: createEngineAdapter({ tableCacheDir: path.join(app.getPath('userData'), 'table-cache') }),
     mode: 'electron',
     electronVersion: process.versions.electron,

@@ -23,6 +23,7 @@ import {
   CatalogEntrySchema,
   ClusterWorkerSchema,
   BackendsInfoSchema,
+  BackendPreferenceSchema,
   ComputeInfoSchema,
   ComputeSettingSchema,
   DatasetPreviewSchema,
@@ -100,6 +101,8 @@ export const METHODS = {
   'calibration.cancel': def(z.tuple([CalibrationIdSchema]), CalibrationSchema),
   /** Which tfjs backend (and GPU adapter) scores new local runs, and for every other backend why not and the fix. */
   'compute.backends': def(z.tuple([]), BackendsInfoSchema),
+  /** Desktop app: which workers score runs started or resumed from now on (auto | webgpu | wasm); UNSUPPORTED in browser mode (ZSNAS_BACKEND). */
+  'compute.setBackend': def(z.tuple([BackendPreferenceSchema]), BackendsInfoSchema),
 } satisfies Record<MethodName, { args: z.ZodTuple; result: z.ZodType }>
 
 // compile-time check: METHODS has exactly the names of METHOD_NAMES

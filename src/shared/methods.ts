@@ -39,6 +39,7 @@ export const METHOD_NAMES = [
   'calibration.get',
   'calibration.cancel',
   'compute.backends',
+  'compute.setBackend',
 ] as const
 
 export type MethodName = (typeof METHOD_NAMES)[number]

@@ -420,5 +420,11 @@ export const BackendsInfoSchema = z.object({
   backends: z.array(BackendRowSchema),
   /** ISO time of the probe */
   probedAt: z.string(),
+  /** the desktop app's choice (⚙ Compute, `compute.setBackend`); absent where it cannot be changed (browser mode: ZSNAS_BACKEND) */
+  preference: z.enum(['auto', 'webgpu', 'wasm']).optional(),
 })
 export type BackendsInfo = z.infer<typeof BackendsInfoSchema>
+
+/** `compute.setBackend`: 'auto' = GPU windows on a hardware adapter, else wasm; 'webgpu' even on a software adapter; 'wasm' always the CPU */
+export const BackendPreferenceSchema = z.enum(['auto', 'webgpu', 'wasm'])
+export type BackendPreference = z.infer<typeof BackendPreferenceSchema>

@@ -4,7 +4,7 @@
  * Probes are recorded page answers (the real one from headless Chromium is in gpu-probe-chromium.test.ts).
  */
 import { describe, expect, it } from 'vitest'
-import { chooseScoringWorkers, gpuAdapterLabel, pageProbeScript, probeWebgpuInPage, toGpuAdapter, workerPreference, type PageGpuProbe } from '../../src/backend/scoring-workers'
+import { chooseScoringWorkers, createScoringWorkers, gpuAdapterLabel, pageProbeScript, probeWebgpuInPage, toGpuAdapter, workerPreference, type PageGpuProbe } from '../../src/backend/scoring-workers'
 import { BackendsInfoSchema, type BackendsInfo } from '../../src/shared/schemas'
 import type { WorkerHost } from '../../src/backend/worker-host'
 
@@ -86,5 +86,27 @@ describe('chooseScoringWorkers', () => {
     const r = await (new Function(`return ${pageProbeScript()}`)() as Promise<PageGpuProbe>)
     expect(r).toEqual({ hasWebgpu: false, adapter: null })
     expect(await probeWebgpuInPage()).toEqual(r)
+  })
+
+  it('createScoringWorkers: one probe; ⚙ Compute preference switches the kind for new workers and drops idle ones once', async () => {
+    const spawned: string[] = []
+    const host = (kind: string): WorkerHost => ({ spawn: () => (spawned.push(kind), { pid: 1, post() {}, onMessage() {}, onExit() {}, kill() {} }) })
+    let probes = 0
+    const w = await createScoringWorkers({ probe: async () => (probes++, { hasWebgpu: true, adapter: NVIDIA }), gpuHost: host('gpu'), cpuHost: host('cpu'), now: at })
+    w.spawn()
+    expect(w.info()).toMatchObject({ preference: 'auto', inUse: { backend: 'webgpu', workers: 'gpu-window' } })
+    let switches = 0
+    w.onSwitch(() => switches++)
+    const toWasm = await w.setPreference('wasm')
+    expect(toWasm).toMatchObject({ preference: 'wasm', inUse: { backend: 'wasm', workers: 'utility-process' } })
+    w.spawn()
+    await w.setPreference('wasm') // same kind: nothing to drop
+    await w.setPreference('auto')
+    w.spawn()
+    expect(spawned).toEqual(['gpu', 'cpu', 'gpu'])
+    expect(switches).toBe(2)
+    expect(probes).toBe(1)
+    expect(w.choice().backend).toBe('webgpu')
+    expect(() => BackendsInfoSchema.parse(w.info())).not.toThrow()
   })
 })

@@ -80,4 +80,24 @@ describe('backend display', () => {
     w = mount(RunBackendLine, { props: { versions: { app: '1', engine: '1', node: 'v20', backend: 'unknown' } }, global: mountGlobal(fake) })
     expect(w.find('[data-testid="run-backend"]').text()).toBe('Backend: not known yet (after the first evaluation)')
   })
+
+  it('desktop app: the preference select calls compute.setBackend and shows the new answer', async () => {
+    const cpu: BackendsInfo = { ...GPU, preference: 'wasm', inUse: { backend: 'wasm', workers: 'utility-process' } }
+    fake = fakeApi({ 'compute.backends': () => ({ ...GPU, preference: 'auto' }), 'compute.setBackend': () => cpu })
+    w = mount(BackendsPanel, { global: mountGlobal(fake) })
+    await flush()
+    const sel = w.find('[data-testid="backend-preference"]')
+    expect((sel.element as HTMLSelectElement).value).toBe('auto')
+    await sel.setValue('wasm')
+    await flush()
+    expect(fake.calls.find((c) => c.method === 'compute.setBackend')?.args).toEqual(['wasm'])
+    expect(w.find('[data-testid="backend-in-use"]').text()).toContain('score on wasm')
+  })
+
+  it('browser mode (no preference in the answer) and the compact panel offer no choice', async () => {
+    fake = fakeApi({ 'compute.backends': () => GPU })
+    w = mount(BackendsPanel, { global: mountGlobal(fake) })
+    await flush()
+    expect(w.find('[data-testid="backend-preference"]').exists()).toBe(false)
+  })
 })

@@ -318,6 +318,11 @@ describe('a run end to end', () => {
     for (const b of info.backends.filter((r) => !r.inUse)) expect(b.reason, b.backend).toMatch(/\S/)
     expect(info.backends[0]).toMatchObject({ available: false, reason: expect.stringContaining('tfjs-node'), hint: expect.any(String) })
     expect(info.backends.find((b) => b.backend === 'cpu')).toMatchObject({ available: true, hint: 'ZSNAS_BACKEND=cpu' })
+    expect(info.preference).toBeUndefined() // browser mode: not switchable from the app
+    for (const c of [track(h.ipc), track(h.ws)]) {
+      await expect(c.compute.setBackend('wasm')).rejects.toMatchObject({ code: 'UNSUPPORTED', message: expect.stringContaining('ZSNAS_BACKEND') })
+      await expect(c.call('compute.setBackend', 'cuda' as never)).rejects.toMatchObject({ code: 'BAD_REQUEST' })
+    }
   }, 180_000)
 
   it('called every contract method through both transports', () => {

@@ -8,7 +8,7 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import { errorMessage, useApi } from '../api'
-import type { BackendsInfo, ClusterWorker, ComputeInfo, ComputeSetting } from '../../shared/schemas'
+import type { BackendPreference, BackendsInfo, ClusterWorker, ComputeInfo, ComputeSetting } from '../../shared/schemas'
 
 export const useComputeStore = defineStore('compute', () => {
   const api = useApi()
@@ -61,6 +61,18 @@ export const useComputeStore = defineStore('compute', () => {
     }
   }
 
+  /** Desktop app: the worker kind for runs started or resumed from now on; false with `backendsError` set when refused. */
+  async function setBackend(p: BackendPreference): Promise<boolean> {
+    try {
+      backends.value = await api.compute.setBackend(p)
+      backendsError.value = null
+      return true
+    } catch (e) {
+      backendsError.value = `Could not change the backend: ${errorMessage(e)}`
+      return false
+    }
+  }
+
   /** Saves the setting (applies to runs started or resumed afterwards); false with `error` set when refused. */
   async function save(s: ComputeSetting): Promise<boolean> {
     saving.value = true
@@ -88,5 +100,5 @@ export const useComputeStore = defineStore('compute', () => {
     timer = null
   }
 
-  return { info, workers, error, saving, listedAt, backends, backendsError, load, loadBackends, refreshWorkers, save, watch, unwatch }
+  return { info, workers, error, saving, listedAt, backends, backendsError, load, loadBackends, setBackend, refreshWorkers, save, watch, unwatch }
 })
