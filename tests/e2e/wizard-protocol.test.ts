@@ -69,8 +69,8 @@ describe.skipIf(!haveChromium)('wizard: MobileNetV2 paper protocol and measured 
     await page.getByTestId('budget-workers').fill('1')
     await next()
     expect(await text('protocol-departures')).toMatch(/Max resolution 192, batch 2/)
-    // before measuring: the protocol's stored measurement, extrapolated to batch 2, and the workstation
-    expect(await text('projection-reference')).toMatch(/211 s\/arch at batch 64 .*→ ≈ 7 s\/arch at batch 2 \(extrapolated, linear in batch\) → N 5000 ≈ .* on 1 worker; 16 cores, 64 GB: 13 processes by memory/)
+    // before measuring: the protocol's stored measurement (193.6 s at batch 64 → × 2 / 64 = 6.05 s at batch 2) and the workstation
+    expect(await text('projection-reference')).toMatch(/194 s\/arch at batch 64 .*→ ≈ 6 s\/arch at batch 2 \(extrapolated, linear in batch\) → N 5000 ≈ .* on 1 worker; 16 cores, 64 GB: 13 processes by memory/)
     await page.getByTestId('measure').click()
     await page.getByTestId('measure-progress').waitFor()
     expect(await text('measure-progress')).toMatch(/Scoring one architecture… \d+ s elapsed/)
@@ -87,7 +87,7 @@ describe.skipIf(!haveChromium)('wizard: MobileNetV2 paper protocol and measured 
     expect(p, measured).not.toBeNull()
     const shownSeconds = Number(p![1]) * (p![2] === 'h' ? 3600 : 60)
     expect(Math.abs(shownSeconds - 5000 * s)).toBeLessThanOrEqual(5000 * 0.05 + (p![2] === 'h' ? 180 : 30))
-    expect(await text('projection-workstation')).toMatch(/^16 cores, 64 GB: 13 processes by memory \(⌊64 ÷ 4\.62 GB⌋\) → N 5000 in /)
+    expect(await text('projection-workstation')).toMatch(/^16 cores, 64 GB: 13 processes by memory \(⌊64 ÷ 4\.67 GB⌋\) → N 5000 in /)
     // a second measurement can be cancelled
     await page.getByTestId('measure').click()
     await page.getByTestId('measure-cancel').click()

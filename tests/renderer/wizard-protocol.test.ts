@@ -103,11 +103,11 @@ describe('wizard: the MobileNetV2 paper protocol', () => {
     expect(w.calibrationProgress!.eta).toBe(111)
     await until(() => w.calibration?.state === 'done')
     // 5000 × 36 s = 180000 s: 50.0 h on 1 worker, 25.0 h on the machine's 2 cores;
-    // workstation: ⌊64 ÷ 4.62⌋ = 13 processes → 13846 s = 3.8 h
+    // workstation: ⌊64 ÷ 4.67⌋ = ⌊13.7⌋ = 13 processes → 13846 s = 3.8 h
     expect(w.projection.measured!.here).toBe('N 5000 projected 50.0 h on 1 worker, 25.0 h on 2 (one per core) — this machine: 2 cores, 8 GB')
-    expect(w.projection.measured!.workstation).toBe('16 cores, 64 GB: 13 processes by memory (⌊64 ÷ 4.62 GB⌋) → N 5000 in 3.8 h (memory bound: the peak RSS of the protocol\'s batch-64 measurement)')
-    // the protocol's own measurement: 211 s × 5000 = 1055000 s = 293.1 h on 1 worker; ÷ 13 = 81154 s = 22.5 h
-    expect(w.projection.reference).toMatch(/211 s\/arch at batch 64 .* → N 5000 ≈ 293\.1 h on 1 worker; 16 cores, 64 GB: 13 processes by memory .* → N 5000 in 22\.5 h$/)
+    expect(w.projection.measured!.workstation).toBe('16 cores, 64 GB: 13 processes by memory (⌊64 ÷ 4.67 GB⌋) → N 5000 in 3.8 h (memory bound: the peak RSS of the protocol\'s batch-64 measurement)')
+    // the protocol's own measurement: 193.6 s × 5000 = 968000 s = 268.9 h on 1 worker; ÷ 13 = 74462 s = 20.7 h
+    expect(w.projection.reference).toMatch(/194 s\/arch at batch 64 .* → N 5000 ≈ 268\.9 h on 1 worker; 16 cores, 64 GB: 13 processes by memory .* → N 5000 in 20\.7 h$/)
     w.n = 5064 // N does not change a scoring: still fresh
     expect(w.calibrationStale).toBe(false)
     w.batchSize = 32 // a different scoring: the measurement no longer applies

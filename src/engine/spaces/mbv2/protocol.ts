@@ -5,9 +5,9 @@
  * 32) and FLOPs ≤ 600 M are the space's own option defaults (space.ts).
  * `zsnas search --space mbv2` uses these where flags are unset.
  *
- * `measured`: CPU seconds of one scoring (a first one, in a fresh process:
- * an upper bound) with the checkpointed response pass, wasm 1 thread, for
- * the Table 11 architecture at 224 px, batch 64, SJW (docs/memory.md), and
+ * `measured`: CPU seconds of one steady scoring (the second in its process)
+ * with the checkpointed response pass, wasm 1 thread, for the Table 11
+ * architecture at 224 px, batch 64, SJW (docs/memory.md), and
  * that process's peak RSS (the workstation projection's memory bound:
  * src/shared/projection.ts).
  */
@@ -20,7 +20,8 @@ export const MBV2_PROTOCOL: SpaceProtocol = {
   strategy: 're',
   strategyOptions: { populationSize: 64, tournamentSize: 10 },
   budget: 5000,
-  // batch 64 checkpointed at 224 px fits since issue #18's batch splits: one scoring in a fresh process (includes heap growth
-  // and set-up: an upper bound; the steady checkpointed batch-16 scoring is 22.0 CPU-s), 2-core shared dev box (docs/memory.md)
-  measured: { secondsPerArch: 211, batchSize: 64, peakRssGB: 4.62, where: 'CPU-s of a first scoring, SJW, Table 11 at 224 px, wasm 1 thread, bench/mbv2-scoring.ts' },
+  // batch 64 checkpointed at 224 px fits since issue #18's batch splits. Steady scoring (the 2nd in its process; the 1st:
+  // 199.8 CPU-s, so heap growth + set-up ≈ 6 CPU-s), committed code 4e6c8aa, 2-core shared dev box at load ≈ 17 — CPU-s
+  // (user + sys) stand for a dedicated core's wall seconds (docs/memory.md, bench/mbv2-scoring.ts 2026-12-06 02:52)
+  measured: { secondsPerArch: 193.6, batchSize: 64, peakRssGB: 4.67, where: 'CPU-s of a steady scoring, SJW, Table 11 at 224 px, checkpointed, wasm 1 thread, bench/mbv2-scoring.ts' },
 }
