@@ -7,7 +7,9 @@
  * each scoring's wall and CPU seconds (user+sys: robust to other load on
  * the machine), the wasm heap size after it, and the one-time set-up before
  * the first scoring (backend start and, with --reserve-mb, the heap
- * reservation of backend/wasm-heap.ts).
+ * reservation of backend/wasm-heap.ts), the process's peak RSS so far
+ * (GiB), the engine's estimate and checkpointing decision, and the scores.
+ * Checkpointing follows ZSNAS_CHECKPOINT (auto|on|off).
  */
 import { resolve, dirname } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -17,6 +19,7 @@ import { scoreArchitecture } from '../src/engine/score/score'
 import { initBackend } from '../src/engine/backend/select'
 import { reserveWasmHeap } from '../src/engine/backend/wasm-heap'
 import { mbv2FromString, mbv2ToString, TABLE11_ARCH } from '../src/engine/spaces/mbv2/arch'
+import { lastResponsePass } from '../src/engine/proxies/responses'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const SHARED = process.env.ZSNAS_SHARED_DATA ?? resolve(here, '../../shared/data')
@@ -57,5 +60,7 @@ for (let rep = 0; rep < Number(values.reps); rep++) {
     space: 'mbv2', arch, proxies: values.proxies.split(','), batchSize: Number(values.batch), seed: rep, init: 'pytorch',
     dataset: { kind: 'u8', path: IMAGES, imageSize: 224, normalization: 'imagenet' },
   })
-  console.log(`scoring ${rep + 1}: ${((performance.now() - t) / 1000).toFixed(1)} s wall, ${(cpu() - c).toFixed(1)} CPU-s; heap ${heapMB()}; timings ${JSON.stringify(Object.fromEntries(Object.entries(r.timings).map(([k, v]) => [k, +v.toFixed(1)])))}`)
+  const d = lastResponsePass.decision
+  const est = d === undefined ? '' : `; estimate ${(d.estimate.checkpointedBytes / 2 ** 30).toFixed(2)} GiB checkpointed (${d.checkpoint ? `on, ${d.estimate.segments.length} segments${d.separateSweeps ? ', one sweep per backward' : ''}` : 'off'}) / ${(d.estimate.plainBytes / 2 ** 30).toFixed(2)} GiB plain`
+  console.log(`scoring ${rep + 1}: ${((performance.now() - t) / 1000).toFixed(1)} s wall, ${(cpu() - c).toFixed(1)} CPU-s; heap ${heapMB()}; peak RSS ${(process.resourceUsage().maxRSS / 2 ** 20).toFixed(2)} GiB${est}; scores ${JSON.stringify(r.scores)}; timings ${JSON.stringify(Object.fromEntries(Object.entries(r.timings).map(([k, v]) => [k, +v.toFixed(1)])))}`)
 }

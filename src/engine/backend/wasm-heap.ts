@@ -75,3 +75,25 @@ export function reserveWasmHeapFromEnv(): HeapReservation | undefined {
   if (!(mb > 0)) return { before: 0, after: 0, skipped: `ZSNAS_WASM_RESERVE_MB='${env}' is not a positive number of megabytes` }
   return reserveWasmHeap(mb * 2 ** 20)
 }
+
+/** Heap allowance over the estimated tensor peak: allocator fragmentation and XNNPACK's own buffers (calibrated, docs/memory.md). */
+export const RESERVE_OVER_ESTIMATE = 1.15
+/** What the automatic reservation leaves below the heap cap. */
+const RESERVE_HEADROOM = 64 * 2 ** 20
+
+/**
+ * The automatic reservation (issue #18): before a pass whose estimated
+ * tensor peak is `peakBytes` (nn/memory-estimate.ts), grow the heap once to
+ * what the pass will need — the tensor bytes already allocated (parameters,
+ * cached kernels) + `RESERVE_OVER_ESTIMATE` × the estimate — bounded by the
+ * cap less 64 MiB, so that the first scoring in a process pays no growth
+ * steps mid-pass. Only grows (a no-op when the heap is already that large,
+ * and on other backends); `ZSNAS_WASM_RESERVE=off` disables it. Never throws.
+ */
+export function reserveWasmHeapForPass(peakBytes: number): HeapReservation {
+  const env = typeof process === 'undefined' ? undefined : process.env.ZSNAS_WASM_RESERVE
+  if (env === 'off') return { before: 0, after: 0, skipped: 'ZSNAS_WASM_RESERVE=off' }
+  if (!(peakBytes > 0) || !Number.isFinite(peakBytes)) return { before: 0, after: 0, skipped: `no estimate (${peakBytes})` }
+  const target = Math.min(tf.memory().numBytes + RESERVE_OVER_ESTIMATE * peakBytes, HEAP_CAP - RESERVE_HEADROOM)
+  return reserveWasmHeap(Math.floor(target))
+}

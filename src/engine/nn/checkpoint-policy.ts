@@ -21,12 +21,16 @@
  * maxStorageBufferBindingSize). Other backends (cpu, tensorflow) use half the machine's
  * memory. `ZSNAS_MEMORY_BUDGET_MB` overrides the budget; `ZSNAS_CHECKPOINT`
  * (auto|on|off) sets the mode where a request leaves it unset.
+ * `decideCheckpoint` also reserves the wasm heap the chosen pass is
+ * estimated to need (backend/wasm-heap.ts `reserveWasmHeapForPass`; once,
+ * only grows), so a process's first scoring pays no heap growth mid-pass.
  */
 import * as tf from '@tensorflow/tfjs-core'
 import { totalmem } from 'node:os'
 import type { NetworkDef } from '../core/network'
 import { ZsnasError } from '../core/errors'
 import { estimatePassBytes, type EstimateOptions, type PassEstimate } from './memory-estimate'
+import { reserveWasmHeapForPass, type HeapReservation } from '../backend/wasm-heap'
 import { webgpuBudget } from '../backend/webgpu-budget'
 
 export type CheckpointMode = 'auto' | 'on' | 'off'
@@ -74,6 +78,8 @@ export interface CheckpointDecision {
   budget: number
   /** one line for logs: what was decided and why */
   reason: string
+  /** the wasm heap reservation made for this pass (backend/wasm-heap.ts `reserveWasmHeapForPass`) */
+  reservation?: HeapReservation
 }
 
 const mb = (b: number): string => `${Math.round(b / 2 ** 20)} MB`
@@ -98,5 +104,7 @@ export function decideCheckpoint(requested: CheckpointMode | undefined, def: Net
       ? `checkpoint=${mode}`
       : `plain pass ≈ ${mb(estimate.plainBytes)} ${estimate.plainBytes > budget ? '>' : '≤'} budget ${mb(budget)}` +
         (checkpoint ? ` → checkpointed ≈ ${mb(estimate.checkpointedBytes)}` : splittable ? '' : ' (network cannot be split)')
-  return { checkpoint, separateSweeps, estimate, budget, reason: reason + (separateSweeps ? ', one sweep per backward' : '') }
+  // the heap this pass will need, reserved once before it runs (wasm only; only grows)
+  const reservation = reserveWasmHeapForPass(checkpoint ? estimate.checkpointedBytes : estimate.plainBytes)
+  return { checkpoint, separateSweeps, estimate, budget, reason: reason + (separateSweeps ? ', one sweep per backward' : ''), reservation }
 }

@@ -29,7 +29,7 @@
  */
 import type { ConvOptions, NetworkDef, Ops, Padding } from '../core/network'
 import { ZsnasError } from '../core/errors'
-import { traceCuts, type Segment } from './segments'
+import { traceCuts, type OpGraph, type Segment } from './segments'
 import { batchChunks } from './ops/batch-chunks'
 import { inputGradChunks } from './ops/conv'
 
@@ -48,6 +48,8 @@ export interface PassEstimate {
   segments: Segment[]
   /** estimated peak while each segment of the plan runs (forward or backward, kept values included) */
   segmentPeaks: number[]
+  /** host bytes of the checkpointed pass's offloaded boundary values and carried gradients at their peak */
+  hostBytes: number
 }
 
 export interface EstimateOptions {
@@ -59,6 +61,8 @@ export interface EstimateOptions {
   bn: 'train' | 'off'
   /** checkpointed backwards run one sweep each (nn/run-checkpointed.ts `separateSweeps`): one backward's gradients alive */
   separateSweeps?: boolean
+  /** checkpointed boundary values live on the host (nn/host-store.ts; run-checkpointed's default on wasm); default true */
+  offload?: boolean
 }
 
 const F32 = 4
@@ -87,10 +91,16 @@ export function estimatePassBytes(def: NetworkDef, o: EstimateOptions): PassEsti
   const bytes = (s: Shape): number => s.h * s.w * s.c * o.batchSize * F32
   const costs: OpCost[] = []
   /** an op's output: `held`/`saved` maps of its size, `transient` maps during its forward, `backwardBytes` during its backward */
+  /** buffer-level facts of the op being emitted (see OpCost); reset after each emit */
+  let extra: Pick<OpCost, 'own' | 'savesOut' | 'savesIn' | 'hook' | 'bwdLast'> = { own: 0, savesOut: false, savesIn: [], hook: 0 }
   const emit = (s: Shape, held = 1, saved = 0, transient = 0, backwardBytes = 0, transientBytes = 0): Shape => {
     const b = bytes(s)
-    costs.push({ held: held * b, saved: saved * b, fwdTransient: Math.max(transient * b, transientBytes), bwdTransient: backwardBytes, out: b })
+    costs.push({ ins: [], ...extra, held: held * b, saved: saved * b, fwdTransient: Math.max(transient * b, transientBytes), bwdTransient: backwardBytes, out: b })
+    extra = { own: 0, savesOut: false, savesIn: [], hook: 0 }
     return s
+  }
+  const mark = (e: Partial<typeof extra>): void => {
+    extra = { ...extra, ...e }
   }
   const ops: Ops<Shape> = {
     conv2d(x, weight, c: ConvOptions) {
@@ -98,23 +108,33 @@ export function estimatePassBytes(def: NetworkDef, o: EstimateOptions): PassEsti
       if (w === undefined) throw new ZsnasError('NOT_FOUND', `memory estimate: parameter '${weight}' is not in network '${def.name}'`)
       const k = w.shape[0]
       const outC = c.depthwise ? x.c : w.shape[3]
-      // backward: dy dilated/padded to the input's spatial size (out channels; stride > 1: the dilation and its reshape,
-      // which tfjs counts twice), and dx; split over k batch chunks (ops/conv.ts): a chunk's dilation, dx's chunks and their concatenation
+      // backward: dy dilated/padded to the input's spatial size (out channels), and dx; split over k batch chunks (ops/conv.ts): a chunk's dilation, dx's chunks and their concatenation
       const k1 = inputGradChunks([o.batchSize, x.h, x.w, x.c], outC, c.stride)
       const dil = bytes({ ...x, c: outC })
-      const back = k1 === 1 ? (c.stride > 1 ? 2 : 1) * dil + bytes(x) : (2 * dil) / k1 + 2 * bytes(x)
+      // (stride > 1: ops/spread.ts pads rows then columns — half a map, a map, and the reshapes tfjs counts again)
+      const back = k1 === 1 ? (c.stride > 1 ? 3 : 1) * dil + bytes(x) : (3 * dil) / k1 + 2 * bytes(x)
       return emit({ h: outSize(x.h, k, c.stride, c.pad), w: outSize(x.w, k, c.stride, c.pad), c: outC }, 1, 0, 0, back)
     },
     // BN's backward (ops/batch-norm.ts): its two dx terms and dx; split over k batch chunks: dx's chunks, their concatenation and a few chunks
-    batchNorm: (x) => (o.bn === 'off' ? emit({ ...x }, 0) : emit({ ...x }, 2, 1, 1, bnBackwardBytes(bytes(x), o.batchSize))),
+    batchNorm: (x) => {
+      if (o.bn === 'off') return emit({ ...x }, 0)
+      mark({ own: bytes(x) })
+      return emit({ ...x }, 2, 1, 1, bnBackwardBytes(bytes(x), o.batchSize))
+    },
     // a response hook's Gram (proxies/responses.ts) copies one block of ≤ 64 MiB (and XNNPACK packs it): ≤ 1 map
     // (the ReLU's mask is freed before the hook runs; counted anyway: tfjs' byte count, which this is checked against, also counts views)
-    relu: (x) => emit({ ...x }, 1, 1, 0, 2 * bytes(x) + (o.reluHooks ? hookBytes(bytes(x)) : 0), o.reluHooks ? hookBytes(bytes(x)) : 0),
+    relu: (x) => {
+      // the backward hook runs once dy and the saved output are freed (nn/tape.ts afterGradient): g + the Gram's block
+      // (the Gram's block: its reshape and transposed copy and XNNPACK's packed operand, ≤ 3 × 64 MiB; tfjs counts the views too)
+      // (last backward: the saved output goes once its mask exists — mask + dy·mask − output = one map)
+      mark({ savesOut: true, hook: o.reluHooks ? bytes(x) + 3 * Math.min(bytes(x), 64 * 2 ** 20) : 0, bwdLast: bytes(x) })
+      return emit({ ...x }, 1, 1, 0, 2 * bytes(x) + (o.reluHooks ? hookBytes(bytes(x)) : 0), o.reluHooks ? hookBytes(bytes(x)) : 0)
+    },
     add: (a) => emit({ ...a }),
     zero: (x) => emit({ ...x }),
-    avgPool: (x, k, s, pad) => emit({ h: outSize(x.h, k, s, pad), w: outSize(x.w, k, s, pad), c: x.c }, 1, 1, 0, 3 * bytes(x)),
+    avgPool: (x, k, s, pad) => (mark({ savesIn: [0] }), emit({ h: outSize(x.h, k, s, pad), w: outSize(x.w, k, s, pad), c: x.c }, 1, 1, 0, 3 * bytes(x))),
     // the backward (ops/pool.ts) builds every tap's masks in one scope: ≈ 9 maps per tap, plus the padded input and sum
-    maxPool: (x, k, s, pad) => emit({ h: outSize(x.h, k, s, pad), w: outSize(x.w, k, s, pad), c: x.c }, 1, 1, 0, (9 * k * k + 2) * bytes(x)),
+    maxPool: (x, k, s, pad) => (mark({ savesIn: [0], savesOut: true }), emit({ h: outSize(x.h, k, s, pad), w: outSize(x.w, k, s, pad), c: x.c }, 1, 1, 0, (9 * k * k + 2) * bytes(x))),
     globalAvgPool: (x) => emit({ h: 1, w: 1, c: x.c }),
     linear(x, weight) {
       const w = specs.get(weight)
@@ -123,8 +143,8 @@ export function estimatePassBytes(def: NetworkDef, o: EstimateOptions): PassEsti
     },
     concatChannels: (xs) => emit({ h: xs[0].h, w: xs[0].w, c: xs.reduce((a, x) => a + x.c, 0) }),
     sliceChannels: (x, n) => emit({ h: x.h, w: x.w, c: n }),
-    sigmoid: (x) => emit({ ...x }, 1, 1),
-    mulChannels: (x) => emit({ ...x }, 1, 1),
+    sigmoid: (x) => (mark({ savesOut: true }), emit({ ...x }, 1, 1)),
+    mulChannels: (x) => (mark({ savesIn: [0, 1] }), emit({ ...x }, 1, 1)),
     resizeBilinear: (x, size) => emit({ h: size, w: size, c: x.c }, 1, 1),
     unitOutput: (x) => x,
   }
@@ -134,6 +154,11 @@ export function estimatePassBytes(def: NetworkDef, o: EstimateOptions): PassEsti
   // the backward's derived kernels (flipped / transposed weights, ops/kernel-cache.ts) stay cached with the parameters
   const kernels = o.backwards > 0 ? def.params.filter((p) => p.kind !== 'bias' && p.kind !== 'bnGamma' && p.kind !== 'bnBeta').reduce((a, p) => a + p.shape.reduce((x, y) => x * y, 1) * F32, 0) : 0
   const graph = traceCuts(def)
+  if (graph.inputs.length !== costs.length) {
+    throw new ZsnasError('BAD_VALUE', `memory estimate: network '${def.name}' traced ${graph.inputs.length} ops, the estimate ${costs.length}`)
+  }
+  graph.inputs.forEach((ins, i) => (costs[i].ins = ins))
+  const sim = checkpointSimulator(costs, graph, inputBytes, kernels, o)
   const liveBytes = (i: number): number => graph.live[i].reduce((a, v) => a + (v === -1 ? 0 : costs[v].out), 0)
   const peakOf = (segs: readonly Segment[], per?: number[]): number => {
     // forward: every boundary value so far stays kept (the backward recomputes from them)
@@ -181,17 +206,141 @@ export function estimatePassBytes(def: NetworkDef, o: EstimateOptions): PassEsti
     segs.push({ from, to: last })
     // ties on the peak (one segment dominates every plan): the plan whose next-largest segments are lower — a coarse
     // plan with the same peak holds more everywhere else, and the wasm heap keeps its high-water mark
-    const per: number[] = []
-    const peak = peakOf(segs, per)
-    const sorted = per.sort((a, b) => b - a)
-    if (lower(sorted, best.sorted)) best = { peak, segments: segs, sorted }
+    const r = sim(segs)
+    // offloaded boundary values cost host memory instead of heap: the plan minimises both together (the process's RSS)
+    const sorted = r.segmentPeaks.map((p) => p + r.hostBytes).sort((a, b) => b - a)
+    if (lower(sorted, best.sorted)) best = { peak: r.peak, segments: segs, sorted }
   }
-  const segmentPeaks: number[] = []
-  peakOf(best.segments, segmentPeaks)
-  return { plainBytes, checkpointedBytes: best.peak, segments: best.segments, segmentPeaks }
+  // refinement: split the segment with the highest peak at the point that lowers the plan most, while that helps
+  // (the greedy targets cut every segment alike; MobileNetV2's first stage dominates at 256–320 px)
+  if (best.segments.length > 1 || last > 0) {
+    for (let round = 0; round < 64; round++) {
+      const cur = sim(best.segments)
+      const w = cur.segmentPeaks.indexOf(Math.max(...cur.segmentPeaks))
+      const sg = best.segments[w]
+      let next: typeof best | undefined
+      for (let i = sg.from + 1; i < sg.to; i++) {
+        if (liveBytes(i) > 4 * costs[i].out) continue
+        const segs = [...best.segments.slice(0, w), { from: sg.from, to: i }, { from: i, to: sg.to }, ...best.segments.slice(w + 1)]
+        const r = sim(segs)
+        const sorted = r.segmentPeaks.map((p) => p + r.hostBytes).sort((a, b) => b - a)
+        if (lower(sorted, (next ?? best).sorted)) next = { peak: r.peak, segments: segs, sorted }
+      }
+      if (next === undefined) break
+      best = next
+    }
+  }
+  const r = sim(best.segments)
+  return { plainBytes, checkpointedBytes: r.peak, hostBytes: r.hostBytes, segments: best.segments, segmentPeaks: r.segmentPeaks }
+}
+
+/**
+ * The checkpointed pass (nn/run-checkpointed.ts) simulated buffer by buffer
+ * for a plan: per segment the larger of
+ * - its forward: the uploaded sources + the values made and still read
+ *   (eager frees, nn/segments.ts) + the op's transient and output;
+ * - its recorded forward: the same + every saved buffer so far (BN's x − μ,
+ *   saved outputs/operands);
+ * - its backward: the saved buffers of the nodes not yet passed (all of them
+ *   for a backward that is not the tape's last) + one gradient per value of
+ *   the live frontier + the node's transient; a ReLU's hook after its dy and
+ *   saved output are freed;
+ * plus the network input and the backward's cached kernels. With `offload`
+ * (default) boundary values and carried gradients live on the host
+ * (`hostBytes`: every boundary value at the end of the forward + one
+ * boundary's gradients per backward in flight); without, they stay on the
+ * device and add to every segment after the one that made them.
+ */
+function checkpointSimulator(costs: readonly OpCost[], graph: OpGraph, inputBytes: number, kernels: number, o: EstimateOptions) {
+  const n = costs.length
+  const lastUse = new Int32Array(n).fill(-1)
+  costs.forEach((q, i) => q.ins.forEach((v) => v >= 0 && (lastUse[v] = Math.max(lastUse[v], i))))
+  const size = (v: number): number => (v === -1 ? inputBytes : costs[v].out)
+  const sum = (vs: Iterable<number>): number => {
+    let a = 0
+    for (const v of vs) a += v === -1 ? 0 : size(v)
+    return a
+  }
+  const B = o.backwards
+  const inFlight = o.separateSweeps === true ? 1 : B
+  return (segs: readonly Segment[]): { peak: number; segmentPeaks: number[]; hostBytes: number } => {
+    const segmentPeaks: number[] = []
+    const kept = new Set<number>()
+    let maxBoundary = 0
+    for (const [k, sg] of segs.entries()) {
+      const lastSeg = k === segs.length - 1
+      const sources = sg.from === -1 ? [] : graph.live[sg.from].filter((v) => v !== -1)
+      const want = new Set(lastSeg ? [sg.to] : graph.live[sg.to])
+      const onDevice = o.offload === false ? sum([...kept].filter((v) => !sources.includes(v))) : 0
+      /** forward (recorded = with saved buffers), returns its peak and the saved buffers left (value ids + own bytes per op) */
+      const forward = (recorded: boolean): { peak: number; savedVals: Map<number, number>; own: Map<number, number> } => {
+        const alive = new Set<number>(sources)
+        const savedVals = new Map<number, number>() // value → lowest op saving it
+        const own = new Map<number, number>() // op → own saved bytes
+        let peak = 0
+        for (let i = sg.from + 1; i <= sg.to; i++) {
+          const q = costs[i]
+          const savedBytes = recorded ? sum([...savedVals.keys()].filter((v) => !alive.has(v))) + [...own.values()].reduce((a, b) => a + b, 0) : 0
+          const transient = recorded ? q.fwdTransient : q.fwdTransient + q.own
+          peak = Math.max(peak, sum(alive) + savedBytes + transient + q.out)
+          if (recorded) {
+            if (q.own > 0) own.set(i, q.own)
+            if (q.savesOut && !savedVals.has(i)) savedVals.set(i, i)
+            for (const p of q.savesIn) if (!savedVals.has(q.ins[p])) savedVals.set(q.ins[p], i)
+          }
+          if (lastUse[i] > i || want.has(i)) alive.add(i)
+          for (const p of q.ins) if (p >= 0 && lastUse[p] === i && !want.has(p) && !sources.includes(p)) alive.delete(p)
+        }
+        return { peak, savedVals, own }
+      }
+      let peak = B > 0 && lastSeg ? 0 : forward(false).peak
+      if (B > 0) {
+        const rec = forward(true)
+        peak = Math.max(peak, rec.peak + kernels)
+        // one backward per sweep in flight; the last backward over the tape frees as it goes
+        for (let b = 0; b < inFlight; b++) {
+          const last = b === inFlight - 1
+          const grads = new Set<number>(lastSeg ? [] : want)
+          const savedVals = new Map(rec.savedVals)
+          const own = new Map(rec.own)
+          for (let i = sg.to; i > sg.from; i--) {
+            const q = costs[i]
+            const held = (): number => sum(savedVals.keys()) + [...own.values()].reduce((a, c) => a + c, 0) + sum(grads) + kernels
+            peak = Math.max(peak, held() + (last && q.bwdLast !== undefined ? q.bwdLast : q.bwdTransient))
+            grads.delete(i)
+            if (last) {
+              own.delete(i)
+              for (const [v, j] of savedVals) if (j === i) savedVals.delete(v)
+            }
+            if (q.hook > 0) peak = Math.max(peak, held() + q.hook)
+            for (const p of q.ins) if (p >= sg.from + 1 || sources.includes(p) || p === -1) grads.add(p)
+          }
+        }
+      }
+      segmentPeaks.push(inputBytes + onDevice + peak)
+      if (!lastSeg) {
+        for (const v of graph.live[sg.to]) if (v !== -1) kept.add(v)
+        maxBoundary = Math.max(maxBoundary, sum(graph.live[sg.to]))
+      }
+    }
+    const hostBytes = o.offload === false ? 0 : sum(kept) + inFlight * maxBoundary
+    return { peak: Math.max(...segmentPeaks), segmentPeaks, hostBytes }
+  }
 }
 
 interface OpCost {
+  /** operands (op indices, −1 = the network input) */
+  ins: number[]
+  /** bytes of buffers the op saves for its backward besides its output and operands (BN: x − μ) */
+  own: number
+  /** the op saves its output buffer (ReLU, sigmoid, max pooling) */
+  savesOut: boolean
+  /** operand positions whose buffers the op saves (mulChannels: both; pooling: its input) */
+  savesIn: number[]
+  /** extra bytes after the backward has freed dy and the saved tensors (a ReLU's response hook) */
+  hook: number
+  /** the backward's transient on the tape's last backward, where the op frees a saved buffer early (ReLU: its output after the mask) */
+  bwdLast?: number
   /** bytes the forward holds until its scope ends */
   held: number
   /** bytes the backward still needs (saved for the gradients) */

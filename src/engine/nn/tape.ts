@@ -37,7 +37,7 @@ interface TapeNode {
   inputShapes: number[][]
   outputId: number
   saved: tf.Tensor[]
-  gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor | tf.Tensor[]
+  gradFunc: (dy: tf.Tensor, saved: tf.Tensor[], last?: boolean) => tf.Tensor | tf.Tensor[]
   /** per input: depends on a source */
   fromX: boolean[]
   /** output depends on a source */
@@ -231,7 +231,7 @@ export function backpropagateSeeds(
       pendingHooks = hooks
       let raw: tf.Tensor | tf.Tensor[]
       try {
-        raw = tf.tidy(() => node.gradFunc(dy, node.saved))
+        raw = tf.tidy(() => node.gradFunc(dy, node.saved, opts.last === true))
       } finally {
         pendingHooks = undefined
       }

@@ -64,7 +64,7 @@ describe.each(BACKENDS)('split backwards on %s', (backend) => {
 })
 
 describe.each(BACKENDS)('split conv input gradient on %s', (backend) => {
-  it('stride-2 conv whose dilated gradient dwarfs dx: dx bit-identical split and unsplit; depthwise never splits', async () => {
+  it('stride-2 conv whose dilated gradient dwarfs dx: dx bit-identical split and unsplit, also depthwise', async () => {
     await onBackend(backend, () => {
       // x [5,8,8,2], w [3,3,2,6], stride 2 pad 1: dilated 5·8·8·6·4 = 7680 B, dx 2560 B
       const x = randn([5, 8, 8, 2], 31) as tf.Tensor4D
@@ -79,14 +79,25 @@ describe.each(BACKENDS)('split conv input gradient on %s', (backend) => {
       // 2000 B → 4 chunks: 7680/4 + 2·2560 < 7680 + 2560
       const split = withOpChunkBytes(2000, () => {
         expect(inputGradChunks([5, 8, 8, 2], 6, 2)).toBe(4)
-        // same size dilated map and dx (depthwise): splitting would not lower the peak
-        expect(inputGradChunks([5, 8, 8, 6], 6, 2)).toBe(1)
+        // same size dilated map and dx (depthwise): the dilation's 1.5 maps make splitting lower the peak too
+        // (1.5·7680/4 + 2·7680 < 1.5·7680 + 7680)
+        expect(inputGradChunks([5, 8, 8, 6], 6, 2)).toBe(4)
         expect(inputGradChunks([5, 8, 8, 2], 6, 1)).toBe(1)
         return dx()
       })
       expect(split).toEqual(whole)
       expect(tf.memory().numTensors).toBe(before)
-      tf.dispose([x, w, dy])
+      // a stride-2 depthwise conv (MobileNetV2's): split dx bit-identical to the unsplit one
+      const xd = randn([5, 8, 8, 6], 34) as tf.Tensor4D
+      const wd = randn([7, 7, 6, 1], 35, 0.3) as tf.Tensor4D
+      const dyd = randn([5, 4, 4, 6], 36)
+      const dxd = (): Float32Array =>
+        tf.tidy(() => tf.grad((xx: tf.Tensor) => conv2dOp(xx as tf.Tensor4D, wd, { stride: 2, pad: 3, depthwise: true }))(xd, dyd).dataSync().slice() as Float32Array)
+      const wholeD = dxd()
+      const splitD = withOpChunkBytes(2000, () => dxd())
+      expect(splitD).toEqual(wholeD)
+      expect(Array.from(splitD).some((v) => v !== 0)).toBe(true)
+      tf.dispose([x, w, dy, xd, wd, dyd])
     })
   })
 })

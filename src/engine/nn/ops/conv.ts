@@ -13,9 +13,11 @@
  * - Memory (issue #18): the dilated gradient has the INPUT's spatial size
  *   with the OUTPUT's channels — for MobileNetV2's stem at 224 px, batch 64,
  *   616 MB for a 38 MB dx. When that map exceeds the split threshold
- *   (ops/batch-chunks.ts) and splitting lowers the peak (dilated/k + dx's
- *   chunks + their concatenation < dilated + dx), dx is computed per chunk
- *   of samples: the same kernels on the same values, bit-identical.
+ *   (ops/batch-chunks.ts) and splitting lowers the peak (1.5·dilated/k +
+ *   dx's chunks + their concatenation < 1.5·dilated + dx: the dilation pads
+ *   rows, then columns), dx is computed per chunk of samples — also for a
+ *   stride-2 depthwise conv, whose dilated map is dx's size (MobileNetV2 at
+ *   320 px: 500 MB) — the same kernels on the same values, bit-identical.
  *
  * Layouts: x NHWC, regular kernel HWIO [k,k,Cin,Cout], depthwise [k,k,C,1].
  * Padding: 'same' (TF rule), 'valid', or symmetric PyTorch-style pixels.
@@ -115,7 +117,8 @@ export function inputGradChunks(xShape: readonly number[], cout: number, s: numb
   if (s === 1) return 1
   const { dilated, dx } = dilatedBytes(xShape, cout)
   const k = batchChunks(dilated, xShape[0])
-  return k > 1 && dilated / k + 2 * dx < dilated + dx ? k : 1
+  // the dilation (ops/spread.ts) holds ≈ 1.5 maps of the dilated size while it runs (rows, then columns)
+  return k > 1 && (1.5 * dilated) / k + 2 * dx < 1.5 * dilated + dx ? k : 1
 }
 
 /** inputGrad, per chunk of samples when `inputGradChunks` says so (bit-identical). */

@@ -18,7 +18,12 @@ import { recordCustomOp } from '../tape'
 
 export interface CustomResult {
   value: tf.Tensor
-  gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor | tf.Tensor[]
+  /**
+   * `last` (engine tape only, nn/tape.ts): this is the tape's last backward,
+   * so the gradient may dispose a saved tensor as soon as it no longer needs
+   * it (issue #18); never set on tfjs' own tape.
+   */
+  gradFunc: (dy: tf.Tensor, saved: tf.Tensor[], last?: boolean) => tf.Tensor | tf.Tensor[]
 }
 
 export function customOp(f: (inputs: tf.Tensor[], save: tf.GradSaveFunc) => CustomResult): (...inputs: tf.Tensor[]) => tf.Tensor {

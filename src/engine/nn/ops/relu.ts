@@ -30,8 +30,10 @@ export function reluOp(x: tf.Tensor, hooks: ReluHooks = {}): tf.Tensor {
     save([y])
     return {
       value: y,
-      gradFunc: (dy, saved) => {
+      gradFunc: (dy, saved, last) => {
         const mask = tf.step(saved[0])
+        // the tape's last backward: the saved output is not needed after its mask (one map less while dy·mask is made)
+        if (last === true) saved[0].dispose()
         const g = tf.mul(dy, mask)
         mask.dispose() // not alive while the hook runs (one map less at the backward's peak)
         // on the engine's tape the hook runs once dy (and, on a last backward, the saved output) are freed

@@ -1,0 +1,53 @@
+/**
+ * The automatic wasm heap reservation (backend/wasm-heap.ts
+ * `reserveWasmHeapForPass`, made by nn/checkpoint-policy.ts `decideCheckpoint`):
+ * the heap grows once to the allocated tensor bytes + 1.15 × the pass's
+ * estimate; it only grows, can be switched off, and does
+ * nothing on cpu.
+ */
+import { afterEach, describe, expect, it } from 'vitest'
+import * as tf from '@tensorflow/tfjs-core'
+import { reserveWasmHeapForPass, RESERVE_OVER_ESTIMATE } from '../../../src/engine/backend/wasm-heap'
+import { decideCheckpoint } from '../../../src/engine/nn/checkpoint-policy'
+import { onBackend } from './helpers'
+import { MEMORY_NETS } from './checkpoint-nets'
+
+const heap = (): number => (tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } }).wasm.HEAPU8.length
+
+afterEach(() => {
+  delete process.env.ZSNAS_WASM_RESERVE
+})
+
+describe('automatic wasm heap reservation', () => {
+  it('grows the heap once to allocated + 1.15 × the estimate; only grows; off switch', async () => {
+    await onBackend('wasm', () => {
+      const want = 200 * 2 ** 20
+      const r = reserveWasmHeapForPass(want)
+      expect(heap()).toBeGreaterThanOrEqual(tf.memory().numBytes + RESERVE_OVER_ESTIMATE * want)
+      expect(r.after).toBe(heap())
+      // a smaller pass afterwards: nothing to do
+      const again = reserveWasmHeapForPass(want / 2)
+      expect(again.skipped).toMatch(/already/)
+      expect(heap()).toBe(r.after)
+      process.env.ZSNAS_WASM_RESERVE = 'off'
+      expect(reserveWasmHeapForPass(want * 2).skipped).toMatch(/off/)
+      expect(heap()).toBe(r.after)
+      delete process.env.ZSNAS_WASM_RESERVE
+      expect(reserveWasmHeapForPass(Number.NaN).skipped).toMatch(/no estimate/)
+    })
+  })
+
+  it('decideCheckpoint reserves for the chosen pass on wasm, and does nothing on cpu', async () => {
+    const def = MEMORY_NETS[2][1]()
+    const est = { batchSize: 8, backwards: 2, reluHooks: true, bn: 'train' as const }
+    await onBackend('wasm', () => {
+      const d = decideCheckpoint('on', def, est)
+      expect(d.reservation).toBeDefined()
+      expect(heap()).toBeGreaterThanOrEqual(RESERVE_OVER_ESTIMATE * d.estimate.checkpointedBytes)
+    })
+    await onBackend('cpu', () => {
+      const d = decideCheckpoint('on', def, est)
+      expect(d.reservation?.skipped).toMatch(/no wasm heap/)
+    })
+  })
+})
