@@ -84,7 +84,8 @@ export function createBackend(o: BackendOptions): Backend {
     onActivity: o.onActivity,
     eventIntervalMs: o.eventIntervalMs,
   })
-  const calibration = new CalibrationService({ engine: o.engine, host, recycle: (h) => host.recycle(h) })
+  // calibrations spawn a fresh worker (not a warm one: its first scoring and its peak RSS are this scoring's own) and kill it after
+  const calibration = new CalibrationService({ engine: o.engine, host: o.host })
   const systemInfo = (): SystemInfo => ({
     mode: o.mode,
     canPickFiles: o.picker !== undefined,

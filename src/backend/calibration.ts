@@ -15,8 +15,11 @@
  *    finished calibration is returned unchanged;
  *  - a scoring error becomes state 'failed' with its typed error (e.g.
  *    OUT_OF_MEMORY naming batch and resolution), never a rejected call;
- *  - the last 16 calibrations are kept for `get`; an unknown id is NOT_FOUND.
+ *  - the last 16 calibrations are kept for `get`; an unknown id is NOT_FOUND;
+ *  - given a host that spawns fresh processes (the app passes its base host, not the recycling one), the
+ *    scoring is a first scoring in a fresh worker and `peakRssGB` (Linux: VmHWM) is this scoring's own.
  */
+import fs from 'node:fs'
 import os from 'node:os'
 import { ServiceError } from '../shared/client'
 import type { Calibration } from '../shared/calibration-schema'
@@ -29,6 +32,17 @@ import { evaluationSeed } from './seeds'
 import type { WorkerHandle, WorkerHost } from './worker-host'
 
 const KEEP = 16
+
+/** A live process's peak resident memory in GiB (Linux /proc VmHWM); null elsewhere or when it cannot be read. */
+function peakRssGB(pid: number | undefined): number | null {
+  if (pid === undefined) return null
+  try {
+    const m = /^VmHWM:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))
+    return m ? Number(m[1]) / 2 ** 20 : null
+  } catch {
+    return null
+  }
+}
 
 interface Entry {
   cal: Calibration
@@ -64,7 +78,7 @@ export class CalibrationService {
       id, state: 'running', space: config.space, arch: candidate.arch, batchSize: config.batchSize, proxies,
       startedAt: new Date().toISOString(), elapsedSeconds: 0,
       expectedSeconds: measured === undefined ? null : secondsAtBatch(measured, config.batchSize).seconds,
-      secondsPerArch: null, totalSeconds: null, backend: null, error: null,
+      secondsPerArch: null, totalSeconds: null, peakRssGB: null, backend: null, error: null,
       machine: { cores: Math.max(1, os.availableParallelism()), memoryGB: os.totalmem() / 1e9 },
     }
     const entry: Entry = { cal, t0: performance.now(), pool: new WorkerPool(this.deps.host, 1) }
@@ -80,6 +94,7 @@ export class CalibrationService {
         entry.cal.secondsPerArch = r.outcome.seconds
         entry.cal.backend = r.outcome.backend
         entry.cal.totalSeconds = (performance.now() - entry.t0) / 1000
+        entry.cal.peakRssGB = peakRssGB(entry.pool?.pids()[0])
         this.stop(entry, 'done')
       } else {
         entry.cal.error = r.error

@@ -31,6 +31,8 @@ export const CalibrationSchema = z.object({
   secondsPerArch: z.number().min(0).nullable(),
   /** wall seconds from the request to the result, process start included */
   totalSeconds: z.number().min(0).nullable(),
+  /** peak resident memory of the (fresh) worker process in GiB (Linux: VmHWM), null where unknown — the workstation projection's memory bound */
+  peakRssGB: z.number().positive().nullable(),
   /** tfjs backend that scored it */
   backend: z.string().nullable(),
   error: ErrorDataSchema.nullable(),

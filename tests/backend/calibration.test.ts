@@ -48,6 +48,9 @@ describe('calibration scorings', () => {
     expect(c.arch).toBe(first.arch)
     expect(c.secondsPerArch).toBeGreaterThan(0)
     expect(c.backend).toBe('wasm')
+    // a fresh worker's own peak (Linux VmHWM): more than an empty Node process, far less than a 4 GB wasm heap at 16 px
+    expect(c.peakRssGB).toBeGreaterThan(0.03)
+    expect(c.peakRssGB).toBeLessThan(2)
   })
 
   it('cancel kills the worker; a new start cancels the running one', { timeout: 120_000 }, async () => {

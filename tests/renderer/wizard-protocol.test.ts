@@ -34,7 +34,7 @@ async function readyStore(extra: Parameters<typeof fakeApi>[0] = {}) {
 
 const cal = (o: Partial<Calibration>): Calibration => ({
   id: 'cal-1', state: 'running', space: 'mbv2', arch: 'a', batchSize: 64, proxies: ['synflow', 'jaccor', 'wrcor'], startedAt: '2026-12-06T00:00:00.000Z',
-  elapsedSeconds: 0, expectedSeconds: 211, secondsPerArch: null, totalSeconds: null, backend: null, error: null, machine: { cores: 2, memoryGB: 8 }, ...o,
+  elapsedSeconds: 0, expectedSeconds: 211, secondsPerArch: null, totalSeconds: null, peakRssGB: null, backend: null, error: null, machine: { cores: 2, memoryGB: 8 }, ...o,
 })
 const until = async (f: () => boolean, ms = 5000) => {
   const t0 = Date.now()
@@ -88,9 +88,10 @@ describe('wizard: the MobileNetV2 paper protocol', () => {
 
   it('measure: one calibration through the contract, polled to done, projected; stale after a change; cancel; submit cancels a running one', async () => {
     let gets = 0
+    let donePeak: number | null = null
     const w = await readyStore({
       'calibration.start': () => cal({}),
-      'calibration.get': () => (++gets < 2 ? cal({ elapsedSeconds: 100 }) : cal({ state: 'done', elapsedSeconds: 40, secondsPerArch: 36, totalSeconds: 38, backend: 'wasm' })),
+      'calibration.get': () => (++gets < 2 ? cal({ elapsedSeconds: 100 }) : cal({ state: 'done', elapsedSeconds: 40, secondsPerArch: 36, totalSeconds: 38, backend: 'wasm', peakRssGB: donePeak })),
     })
     await w.chooseSpace('mbv2')
     w.workers = 1
@@ -108,6 +109,12 @@ describe('wizard: the MobileNetV2 paper protocol', () => {
     expect(w.projection.measured!.workstation).toBe('16 cores, 64 GB: 13 processes by memory (⌊64 ÷ 4.67 GB⌋) → N 5000 in 3.8 h (memory bound: the peak RSS of the protocol\'s batch-64 measurement)')
     // the protocol's own measurement: 193.6 s × 5000 = 968000 s = 268.9 h on 1 worker; ÷ 13 = 74462 s = 20.7 h
     expect(w.projection.reference).toMatch(/194 s\/arch at batch 64 .* → N 5000 ≈ 268\.9 h on 1 worker; 16 cores, 64 GB: 13 processes by memory .* → N 5000 in 20\.7 h$/)
+    // with the scoring's own peak RSS (3.1 GB: ⌊64 ÷ 3.1⌋ = 20 ≥ 16) the workstation is core-bound: 180000 s ÷ 16 = 11250 s = 3.1 h
+    donePeak = 3.1
+    gets = 0
+    await w.measure()
+    await until(() => w.calibration?.state === 'done' && w.calibration.peakRssGB === 3.1)
+    expect(w.projection.measured!.workstation).toBe('16 cores, 64 GB: 16 processes, one per core (memory allows 20 at 3.10 GB each) → N 5000 in 3.1 h (memory bound: peak RSS 3.10 GB measured here)')
     w.n = 5064 // N does not change a scoring: still fresh
     expect(w.calibrationStale).toBe(false)
     w.batchSize = 32 // a different scoring: the measurement no longer applies

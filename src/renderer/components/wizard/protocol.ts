@@ -183,8 +183,11 @@ export function useProtocol(w: ProtocolState) {
           here: `N ${n} projected ${formatDuration(projectedSeconds(n, c.secondsPerArch, workers))} on ${workers} worker${workers === 1 ? '' : 's'}` +
             (c.machine.cores > workers ? `, ${formatDuration(projectedSeconds(n, c.secondsPerArch, c.machine.cores))} on ${c.machine.cores} (one per core)` : '') +
             ` — this machine: ${c.machine.cores} cores, ${c.machine.memoryGB.toFixed(0)} GB`,
-          workstation: peak === undefined || p?.measured === undefined ? null
-            : `${workstationText(workstationProjection(n, c.secondsPerArch, peak), n)} (memory bound: the peak RSS of the protocol's batch-${p.measured.batchSize} measurement${c.batchSize === p.measured.batchSize ? '' : `, not of batch ${c.batchSize}`})`,
+          // memory bound: this scoring's own peak RSS where the server could read it, else the protocol's measurement
+          workstation: c.peakRssGB !== null
+            ? `${workstationText(workstationProjection(n, c.secondsPerArch, c.peakRssGB), n)} (memory bound: peak RSS ${c.peakRssGB.toFixed(2)} GB measured here)`
+            : peak === undefined || p?.measured === undefined ? null
+              : `${workstationText(workstationProjection(n, c.secondsPerArch, peak), n)} (memory bound: the peak RSS of the protocol's batch-${p.measured.batchSize} measurement${c.batchSize === p.measured.batchSize ? '' : `, not of batch ${c.batchSize}`})`,
         }
       : null
     let reference: string | null = null
