@@ -115,6 +115,10 @@ describe('wizard: the MobileNetV2 paper protocol', () => {
     await w.measure()
     await until(() => w.calibration?.state === 'done' && w.calibration.peakRssGB === 3.1)
     expect(w.projection.measured!.workstation).toBe('16 cores, 64 GB: 16 processes, one per core (memory allows 20 at 3.10 GB each) → N 5000 in 3.1 h (memory bound: peak RSS 3.10 GB measured here)')
+    expect(w.projection.measured!.memory).toBeNull() // 1 worker × 3.1 GB ≤ 8 GB
+    w.workers = 3 // 3 × 3.1 = 9.3 GB > the machine's 8 GB: ⌊8 ÷ 3.1⌋ = 2
+    expect(w.projection.measured!.memory).toBe('3 workers × 3.10 GB peak RSS = 9.3 GB exceeds this machine\'s 8 GB: use at most 2 workers')
+    w.workers = 1
     w.n = 5064 // N does not change a scoring: still fresh
     expect(w.calibrationStale).toBe(false)
     w.batchSize = 32 // a different scoring: the measurement no longer applies

@@ -183,6 +183,10 @@ export function useProtocol(w: ProtocolState) {
           here: `N ${n} projected ${formatDuration(projectedSeconds(n, c.secondsPerArch, workers))} on ${workers} worker${workers === 1 ? '' : 's'}` +
             (c.machine.cores > workers ? `, ${formatDuration(projectedSeconds(n, c.secondsPerArch, c.machine.cores))} on ${c.machine.cores} (one per core)` : '') +
             ` — this machine: ${c.machine.cores} cores, ${c.machine.memoryGB.toFixed(0)} GB`,
+          // this run's workers against the scoring machine's memory (each worker holds its whole peak at once)
+          memory: c.peakRssGB !== null && workers * c.peakRssGB > c.machine.memoryGB
+            ? `${workers} workers × ${c.peakRssGB.toFixed(2)} GB peak RSS = ${(workers * c.peakRssGB).toFixed(1)} GB exceeds this machine's ${c.machine.memoryGB.toFixed(0)} GB: use at most ${Math.max(1, Math.floor(c.machine.memoryGB / c.peakRssGB))} workers`
+            : null,
           // memory bound: this scoring's own peak RSS where the server could read it, else the protocol's measurement
           workstation: c.peakRssGB !== null
             ? `${workstationText(workstationProjection(n, c.secondsPerArch, c.peakRssGB), n)} (memory bound: peak RSS ${c.peakRssGB.toFixed(2)} GB measured here)`
