@@ -10,7 +10,8 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { CalibrationService } from '../../src/backend/calibration'
 import { createEngineAdapter } from '../../src/backend/engine-adapter'
 import { forkHost } from '../../src/backend/worker-host'
-import { RunConfigSchema, type Calibration } from '../../src/shared/schemas'
+import { RunConfigSchema } from '../../src/shared/schemas'
+import type { Calibration } from '../../src/shared/calibration-schema'
 import { alive } from '../server/helpers'
 
 const host = forkHost({ entry: path.resolve('src/worker/score-worker.ts'), execArgv: ['--import', 'tsx'] })
