@@ -61,6 +61,6 @@ for (let rep = 0; rep < Number(values.reps); rep++) {
     dataset: { kind: 'u8', path: IMAGES, imageSize: 224, normalization: 'imagenet' },
   })
   const d = lastResponsePass.decision
-  const est = d === undefined ? '' : `; estimate ${(d.estimate.checkpointedBytes / 2 ** 30).toFixed(2)} GiB checkpointed (${d.checkpoint ? `on, ${d.estimate.segments.length} segments${d.separateSweeps ? ', one sweep per backward' : ''}` : 'off'}) / ${(d.estimate.plainBytes / 2 ** 30).toFixed(2)} GiB plain`
+  const est = d === undefined ? '' : `; estimate ${(d.estimate.checkpointedBytes / 2 ** 30).toFixed(2)} GiB checkpointed heap + ${(d.estimate.hostBytes / 2 ** 30).toFixed(2)} GiB host (${d.checkpoint ? `on, ${d.estimate.segments.length} segments${d.separateSweeps ? ', one sweep per backward' : ''}` : 'off'}) / ${(d.estimate.plainBytes / 2 ** 30).toFixed(2)} GiB plain; reserved ${JSON.stringify(d.reservation)}`
   console.log(`scoring ${rep + 1}: ${((performance.now() - t) / 1000).toFixed(1)} s wall, ${(cpu() - c).toFixed(1)} CPU-s; heap ${heapMB()}; peak RSS ${(process.resourceUsage().maxRSS / 2 ** 20).toFixed(2)} GiB${est}; scores ${JSON.stringify(r.scores)}; timings ${JSON.stringify(Object.fromEntries(Object.entries(r.timings).map(([k, v]) => [k, +v.toFixed(1)])))}`)
 }
