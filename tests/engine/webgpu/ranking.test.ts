@@ -44,11 +44,12 @@ const ARCHS: Record<SpaceId, string[]> = {
     '|nor_conv_1x1~0|+|skip_connect~0|none~1|+|none~0|none~1|skip_connect~2|',
     '|skip_connect~0|+|none~0|none~1|+|nor_conv_1x1~0|none~1|none~2|',
   ],
+  // 1×1 convolutions and pools only: NB101's 128–512-channel 3×3 convolutions cost SwiftShader minutes
   nb101: [
-    'matrix=010/001/000;ops=input,conv3x3-bn-relu,output',
+    'matrix=010/001/000;ops=input,conv1x1-bn-relu,output',
     'matrix=010/001/000;ops=input,maxpool3x3,output',
-    'matrix=0111/0001/0001/0000;ops=input,conv3x3-bn-relu,conv1x1-bn-relu,output',
     'matrix=0110/0001/0001/0000;ops=input,conv1x1-bn-relu,maxpool3x3,output',
+    'matrix=0111/0001/0001/0000;ops=input,conv1x1-bn-relu,maxpool3x3,output',
   ],
   mbv2: [
     MB_SMALL.replace('@16', '@8'),
