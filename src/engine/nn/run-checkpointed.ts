@@ -260,7 +260,7 @@ export async function forwardMultiBackwardCheckpointed(def: NetworkDef, params: 
             if (!carried[k].has(v)) return []
             const dy = carried[k].take(v)
             dys.push(dy)
-            return [{ tensor: { id: outIds[i] } as tf.Tensor, dy }]
+            return [{ tensor: { id: outIds[i] }, dy }]
           })
           current = b
           const g = backpropagateSeeds(tape, seeds, src.tensors, { last: eager && n === ks.length - 1 })

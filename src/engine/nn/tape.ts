@@ -179,6 +179,17 @@ export function backpropagate(tape: TapeRecording, seed: { tensor: tf.Tensor; dy
   return tf.tidy(() => g.map((t, i) => t ?? tf.zerosLike(wrt[i])))
 }
 
+/**
+ * A backward seed: the recorded tensor (or just its id — the tensor may
+ * already be disposed, e.g. a checkpointed segment's output whose buffer the
+ * tape keeps as its own clone — then `dy` is required) and its starting
+ * gradient (default ones of its shape).
+ */
+export interface BackwardSeed {
+  tensor: tf.Tensor | { readonly id: number }
+  dy?: tf.Tensor
+}
+
 export interface BackpropOptions {
   /**
    * This is the last backward over the tape: free each node's saved tensors
@@ -201,7 +212,7 @@ export interface BackpropOptions {
  */
 export function backpropagateSeeds(
   tape: TapeRecording,
-  seeds: readonly { tensor: tf.Tensor; dy?: tf.Tensor }[],
+  seeds: readonly BackwardSeed[],
   wrt: readonly tf.Tensor[] = [],
   opts: BackpropOptions = {},
 ): (tf.Tensor | undefined)[] {
@@ -210,7 +221,10 @@ export function backpropagateSeeds(
     const grads = new Map<number, tf.Tensor>()
     for (const sd of seeds) {
       if (grads.has(sd.tensor.id)) throw new ZsnasError('INVALID_OPTION', 'two backward seeds for the same tensor')
-      grads.set(sd.tensor.id, sd.dy !== undefined ? tf.clone(sd.dy) : tf.onesLike(sd.tensor))
+      if (sd.dy === undefined && !(sd.tensor instanceof tf.Tensor)) {
+        throw new ZsnasError('INVALID_OPTION', 'a backward seed given by id only needs its dy')
+      }
+      grads.set(sd.tensor.id, sd.dy !== undefined ? tf.clone(sd.dy) : tf.onesLike(sd.tensor as tf.Tensor))
     }
     if (tape.released) throw new ZsnasError('BAD_VALUE', 'a backward over a tape whose saved tensors a last backward already freed')
     if (opts.last === true) tape.released = true
