@@ -129,7 +129,7 @@ const f1 = (x: number | undefined): string => (x === undefined ? '–' : x.toFix
 const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length
 /** Table cells of one row: s/arch (steady CPU / wall; the first when only one scoring), first, growth, RSS, heap. */
 function cells(r: Row): string {
-  if (!r.ok || r.cpu === undefined || r.wall === undefined) return `batch ${r.batch} ${r.checkpoint === 'on' ? 'ckpt' : 'plain'} | failed: ${r.why ?? '?'} | | | |`
+  if (!r.ok || r.cpu === undefined || r.wall === undefined) return `batch ${r.batch} ${r.checkpoint === 'on' ? 'ckpt' : 'plain'} | failed: ${r.why ?? '?'} | | |`
   const steadyC = r.cpu.length > 1 ? mean(r.cpu.slice(1)) : undefined
   const steadyW = r.wall.length > 1 ? mean(r.wall.slice(1)) : undefined
   const growth = steadyC === undefined || steadyW === undefined ? '– (1 scoring)' : `${f1(r.cpu[0] - steadyC)} / ${f1(r.wall[0] - steadyW)}`
@@ -150,7 +150,7 @@ for (const R of values.resolutions.split(',').map(Number)) {
       break
     }
   }
-  table.push(head + (fitted === undefined ? 'no plain batch fitted | | | | |' : cells(fitted) + ' |'))
+  table.push(head + (fitted === undefined ? 'no plain batch fitted | | | |' : cells(fitted) + ' |'))
 }
 console.log(`\nTable 11 arch, [${values.proxies}], wasm 1 thread; s/arch = steady mean of scorings 2..${reps} (CPU-s user+sys / wall s); growth = first − steady`)
 console.log('| R (FLOPs) | attempt | s/arch CPU / wall | first CPU / wall | growth CPU / wall | peak RSS, wasm heap |')
