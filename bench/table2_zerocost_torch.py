@@ -30,6 +30,14 @@ def snip(net, x, y):
     return sum((m.weight * m.weight.grad).abs().sum().item() for m in net.modules() if isinstance(m, (nn.Conv2d, nn.Linear)))
 
 
+def jaccor_or_nan(net, x):
+    """the reference's jacob_cov: an exception (e.g. NaN rows in corrcoef for a dead cell) gives NaN (notes §3)"""
+    try:
+        return jaccor(net, x)
+    except Exception:
+        return float('nan')
+
+
 def order(m):
     """coarse to fine over positions 0..m-1 (as zsnas evaluate --paper --stride): every prefix spread over the range"""
     step = 1
@@ -66,7 +74,7 @@ def main():
         rng = np.random.default_rng(i)
         net = Net(table[i]['ArchitectureString'])
         x, y = batch(images, labels, rng)
-        s = (synflow(net, (3, 32, 32)), jaccor(net, x), snip(net, x, y))
+        s = (synflow(net, (3, 32, 32)), jaccor_or_nan(net, x), snip(net, x, y))
         with open(a.csv, 'a') as f:
             f.write(f"{i},{table[i]['CIFAR10TestAccuracy200Epochs']},{s[0]!r},{s[1]!r},{s[2]!r},{time.time() - t:.2f}\n")
         print(f'{i}: synflow {s[0]:.3f} jaccor {s[1]:.1f} snip {s[2]:.3f} ({time.time() - t:.1f} s)', flush=True)
