@@ -20,6 +20,7 @@ import type { App, BrowserWindow as ElectronBrowserWindow, BrowserWindowConstruc
 import { GPU_WINDOW_FROM_WORKER, GPU_WINDOW_TO_WORKER } from '../backend/gpu-window-channel'
 import type { GpuWindowFactory, GpuWindowLike } from '../backend/gpu-window-host'
 import { pageProbeScript, type PageGpuProbe } from '../backend/scoring-workers'
+import { HARDENED_WEB_PREFERENCES } from './window-options'
 
 /** Chromium switches for WebGPU on Linux (off by default there); harmless elsewhere. Call before 'ready'. */
 export function enableWebgpuSwitches(app: Pick<App, 'commandLine'>, platform: string = process.platform): void {
@@ -42,16 +43,7 @@ export function writeGpuWindowPage(dir: string): string {
 }
 
 const COMMON: BrowserWindowConstructorOptions['webPreferences'] = {
-  contextIsolation: true,
-  nodeIntegration: false,
-  nodeIntegrationInWorker: false,
-  nodeIntegrationInSubFrames: false,
-  webSecurity: true,
-  allowRunningInsecureContent: false,
-  webviewTag: false,
-  experimentalFeatures: false,
-  spellcheck: false,
-  navigateOnDragDrop: false,
+  ...HARDENED_WEB_PREFERENCES,
   backgroundThrottling: false, // a hidden window must not be throttled while it scores
   partition: GPU_PARTITION,
 }

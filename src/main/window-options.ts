@@ -7,6 +7,20 @@
  */
 import type { BrowserWindowConstructorOptions } from 'electron'
 
+/** The hardening every window of the app shares (main window and GPU windows); each adds its own sandbox/preload. */
+export const HARDENED_WEB_PREFERENCES = {
+  contextIsolation: true,
+  nodeIntegration: false,
+  nodeIntegrationInWorker: false,
+  nodeIntegrationInSubFrames: false,
+  webSecurity: true,
+  allowRunningInsecureContent: false,
+  webviewTag: false,
+  experimentalFeatures: false,
+  spellcheck: false,
+  navigateOnDragDrop: false,
+} as const satisfies BrowserWindowConstructorOptions['webPreferences']
+
 export function windowOptions(preloadPath: string): BrowserWindowConstructorOptions {
   return {
     width: 1400,
@@ -18,18 +32,9 @@ export function windowOptions(preloadPath: string): BrowserWindowConstructorOpti
     backgroundColor: '#ffffff',
     autoHideMenuBar: true,
     webPreferences: {
+      ...HARDENED_WEB_PREFERENCES,
       preload: preloadPath,
-      contextIsolation: true,
       sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      nodeIntegrationInSubFrames: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      webviewTag: false,
-      experimentalFeatures: false,
-      spellcheck: false,
-      navigateOnDragDrop: false,
     },
   }
 }
