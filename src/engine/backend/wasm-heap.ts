@@ -13,6 +13,7 @@
  * failed reservation (malloc returning 0 is reported, the backend stays usable).
  */
 import * as tf from '@tensorflow/tfjs-core'
+import { envVar } from '../core/env'
 
 interface WasmModule {
   HEAPU8: Uint8Array
@@ -69,7 +70,7 @@ let reservedOnce = false
 export function reserveWasmHeapFromEnv(): HeapReservation | undefined {
   if (reservedOnce) return undefined
   reservedOnce = true
-  const env = typeof process === 'undefined' ? undefined : process.env.ZSNAS_WASM_RESERVE_MB
+  const env = envVar('ZSNAS_WASM_RESERVE_MB')
   if (env === undefined || env === '') return undefined
   const mb = Number(env)
   if (!(mb > 0)) return { before: 0, after: 0, skipped: `ZSNAS_WASM_RESERVE_MB='${env}' is not a positive number of megabytes` }
@@ -91,7 +92,7 @@ const RESERVE_HEADROOM = 64 * 2 ** 20
  * and on other backends); `ZSNAS_WASM_RESERVE=off` disables it. Never throws.
  */
 export function reserveWasmHeapForPass(peakBytes: number): HeapReservation {
-  const env = typeof process === 'undefined' ? undefined : process.env.ZSNAS_WASM_RESERVE
+  const env = envVar('ZSNAS_WASM_RESERVE')
   if (env === 'off') return { before: 0, after: 0, skipped: 'ZSNAS_WASM_RESERVE=off' }
   if (!(peakBytes > 0) || !Number.isFinite(peakBytes)) return { before: 0, after: 0, skipped: `no estimate (${peakBytes})` }
   const target = Math.min(tf.memory().numBytes + RESERVE_OVER_ESTIMATE * peakBytes, HEAP_CAP - RESERVE_HEADROOM)

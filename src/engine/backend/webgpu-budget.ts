@@ -24,6 +24,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core'
 import { ZsnasError } from '../core/errors'
+import { envVar } from '../core/env'
 
 /** Share of the device memory (ZSNAS_GPU_MEMORY_MB) a pass's estimate may fill; not calibrated on a GPU yet. */
 export const GPU_BUDGET_FRACTION = 0.75
@@ -46,11 +47,6 @@ export function gpuDeviceLimits(): GpuDeviceLimits | undefined {
   const l = device?.limits
   if (l === undefined) return undefined
   return { maxBufferSize: Number(l.maxBufferSize ?? 0), maxStorageBufferBindingSize: Number(l.maxStorageBufferBindingSize ?? 0) }
-}
-
-function envVar(name: string): string | undefined {
-  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env
-  return env?.[name]
 }
 
 /** The device memory named by ZSNAS_GPU_MEMORY_MB (bytes), or undefined when unset. Throws INVALID_OPTION on a bad value. */

@@ -20,6 +20,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core'
 import { ZsnasError } from '../../core/errors'
+import { envVar } from '../../core/env'
 
 export const DEFAULT_OP_CHUNK_BYTES = 64 * 2 ** 20
 
@@ -28,8 +29,7 @@ let override: number | undefined
 /** The map size above which a backward is split over the batch (see the module comment). */
 export function opChunkBytes(): number {
   if (override !== undefined) return override
-  // runtime-neutral: the renderer build compiles the engine's ops without Node's types
-  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.ZSNAS_OP_CHUNK_MB
+  const env = envVar('ZSNAS_OP_CHUNK_MB')
   if (env === undefined || env === '') return DEFAULT_OP_CHUNK_BYTES
   const mb = Number(env)
   if (!(mb > 0)) throw new ZsnasError('INVALID_OPTION', `ZSNAS_OP_CHUNK_MB='${env}' is not a positive number of megabytes`)
