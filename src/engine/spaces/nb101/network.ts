@@ -18,12 +18,38 @@
  */
 import type { NetworkDef, Ops } from '../../core/network'
 import type { BuildOptions } from '../../core/space'
+import { ZsnasError } from '../../core/errors'
+import { optionProblem, type OptionSpec } from '../../core/options'
 import { ParamBook } from '../param-book'
 import type { Nb101Cell } from './cell'
 
 export const NB101_STEM_CHANNELS = 128
 export const NB101_STACKS = 3
 export const NB101_CELLS_PER_STACK = 3
+
+/**
+ * The builder's width option, declared once: the stem's output channels (the
+ * stacks then have C, 2C, 4C). The default is the benchmark's 128
+ * (`NB101_STEM_CHANNELS`): only the default gives NB101's published parameter
+ * counts. The minimum, 5, is the most interior vertices a 7-vertex cell can
+ * feed to its output: `compute_vertex_channels` gives each ⌊C/k⌋ ≥ 1 channel.
+ * A narrower network is for tests and experiments that need the same graph
+ * at a lower cost.
+ */
+export const NB101_CHANNELS_OPTION: OptionSpec = {
+  key: 'channels',
+  label: 'NB101 stem channels',
+  description: "Output channels of the stem (stacks C, 2C, 4C); the benchmark's network is C = 128",
+  type: 'int',
+  default: NB101_STEM_CHANNELS,
+  min: 5,
+  max: 4096,
+}
+
+/** Options of `buildNb101Network`: the space's build options and the width (`NB101_CHANNELS_OPTION`, default 128). */
+export interface Nb101BuildOptions extends BuildOptions {
+  channels?: number
+}
 
 /** Channel count of every vertex (`compute_vertex_channels`); cell must be pruned. */
 export function vertexChannels(inC: number, outC: number, m: readonly (readonly number[])[]): number[] {
@@ -98,12 +124,19 @@ function buildCell(book: ParamBook, name: string, cell: Nb101Cell, inC: number, 
   }
 }
 
-/** Builds the NB101 network for a pruned, valid cell (CIFAR-sized input by default). */
-export function buildNb101Network(cell: Nb101Cell, opts: BuildOptions, name: string): NetworkDef {
+/**
+ * Builds the NB101 network for a pruned, valid cell (CIFAR-sized input by
+ * default); `opts.channels` (default 128) is the stem width. A width outside
+ * `NB101_CHANNELS_OPTION`'s bounds is INVALID_OPTION.
+ */
+export function buildNb101Network(cell: Nb101Cell, opts: Nb101BuildOptions, name: string): NetworkDef {
+  const stem = opts.channels ?? (NB101_CHANNELS_OPTION.default as number)
+  const problem = optionProblem(NB101_CHANNELS_OPTION, stem)
+  if (problem !== undefined) throw new ZsnasError('INVALID_OPTION', `NB101 network: ${NB101_CHANNELS_OPTION.label} (channels) ${problem}`)
   const book = new ParamBook()
   const layers: Fwd[] = []
-  layers.push(convBnRelu(book, 'stem', 3, 3, NB101_STEM_CHANNELS, 0))
-  let channels = NB101_STEM_CHANNELS
+  layers.push(convBnRelu(book, 'stem', 3, 3, stem, 0))
+  let channels = stem
   let inC = channels
   let block = 1
   for (let s = 0; s < NB101_STACKS; s++) {

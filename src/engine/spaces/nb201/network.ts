@@ -1,7 +1,30 @@
 import type { NetworkDef, Ops, ParamSpec } from '../../core/network'
 import type { BuildOptions } from '../../core/space'
 import { ZsnasError } from '../../core/errors'
+import { optionProblem, type OptionSpec } from '../../core/options'
 import { EDGE_FROM, EDGE_TO, NB201_NUM_EDGES, NB201_OPS, assertNb201Arch, nb201ToString, type Nb201Arch } from './arch'
+
+/**
+ * The builder's width option, declared once: C, the channel count of the first
+ * stage (the stages have C, 2C, 4C channels). The default, 16, is the
+ * benchmark's network ('infer.tiny' C=16): only the default gives NB201's
+ * published parameter counts and accuracies. A narrower network is for tests
+ * and experiments that need the same graph at a lower cost.
+ */
+export const NB201_CHANNELS_OPTION: OptionSpec = {
+  key: 'channels',
+  label: 'NB201 first-stage channels (C)',
+  description: "Channels of the first stage (stages C, 2C, 4C); the benchmark's network is C = 16",
+  type: 'int',
+  default: 16,
+  min: 1,
+  max: 1024,
+}
+
+/** Options of `buildNb201Network`: the space's build options and the width (`NB201_CHANNELS_OPTION`, default 16). */
+export interface Nb201BuildOptions extends BuildOptions {
+  channels?: number
+}
 
 /**
  * NAS-Bench-201 network ('infer.tiny', C=16, N=5), faithful to the reference
@@ -33,9 +56,14 @@ import { EDGE_FROM, EDGE_TO, NB201_NUM_EDGES, NB201_OPS, assertNb201Arch, nb201T
  * (`container.gradLayer`) whose output gradient that container hook sees
  * (reference mode only; docs/reference-hooks.md).
  */
-export function buildNb201Network(a: Nb201Arch, opts: BuildOptions): NetworkDef {
+export function buildNb201Network(a: Nb201Arch, opts: Nb201BuildOptions): NetworkDef {
   assertNb201Arch(a)
   const { numClasses, inputSize } = opts
+  const width = opts.channels ?? (NB201_CHANNELS_OPTION.default as number)
+  const widthProblem = optionProblem(NB201_CHANNELS_OPTION, width)
+  if (widthProblem !== undefined) {
+    throw new ZsnasError('INVALID_OPTION', `NB201 network: ${NB201_CHANNELS_OPTION.label} (channels) ${widthProblem}`)
+  }
   if (!Number.isInteger(numClasses) || numClasses < 1) {
     throw new ZsnasError('INVALID_OPTION', `numClasses must be a positive integer, got ${numClasses}`)
   }
@@ -54,13 +82,13 @@ export function buildNb201Network(a: Nb201Arch, opts: BuildOptions): NetworkDef 
   }
 
   // --- parameter specs, in forward order ---
-  const stemW = conv('stem.conv', 3, 3, 16)
-  const stemBn = bn('stem.bn', 16)
+  const channels = [width, 2 * width, 4 * width]
+  const stemW = conv('stem.conv', 3, 3, channels[0])
+  const stemBn = bn('stem.bn', channels[0])
   type Block =
     | { kind: 'cell'; c: number; edges: ({ w: string; bn: [string, string]; k: number } | null)[] }
     | { kind: 'reduction'; a: string; aBn: [string, string]; b: string; bBn: [string, string]; sc: string }
   const blocks: Block[] = []
-  const channels = [16, 32, 64]
   for (let s = 0; s < 3; s++) {
     if (s > 0) {
       const cin = channels[s - 1]
@@ -88,9 +116,10 @@ export function buildNb201Network(a: Nb201Arch, opts: BuildOptions): NetworkDef 
       blocks.push({ kind: 'cell', c, edges })
     }
   }
-  const lastBn = bn('lastact.bn', 64)
-  params.push({ name: 'classifier.weight', kind: 'linear', shape: [64, numClasses], fanIn: 64, fanOut: numClasses })
-  params.push({ name: 'classifier.bias', kind: 'bias', shape: [numClasses], fanIn: 64, fanOut: numClasses })
+  const last = channels[2]
+  const lastBn = bn('lastact.bn', last)
+  params.push({ name: 'classifier.weight', kind: 'linear', shape: [last, numClasses], fanIn: last, fanOut: numClasses })
+  params.push({ name: 'classifier.bias', kind: 'bias', shape: [numClasses], fanIn: last, fanOut: numClasses })
 
   const ops = a.slice()
   return {

@@ -169,6 +169,58 @@ describe('NB201 network: params and FLOPs match the NB201 API anchors', () => {
   })
 })
 
+describe('NB201 network: the width option (channels = C of the first stage)', () => {
+  /**
+   * Parameter count by hand for width C, all-conv3x3 (conv3) or no-conv cells: stem conv 3·3·3·C + BN 2C; per
+   * cell stage c ∈ {C, 2C, 4C}: 5 cells × 6 edges × (9c² + 2c) when conv3; reductions cin→cout: conv_a 9·cin·cout
+   * + 2cout, conv_b 9·cout² + 2cout, shortcut cin·cout; last BN 2·4C; classifier 4C·classes + classes.
+   */
+  function handParams(c: number, conv3: boolean, classes = 10): number {
+    let n = 27 * c + 2 * c
+    for (const s of [c, 2 * c, 4 * c]) if (conv3) n += 5 * 6 * (9 * s * s + 2 * s)
+    for (const [i, o] of [[c, 2 * c], [2 * c, 4 * c]]) n += 9 * i * o + 2 * o + 9 * o * o + 2 * o + i * o
+    return n + 2 * 4 * c + 4 * c * classes + classes
+  }
+
+  it('the hand count at C = 16 is the published anchor pair, and the default network is C = 16', () => {
+    expect([handParams(16, false), handParams(16, true)]).toEqual([73306, 1531546])
+    for (const [arch, want] of [[NO_CONV, 73306], [ALL_CONV3, 1531546]] as const) {
+      const dflt = buildNb201Network(nb201FromString(arch), { numClasses: 10, inputSize: 32 })
+      const c16 = buildNb201Network(nb201FromString(arch), { numClasses: 10, inputSize: 32, channels: 16 })
+      expect(countNetwork(dflt).params).toBe(want)
+      expect(c16.params).toEqual(dflt.params)
+    }
+  })
+
+  it.each([1, 4, 8, 24])('C = %i: the hand-computed parameter count, the same parameter names and graph', (c) => {
+    for (const arch of [NO_CONV, ALL_CONV3]) {
+      const narrow = buildNb201Network(nb201FromString(arch), { numClasses: 10, inputSize: 8, channels: c })
+      const dflt = buildNb201Network(nb201FromString(arch), { numClasses: 10, inputSize: 8 })
+      expect(countNetwork(narrow).params).toBe(handParams(c, arch === ALL_CONV3))
+      expect(narrow.params.map((p) => p.name)).toEqual(dflt.params.map((p) => p.name))
+      expect(narrow.numBlocks).toBe(dflt.numBlocks)
+      const trace = (def: typeof dflt): string[] => {
+        const calls: string[] = []
+        def.forward(traceOps({ relu: (x, t) => (calls.push(`relu ${t.block} ${t.site}`), x), conv2d: (x, w) => (calls.push(`conv ${w}`), x) }), 0)
+        return calls
+      }
+      expect(trace(narrow)).toEqual(trace(dflt))
+    }
+  })
+
+  it.each([0, -16, 2.5, 1025, Number.NaN])('channels = %s is INVALID_OPTION naming the option and its bounds', (c) => {
+    let err: unknown
+    try {
+      buildNb201Network(nb201FromString(NO_CONV), { numClasses: 10, inputSize: 32, channels: c })
+    } catch (e) {
+      err = e
+    }
+    expect(err).toBeInstanceOf(ZsnasError)
+    expect((err as ZsnasError).code).toBe('INVALID_OPTION')
+    expect((err as ZsnasError).message).toMatch(/NB201 network: .*\(channels\) must be an integer in 1\.\.1024, got/)
+  })
+})
+
 describe('NB201 network: ReLU calls and tags (what WRCor hooks)', () => {
   function reluTags(arch: string): ReluTag[] {
     const tags: ReluTag[] = []
