@@ -4,10 +4,11 @@
  * worker loop encodes them for the wire); non-finite params/FLOPs become null.
  */
 import { finiteOrNull, type JobScorer } from './worker-loop'
+import { envVar } from '../engine/core/env'
 
 export const engineScorer: JobScorer = async (job) => {
   const { scoreArchitecture } = await import('../engine/score/score')
-  if (process.env.ZSNAS_WASM_RESERVE_MB) {
+  if (envVar('ZSNAS_WASM_RESERVE_MB')) {
     // before the first job only: grow and touch the wasm heap once (engine/backend/wasm-heap.ts), outside the scoring's time
     const [{ initBackend }, { reserveWasmHeapFromEnv }] = await Promise.all([import('../engine/backend/select'), import('../engine/backend/wasm-heap')])
     await initBackend()

@@ -17,14 +17,27 @@ export function finiteOrNull(x: unknown): number | null {
   return typeof x === 'number' && Number.isFinite(x) ? x : null
 }
 
-export function runWorker(channel: ParentChannel, scorer: JobScorer): void {
+/** What a worker needs of its host besides the channel (defaults: Node's `process`; a browser page passes its own). */
+export interface WorkerRuntime {
+  /** sent with `ready` */
+  pid: number
+  /** ends the worker on `shutdown` */
+  exit(): void
+}
+
+function nodeRuntime(): WorkerRuntime {
+  return { pid: process.pid, exit: () => process.exit(0) }
+}
+
+export function runWorker(channel: ParentChannel, scorer: JobScorer, runtime: WorkerRuntime = nodeRuntime()): void {
   let chain = Promise.resolve()
   channel.onMessage((raw) => {
     const parsed = ToWorkerSchema.safeParse(raw)
     if (!parsed.success) return // nothing to answer: no job id
     const msg = parsed.data
     if (msg.type === 'shutdown') {
-      process.exit(0)
+      runtime.exit()
+      return
     }
     chain = chain.then(async () => {
       try {
@@ -35,5 +48,5 @@ export function runWorker(channel: ParentChannel, scorer: JobScorer): void {
       }
     })
   })
-  channel.post({ type: 'ready', pid: process.pid })
+  channel.post({ type: 'ready', pid: runtime.pid })
 }

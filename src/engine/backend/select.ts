@@ -28,6 +28,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core'
 import { ZsnasError } from '../core/errors'
+import { envVar } from '../core/env'
 import { adapterLabel, loadWebgpu, watchDevice, type AdapterInfo } from './webgpu'
 
 export type BackendName = 'tensorflow' | 'webgpu' | 'wasm' | 'cpu'
@@ -68,7 +69,7 @@ function parseForced(opts: InitBackendOptions | undefined): BackendName | undefi
     }
     return opts.force
   }
-  const env = process.env.ZSNAS_BACKEND
+  const env = envVar('ZSNAS_BACKEND')
   if (env === undefined || env.trim() === '') return undefined
   const v = env.trim().toLowerCase()
   if (!BACKENDS.includes(v as BackendName)) {
@@ -92,6 +93,13 @@ function shortReason(error: string): string {
   if (/only (a )?software/i.test(error)) return 'only a software GPU adapter; ZSNAS_BACKEND=webgpu uses it'
   if (/no Vulkan driver|found no adapter/i.test(error)) return 'no GPU adapter'
   return error.length > 80 ? `${error.slice(0, 77)}...` : error
+}
+
+/** stderr in Node; the console in a browser page (the GPU worker window has no `process`). */
+function defaultLog(m: string): void {
+  const stderr = (globalThis as { process?: { stderr?: { write(s: string): unknown } } }).process?.stderr
+  if (stderr) stderr.write(`${m}\n`)
+  else console.error(m)
 }
 
 /** Imports a module by a runtime name (kept opaque to bundlers, so optional packages stay optional). */
@@ -149,6 +157,8 @@ function candidates(wasmDir: string | undefined, forced: BackendName | undefined
       label: 'wasm',
       backend: 'wasm',
       load: async () => {
+        // already registered (a bundled page imports it statically and sets its .wasm URLs itself): nothing to import
+        if (wasmDir === undefined && tf.findBackendFactory('wasm') !== null) return
         const wasm = (await importByName('@tensorflow/tfjs-backend-wasm')) as {
           setWasmPaths?: (p: string) => void
         }
@@ -158,7 +168,7 @@ function candidates(wasmDir: string | undefined, forced: BackendName | undefined
         }
       },
     },
-    { label: 'cpu', backend: 'cpu', load: async () => void (await importByName('@tensorflow/tfjs-backend-cpu')) },
+    { label: 'cpu', backend: 'cpu', load: async () => void (tf.findBackendFactory('cpu') !== null || (await importByName('@tensorflow/tfjs-backend-cpu'))) },
   ]
 }
 
@@ -176,7 +186,7 @@ async function select(opts: InitBackendOptions | undefined, forced: BackendName 
       }
       const failed = tried.map((t) => `${t.name} (${shortReason(t.error ?? '')})`).join(', ')
       const label = adapter ? ` (${adapterLabel(adapter)})` : c.label !== c.backend ? ` (${c.label})` : ''
-      ;(opts?.log ?? ((m: string) => process.stderr.write(`${m}\n`)))(
+      ;(opts?.log ?? defaultLog)(
         `[zsnas] tfjs backend: ${c.backend}${label}${failed ? `; not usable: ${failed}` : ''}`,
       )
       return info

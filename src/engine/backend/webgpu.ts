@@ -25,6 +25,7 @@
  *   a lost device is fatal to the process like a wasm abort). The engine's
  *   host reads (`backend/read.ts`) call it after every read.
  */
+import * as tf from '@tensorflow/tfjs-core'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 export { takeGpuError, watchDevice, webgpuDeviceLost, recordGpuErrorForTest } from './gpu-errors'
@@ -129,6 +130,11 @@ type DawnModule = { create: (opts: string[]) => GpuLike; globals: Record<string,
 
 let gpu: GpuLike | null = null
 
+/** Node's `process.platform`; undefined in a browser page. */
+function nodePlatform(): string | undefined {
+  return (globalThis as { process?: { platform?: string } }).process?.platform
+}
+
 /** `navigator.gpu` of a browser-like host, if there is one. */
 function hostGpu(): GpuLike | null {
   const nav = (globalThis as { navigator?: { gpu?: GpuLike } }).navigator
@@ -143,6 +149,7 @@ async function installDawn(): Promise<GpuLike> {
   if (gpu !== null) return gpu
   const existing = hostGpu()
   if (existing !== null) return (gpu = existing)
+  if (nodePlatform() === undefined) throw new Error('this page has no navigator.gpu (WebGPU is not enabled here)')
   const dawn = (await importByName('webgpu')) as DawnModule
   const g = dawn.create([])
   for (const [k, v] of Object.entries(dawn.globals)) {
@@ -170,7 +177,8 @@ export interface LoadWebgpuOptions {
  * plain Error whose message says why webgpu is not usable.
  */
 export async function loadWebgpu(opts: LoadWebgpuOptions): Promise<AdapterInfo> {
-  if ((opts.platform ?? process.platform) === 'linux' && hostGpu() === null) {
+  // a browser page (Electron's GPU worker window) has its own navigator.gpu and no `process`: no driver scan there
+  if (hostGpu() === null && (opts.platform ?? nodePlatform()) === 'linux') {
     const drivers = vulkanDrivers()
     if (drivers.length === 0) throw new Error('no Vulkan driver found (no ICD manifest in VK_ICD_FILENAMES or vulkan/icd.d)')
     if (!opts.allowSoftware && drivers.every((d) => SOFTWARE.test(d.library) || SOFTWARE.test(d.manifest))) {
@@ -184,6 +192,7 @@ export async function loadWebgpu(opts: LoadWebgpuOptions): Promise<AdapterInfo> 
   if (info.isSoftware && !opts.allowSoftware) {
     throw new Error(`only a software adapter (${adapterLabel(info)}); set ZSNAS_BACKEND=webgpu to use it`)
   }
-  await importByName('@tensorflow/tfjs-backend-webgpu')
+  // a bundled page imports the backend statically (a bare specifier cannot be imported there)
+  if (tf.findBackendFactory('webgpu') === null) await importByName('@tensorflow/tfjs-backend-webgpu')
   return info
 }

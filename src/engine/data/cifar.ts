@@ -104,15 +104,28 @@ export function readCifar(path: string, variant: CifarVariant): { images: U8Imag
   const v = VARIANTS[variant]
   const files = cifarFiles(path, variant)
   const bufs = files.map((f) => readFileTyped(f, `${v.name} file`, v.maxFileBytes))
+  return { files, images: decodeCifar(bufs, files, variant) }
+}
+
+/**
+ * The decoder of `readCifar`, from the files' bytes (`files[i]` names `bufs[i]` in messages): validates and
+ * gathers the records. Runtime-neutral (no file system): also the GPU worker page's (data/bytes.ts).
+ */
+export function decodeCifar(bufs: readonly Uint8Array[], files: readonly string[], variant: CifarVariant): U8Images {
+  const v = VARIANTS[variant]
+  const maxFile = bufs.findIndex((b) => b.length > v.maxFileBytes)
+  if (maxFile >= 0) {
+    throw new ZsnasError('FILE_UNREADABLE', `cannot read ${v.name} file ${files[maxFile]}: ${bufs[maxFile].length} bytes, over the ${v.maxFileBytes}-byte limit for this file`, { path: files[maxFile], bytes: bufs[maxFile].length, max: v.maxFileBytes })
+  }
   const base = { size: 32, layout: 'planar' as const, numClasses: v.numClasses }
   if (!bufs.some(isPickle)) {
     bufs.forEach((b, i) => validateCifarBuffer(b, files[i], variant))
-    const data = bufs.length === 1 ? bufs[0] : Buffer.concat(bufs)
+    const data = bufs.length === 1 ? bufs[0] : concatBytes(bufs)
     const count = data.length / v.recordBytes
     const labels = new Int32Array(count)
     const labelByte = variant === 'cifar10' ? 0 : 1
     for (let i = 0; i < count; i++) labels[i] = data[i * v.recordBytes + labelByte]
-    return { files, images: { ...base, data, count, recordBytes: v.recordBytes, headerBytes: v.headerBytes, labels } }
+    return { ...base, data, count, recordBytes: v.recordBytes, headerBytes: v.headerBytes, labels }
   }
   // at least one python-version file: gather headerless 3072-byte rows
   const parts = bufs.map((b, i) => {
@@ -135,12 +148,19 @@ export function readCifar(path: string, variant: CifarVariant): { images: U8Imag
     labels.set(p.labels, k)
     k += p.labels.length
   }
-  return { files, images: { ...base, data, count, recordBytes: 3072, headerBytes: 0, labels } }
+  return { ...base, data, count, recordBytes: 3072, headerBytes: 0, labels }
 }
 
-/** Opens CIFAR-10/100 as a `DatasetSource` (pad-4 crop + flip, reference normalisation). */
-export function openCifar(path: string, variant: CifarVariant): U8DatasetSource {
-  const { images, files } = readCifar(path, variant)
+/** One Uint8Array of the parts in order (Buffer.concat without Node). */
+function concatBytes(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0))
+  let o = 0
+  for (const p of parts) (out.set(p, o), (o += p.length))
+  return out
+}
+
+/** The `DatasetSource` of decoded CIFAR records (`files`: the files read, for the label; `path`: what the spec named). */
+export function cifarSource(images: U8Images, files: readonly string[], path: string, variant: CifarVariant): U8DatasetSource {
   const v = VARIANTS[variant]
   const what = files.length === 1 ? shortName(files[0]) : `${files.length} files in ${shortName(path)}`
   return new U8DatasetSource({
@@ -150,4 +170,10 @@ export function openCifar(path: string, variant: CifarVariant): U8DatasetSource 
     normalization: variant === 'cifar10' ? CIFAR10_NORM : CIFAR100_NORM,
     augment: { pad: 4, flip: true },
   })
+}
+
+/** Opens CIFAR-10/100 as a `DatasetSource` (pad-4 crop + flip, reference normalisation). */
+export function openCifar(path: string, variant: CifarVariant): U8DatasetSource {
+  const { images, files } = readCifar(path, variant)
+  return cifarSource(images, files, path, variant)
 }

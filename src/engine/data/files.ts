@@ -1,5 +1,5 @@
 import { closeSync, constants, fstatSync, openSync, readSync, readdirSync, statSync, type Stats } from 'node:fs'
-import { basename, resolve } from 'node:path'
+import { resolve } from 'node:path'
 import { ZsnasError } from '../core/errors'
 
 /**
@@ -128,9 +128,13 @@ export function listFolder(path: string, what = 'folder'): string[] {
   }
 }
 
-/** Short display name of a path for messages (the base name). */
+/**
+ * Short display name of a path for messages (the base name; '/' and '\\' both separate). Runtime-neutral (no
+ * node:path): the GPU worker page names the files it decodes from bytes with it too.
+ */
 export function shortName(path: string): string {
-  return basename(path)
+  const trimmed = path.replace(/[/\\]+$/, '')
+  return trimmed.slice(Math.max(trimmed.lastIndexOf('/'), trimmed.lastIndexOf('\\')) + 1)
 }
 
 /**

@@ -29,6 +29,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import { totalmem } from 'node:os'
 import type { NetworkDef } from '../core/network'
 import { ZsnasError } from '../core/errors'
+import { envVar } from '../core/env'
 import { estimatePassBytes, type EstimateOptions, type PassEstimate } from './memory-estimate'
 import { reserveWasmHeapForPass, type HeapReservation } from '../backend/wasm-heap'
 import { webgpuBudget } from '../backend/webgpu-budget'
@@ -44,7 +45,7 @@ export const WASM_BUDGET_FRACTION = 0.45
 /** Throws INVALID_OPTION unless `m` is a checkpoint mode; undefined means `ZSNAS_CHECKPOINT` if set, else 'auto'. */
 export function checkCheckpointMode(m: unknown, where = 'checkpoint'): CheckpointMode {
   if (m === undefined) {
-    const env = process.env.ZSNAS_CHECKPOINT
+    const env = envVar('ZSNAS_CHECKPOINT')
     return env === undefined || env === '' ? 'auto' : checkCheckpointMode(env, 'ZSNAS_CHECKPOINT')
   }
   if (!CHECKPOINT_MODES.includes(m as CheckpointMode)) {
@@ -55,7 +56,7 @@ export function checkCheckpointMode(m: unknown, where = 'checkpoint'): Checkpoin
 
 /** Bytes of tensor memory a pass may use on the active backend (before subtracting what is allocated). */
 export function backendBudgetBytes(backendName: string = tf.getBackend()): number {
-  const env = process.env.ZSNAS_MEMORY_BUDGET_MB
+  const env = envVar('ZSNAS_MEMORY_BUDGET_MB')
   if (env !== undefined && env !== '') {
     const mb = Number(env)
     if (!(mb > 0)) throw new ZsnasError('INVALID_OPTION', `ZSNAS_MEMORY_BUDGET_MB='${env}' is not a positive number of megabytes`)
@@ -66,7 +67,8 @@ export function backendBudgetBytes(backendName: string = tf.getBackend()): numbe
     const gpu = webgpuBudget()
     if (gpu !== undefined) return gpu.bytes
   }
-  return backendName === 'wasm' ? WASM_HEAP_MAX * WASM_BUDGET_FRACTION : totalmem() / 2
+  // a browser page (GPU worker window) has no node:os: half of 4 GiB there
+  return backendName === 'wasm' ? WASM_HEAP_MAX * WASM_BUDGET_FRACTION : (typeof totalmem === 'function' ? totalmem() : 4 * 2 ** 30) / 2
 }
 
 export interface CheckpointDecision {

@@ -65,6 +65,19 @@ export function cachedDataset(spec: DatasetSpec): DatasetSource {
   return ds
 }
 
+/**
+ * Hands an already-opened source to the cache under `spec`'s key, so requests naming `spec` use it and never
+ * open its files: the GPU worker page (no file system) opens datasets from bytes (data/bytes.ts) this way.
+ */
+export function provideDataset(spec: DatasetSpec, source: DatasetSource): void {
+  datasets.set(JSON.stringify(spec), source)
+}
+
+/** True when a request naming `spec` would reuse an opened source (no files read). */
+export function hasDataset(spec: DatasetSpec): boolean {
+  return datasets.has(JSON.stringify(spec))
+}
+
 function validate(req: ScoreRequest): void {
   const { errors } = validateOptions(SCORE_REQUEST_OPTIONS, { batchSize: req.batchSize, seed: req.seed, init: req.init, mode: req.mode })
   const msgs = Object.values(errors)
