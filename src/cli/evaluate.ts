@@ -8,7 +8,7 @@ import { ZsnasError } from '../engine/core/errors'
 import { proxyOptionFlags, proxyOptionsFromFlags, proxyOptionsUsage } from './proxy-options'
 import { defaultDataRoot, parseCaps, resolveTable2Proxies, runPaperTable, type PaperRunOptions } from './evaluate-paper'
 import type { CliIO } from './io'
-import { expandProxyIds } from '../engine/proxies/voting'
+import { expandProxyIds, type VotingRankMethod } from '../engine/proxies/voting'
 import { TABLE2_DATASETS } from './evaluate-table2'
 import { checkWritableFile } from '../backend/fs-safe'
 
@@ -35,6 +35,8 @@ export const evaluateCommand: CliCommand = {
                       table2.txt/.md/.csv in DIR; --report: only the table of the rows done so far.
                       --resume reuses every finished row whose index is in the subset (the subset and
                       the caps may change on resume; seed, batch, proxies, options may not).
+                      Voting proxies are ranked as the reference's hard_vote there: positions after
+                      sorting with the majority comparator in benchmark index order (--vote-rank sort).
                       (--paper with --dataset: the single-dataset run below.)
   --table PATH        NB201 ground-truth CSV (columns by name; or env ZSNAS_NB201_TABLE)
   --n K               number of random architectures (default 200)
@@ -47,6 +49,12 @@ export const evaluateCommand: CliCommand = {
   --init SCHEME       pytorch | kaimingNormal | xavierNormal | normal (default pytorch)
   --mode MODE         paper | reference (default paper)
   --csv FILE          write per-architecture scores to FILE
+  --vote-rank METHOD  how a voting proxy's architectures are ranked (default scc-copeland):
+                      scc-copeland = order-independent (cycles of the majority comparator resolved by
+                      Copeland score, proxies/voting/ranking.ts); sort = the reference's hard_vote,
+                      positions after sorting with the comparator in the order the architectures were
+                      scored (index order with --paper) — what the paper's Table 2 and the Table 2 run
+                      use; the two differ where the comparator has cycles
 Proxy options (used when the proxy is requested):
 ${proxyOptionsUsage()}`,
   async run(argv, io) {
@@ -54,7 +62,13 @@ ${proxyOptionsUsage()}`,
     if (values.mode !== undefined && values.mode !== 'paper' && values.mode !== 'reference') {
       throw new CliUsageError(`--mode must be paper or reference, got '${values.mode}'`)
     }
+    if (values['vote-rank'] !== undefined && values['vote-rank'] !== 'sort' && values['vote-rank'] !== 'scc-copeland') {
+      throw new CliUsageError(`--vote-rank must be scc-copeland or sort, got '${values['vote-rank']}'`)
+    }
     if (values.paper && values.dataset === undefined && values.metric === undefined) {
+      if (values['vote-rank'] === 'scc-copeland') {
+        throw new CliUsageError('--vote-rank scc-copeland: the Table 2 run (--paper without --dataset) ranks votes as the paper did (sort)')
+      }
       await runPaperTable(paperRunOptions(values), io)
       return 0
     }
@@ -78,6 +92,7 @@ const EVALUATE_FLAGS = {
   init: { type: 'string' },
   mode: { type: 'string' },
   csv: { type: 'string' },
+  'vote-rank': { type: 'string' },
   out: { type: 'string' },
   resume: { type: 'boolean' },
   report: { type: 'boolean' },
@@ -131,6 +146,7 @@ async function runSampleEvaluation(values: EvaluateFlags, io: CliIO): Promise<vo
   const dataset = datasetFlag(values.dataset)
   const metric = values.metric ?? 'cifar10'
   const batchSize = batchFlag(values.batch)
+  const voteRanking = (values['vote-rank'] ?? 'scc-copeland') as VotingRankMethod
   // a --csv that can never be written fails now, not after all the scoring
   if (values.csv !== undefined) checkWritableFile(values.csv, '--csv')
   const groundTruth = loadGroundTruth('nb201', table)
@@ -150,6 +166,7 @@ async function runSampleEvaluation(values: EvaluateFlags, io: CliIO): Promise<vo
     init: initFlag(values.init),
     mode: values.mode as 'paper' | 'reference' | undefined,
     proxyOptions: proxyOptionsFromFlags(values),
+    voteRanking,
     onProgress: (p) => progress.update(p.done, p.total, p.elapsedSeconds, p.etaSeconds),
   })
   progress.end()
@@ -160,7 +177,7 @@ async function runSampleEvaluation(values: EvaluateFlags, io: CliIO): Promise<vo
       throw new ZsnasError('FILE_UNREADABLE', `cannot write --csv ${values.csv}: ${(e as Error).message}`)
     }
   }
-  reportEvaluation(r, proxies, { metric, sample, seed, batchSize, dataset, csv: values.csv ?? null }, io)
+  reportEvaluation(r, proxies, { metric, sample, seed, batchSize, dataset, voteRanking, csv: values.csv ?? null }, io)
 }
 
 /** Prints ρ/τ per proxy and the mean stage timings on stderr, the JSON summary on stdout. */
@@ -175,5 +192,5 @@ function reportEvaluation(r: EvaluateResult, proxies: readonly string[], meta: R
   for (const row of r.rows) for (const [k, v] of Object.entries(row.timings ?? {})) meanTimings[k] = (meanTimings[k] ?? 0) + v / r.rows.length
   io.err(`seconds/arch: ${Object.entries(meanTimings).map(([k, v]) => `${k} ${v.toFixed(3)}`).join(', ')}\n`)
   const { csv, ...rest } = meta
-  io.out(`${JSON.stringify({ metric: rest.metric, n: r.rows.length, sample: rest.sample, seed: rest.seed, batchSize: rest.batchSize, dataset: rest.dataset, stats: r.stats, seconds: r.seconds, meanTimings, csv }, null, 2)}\n`)
+  io.out(`${JSON.stringify({ metric: rest.metric, n: r.rows.length, sample: rest.sample, seed: rest.seed, batchSize: rest.batchSize, dataset: rest.dataset, voteRanking: rest.voteRanking, stats: r.stats, seconds: r.seconds, meanTimings, csv }, null, 2)}\n`)
 }

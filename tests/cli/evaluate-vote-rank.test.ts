@@ -8,13 +8,20 @@
  * python3 is found.
  */
 import { spawnSync } from 'node:child_process'
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { Rng } from '../../src/engine/core/rng'
 import { getTable2Dataset, table2Cells } from '../../src/cli/evaluate-table2'
 import { getVotingProxy, votingRanks } from '../../src/engine/proxies/voting'
+import { evaluateProxies } from '../../src/engine/score/evaluate'
+import type { GroundTruth } from '../../src/engine/core/data'
+import type { ScoreRequest, ScoreResult } from '../../src/engine/score/score'
+import { nb201FromCellId, nb201ToString } from '../../src/engine/spaces/nb201'
+import { main } from '../../src/cli/index'
+import { capture } from '../helpers/cli-io'
+import { sharedPath } from '../helpers/shared-data'
 
 function findPython(): string | null {
   for (const c of [process.env.ZSNAS_PYTHON, 'python3', '/usr/bin/python3']) {
@@ -88,4 +95,84 @@ describe.skipIf(python === null)(`Table 2 vote ranking = the reference's hard_vo
       expect(differsFromCopeland).toBe(true)
     })
   }
+})
+
+/**
+ * Plain `zsnas evaluate` (and `--paper --dataset`) rank votes with the
+ * order-independent SCC-Copeland method unless `--vote-rank sort` asks for the
+ * reference's hard_vote (EvaluateRequest.voteRanking). The engine path is
+ * checked with an injected scorer against CPython's positions; the CLI path
+ * for its flag handling and that the option reaches the engine.
+ */
+describe.skipIf(python === null)(`evaluate --vote-rank sort = the reference's hard_vote (${python ?? 'no python3'})`, () => {
+  it('evaluateProxies voteRanking sort: vote columns equal CPython sorted(cmp_to_key) positions; the default does not', async () => {
+    const rows = rowsOf(3)
+    const keys = rows.map((_, k) => nb201ToString(nb201FromCellId(k * 300)))
+    const gt: GroundTruth = { space: 'nb201', metrics: ['cifar10'], size: keys.length, get: (k) => rows[keys.indexOf(k)]?.accuracy, keys: () => keys }
+    const scorer = async (req: ScoreRequest): Promise<ScoreResult> => {
+      const r = rows[keys.indexOf(req.arch)]
+      const scores = Object.fromEntries(req.proxies.map((p) => [p, r.scores[p]]))
+      return { arch: req.arch, hash: req.arch, scores, params: 0, flops: 0, seconds: 0, backend: 'fake', timings: {} }
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'zsnas-vote-'))
+    const csv = join(dir, 'scores.csv')
+    writeFileSync(csv, `index,arch,accuracy,${MEMBERS.join(',')}\n${rows.map((r, k) => [k, 'x', r.accuracy, ...MEMBERS.map((m) => r.scores[m])].join(',')).join('\n')}\n`)
+    const py = spawnSync(python as string, ['bench/table2_vote_check.py', csv, '--json'], { encoding: 'utf8', timeout: 120_000 })
+    expect(py.status, py.stderr).toBe(0)
+    const want = JSON.parse(py.stdout) as Record<string, { rho: number; positions: number[] }>
+    const base = {
+      space: 'nb201',
+      sample: { kind: 'indices' as const, indices: rows.map((_, k) => k) },
+      proxies: ['zerocost', 'sjw', 'spw'],
+      dataset: { kind: 'noise' as const, imageSize: 8, numClasses: 10 },
+      groundTruth: gt,
+      metric: 'cifar10',
+      seed: 0,
+      scorer,
+    }
+    const sorted = await evaluateProxies({ ...base, voteRanking: 'sort' })
+    const copeland = await evaluateProxies(base)
+    let differs = false
+    for (const v of ['zerocost', 'sjw', 'spw']) {
+      expect(sorted.rows.map((r) => r.scores[v])).toEqual(want[v].positions)
+      expect(sorted.stats[v].spearman).toBeCloseTo(want[v].rho, 10)
+      if (copeland.rows.some((r, i) => r.scores[v] !== want[v].positions[i])) differs = true
+    }
+    expect(differs).toBe(true)
+    await expect(evaluateProxies({ ...base, voteRanking: 'borda' as never })).rejects.toThrow(/voteRanking must be 'scc-copeland' or 'sort', got 'borda'/)
+  })
+})
+
+describe('zsnas evaluate --vote-rank (CLI)', () => {
+  const table = sharedPath('nb201', 'nats_bench_tss_test_acc.csv')
+  it('bad values and the Table 2 run with scc-copeland are usage errors (exit 2, nothing scored)', async () => {
+    for (const [argv, msg] of [
+      [['evaluate', '--table', table, '--n', '3', '--vote-rank', 'borda'], /--vote-rank must be scc-copeland or sort, got 'borda'/],
+      [['evaluate', '--paper', '--vote-rank', 'scc-copeland', '--out', join(tmpdir(), 'never')], /Table 2 run .* ranks votes as the paper did/],
+    ] as const) {
+      const io = capture()
+      expect(await main([...argv], io)).toBe(2)
+      expect(io.stderr).toMatch(msg)
+    }
+  })
+
+  it('--vote-rank sort reaches the engine: the CSV vote column = votingRanks(members, sort) in scoring order, JSON says so', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zsnas-vote-cli-'))
+    const csv = join(dir, 'scores.csv')
+    const io = capture()
+    const proxies = ['synflow', 'pnorm', 'wrcor', 'spw']
+    const argv = ['evaluate', '--table', table, '--n', '5', '--batch', '4', '--dataset', 'noise:8', '--proxies', proxies.join(','), '--vote-rank', 'sort', '--csv', csv]
+    expect(await main(argv, io), io.stderr).toBe(0)
+    expect(JSON.parse(io.stdout).voteRanking).toBe('sort')
+    const [head, ...lines] = readFileSync(csv, 'utf8').trim().split('\n').map((l) => l.split(','))
+    expect(head).toEqual(['index', 'arch', 'cifar10', ...proxies, 'seconds'])
+    expect(lines).toHaveLength(5)
+    // the vote column is the sort ranking of the members' columns in the CSV's (scoring) order
+    const memberRows = lines.map((l) => ({ synflow: Number(l[3]), pnorm: Number(l[4]), wrcor: Number(l[5]) }))
+    expect(lines.map((l) => Number(l[6]))).toEqual(Array.from(votingRanks(getVotingProxy('spw')!, memberRows, 'sort')))
+    // and without the flag the JSON names the default
+    const io2 = capture()
+    expect(await main(['evaluate', '--table', table, '--n', '2', '--batch', '4', '--dataset', 'noise:8', '--proxies', 'pnorm'], io2)).toBe(0)
+    expect(JSON.parse(io2.stdout).voteRanking).toBe('scc-copeland')
+  })
 })

@@ -4,7 +4,7 @@ import { Rng } from '../core/rng'
 import { ZsnasError } from '../core/errors'
 import { spearman, kendallTau, topKPrecision } from '../metrics'
 import { fnv1a, getProxy, type ProxyMode } from '../proxies'
-import { expandProxyIds, getVotingProxy, votingRanks } from '../proxies/voting'
+import { expandProxyIds, getVotingProxy, votingRanks, type VotingRankMethod } from '../proxies/voting'
 import { scoreArchitecture, type ScoreRequest, type ScoreResult } from './score'
 import { getSpace } from '../spaces/registry'
 
@@ -44,6 +44,13 @@ export interface EvaluateRequest {
   init?: InitScheme
   mode?: ProxyMode
   proxyOptions?: Record<string, unknown>
+  /**
+   * How a voting proxy's rows are ranked (proxies/voting/ranking.ts):
+   * 'scc-copeland' (default, independent of row order) or 'sort' (the
+   * reference's `hard_vote`: positions after sorting with the comparator in
+   * the sample's order — benchmark index order for `{ kind: 'paper' }`).
+   */
+  voteRanking?: VotingRankMethod
   onProgress?(p: EvaluateProgress): void
   /** scoring function (default: in-process `scoreArchitecture`; a worker pool can be injected) */
   scorer?(req: ScoreRequest): Promise<ScoreResult>
@@ -148,6 +155,9 @@ export async function evaluateProxies(req: EvaluateRequest): Promise<EvaluateRes
   if (gt.space !== req.space) {
     throw new ZsnasError('INVALID_OPTION', `ground truth is for space '${gt.space}', not '${req.space}'`)
   }
+  if (req.voteRanking !== undefined && req.voteRanking !== 'scc-copeland' && req.voteRanking !== 'sort') {
+    throw new ZsnasError('INVALID_OPTION', `voteRanking must be 'scc-copeland' or 'sort', got '${String(req.voteRanking)}'`)
+  }
   const keys = gt.keys()
   const chosen = chooseRows(req.sample, keys.length)
   const scorer = req.scorer ?? scoreArchitecture
@@ -182,7 +192,7 @@ export async function evaluateProxies(req: EvaluateRequest): Promise<EvaluateRes
   for (const id of req.proxies) {
     const v = getVotingProxy(id)
     if (v === undefined) continue
-    const pos = votingRanks(v, rows.map((r) => r.scores))
+    const pos = votingRanks(v, rows.map((r) => r.scores), req.voteRanking ?? 'scc-copeland')
     rows.forEach((r, i) => (r.scores[id] = pos[i]))
   }
   return { metric: req.metric, rows, stats: summarize(rows, req.proxies), seconds: (performance.now() - t0) / 1000 }
