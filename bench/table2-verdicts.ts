@@ -13,7 +13,13 @@
  * - otherwise bold (a real deviation, to be explained).
  * Never asserted; prints Markdown.
  *
- *   npx tsx bench/table2-verdicts.ts --out /tmp/lead-a/table2 --stride 10 [--offset 0] [--extra DIR=label ...]
+ * Each folder's subset (n, stride, offset) is read from its config.json (the
+ * `zsnas evaluate --paper` run's), `--stride/--offset` only when it has none.
+ * `--extra DIR` (no label): DIR's rows REPLACE the main folder's rows of the same
+ * proxies in place (e.g. the data-free proxies at n = 1000); `--extra DIR=label`:
+ * DIR's rows are appended under that label.
+ *
+ *   npx tsx bench/table2-verdicts.ts --out /tmp/d23/table2 --extra /tmp/d23/datafree --extra /tmp/d23/phi-train='phi (bn train)'
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -62,14 +68,22 @@ function readCells(dir: string): Cell[] {
     return { proxy: c[0], dataset: c[1], n: Number(c[2]), nonFinite: Number(c[3]), spearman: Number(c[4]), kendall: Number(c[5]), paper: c[6] === '' ? undefined : Number(c[6]) }
   })
 }
+/** the folder's subset: every `stride`-th index of 0..n−1 from `offset` (its config.json, else the flags) */
+function subsetOf(dir: string): { n: number; stride: number; offset: number } {
+  const f = join(dir, 'config.json')
+  const c = existsSync(f) ? (JSON.parse(readFileSync(f, 'utf8')) as { n?: number; stride?: number; offset?: number }) : {}
+  return { n: c.n ?? 1000, stride: c.stride ?? stride, offset: c.offset ?? offset }
+}
 /** indices of the subset rows of `dir` where every member of `proxy` was scored */
-function cellIndices(dir: string, ds: string, proxy: string): number[] {
+export function cellIndices(dir: string, ds: string, proxy: string): number[] {
   const f = join(dir, `scores-${ds}.csv`)
   if (!existsSync(f)) return []
+  const sub = subsetOf(dir)
   const [head, ...rows] = readFileSync(f, 'utf8').trim().split('\n').map((l) => l.split(','))
   const members = getVotingProxy(proxy)?.members ?? [proxy]
   const cols = members.map((m) => head.indexOf(m))
-  return rows.filter((r) => Number(r[0]) % stride === offset && cols.every((c) => c >= 0 && r[c] !== '')).map((r) => Number(r[0]))
+  const inSubset = (i: number) => i < sub.n && i % sub.stride === sub.offset
+  return rows.filter((r) => inSubset(Number(r[0])) && cols.every((c) => c >= 0 && r[c] !== '')).map((r) => Number(r[0]))
 }
 
 const f3 = (x: number) => (Number.isNaN(x) ? 'nan' : x.toFixed(3))
@@ -90,24 +104,28 @@ function verdict(c: Cell, dir: string): string {
   return `**${sd}, outside 95% CI ${lo.toFixed(2)}–${hi.toFixed(2)}**`
 }
 
-function rowsOf(dir: string, rename?: string): string[] {
+function rowsOf(dir: string, rename?: string): Map<string, string> {
   const cells = readCells(dir)
   const proxies = [...new Set(cells.map((c) => c.proxy))]
-  return proxies.map((p) => {
+  return new Map(proxies.map((p) => {
     const parts = DATASETS.map((d) => {
       const c = cells.find((x) => x.proxy === p && x.dataset === d.id)
       if (c === undefined) return '– | – | – | –'
       return `${f3(c.spearman)} (${c.n}, ${c.nonFinite}) | ${c.paper === undefined ? '–' : c.paper.toFixed(3)} | ${f3(c.kendall)} | ${verdict(c, dir)}`
     })
-    return `| ${rename ?? p} | ${parts.join(' | ')} |`
-  })
+    return [p, `| ${rename ?? p} | ${parts.join(' | ')} |`]
+  }))
 }
 
 console.log(`Params at n = 1000: ${DATASETS.map((d) => `${d.label} ${params1000[d.id].toFixed(3)}`).join(', ')}`)
 console.log('| proxy | C10 ρ (n, non-finite) | paper | τ | verdict | C100 ρ (n, non-finite) | paper | τ | verdict | IN16 ρ (n, non-finite) | paper | τ | verdict |')
 console.log('|---|---:|---:|---:|---|---:|---:|---:|---|---:|---:|---:|---|')
-for (const line of rowsOf(arg('out', 'zsnas-table2'))) console.log(line)
+const main = rowsOf(arg('out', 'zsnas-table2'))
+const appended: string[] = []
 for (const e of all('extra')) {
   const [dir, label] = e.split('=')
-  for (const line of rowsOf(dir, label)) console.log(line)
+  const rows = rowsOf(dir, label)
+  if (label === undefined) for (const [p, line] of rows) main.set(p, line)
+  else appended.push(...rows.values())
 }
+for (const line of [...main.values(), ...appended]) console.log(line)
