@@ -11,6 +11,8 @@
  * - n too small to judge: the paper's value lies inside the 95 % interval of
  *   |ρ| (Fisher z, Spearman variance 1.06/(n−3));
  * - otherwise bold (a real deviation, to be explained).
+ * A negative ρ (the proxy ranks the wrong way under the reference's sign) is
+ * marked "ρ < 0 (|ρ| …)" whatever the magnitude verdict.
  * Never asserted; prints Markdown.
  *
  * Each folder's subset (n, stride, offset) is read from its config.json (the
@@ -87,7 +89,12 @@ export function cellIndices(dir: string, ds: string, proxy: string): number[] {
 }
 
 const f3 = (x: number) => (Number.isNaN(x) ? 'nan' : x.toFixed(3))
+/** the verdict, prefixed "ρ < 0:" when the proxy ranks the wrong way (the paper's |ρ| hides the sign) */
 function verdict(c: Cell, dir: string): string {
+  const v = magnitudeVerdict(c, dir)
+  return c.paper !== undefined && c.spearman < 0 ? `ρ < 0 (\\|ρ\\| ${v})` : v
+}
+function magnitudeVerdict(c: Cell, dir: string): string {
   if (c.paper === undefined) return '–'
   if (c.n < 4 || Number.isNaN(c.spearman)) return 'n too small'
   const a = Math.abs(c.spearman)
