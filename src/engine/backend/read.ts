@@ -25,6 +25,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core'
 import { takeGpuError } from './gpu-errors'
+import { waitForGpu } from './gpu-wait'
 import { ZsnasError } from '../core/errors'
 
 export type HostArray = Float32Array | Int32Array | Uint8Array
@@ -45,9 +46,14 @@ export function readScalarSync(t: tf.Tensor): number {
   return t.dataSync()[0]
 }
 
+/** A read on webgpu waits with Dawn's event pump throttled (gpu-wait.ts); other backends read as they are. */
+function onDevice<T>(read: () => Promise<T>): Promise<T> {
+  return tf.getBackend() === 'webgpu' ? waitForGpu(read) : read()
+}
+
 /** `await t.data()`, then any device error recorded meanwhile is thrown. */
 export async function readData<A extends HostArray = Float32Array>(t: tf.Tensor): Promise<A> {
-  const v = (await t.data()) as A
+  const v = (await onDevice(() => t.data())) as A
   takeGpuError()
   return v
 }
@@ -59,7 +65,7 @@ export async function readScalar(t: tf.Tensor): Promise<number> {
 
 /** All tensors' values, read together (one wait for the device). */
 export async function readAll<A extends HostArray = Float32Array>(ts: readonly tf.Tensor[]): Promise<A[]> {
-  const vs = (await Promise.all(ts.map((t) => t.data()))) as A[]
+  const vs = (await onDevice(() => Promise.all(ts.map((t) => t.data())))) as A[]
   takeGpuError()
   return vs
 }
