@@ -20,6 +20,7 @@ import { initBackend } from '../src/engine/backend/select'
 import { reserveWasmHeap } from '../src/engine/backend/wasm-heap'
 import { mbv2FromString, mbv2ToString, TABLE11_ARCH } from '../src/engine/spaces/mbv2/arch'
 import { lastResponsePass } from '../src/engine/proxies/responses'
+import { lastWasmArena } from '../src/engine/backend/wasm-arena-hook'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const SHARED = process.env.ZSNAS_SHARED_DATA ?? resolve(here, '../../shared/data')
@@ -61,6 +62,6 @@ for (let rep = 0; rep < Number(values.reps); rep++) {
     dataset: { kind: 'u8', path: IMAGES, imageSize: 224, normalization: 'imagenet' },
   })
   const d = lastResponsePass.decision
-  const est = d === undefined ? '' : `; estimate ${(d.estimate.checkpointedBytes / 2 ** 30).toFixed(2)} GiB checkpointed heap + ${(d.estimate.hostBytes / 2 ** 30).toFixed(2)} GiB host (${d.checkpoint ? `on, ${d.estimate.segments.length} segments${d.separateSweeps ? ', one sweep per backward' : ''}` : 'off'}) / ${(d.estimate.plainBytes / 2 ** 30).toFixed(2)} GiB plain; reserved ${JSON.stringify(d.reservation)}`
+  const est = d === undefined ? '' : `; estimate ${(d.estimate.checkpointedBytes / 2 ** 30).toFixed(2)} GiB checkpointed heap + ${(d.estimate.hostBytes / 2 ** 30).toFixed(2)} GiB host (${d.checkpoint ? `on, ${d.estimate.segments.length} segments${d.separateSweeps ? ', one sweep per backward' : ''}` : 'off'}) / ${(d.estimate.plainBytes / 2 ** 30).toFixed(2)} GiB plain; reserved ${JSON.stringify(d.reservation)}; arena ${JSON.stringify(d.arena !== undefined && 'skipped' in d.arena ? d.arena : lastWasmArena()?.stats())}`
   console.log(`scoring ${rep + 1}: ${((performance.now() - t) / 1000).toFixed(1)} s wall, ${(cpu() - c).toFixed(1)} CPU-s; heap ${heapMB()}; peak RSS ${(process.resourceUsage().maxRSS / 2 ** 20).toFixed(2)} GiB${est}; scores ${JSON.stringify(r.scores)}; timings ${JSON.stringify(Object.fromEntries(Object.entries(r.timings).map(([k, v]) => [k, +v.toFixed(1)])))}`)
 }

@@ -24,14 +24,23 @@
  * `decideCheckpoint` also reserves the wasm heap the chosen pass is
  * estimated to need (backend/wasm-heap.ts `reserveWasmHeapForPass`; once,
  * only grows), so a process's first scoring pays no heap growth mid-pass.
+ * For a checkpointed pass on wasm it installs the big-tensor arena instead
+ * (backend/wasm-arena-hook.ts: one region of `ARENA_OVER_ESTIMATE` × the
+ * estimate, bounded by the heap cap less the allocated tensors and
+ * `ARENA_HEADROOM` for what the C++ side allocates; every allocation ≥ 64 KiB
+ * placed there by coalescing best fit — the emscripten allocator's heap grew
+ * to ≈ 2.3 × the live tensors, docs/memory.md); the checkpointed pass
+ * releases it when it ends (nn/run-checkpointed.ts). `ZSNAS_WASM_ARENA=off`
+ * keeps the plain reservation.
  */
 import * as tf from '@tensorflow/tfjs-core'
 import { totalmem } from 'node:os'
 import type { NetworkDef } from '../core/network'
 import { ZsnasError } from '../core/errors'
-import { envVar } from '../core/env'
 import { estimatePassBytes, type EstimateOptions, type PassEstimate } from './memory-estimate'
 import { reserveWasmHeapForPass, type HeapReservation } from '../backend/wasm-heap'
+import { installWasmArena, type ArenaStats } from '../backend/wasm-arena-hook'
+import { envVar } from '../core/env'
 import { webgpuBudget } from '../backend/webgpu-budget'
 
 export type CheckpointMode = 'auto' | 'on' | 'off'
@@ -82,6 +91,22 @@ export interface CheckpointDecision {
   reason: string
   /** the wasm heap reservation made for this pass (backend/wasm-heap.ts `reserveWasmHeapForPass`) */
   reservation?: HeapReservation
+  /** the big-tensor arena installed for this checkpointed wasm pass (its stats at installation), or why not */
+  arena?: ArenaStats | { skipped: string }
+}
+
+/** Arena capacity over the estimated checkpointed peak: best fit placed a 320 px trace within 1.04 × its live peak (docs/memory.md). */
+export const ARENA_OVER_ESTIMATE = 1.2
+/** Heap left outside the arena for the C++ side's own buffers (XNNPACK) and small tensors. */
+export const ARENA_HEADROOM = 512 * 2 ** 20
+
+/** Installs the big-tensor arena for a checkpointed pass whose estimated heap peak is `peakBytes` (see the module comment). */
+function arenaForPass(peakBytes: number): ArenaStats | { skipped: string } {
+  if (tf.getBackend() !== 'wasm') return { skipped: `backend ${tf.getBackend()} has no wasm heap` }
+  if (envVar('ZSNAS_WASM_ARENA') === 'off') return { skipped: 'ZSNAS_WASM_ARENA=off' }
+  const capacity = Math.floor(Math.min(ARENA_OVER_ESTIMATE * peakBytes, WASM_HEAP_MAX - tf.memory().numBytes - ARENA_HEADROOM))
+  const a = installWasmArena(capacity)
+  return 'skipped' in a ? a : a.stats()
 }
 
 const mb = (b: number): string => `${Math.round(b / 2 ** 20)} MB`
@@ -106,7 +131,9 @@ export function decideCheckpoint(requested: CheckpointMode | undefined, def: Net
       ? `checkpoint=${mode}`
       : `plain pass ≈ ${mb(estimate.plainBytes)} ${estimate.plainBytes > budget ? '>' : '≤'} budget ${mb(budget)}` +
         (checkpoint ? ` → checkpointed ≈ ${mb(estimate.checkpointedBytes)}` : splittable ? '' : ' (network cannot be split)')
-  // the heap this pass will need, reserved once before it runs (wasm only; only grows)
-  const reservation = reserveWasmHeapForPass(checkpoint ? estimate.checkpointedBytes : estimate.plainBytes)
-  return { checkpoint, separateSweeps, estimate, budget, reason: reason + (separateSweeps ? ', one sweep per backward' : ''), reservation }
+  // a checkpointed wasm pass: the big-tensor arena; else (or when it cannot be installed) the heap this pass will
+  // need, reserved once before it runs (wasm only; only grows)
+  const arena = checkpoint ? arenaForPass(estimate.checkpointedBytes) : undefined
+  const reservation = arena === undefined || 'skipped' in arena ? reserveWasmHeapForPass(checkpoint ? estimate.checkpointedBytes : estimate.plainBytes) : undefined
+  return { checkpoint, separateSweeps, estimate, budget, reason: reason + (separateSweeps ? ', one sweep per backward' : ''), reservation, arena }
 }

@@ -8,7 +8,8 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import * as tf from '@tensorflow/tfjs-core'
 import { reserveWasmHeapForPass, RESERVE_OVER_ESTIMATE } from '../../../src/engine/backend/wasm-heap'
-import { decideCheckpoint } from '../../../src/engine/nn/checkpoint-policy'
+import { decideCheckpoint, ARENA_OVER_ESTIMATE } from '../../../src/engine/nn/checkpoint-policy'
+import { activeWasmArena } from '../../../src/engine/backend/wasm-arena-hook'
 import { onBackend } from './helpers'
 import { MEMORY_NETS } from './checkpoint-nets'
 
@@ -16,6 +17,8 @@ const heap = (): number => (tf.backend() as unknown as { wasm: { HEAPU8: Uint8Ar
 
 afterEach(() => {
   delete process.env.ZSNAS_WASM_RESERVE
+  delete process.env.ZSNAS_WASM_ARENA
+  activeWasmArena()?.release()
 })
 
 describe('automatic wasm heap reservation', () => {
@@ -41,13 +44,38 @@ describe('automatic wasm heap reservation', () => {
     const def = MEMORY_NETS[2][1]()
     const est = { batchSize: 8, backwards: 2, reluHooks: true, bn: 'train' as const }
     await onBackend('wasm', () => {
+      process.env.ZSNAS_WASM_ARENA = 'off'
       const d = decideCheckpoint('on', def, est)
       expect(d.reservation).toBeDefined()
+      expect(d.arena).toEqual({ skipped: 'ZSNAS_WASM_ARENA=off' })
+      expect(activeWasmArena()).toBeUndefined()
       expect(heap()).toBeGreaterThanOrEqual(RESERVE_OVER_ESTIMATE * d.estimate.checkpointedBytes)
     })
     await onBackend('cpu', () => {
       const d = decideCheckpoint('on', def, est)
       expect(d.reservation?.skipped).toMatch(/no wasm heap/)
+    })
+  })
+
+  it('a checkpointed wasm pass gets the big-tensor arena instead: one region of 1.2 × the estimate, released by the pass', async () => {
+    const def = MEMORY_NETS[2][1]()
+    const est = { batchSize: 8, backwards: 2, reluHooks: true, bn: 'train' as const }
+    await onBackend('wasm', () => {
+      const d = decideCheckpoint('on', def, est)
+      expect(d.reservation).toBeUndefined()
+      const a = d.arena as { capacity: number }
+      expect(a.capacity).toBe(Math.floor(ARENA_OVER_ESTIMATE * d.estimate.checkpointedBytes))
+      expect(activeWasmArena()?.stats().capacity).toBe(a.capacity)
+      expect(heap()).toBeGreaterThanOrEqual(a.capacity)
+      // a plain pass: no arena, the reservation
+      activeWasmArena()!.release()
+      const p = decideCheckpoint('off', def, est)
+      expect(p.arena).toBeUndefined()
+      expect(p.reservation).toBeDefined()
+      expect(activeWasmArena()).toBeUndefined()
+    })
+    await onBackend('cpu', () => {
+      expect(decideCheckpoint('on', def, est).arena).toEqual({ skipped: 'backend cpu has no wasm heap' })
     })
   })
 })
