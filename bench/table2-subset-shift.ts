@@ -29,6 +29,11 @@ const DATASETS = ['cifar10', 'cifar100', 'imagenet16-120'] as const
 const ANCHOR = 'wrcor'
 
 type Table = Map<number, { accuracy: number; scores: Record<string, number> }>
+/** 'A=B=C' → ['A', 'B=C'] (a label may contain '=') */
+const splitFirst = (s: string): [string, string | undefined] => {
+  const k = s.indexOf('=')
+  return k < 0 ? [s, undefined] : [s.slice(0, k), s.slice(k + 1)]
+}
 /** a CSV number as JS or Python writes it (Infinity / inf, NaN / nan) */
 const num = (s: string): number => ({ inf: Infinity, '-inf': -Infinity, nan: NaN })[s.toLowerCase()] ?? Number(s)
 /** index → accuracy and every non-empty proxy column (index,arch?,accuracy|<metric>,<proxies…>,seconds) */
@@ -73,7 +78,7 @@ function report(label: string, ds: string, t: Table, proxies: string[]): void {
   }
 }
 for (const r of all('ref')) {
-  const [dir, label] = r.split('=')
+  const [dir, label] = splitFirst(r)
   for (const ds of DATASETS) {
     const f = join(dir, `scores-${ds}.csv`)
     if (!existsSync(f)) continue
@@ -82,7 +87,7 @@ for (const r of all('ref')) {
   }
 }
 for (const c of all('csv')) {
-  const [file, spec] = c.split('=')
+  const [file, spec] = splitFirst(c)
   const [ds, label] = (spec ?? 'cifar10').split(':')
   const { table, proxies } = readScores(file)
   report(label ?? file, ds, table, proxies)

@@ -130,7 +130,8 @@ console.log('|---|---:|---:|---:|---|---:|---:|---:|---|---:|---:|---:|---|')
 const main = rowsOf(arg('out', 'zsnas-table2'))
 const appended: string[] = []
 for (const e of all('extra')) {
-  const [dir, label] = e.split('=')
+  const k = e.indexOf('=') // a label may contain '='
+  const [dir, label] = k < 0 ? [e, undefined] : [e.slice(0, k), e.slice(k + 1)]
   const rows = rowsOf(dir, label)
   if (label === undefined) for (const [p, line] of rows) main.set(p, line)
   else appended.push(...rows.values())
