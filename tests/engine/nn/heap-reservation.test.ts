@@ -9,9 +9,13 @@ import { afterEach, describe, expect, it } from 'vitest'
 import * as tf from '@tensorflow/tfjs-core'
 import { reserveWasmHeapForPass, RESERVE_OVER_ESTIMATE } from '../../../src/engine/backend/wasm-heap'
 import { decideCheckpoint, ARENA_OVER_ESTIMATE } from '../../../src/engine/nn/checkpoint-policy'
-import { activeWasmArena } from '../../../src/engine/backend/wasm-arena-hook'
+import { activeWasmArena, lastWasmArena } from '../../../src/engine/backend/wasm-arena-hook'
+import { forwardMultiBackwardCheckpointed } from '../../../src/engine/nn/run-checkpointed'
+import { materializeParams, disposeParams } from '../../../src/engine/nn/params'
+import type { BackwardSpec } from '../../../src/engine/nn/run-multi'
+import { Rng } from '../../../src/engine/core/rng'
 import { onBackend } from './helpers'
-import { MEMORY_NETS } from './checkpoint-nets'
+import { MEMORY_NETS, TEST_NETS, batchFor } from './checkpoint-nets'
 
 const heap = (): number => (tf.backend() as unknown as { wasm: { HEAPU8: Uint8Array } }).wasm.HEAPU8.length
 
@@ -76,6 +80,43 @@ describe('automatic wasm heap reservation', () => {
     })
     await onBackend('cpu', () => {
       expect(decideCheckpoint('on', def, est).arena).toEqual({ skipped: 'backend cpu has no wasm heap' })
+    })
+  })
+
+  it('decideCheckpoint → checkpointed pass: the pass runs in the arena, releases it, same gradients as without it', async () => {
+    const def = TEST_NETS[2][1]() // small mbv2
+    const batch = batchFor(def, 4, 3)
+    const est = { batchSize: 4, backwards: 2, reluHooks: true, bn: 'train' as const }
+    await onBackend('wasm', async () => {
+      const params = materializeParams(def, 'pytorch', new Rng(1))
+      const run = async () => {
+        const d = decideCheckpoint('on', def, est)
+        const grads: Float32Array[] = []
+        const backwards: BackwardSpec[] = [
+          { loss: 'ce', hooks: { onReluBackward: (_c, g) => void grads.push(g.dataSync().slice() as Float32Array) } },
+          { loss: 'sumLogits', inputGrad: true },
+        ]
+        const r = await forwardMultiBackwardCheckpointed(def, params, batch, { bn: 'train', backwards, plan: d.estimate.segments, separateSweeps: d.separateSweeps })
+        expect(activeWasmArena()).toBeUndefined() // released by the pass
+        const ig = r.inputGrads[1]!.dataSync().slice()
+        for (const t of r.inputGrads) t?.dispose()
+        return { d, grads, ig }
+      }
+      try {
+        process.env.ZSNAS_WASM_ARENA = 'off'
+        const off = await run()
+        expect(off.d.arena).toEqual({ skipped: 'ZSNAS_WASM_ARENA=off' })
+        delete process.env.ZSNAS_WASM_ARENA
+        const on = await run()
+        const s = lastWasmArena()!.stats()
+        expect(s.allocations).toBeGreaterThan(0)
+        expect(lastWasmArena()!.drained).toBe(true) // every block freed: the region went back to the allocator
+        expect(on.grads.length).toBe(off.grads.length)
+        on.grads.forEach((g, i) => expect(g).toEqual(off.grads[i]))
+        expect(on.ig).toEqual(off.ig)
+      } finally {
+        disposeParams(params)
+      }
     })
   })
 })
