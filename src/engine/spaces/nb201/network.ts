@@ -21,9 +21,30 @@ export const NB201_CHANNELS_OPTION: OptionSpec = {
   max: 1024,
 }
 
-/** Options of `buildNb201Network`: the space's build options and the width (`NB201_CHANNELS_OPTION`, default 16). */
+/**
+ * The builder's depth option, declared once: N, the cells per stage (the
+ * network has 3N cells and 2 reductions, 3N + 2 blocks). The default, 5, is
+ * the benchmark's network ('infer.tiny' N=5); a shallower network runs the
+ * same kernels on fewer blocks, for tests that prove kernels, not accuracy.
+ */
+export const NB201_CELLS_OPTION: OptionSpec = {
+  key: 'cellsPerStage',
+  label: 'NB201 cells per stage (N)',
+  description: "Cells in each of the 3 stages; the benchmark's network is N = 5",
+  type: 'int',
+  default: 5,
+  min: 1,
+  max: 32,
+}
+
+/**
+ * Options of `buildNb201Network`: the space's build options, the width
+ * (`NB201_CHANNELS_OPTION`, default 16) and the depth (`NB201_CELLS_OPTION`,
+ * default 5). Both defaults are the benchmark's network.
+ */
 export interface Nb201BuildOptions extends BuildOptions {
   channels?: number
+  cellsPerStage?: number
 }
 
 /**
@@ -59,11 +80,16 @@ export interface Nb201BuildOptions extends BuildOptions {
 export function buildNb201Network(a: Nb201Arch, opts: Nb201BuildOptions): NetworkDef {
   assertNb201Arch(a)
   const { numClasses, inputSize } = opts
-  const width = opts.channels ?? (NB201_CHANNELS_OPTION.default as number)
-  const widthProblem = optionProblem(NB201_CHANNELS_OPTION, width)
-  if (widthProblem !== undefined) {
-    throw new ZsnasError('INVALID_OPTION', `NB201 network: ${NB201_CHANNELS_OPTION.label} (channels) ${widthProblem}`)
-  }
+  const [width, cellsPerStage] = [
+    [NB201_CHANNELS_OPTION, opts.channels],
+    [NB201_CELLS_OPTION, opts.cellsPerStage],
+  ].map(([spec, v]) => {
+    const o = spec as OptionSpec
+    const value = v ?? o.default
+    const problem = optionProblem(o, value)
+    if (problem !== undefined) throw new ZsnasError('INVALID_OPTION', `NB201 network: ${o.label} (${o.key}) ${problem}`)
+    return value as number
+  })
   if (!Number.isInteger(numClasses) || numClasses < 1) {
     throw new ZsnasError('INVALID_OPTION', `numClasses must be a positive integer, got ${numClasses}`)
   }
@@ -103,7 +129,7 @@ export function buildNb201Network(a: Nb201Arch, opts: Nb201BuildOptions): Networ
         sc: conv(`${p}.shortcut`, 1, cin, cout),
       })
     }
-    for (let i = 0; i < 5; i++) {
+    for (let i = 0; i < cellsPerStage; i++) {
       const c = channels[s]
       const p = `cells.${blocks.length}`
       const edges = a.map((op, e) => {

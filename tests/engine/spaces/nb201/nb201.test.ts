@@ -169,15 +169,16 @@ describe('NB201 network: params and FLOPs match the NB201 API anchors', () => {
   })
 })
 
-describe('NB201 network: the width option (channels = C of the first stage)', () => {
+describe('NB201 network: the width and depth options (channels = C of the first stage, cellsPerStage = N)', () => {
   /**
-   * Parameter count by hand for width C, all-conv3x3 (conv3) or no-conv cells: stem conv 3·3·3·C + BN 2C; per
-   * cell stage c ∈ {C, 2C, 4C}: 5 cells × 6 edges × (9c² + 2c) when conv3; reductions cin→cout: conv_a 9·cin·cout
-   * + 2cout, conv_b 9·cout² + 2cout, shortcut cin·cout; last BN 2·4C; classifier 4C·classes + classes.
+   * Parameter count by hand for width C, N cells per stage, all-conv3x3 (conv3) or no-conv cells: stem conv
+   * 3·3·3·C + BN 2C; per cell stage c ∈ {C, 2C, 4C}: N cells × 6 edges × (9c² + 2c) when conv3; reductions
+   * cin→cout: conv_a 9·cin·cout + 2cout, conv_b 9·cout² + 2cout, shortcut cin·cout; last BN 2·4C; classifier
+   * 4C·classes + classes.
    */
-  function handParams(c: number, conv3: boolean, classes = 10): number {
+  function handParams(c: number, conv3: boolean, cells = 5, classes = 10): number {
     let n = 27 * c + 2 * c
-    for (const s of [c, 2 * c, 4 * c]) if (conv3) n += 5 * 6 * (9 * s * s + 2 * s)
+    for (const s of [c, 2 * c, 4 * c]) if (conv3) n += cells * 6 * (9 * s * s + 2 * s)
     for (const [i, o] of [[c, 2 * c], [2 * c, 4 * c]]) n += 9 * i * o + 2 * o + 9 * o * o + 2 * o + i * o
     return n + 2 * 4 * c + 4 * c * classes + classes
   }
@@ -206,6 +207,28 @@ describe('NB201 network: the width option (channels = C of the first stage)', ()
       }
       expect(trace(narrow)).toEqual(trace(dflt))
     }
+  })
+
+  it.each([1, 2, 3])('N = %i cells per stage: the hand-computed count, 3N + 2 blocks, the default network\'s first cells', (cells) => {
+    for (const arch of [NO_CONV, ALL_CONV3]) {
+      const shallow = buildNb201Network(nb201FromString(arch), { numClasses: 10, inputSize: 8, channels: 4, cellsPerStage: cells })
+      expect(countNetwork(shallow).params).toBe(handParams(4, arch === ALL_CONV3, cells))
+      expect(shallow.numBlocks).toBe(3 * cells + 2)
+      // ReLU tags: stage s's cell i is block s·(N+1) + i, reductions at N and 2N + 1, lastact at 3N + 2
+      const blocks = new Set<number>()
+      shallow.forward(traceOps({ relu: (x, t) => (blocks.add(t.block), x) }), 0)
+      const want = arch === ALL_CONV3 ? Array.from({ length: 3 * cells + 3 }, (_, b) => b) : [cells, 2 * cells + 1, 3 * cells + 2]
+      expect([...blocks].sort((a, b) => a - b)).toEqual(want)
+    }
+    const dflt = buildNb201Network(nb201FromString(ALL_CONV3), { numClasses: 10, inputSize: 8, cellsPerStage: 5 })
+    expect(countNetwork(dflt).params).toBe(1531546)
+    expect(dflt.numBlocks).toBe(17)
+  })
+
+  it.each([0, 33, 1.5])('cellsPerStage = %s is INVALID_OPTION naming the option and its bounds', (n) => {
+    expect(() => buildNb201Network(nb201FromString(NO_CONV), { numClasses: 10, inputSize: 32, cellsPerStage: n })).toThrow(
+      expect.objectContaining({ code: 'INVALID_OPTION', message: expect.stringMatching(/NB201 network: .*\(cellsPerStage\) must be an integer in 1\.\.32, got/) }),
+    )
   })
 
   it.each([0, -16, 2.5, 1025, Number.NaN])('channels = %s is INVALID_OPTION naming the option and its bounds', (c) => {
