@@ -160,7 +160,7 @@ const MIXED = '|nor_conv_1x1~0|+|avg_pool_3x3~0|nor_conv_3x3~1|+|skip_connect~0|
 /** Where ePADS time goes (see the module comment, mode "Profile"). */
 async function profileBench(): Promise<void> {
   const b = Number(values.batch)
-  const ds = cachedDataset(CIFAR)
+  const ds = await cachedDataset(CIFAR)
   let gcMs = 0
   const obs = new PerformanceObserver((l) => {
     for (const e of l.getEntries()) gcMs += e.duration

@@ -186,7 +186,7 @@ export async function searchMain(argv: string[], io: CliIO, signal?: AbortSignal
   const out = str(values.out) ?? null
   // validate first, create after: the dataset is opened (typed errors naming the file) before --out is touched
   if (s.workers > 1 || s.redis) openDataset(s.request.dataset)
-  else (await import('../engine/score/score')).cachedDataset(s.request.dataset) // loaded lazily, as InProcessScorer does
+  else await (await import('../engine/score/score')).cachedDataset(s.request.dataset) // loaded lazily, as InProcessScorer does
   // one search per --out folder, as one app per data folder (src/backend/lock.ts)
   const release = out ? acquireFolderLock(out, 'search.lock', '--out', outBusy(out)) : () => {}
   try {

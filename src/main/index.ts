@@ -17,7 +17,7 @@ import { APP_SCHEME, APP_URL, SCHEME_PRIVILEGES, createAppProtocolHandler } from
 import { createPathPolicy } from '../backend/path-policy'
 import { guardNavigation, hardenSession, isTrustedFrameUrl, topFrameOnly } from './security'
 import { windowOptions } from './window-options'
-import { GPU_PARTITION, electronGpuWindowFactory, enableWebgpuSwitches, probeWebgpuWindow, writeGpuWindowPage } from './gpu-window'
+import { GPU_PARTITION, electronGpuWindowFactory, enableWebgpuSwitches, gpuWorkerPageUrl, probeWebgpuWindow, writeGpuWindowPage } from './gpu-window'
 import { gpuWindowHost } from '../backend/gpu-window-host'
 import { createScoringWorkers, workerPreference } from '../backend/scoring-workers'
 
@@ -42,15 +42,18 @@ app.on('web-contents-created', (_e, contents) => guardNavigation(contents, appUr
 
 app.whenReady().then(async () => {
   hardenSession(session.defaultSession, devUrl ? new URL(devUrl).origin : undefined)
-  hardenSession(session.fromPartition(GPU_PARTITION))
+  hardenSession(session.fromPartition(GPU_PARTITION), devUrl ? new URL(devUrl).origin : undefined)
   // the built renderer folder only; traversal / symlinks out of it → 404 (src/main/app-protocol.ts)
   protocol.handle(APP_SCHEME, createAppProtocolHandler(path.join(here, '../renderer')))
+  // the GPU worker page (out/renderer/gpu-worker.html) on the GPU windows' own session
+  session.fromPartition(GPU_PARTITION).protocol.handle(APP_SCHEME, createAppProtocolHandler(path.join(here, '../renderer')))
   const dataDir = path.join(app.getPath('userData'), 'runs')
   // GPU windows on a hardware WebGPU adapter, else utility processes (wasm); the reasons go to compute.backends
   const gpuPage = writeGpuWindowPage(app.getPath('userData'))
   const workers = await createScoringWorkers({
     probe: () => probeWebgpuWindow({ BrowserWindow }, gpuPage),
-    gpuHost: gpuWindowHost(electronGpuWindowFactory({ BrowserWindow, ipcMain }, gpuPage, path.join(here, 'gpu-window-worker.mjs'))),
+    // sandboxed worker windows: the engine runs in the page (src/gpu-worker/), the CommonJS preload is one bridge
+    gpuHost: gpuWindowHost(electronGpuWindowFactory({ BrowserWindow, ipcMain }, gpuWorkerPageUrl(devUrl ?? APP_URL), path.join(here, '../preload/gpu-worker.cjs'))),
     cpuHost: utilityProcessHost(utilityProcess, path.join(here, 'score-worker.js')),
     preference: workerPreference(process.env.ZSNAS_BACKEND),
   })

@@ -1,6 +1,6 @@
 /**
  * GPU-window workers in REAL headless Chromium (Debian's /usr/bin/chromium via playwright-core), the engine of
- * Electron's windows: each pool worker is a page running the real worker loop over the real ipcRendererChannel
+ * Electron's windows: each pool worker is a page running the real worker loop over the real bridge channel
  * (fixtures/gpu-window-page.ts), scoring on Chromium's built-in WebGPU through tfjs' webgpu backend.
  * Found here: headless Chromium gives a WebGPU adapter (google / swiftshader, a software one) with only
  * `--enable-unsafe-webgpu`, also with `--disable-gpu`, on a secure context (http://127.0.0.1); about:blank has

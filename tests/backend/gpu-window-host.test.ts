@@ -1,7 +1,7 @@
 /**
  * GPU-window workers (src/backend/gpu-window-host.ts + gpu-window-channel.ts) behind the unchanged WorkerPool,
  * in Node: each fake "window" loads its page after a delay (IPC sent before that is lost, as in Electron), then
- * runs the REAL worker loop (src/worker/worker-loop.ts) over the ipcRenderer-shaped channel. Checked: results
+ * runs the REAL worker loop (src/worker/worker-loop.ts) over the preload's REAL bridge on an ipcRenderer stand-in. Checked: results
  * come back in order through the pool; jobs posted before `ready` are queued, not lost; a renderer crash mid-job
  * is retried once on a fresh window; a window that never gets ready is destroyed after the timeout and its job
  * ends WORKER_CRASHED after two windows; close() destroys busy windows and cancels.
@@ -10,7 +10,8 @@ import { EventEmitter } from 'node:events'
 import { describe, expect, it } from 'vitest'
 import { WorkerPool } from '../../src/backend/pool'
 import { gpuWindowHost, type GpuWindowLike } from '../../src/backend/gpu-window-host'
-import { GPU_WINDOW_FROM_WORKER, GPU_WINDOW_TO_WORKER, ipcRendererChannel } from '../../src/backend/gpu-window-channel'
+import { GPU_WINDOW_FROM_WORKER, GPU_WINDOW_TO_WORKER, bridgeChannel } from '../../src/backend/gpu-window-channel'
+import { buildGpuWorkerBridge } from '../../src/preload/gpu-worker-bridge'
 import { runWorker, type JobScorer } from '../../src/worker/worker-loop'
 import { job } from './fixtures/score-job'
 
@@ -39,8 +40,10 @@ class FakeWindow implements GpuWindowLike {
       const ipcRenderer = {
         send: (ch: string, m: unknown) => queueMicrotask(() => !this.destroyed && this.toMain.emit(ch, m)),
         on: (ch: string, cb: (e: unknown, m: unknown) => void) => this.toRenderer.on(ch, (m) => cb({}, structuredClone(m))),
+        removeListener: () => undefined,
       }
-      runWorker(ipcRendererChannel(ipcRenderer), scorer(this))
+      // the page's loop over the sandboxed preload's real bridge (validated both ways)
+      runWorker(bridgeChannel(buildGpuWorkerBridge(ipcRenderer)), scorer(this), { pid: this.pid, exit: () => this.destroy() })
     }, opts.loadMs ?? 20)
   }
   send(msg: unknown) {

@@ -3,7 +3,8 @@
  * the Node shells' `compute.backends` built from a probe report (src/backend/compute-backends.ts).
  */
 import { describe, expect, it } from 'vitest'
-import { GPU_PARTITION, GPU_WINDOW_PAGE_HTML, enableWebgpuSwitches, gpuProbeWindowOptions, gpuWorkerWindowOptions } from '../../src/main/gpu-window'
+import { GPU_PARTITION, GPU_WINDOW_PAGE_HTML, enableWebgpuSwitches, gpuProbeWindowOptions, gpuWorkerPageUrl, gpuWorkerWindowOptions } from '../../src/main/gpu-window'
+import { windowOptions } from '../../src/main/window-options'
 import { backendsInfoFromReport } from '../../src/backend/compute-backends'
 import { statusFromAnswer, type BackendReport } from '../../src/backend/backend-status'
 import { BackendsInfoSchema } from '../../src/shared/schemas'
@@ -15,11 +16,35 @@ describe('GPU window options', () => {
     expect(o.webPreferences).toMatchObject({ sandbox: true, contextIsolation: true, nodeIntegration: false, nodeIntegrationInWorker: false, nodeIntegrationInSubFrames: false, webviewTag: false, webSecurity: true, partition: GPU_PARTITION })
     expect(o.webPreferences?.preload).toBeUndefined()
   })
-  it('a worker window: the worker runs in the preload (not sandboxed: it needs node:fs); the page gets no Node', () => {
-    const o = gpuWorkerWindowOptions('/app/out/main/gpu-window-worker.mjs')
-    expect(o.webPreferences).toMatchObject({ sandbox: false, contextIsolation: true, nodeIntegration: false, preload: '/app/out/main/gpu-window-worker.mjs', partition: GPU_PARTITION, backgroundThrottling: false })
+  it('a worker window: sandboxed like every window, context isolation, no Node anywhere, the CommonJS bridge preload', () => {
+    const o = gpuWorkerWindowOptions('/app/out/preload/gpu-worker.cjs')
+    expect(o.show).toBe(false)
+    expect(o.webPreferences).toEqual({
+      sandbox: true,
+      contextIsolation: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      experimentalFeatures: false,
+      spellcheck: false,
+      navigateOnDragDrop: false,
+      preload: '/app/out/preload/gpu-worker.cjs',
+      partition: GPU_PARTITION,
+      backgroundThrottling: false,
+    })
+    // the same hardening as the app window (one shared set), only partition/throttling/preload added
+    const { preload: _p, ...appPrefs } = windowOptions('/x.cjs').webPreferences!
+    const { preload: _q, partition: _r, backgroundThrottling: _s, ...gpuPrefs } = o.webPreferences!
+    expect(gpuPrefs).toEqual(appPrefs)
   })
-  it("the page runs no script and can load nothing (CSP default-src 'none')", () => {
+  it('the worker page is the app’s own, served by the app protocol (or the dev server), told to score on webgpu', () => {
+    expect(gpuWorkerPageUrl('app://zsnas/index.html')).toBe('app://zsnas/gpu-worker.html?backend=webgpu')
+    expect(gpuWorkerPageUrl('http://localhost:5173')).toBe('http://localhost:5173/gpu-worker.html?backend=webgpu')
+  })
+  it("the probe page runs no script and can load nothing (CSP default-src 'none')", () => {
     expect(GPU_WINDOW_PAGE_HTML).toContain(`content="default-src 'none'"`)
     expect(GPU_WINDOW_PAGE_HTML).not.toMatch(/<script/i)
   })

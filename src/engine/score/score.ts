@@ -5,7 +5,6 @@ import { ZsnasError } from '../core/errors'
 import { initBackend, type AdapterInfo } from '../backend/select'
 import { asOutOfMemory, assertBackendAlive, backendDead } from '../backend/oom'
 import { checkCheckpointMode, type CheckpointMode } from '../nn/checkpoint-policy'
-import { openDataset } from '../data/open'
 import { materializeParams, disposeParams } from '../nn/params'
 import { computeProxies, type ProxyMode } from '../proxies'
 import { getSpace } from '../spaces/registry'
@@ -54,11 +53,16 @@ export interface ScoreResult {
 
 const datasets = new Map<string, DatasetSource>()
 
-/** Opens a dataset once per process (keyed by its spec) and reuses it. */
-export function cachedDataset(spec: DatasetSpec): DatasetSource {
+/**
+ * Opens a dataset once per process (keyed by its spec) and reuses it. The path loader (data/open.ts, with its
+ * Node-only readers) is imported on first use only, so a runtime without a file system that hands its datasets
+ * over with `provideDataset` (the GPU worker page) never loads it.
+ */
+export async function cachedDataset(spec: DatasetSpec): Promise<DatasetSource> {
   const key = JSON.stringify(spec)
   let ds = datasets.get(key)
   if (ds === undefined) {
+    const { openDataset } = await import('../data/open')
     ds = openDataset(spec)
     datasets.set(key, ds)
   }
@@ -110,7 +114,7 @@ export async function scoreArchitecture(req: ScoreRequest): Promise<ScoreResult>
   checkCheckpointMode(req.checkpoint, 'score request checkpoint')
   const timings: Record<string, number> = {}
   let t = performance.now()
-  const ds = cachedDataset(req.dataset)
+  const ds = await cachedDataset(req.dataset)
   if (req.batchSize > ds.count) {
     throw new ZsnasError('INVALID_OPTION', `batch size ${req.batchSize} exceeds the ${ds.count} images of dataset ${ds.label}`)
   }
