@@ -25,15 +25,29 @@ import type { CheckpointMode } from '../../../src/engine/nn/checkpoint-policy'
 export type SpaceId = 'nb201' | 'nb101' | 'mbv2'
 
 /**
- * The network of `arch` in `space`, scaled down: NB201 and NB101 at a 4×4
- * input (their channel counts are fixed by the builders: 16/32/64 and a
- * 128-channel stem), MobileNetV2 from an arch string with small channel
- * counts at its own (small) resolution, fed a 4×4 image (resized inside, as the
- * space does).
+ * Width and depth of the NB201 and NB101 test networks (the builders' own
+ * options, nb201/network.ts and nb101/network.ts; defaults = the benchmarks'
+ * networks). On SwiftShader a scoring's CPU time is set by the number of
+ * kernel dispatches (≈ 3.5 CPU-ms each, measured: NB201 WRCor pass 2,856
+ * dispatches, 8.5 CPU-s at C = 16 and 8.7 CPU-s at C = 4), so the NB201 test
+ * network has one cell per stage (5 blocks instead of 17: every kernel of a
+ * stage, a reduction and the classifier head still runs) and narrow channels
+ * (SynFlow's cost does scale with width: 15 → 5.6 CPU-s from C = 16 to 4).
+ * Both widths are multiples of 4, so tfjs-webgpu picks the same vec4 kernel
+ * variants as at the benchmarks' widths.
+ */
+export const TEST_WIDTH = { nb201: { channels: 4, cellsPerStage: 1 }, nb101: { channels: 8 } } as const
+
+/**
+ * The network of `arch` in `space`, scaled down: NB201 (C = 4: 4/8/16
+ * channels, 1 cell per stage) and NB101 (stem 8: 8/16/32 channels, 3 × 3
+ * cells) at a 4×4 input, `TEST_WIDTH`; MobileNetV2 from an arch string with
+ * small channel counts at its own (small) resolution, fed a 4×4 image
+ * (resized inside, as the space does).
  */
 export function smallNetwork(space: SpaceId, arch: string): NetworkDef {
-  if (space === 'nb201') return buildNb201Network(nb201FromString(arch), { numClasses: 10, inputSize: 4 })
-  if (space === 'nb101') return buildNb101Network(nb101FromString(arch), { numClasses: 10, inputSize: 4 }, arch)
+  if (space === 'nb201') return buildNb201Network(nb201FromString(arch), { numClasses: 10, inputSize: 4, ...TEST_WIDTH.nb201 })
+  if (space === 'nb101') return buildNb101Network(nb101FromString(arch), { numClasses: 10, inputSize: 4, ...TEST_WIDTH.nb101 }, arch)
   return buildMbv2Network(mbv2FromString(arch), { numClasses: 10, inputSize: 4 })
 }
 
