@@ -66,9 +66,7 @@ export function startGpuWorkerPage(bridge: GpuWorkerBridge, opts: GpuWorkerPageO
     const key = JSON.stringify(spec)
     const files = pending.get(key) ?? []
     pending.delete(key)
-    if (spec.kind !== 'noise' && files.length === 0) {
-      throw new ZsnasError('INVALID_OPTION', `GPU worker page: no bytes of dataset ${spec.kind} ${'path' in spec ? spec.path : ''} arrived with the job; main sends them with the first job naming a dataset`, { kind: spec.kind })
-    }
+    // no bytes for a file-based kind, or a kind without a bytes decoder: the bytes entry's typed INVALID_OPTION
     provideDataset(spec, openDatasetFromBytes(spec, files))
   }
   runWorker(
