@@ -5,8 +5,8 @@
  * `openDatasetFromBytes(spec, files).sampleBatch(n, rng)` equals `openDataset(spec).sampleBatch(n, rng)` bit for bit.
  *
  * Kinds: noise (no files), cifar10 / cifar100 (binary or python version, one file or a folder's files in
- * `datasetReads` order). The other kinds (imagenet16, u8, image folders) are refused with a typed
- * INVALID_OPTION naming the kind (their readers still take paths only).
+ * `datasetReads` order), imagenet16 (pickles, `datasetReads` order). Raw u8 files and image folders are refused
+ * with a typed INVALID_OPTION naming the kind (their readers still take paths only).
  *
  * Runtime-neutral: imports no Node module on this path (the decoders' files import node:fs for their path
  * entries only, never called from here).
@@ -14,6 +14,7 @@
 import type { DatasetSource, DatasetSpec } from '../core/data'
 import { ZsnasError } from '../core/errors'
 import { cifarMaxFileBytes, cifarSource, decodeCifar } from './cifar'
+import { decodeImagenet16, imagenet16Source } from './imagenet16'
 import { NoiseSource } from './noise'
 
 /** One file of a dataset: the name it had where it was read (for messages and labels) and its bytes. */
@@ -23,7 +24,7 @@ export interface DatasetFileBytes {
 }
 
 /** The dataset kinds `openDatasetFromBytes` decodes. */
-export const BYTES_DATASET_KINDS: readonly DatasetSpec['kind'][] = ['noise', 'cifar10', 'cifar100']
+export const BYTES_DATASET_KINDS: readonly DatasetSpec['kind'][] = ['noise', 'cifar10', 'cifar100', 'imagenet16']
 
 /**
  * Opens `spec` from `files` (the files `datasetReads(spec)` lists, in that order). Typed errors: the decoders'
@@ -42,6 +43,14 @@ export function openDatasetFromBytes(spec: DatasetSpec, files: readonly DatasetF
       const names = files.map((f) => f.name)
       const images = decodeCifar(files.map((f) => f.bytes), names, spec.kind)
       return cifarSource(images, names, spec.path, spec.kind)
+    }
+    case 'imagenet16': {
+      if (files.length === 0) {
+        throw new ZsnasError('INVALID_OPTION', `dataset "imagenet16" at ${spec.path}: no file bytes were given; expected the bytes of its pickles`, { kind: spec.kind })
+      }
+      const names = files.map((f) => f.name)
+      const classes = spec.classes ?? 120
+      return imagenet16Source(decodeImagenet16(files.map((f) => f.bytes), names, spec.path, classes), names, classes)
     }
     default:
       throw new ZsnasError(

@@ -38,8 +38,16 @@ export function imagenet16Files(path: string): string[] {
 
 /** Reads one ImageNet16 pickle; returns the rows whose label ≤ classes (labels made 0-based). */
 export function readImagenet16File(file: string, classes: number): { data: Uint8Array; labels: number[]; rowBytes: number; total: number } {
+  return decodeImagenet16File(readFileTyped(file, 'ImageNet16 pickle', IMAGENET16_PICKLE_MAX_BYTES), file, classes)
+}
+
+/** The decoder of `readImagenet16File`, from the pickle's bytes (`file` names it in messages); runtime-neutral. */
+export function decodeImagenet16File(buf: Uint8Array, file: string, classes: number): { data: Uint8Array; labels: number[]; rowBytes: number; total: number } {
   const name = shortName(file)
-  const root = unpickle(readFileTyped(file, 'ImageNet16 pickle', IMAGENET16_PICKLE_MAX_BYTES), name)
+  if (buf.length > IMAGENET16_PICKLE_MAX_BYTES) {
+    throw new ZsnasError('FILE_UNREADABLE', `cannot read ImageNet16 pickle ${file}: ${buf.length} bytes, over the ${IMAGENET16_PICKLE_MAX_BYTES}-byte limit for this file`, { path: file, bytes: buf.length, max: IMAGENET16_PICKLE_MAX_BYTES })
+  }
+  const root = unpickle(buf, name)
   if (!(root instanceof Map)) throw new ZsnasError('BAD_FORMAT', `${name}: the pickle holds no dict; expected {'data': uint8 array, 'labels': list}`, { path: file })
   const dataV = root.get('data'), labelsV = root.get('labels')
   if (dataV === undefined || labelsV === undefined) {
@@ -77,12 +85,25 @@ export function readImagenet16File(file: string, classes: number): { data: Uint8
   return { data, labels: keep.map((i) => labels[i] - 1), rowBytes, total: n }
 }
 
-export function readImagenet16(path: string, classes = 120): { images: U8Images; files: string[] } {
+function checkClasses(classes: number): void {
   if (!Number.isInteger(classes) || classes < 1 || classes > 1000) {
     throw new ZsnasError('INVALID_OPTION', `ImageNet16 classes must be an integer in 1..1000, got ${classes}`, { classes })
   }
+}
+
+export function readImagenet16(path: string, classes = 120): { images: U8Images; files: string[] } {
+  checkClasses(classes)
   const files = imagenet16Files(path)
-  const parts = files.map((f) => ({ f, ...readImagenet16File(f, classes) }))
+  return { files, images: assembleImagenet16(files.map((f) => readImagenet16File(f, classes)), path, classes) }
+}
+
+/** `readImagenet16` from the pickles' bytes (`files[i]` names `bufs[i]`); runtime-neutral (data/bytes.ts). */
+export function decodeImagenet16(bufs: readonly Uint8Array[], files: readonly string[], path: string, classes = 120): U8Images {
+  checkClasses(classes)
+  return assembleImagenet16(bufs.map((b, i) => decodeImagenet16File(b, files[i], classes)), path, classes)
+}
+
+function assembleImagenet16(parts: Array<{ data: Uint8Array; labels: number[]; rowBytes: number; total: number }>, path: string, classes: number): U8Images {
   const sizes = new Set(parts.filter((p) => p.total > 0).map((p) => p.rowBytes))
   if (sizes.size > 1) throw new ZsnasError('BAD_SHAPE', `ImageNet16 files in ${shortName(path)} mix image sizes (row bytes ${[...sizes].join(', ')}); expected one size`, { path })
   const rowBytes = [...sizes][0] ?? 768
@@ -99,11 +120,16 @@ export function readImagenet16(path: string, classes = 120): { images: U8Images;
     k += p.labels.length
   }
   const size = Math.round(Math.sqrt(rowBytes / 3))
-  return { files, images: { data, count, size, recordBytes: rowBytes, headerBytes: 0, layout: 'planar', labels, numClasses: classes } }
+  return { data, count, size, recordBytes: rowBytes, headerBytes: 0, layout: 'planar', labels, numClasses: classes }
 }
 
 export function openImagenet16(path: string, classes = 120): U8DatasetSource {
   const { images, files } = readImagenet16(path, classes)
+  return imagenet16Source(images, files, classes)
+}
+
+/** The `DatasetSource` of decoded ImageNet16 rows (`files`: the pickles read, for the label). */
+export function imagenet16Source(images: U8Images, files: readonly string[], classes: number): U8DatasetSource {
   return new U8DatasetSource({
     kind: 'imagenet16',
     label: `ImageNet16-${classes} (${files.length === 1 ? shortName(files[0]) : `${files.length} files`}, ${images.count} images)`,

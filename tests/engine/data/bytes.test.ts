@@ -13,6 +13,7 @@ import { ZsnasError } from '../../../src/engine/core/errors'
 import { datasetReads, openDataset } from '../../../src/engine/data/open'
 import { openDatasetFromBytes, type DatasetFileBytes } from '../../../src/engine/data/bytes'
 import { sharedPath } from '../../helpers/shared-data'
+import { pickleImagenet16 } from '../../fixtures/pickle-writer'
 
 /** What main sends: the files `datasetReads` lists, read whole. */
 function filesOf(spec: DatasetSpec): DatasetFileBytes[] {
@@ -59,6 +60,23 @@ describe('openDatasetFromBytes = openDataset on the same files', () => {
     expectSameSource({ kind: 'cifar100', path: sharedPath('cifar100', 'train_first486_exact.bin') }, 16, 5)
   })
 
+  it('ImageNet16-120: a folder of two pickles (protocols 2 and 4), labels > 120 dropped', () => {
+    const dir = join(tmp, 'in16')
+    rmSync(dir, { recursive: true, force: true })
+    mkdirSync(dir)
+    const write = (name: string, first: number, labels: number[], protocol: 2 | 4) => {
+      const data = new Uint8Array(labels.length * 768)
+      for (let i = 0; i < data.length; i++) data[i] = (first * 31 + i * 7) % 256
+      writeFileSync(join(dir, name), pickleImagenet16({ data, rows: labels.length, rowBytes: 768, labels, protocol }))
+    }
+    write('train_data_batch_1', 0, [1, 121, 120, 500, 7, 2, 33, 90], 2)
+    write('train_data_batch_2', 8, [1000, 60, 3, 119, 4, 5], 4)
+    const spec: DatasetSpec = { kind: 'imagenet16', path: dir }
+    expect(filesOf(spec).map((f) => f.name.slice(dir.length + 1))).toEqual(['train_data_batch_1', 'train_data_batch_2'])
+    expectSameSource(spec, 8, 9)
+    expect(openDatasetFromBytes(spec, filesOf(spec)).label).toBe('ImageNet16-120 (2 files, 11 images)')
+  })
+
   it('noise needs no files', () => {
     expectSameSource({ kind: 'noise', imageSize: 8, numClasses: 10 }, 4, 2)
   })
@@ -88,7 +106,8 @@ describe('openDatasetFromBytes: typed errors', () => {
   })
   it('a file-based kind without files, and kinds without a bytes decoder, are INVALID_OPTION naming the kind', () => {
     expect(code(() => openDatasetFromBytes({ kind: 'cifar10', path: '/d/c.bin' }, []))).toMatch(/^INVALID_OPTION: dataset "cifar10" at \/d\/c\.bin: no file bytes were given/)
-    expect(code(() => openDatasetFromBytes({ kind: 'imagenet16', path: '/d/val_data' }, []))).toMatch(/^INVALID_OPTION: dataset kind "imagenet16" cannot be opened from bytes/)
+    expect(code(() => openDatasetFromBytes({ kind: 'imagenet16', path: '/d/val_data' }, []))).toMatch(/^INVALID_OPTION: dataset "imagenet16" at \/d\/val_data: no file bytes were given/)
+    expect(code(() => openDatasetFromBytes({ kind: 'u8', path: '/d/x.u8', imageSize: 16 }, []))).toMatch(/^INVALID_OPTION: dataset kind "u8" cannot be opened from bytes/)
     expect(code(() => openDatasetFromBytes({ kind: 'folder', path: '/d', imageSize: 32 }, []))).toMatch(/^INVALID_OPTION: dataset kind "folder"/)
   })
   it('a file over the format’s size limit is refused before decoding (FILE_UNREADABLE)', () => {
