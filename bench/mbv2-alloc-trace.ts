@@ -8,9 +8,11 @@
  *
  *   ZSNAS_CHECKPOINT=on npx tsx bench/mbv2-alloc-trace.ts --resolution 320 --batch 8 --out /tmp/c18/trace.jsonl
  *
- * With --arena, the scoring runs inside the big-tensor arena
- * (backend/wasm-arena.ts) and the trace records what reaches the original
- * allocator.
+ * A checkpointed pass runs in the big-tensor arena (backend/wasm-arena-hook.ts,
+ * installed by the checkpoint policy over this wrapper): the trace then
+ * records what reaches the original allocator (the region, small tensors,
+ * fallbacks) and the arena's stats are printed; `ZSNAS_WASM_ARENA=off`
+ * records the plain allocator.
  */
 import { resolve, dirname } from 'node:path'
 import { parseArgs } from 'node:util'
@@ -20,6 +22,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import { scoreArchitecture } from '../src/engine/score/score'
 import { initBackend } from '../src/engine/backend/select'
 import { mbv2FromString, mbv2ToString, TABLE11_ARCH } from '../src/engine/spaces/mbv2/arch'
+import { lastWasmArena } from '../src/engine/backend/wasm-arena-hook'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const SHARED = process.env.ZSNAS_SHARED_DATA ?? resolve(here, '../../shared/data')
@@ -59,4 +62,4 @@ const c1 = process.cpuUsage(c0)
 wasm._malloc = malloc0
 wasm._free = free0
 writeFileSync(values.out, lines.join('\n') + '\n')
-console.log(`${lines.length} events → ${values.out}; heap ${(wasm.HEAPU8.length / 2 ** 20).toFixed(0)} MB; ${((c1.user + c1.system) / 1e6).toFixed(1)} CPU-s; peak RSS ${(process.resourceUsage().maxRSS / 2 ** 20).toFixed(2)} GiB; scores ${JSON.stringify(r.scores)}`)
+console.log(`${lines.length} events → ${values.out}; heap ${(wasm.HEAPU8.length / 2 ** 20).toFixed(0)} MB; ${((c1.user + c1.system) / 1e6).toFixed(1)} CPU-s; peak RSS ${(process.resourceUsage().maxRSS / 2 ** 20).toFixed(2)} GiB; scores ${JSON.stringify(r.scores)}; arena ${JSON.stringify(lastWasmArena()?.stats())}`)
