@@ -29,9 +29,12 @@
  * estimate, bounded by the heap cap less the allocated tensors and
  * `ARENA_HEADROOM` for what the C++ side allocates; every allocation ≥ 64 KiB
  * placed there by coalescing best fit — the emscripten allocator's heap grew
- * to ≈ 2.3 × the live tensors, docs/memory.md); the checkpointed pass
- * releases it when it ends (nn/run-checkpointed.ts). `ZSNAS_WASM_ARENA=off`
- * keeps the plain reservation.
+ * to ≈ 2.3 × the live tensors, docs/memory.md). The arena stays installed
+ * after the pass — what the scoring allocates next (JacCor's correlation,
+ * SynFlow's pass) reuses the region's free space instead of growing the heap
+ * past it while a tensor made in the pass still pins the region — and is
+ * released by the next decision (installing releases the previous arena).
+ * `ZSNAS_WASM_ARENA=off` keeps the plain reservation.
  */
 import * as tf from '@tensorflow/tfjs-core'
 import { totalmem } from 'node:os'

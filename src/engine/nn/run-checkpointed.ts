@@ -47,7 +47,6 @@ import { runSegment, traceCuts, type Segment, type SegmentReluOffset } from './s
 import { estimatePassBytes } from './memory-estimate'
 import type { BackwardSpec, MultiRunResult } from './run-multi'
 import { canReadSync, readAll, readAndDispose } from '../backend/read'
-import { activeWasmArena } from '../backend/wasm-arena-hook'
 
 export interface CheckpointedRunOptions {
   bn: 'train' | 'off'
@@ -210,9 +209,6 @@ export async function forwardMultiBackwardCheckpointed(def: NetworkDef, params: 
     logitsT?.dispose()
     disposeAll()
     x.dispose()
-    // the big-tensor arena decideCheckpoint installed for this pass (backend/wasm-arena-hook.ts): new allocations
-    // go to the original allocator again; the input gradients returned stay valid (the region drains when freed)
-    activeWasmArena()?.release()
   }
 
   /**
