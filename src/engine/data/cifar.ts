@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import type { Stats } from 'node:fs'
 import { ZsnasError } from '../core/errors'
-import { listFolder, naturalSort, readFileTyped, shortName, statPath } from './files'
+import { checkSizeLimit, listFolder, naturalSort, readFileTyped, shortName, statPath } from './files'
 import { isPickle, readCifarPickle } from './cifar-python'
 import { CIFAR100_NORM, CIFAR10_NORM } from './normalization'
 import { U8DatasetSource, type U8Images } from './sampler'
@@ -113,10 +113,7 @@ export function readCifar(path: string, variant: CifarVariant): { images: U8Imag
  */
 export function decodeCifar(bufs: readonly Uint8Array[], files: readonly string[], variant: CifarVariant): U8Images {
   const v = VARIANTS[variant]
-  const maxFile = bufs.findIndex((b) => b.length > v.maxFileBytes)
-  if (maxFile >= 0) {
-    throw new ZsnasError('FILE_UNREADABLE', `cannot read ${v.name} file ${files[maxFile]}: ${bufs[maxFile].length} bytes, over the ${v.maxFileBytes}-byte limit for this file`, { path: files[maxFile], bytes: bufs[maxFile].length, max: v.maxFileBytes })
-  }
+  bufs.forEach((b, i) => checkSizeLimit(b.length, files[i], `${v.name} file`, v.maxFileBytes))
   const base = { size: 32, layout: 'planar' as const, numClasses: v.numClasses }
   if (!bufs.some(isPickle)) {
     bufs.forEach((b, i) => validateCifarBuffer(b, files[i], variant))

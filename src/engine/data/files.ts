@@ -48,11 +48,19 @@ export function checkRegular(stats: Stats, path: string, what: string, maxBytes:
   if (!stats.isFile()) {
     throw new ZsnasError('FILE_UNREADABLE', `cannot read ${what} ${path}: not a regular file (a FIFO, socket or device); expected a file`, { path })
   }
-  if (stats.size > maxBytes) {
+  checkSizeLimit(stats.size, path, what, maxBytes)
+}
+
+/**
+ * A file of `size` bytes over `maxBytes` is FILE_UNREADABLE naming the path and the limit — the one size check of
+ * every reader: `checkRegular` (before reading) and the decoders of bytes read elsewhere (data/bytes.ts).
+ */
+export function checkSizeLimit(size: number, path: string, what: string, maxBytes: number): void {
+  if (size > maxBytes) {
     throw new ZsnasError(
       'FILE_UNREADABLE',
-      `cannot read ${what} ${path}: ${stats.size} bytes, over the ${maxBytes}-byte limit for this file (${formatBytes(maxBytes)} for a ${what}); expected at most ${formatBytes(maxBytes)}`,
-      { path, bytes: stats.size, max: maxBytes },
+      `cannot read ${what} ${path}: ${size} bytes, over the ${maxBytes}-byte limit for this file (${formatBytes(maxBytes)} for a ${what}); expected at most ${formatBytes(maxBytes)}`,
+      { path, bytes: size, max: maxBytes },
     )
   }
 }

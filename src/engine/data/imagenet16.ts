@@ -1,6 +1,6 @@
 import { join } from 'node:path'
 import { ZsnasError } from '../core/errors'
-import { listFolder, naturalSort, readFileTyped, shortName, statPath } from './files'
+import { checkSizeLimit, listFolder, naturalSort, readFileTyped, shortName, statPath } from './files'
 import { IMAGENET16_NORM } from './normalization'
 import { checkNdArray, dtypeCode, NdArray, PyBytes, toNumbers, unpickle, type PyValue } from './pickle'
 import { U8DatasetSource, type U8Images } from './sampler'
@@ -44,9 +44,7 @@ export function readImagenet16File(file: string, classes: number): { data: Uint8
 /** The decoder of `readImagenet16File`, from the pickle's bytes (`file` names it in messages); runtime-neutral. */
 export function decodeImagenet16File(buf: Uint8Array, file: string, classes: number): { data: Uint8Array; labels: number[]; rowBytes: number; total: number } {
   const name = shortName(file)
-  if (buf.length > IMAGENET16_PICKLE_MAX_BYTES) {
-    throw new ZsnasError('FILE_UNREADABLE', `cannot read ImageNet16 pickle ${file}: ${buf.length} bytes, over the ${IMAGENET16_PICKLE_MAX_BYTES}-byte limit for this file`, { path: file, bytes: buf.length, max: IMAGENET16_PICKLE_MAX_BYTES })
-  }
+  checkSizeLimit(buf.length, file, 'ImageNet16 pickle', IMAGENET16_PICKLE_MAX_BYTES)
   const root = unpickle(buf, name)
   if (!(root instanceof Map)) throw new ZsnasError('BAD_FORMAT', `${name}: the pickle holds no dict; expected {'data': uint8 array, 'labels': list}`, { path: file })
   const dataV = root.get('data'), labelsV = root.get('labels')
