@@ -31,13 +31,14 @@
  */
 import * as tf from '@tensorflow/tfjs-core'
 import { ZsnasError } from '../core/errors'
+import { exclusive } from '../backend/wasm-inplace'
 
 interface TapeNode {
   inputIds: number[]
   inputShapes: number[][]
   outputId: number
   saved: tf.Tensor[]
-  gradFunc: (dy: tf.Tensor, saved: tf.Tensor[], last?: boolean) => tf.Tensor | tf.Tensor[]
+  gradFunc: (dy: tf.Tensor, saved: tf.Tensor[], last?: boolean, ownsDy?: boolean) => tf.Tensor | tf.Tensor[]
   /** per input: depends on a source */
   fromX: boolean[]
   /** output depends on a source */
@@ -241,11 +242,13 @@ export function backpropagateSeeds(
         continue
       }
       grads.delete(node.outputId)
+      // the node may overwrite dy's buffer (ops/custom.ts ownsDy): nothing else holds it and it is freed right after
+      const ownsDy = !keep.has(node.outputId) && exclusive(dy) && ![...grads.values()].includes(dy)
       const hooks: (() => void)[] = []
       pendingHooks = hooks
       let raw: tf.Tensor | tf.Tensor[]
       try {
-        raw = tf.tidy(() => node.gradFunc(dy, node.saved, opts.last === true))
+        raw = tf.tidy(() => node.gradFunc(dy, node.saved, opts.last === true, ownsDy))
       } finally {
         pendingHooks = undefined
       }

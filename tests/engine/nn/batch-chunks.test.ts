@@ -16,6 +16,7 @@ import { forwardMultiBackward, type BackwardSpec } from '../../../src/engine/nn/
 import { Rng } from '../../../src/engine/core/rng'
 import type { NetworkDef } from '../../../src/engine/core/network'
 import { BACKENDS, onBackend, randn } from './helpers'
+import { inPlaceStats } from '../../../src/engine/backend/wasm-inplace'
 import { TEST_NETS, batchFor } from './checkpoint-nets'
 
 describe('batch chunk planning', () => {
@@ -76,6 +77,7 @@ describe.each(BACKENDS)('split conv input gradient on %s', (backend) => {
       const whole = dx()
       expect(inputGradChunks([5, 8, 8, 2], 6, 2)).toBe(1)
       const before = tf.memory().numTensors
+      const assembled = inPlaceStats.assembled
       // 2000 B → 4 chunks: 7680/4 + 2·2560 < 7680 + 2560
       const split = withOpChunkBytes(2000, () => {
         expect(inputGradChunks([5, 8, 8, 2], 6, 2)).toBe(4)
@@ -87,6 +89,8 @@ describe.each(BACKENDS)('split conv input gradient on %s', (backend) => {
       })
       expect(split).toEqual(whole)
       expect(tf.memory().numTensors).toBe(before)
+      // on wasm the chunks (5 samples in 4 → 3 chunks of ≤ 2) were copied into one allocation; elsewhere concatenated
+      expect(inPlaceStats.assembled - assembled).toBe(backend === 'wasm' ? chunkRanges(5, 4).length : 0)
       // a stride-2 depthwise conv (MobileNetV2's): split dx bit-identical to the unsplit one
       const xd = randn([5, 8, 8, 6], 34) as tf.Tensor4D
       const wd = randn([7, 7, 6, 1], 35, 0.3) as tf.Tensor4D
@@ -128,9 +132,12 @@ describe('checkpointed multi-backward with every BN backward split per sample (w
         }
         const plain = await run(false)
         const before = tf.memory().numTensors
+        const written = { ...inPlaceStats }
         // 1 byte: every map is above the threshold → one chunk per sample everywhere
         const split = await withOpChunkBytesAsync(1, () => run(true))
         expect(tf.memory().numTensors).toBe(before)
+        // the ReLU/BN gradients' chunks were written over their dy (backend/wasm-inplace.ts)
+        expect(inPlaceStats.overwritten - written.overwritten).toBeGreaterThan(def.numBlocks)
         expect(split.losses).toEqual(plain.losses)
         expect(split.gIn).toEqual(plain.gIn)
         expect(split.hooks.length).toBe(plain.hooks.length)

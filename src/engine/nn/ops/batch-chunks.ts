@@ -21,6 +21,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { ZsnasError } from '../../core/errors'
 import { envVar } from '../../core/env'
+import { allocateF32, exclusive, heapWritable, writeSamples } from '../../backend/wasm-inplace'
 
 export const DEFAULT_OP_CHUNK_BYTES = 64 * 2 ** 20
 
@@ -80,16 +81,47 @@ export function sampleSlice(t: tf.Tensor4D, start: number, size: number): tf.Ten
 }
 
 /**
- * Runs `f` on each chunk of samples and concatenates the results along the
+ * Runs `f` on each chunk of samples and assembles the results along the
  * batch axis; each chunk's temporaries are freed before the next chunk
  * starts. `f` receives [start, size) and returns a new tensor.
+ *
+ * On the wasm backend (backend/wasm-inplace.ts) the result is allocated once
+ * and each chunk is copied into its place (no concatenation: one map less at
+ * the peak); with `into` — a float32 tensor of the result's shape that the
+ * caller owns exclusively and hands over (`exclusive`) — the chunks are
+ * written into `into`'s own buffer, so `f` may read samples of `into` at or
+ * after `start` (chunk i's slice is taken before chunk i is written); the
+ * returned tensor then shares `into`'s buffer (dispose both). Same values in
+ * every form: the same kernels on the same inputs.
  */
-export function mapBatchChunks(n: number, k: number, f: (start: number, size: number) => tf.Tensor4D): tf.Tensor4D {
-  const parts: tf.Tensor4D[] = []
+export function mapBatchChunks(n: number, k: number, f: (start: number, size: number) => tf.Tensor4D, into?: tf.Tensor): tf.Tensor4D {
+  if (!heapWritable()) {
+    const parts: tf.Tensor4D[] = []
+    try {
+      for (const [s, z] of chunkRanges(n, k)) parts.push(tf.tidy(() => f(s, z)))
+      return tf.concat(parts, 0)
+    } finally {
+      for (const p of parts) p.dispose()
+    }
+  }
+  if (into !== undefined && !exclusive(into)) throw new ZsnasError('BAD_VALUE', `mapBatchChunks: the target [${into.shape}] is shared by another tensor`)
+  let out: tf.Tensor | undefined = into === undefined ? undefined : tf.clone(into)
   try {
-    for (const [s, z] of chunkRanges(n, k)) parts.push(tf.tidy(() => f(s, z)))
-    return tf.concat(parts, 0)
-  } finally {
-    for (const p of parts) p.dispose()
+    for (const [s, z] of chunkRanges(n, k)) {
+      const part = tf.tidy(() => f(s, z))
+      try {
+        if (out === undefined) out = allocateF32([n, ...part.shape.slice(1)])
+        if (out.shape.slice(1).join() !== part.shape.slice(1).join()) {
+          throw new ZsnasError('BAD_SHAPE', `mapBatchChunks: chunk [${part.shape}] does not match the result [${out.shape}]`)
+        }
+        writeSamples(out, part, s, into !== undefined)
+      } finally {
+        part.dispose()
+      }
+    }
+    return out as tf.Tensor4D
+  } catch (e) {
+    out?.dispose()
+    throw e
   }
 }

@@ -23,6 +23,7 @@ import { ZsnasError } from '../../core/errors'
 import { customOp } from './custom'
 import { avgPoolKernel } from './pool'
 import { batchChunks, chunkRanges, mapBatchChunks, sampleSlice } from './batch-chunks'
+import { heapWritable } from '../../backend/wasm-inplace'
 
 function check(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, eps: number): void {
   if (x.rank !== 4) throw new ZsnasError('BAD_SHAPE', `batchNorm input must be NHWC (rank 4), got [${x.shape}]`)
@@ -110,7 +111,7 @@ function dxOf(dy: tf.Tensor4D, centered: tf.Tensor4D, scale: tf.Tensor1D, shift:
  * mean(dy·x̂) = invstd·mean(dy·(x − μ)); dx = scale·dy − scale·invstd·mean(dy·x̂)·(x − μ) − scale·mean(dy).
  * Split over the batch when a map exceeds the threshold (see the module comment).
  */
-function backward(dy: tf.Tensor4D, centered: tf.Tensor4D, invstd: tf.Tensor1D, gamma: tf.Tensor1D): [tf.Tensor, tf.Tensor, tf.Tensor] {
+function backward(dy: tf.Tensor4D, centered: tf.Tensor4D, invstd: tf.Tensor1D, gamma: tf.Tensor1D, ownsDy = false): [tf.Tensor, tf.Tensor, tf.Tensor] {
   const [n, h, w] = dy.shape
   const m = n * h * w
   const k = batchChunks(dy.size * 4, n)
@@ -135,7 +136,8 @@ function backward(dy: tf.Tensor4D, centered: tf.Tensor4D, invstd: tf.Tensor1D, g
           const dyi = sampleSlice(dy, s, z)
           const ci = sampleSlice(centered, s, z)
           return dxOf(dyi, ci, scale, shift, coef)
-        })
+          // dy is read only through its chunks once the means exist: when it is ours, dx is written over it
+        }, ownsDy && heapWritable() ? dy : undefined)
   return [dx, tf.mul(meanDyXhat, m), tf.mul(meanDy, m)]
 }
 
@@ -159,7 +161,7 @@ export function batchNormTrainOp(x: tf.Tensor4D, gamma: tf.Tensor1D, beta: tf.Te
     save([centered, invstd, gamma])
     return {
       value: forwardValue(centered, invstd, gamma, beta),
-      gradFunc: (dy, saved) => backward(dy as tf.Tensor4D, saved[0] as tf.Tensor4D, saved[1] as tf.Tensor1D, saved[2] as tf.Tensor1D)[0],
+      gradFunc: (dy, saved, _last, ownsDy) => backward(dy as tf.Tensor4D, saved[0] as tf.Tensor4D, saved[1] as tf.Tensor1D, saved[2] as tf.Tensor1D, ownsDy === true)[0],
     }
   })
   return op(x) as tf.Tensor4D

@@ -22,8 +22,12 @@ export interface CustomResult {
    * `last` (engine tape only, nn/tape.ts): this is the tape's last backward,
    * so the gradient may dispose a saved tensor as soon as it no longer needs
    * it (issue #18); never set on tfjs' own tape.
+   * `ownsDy` (engine tape only): dy's buffer is the node's to overwrite —
+   * no other tensor shares it and the tape frees dy once the gradient
+   * function returns — so a gradient may be written into it
+   * (ops/batch-chunks.ts `mapBatchChunks(…, into)`, wasm only).
    */
-  gradFunc: (dy: tf.Tensor, saved: tf.Tensor[], last?: boolean) => tf.Tensor | tf.Tensor[]
+  gradFunc: (dy: tf.Tensor, saved: tf.Tensor[], last?: boolean, ownsDy?: boolean) => tf.Tensor | tf.Tensor[]
 }
 
 export function customOp(f: (inputs: tf.Tensor[], save: tf.GradSaveFunc) => CustomResult): (...inputs: tf.Tensor[]) => tf.Tensor {

@@ -16,6 +16,8 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { customOp } from './custom'
 import { afterGradient } from '../tape'
+import { batchChunks, mapBatchChunks, sampleSlice } from './batch-chunks'
+import { heapWritable } from '../../backend/wasm-inplace'
 
 export interface ReluHooks {
   onForward?(pre: tf.Tensor, post: tf.Tensor): void
@@ -30,7 +32,18 @@ export function reluOp(x: tf.Tensor, hooks: ReluHooks = {}): tf.Tensor {
     save([y])
     return {
       value: y,
-      gradFunc: (dy, saved, last) => {
+      gradFunc: (dy, saved, last, ownsDy) => {
+        const n = dy.shape[0]
+        const k = dy.rank === 4 ? batchChunks(dy.size * 4, n) : 1
+        if (ownsDy === true && k > 1 && heapWritable()) {
+          // a map above the split threshold, dy ours to overwrite (wasm): dy·mask per chunk of samples, written
+          // over dy — no mask and no second map (same kernels on the same values: the same bits)
+          const y = saved[0] as tf.Tensor4D
+          const g = mapBatchChunks(n, k, (s, z) => tf.mul(sampleSlice(dy as tf.Tensor4D, s, z), tf.step(sampleSlice(y, s, z))) as tf.Tensor4D, dy)
+          if (last === true) saved[0].dispose()
+          if (hooks.onBackward !== undefined) afterGradient(() => hooks.onBackward!(g))
+          return g
+        }
         const mask = tf.step(saved[0])
         // the tape's last backward: the saved output is not needed after its mask (one map less while dy·mask is made)
         if (last === true) saved[0].dispose()

@@ -1,0 +1,85 @@
+/**
+ * Writing results into wasm heap buffers directly (issue #18): tfjs tensors
+ * are immutable, so an op whose result replaces its input (a ReLU's masked
+ * gradient, BN's dx) or that assembles its result from batch chunks
+ * (`tf.concat`) holds input, chunks and result at once. On the wasm backend
+ * every tensor is a range of ONE heap that JS can read and write
+ * synchronously, so the engine can
+ *   - allocate a result once and copy each chunk into its place
+ *     (`allocateF32` + `writeSamples`: no concatenation), and
+ *   - overwrite a buffer nothing else reads any more (`exclusive`: one
+ *     tensor owns it and its owner hands it over), chunk by chunk.
+ * The values are those of the same kernels on the same inputs — only where
+ * they are stored changes — so results are bit-identical to the
+ * allocate-and-concatenate form (tests/engine/backend/wasm-inplace.test.ts,
+ * tests/engine/nn/batch-chunks.test.ts).
+ *
+ * Everything here is a no-op question on other backends: `heapWritable()`
+ * is false and callers keep the immutable form.
+ */
+import * as tf from '@tensorflow/tfjs-core'
+
+interface WasmBackendLike {
+  wasm: { HEAPU8: Uint8Array }
+  refCount(dataId: object): number
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo
+  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined }
+}
+
+/** The active backend when it is wasm (its heap is synchronously addressable), else undefined. */
+function wasmBackend(): WasmBackendLike | undefined {
+  if (tf.getBackend() !== 'wasm') return undefined
+  const b = tf.backend() as unknown as Partial<WasmBackendLike>
+  return b.wasm !== undefined && typeof b.makeOutput === 'function' && b.dataIdMap !== undefined ? (b as WasmBackendLike) : undefined
+}
+
+/** Chunks written since the process started: into a buffer handed over (`overwritten`) or a fresh one (`assembled`); for tests and benches. */
+export const inPlaceStats = { overwritten: 0, assembled: 0 }
+
+/** True when results can be written into heap buffers (the wasm backend). */
+export function heapWritable(): boolean {
+  return wasmBackend() !== undefined
+}
+
+/** The float32 view of a wasm tensor's data (valid until the heap grows: take a new one after any allocation). */
+function viewF32(b: WasmBackendLike, t: tf.Tensor): Float32Array {
+  const d = b.dataIdMap.get(t.dataId)
+  if (d === undefined || t.dtype !== 'float32') throw new Error(`wasm-inplace: tensor ${t.id} [${t.shape}] ${t.dtype} has no float32 heap data`)
+  return new Float32Array(b.wasm.HEAPU8.buffer, d.memoryOffset >>> 0, t.size)
+}
+
+/**
+ * True when `t` is the only tensor on its buffer (no clone, reshape or saved
+ * copy shares it): overwriting it then changes no other tensor's value.
+ * Always false off wasm.
+ */
+export function exclusive(t: tf.Tensor): boolean {
+  const b = wasmBackend()
+  return b !== undefined && !t.isDisposed && t.dtype === 'float32' && b.refCount(t.dataId) === 1
+}
+
+/** A new float32 tensor of `shape` whose contents are undefined until written (wasm only). */
+export function allocateF32(shape: number[]): tf.Tensor {
+  const b = wasmBackend()
+  if (b === undefined) throw new Error('wasm-inplace: allocateF32 needs the wasm backend')
+  const info = b.makeOutput(shape, 'float32')
+  return tf.engine().makeTensorFromTensorInfo(info)
+}
+
+/**
+ * Copies `part` (samples [start, start + part.shape[0]) of `into`, same
+ * trailing shape) into `into`'s buffer. `into` must be exclusive or freshly
+ * allocated by the caller (`handedOver`: it was the caller's input, for
+ * `inPlaceStats`); `part` is not consumed.
+ */
+export function writeSamples(into: tf.Tensor, part: tf.Tensor, start: number, handedOver = false): void {
+  const b = wasmBackend()
+  if (b === undefined) throw new Error('wasm-inplace: writeSamples needs the wasm backend')
+  const per = into.size / into.shape[0]
+  if (part.shape.slice(1).join() !== into.shape.slice(1).join() || start < 0 || start + part.shape[0] > into.shape[0]) {
+    throw new Error(`wasm-inplace: samples [${start}, +${part.shape[0]}) of [${part.shape}] do not fit [${into.shape}]`)
+  }
+  viewF32(b, into).set(viewF32(b, part), start * per)
+  if (handedOver) inPlaceStats.overwritten++
+  else inPlaceStats.assembled++
+}
