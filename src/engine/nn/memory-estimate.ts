@@ -32,6 +32,7 @@ import { ZsnasError } from '../core/errors'
 import { traceCuts, type OpGraph, type Segment } from './segments'
 import { batchChunks } from './ops/batch-chunks'
 import { inputGradChunks } from './ops/conv'
+import { heapWritable } from '../backend/wasm-inplace'
 
 interface Shape {
   h: number
@@ -63,17 +64,25 @@ export interface EstimateOptions {
   separateSweeps?: boolean
   /** checkpointed boundary values live on the host (nn/host-store.ts; run-checkpointed's default on wasm); default true */
   offload?: boolean
+  /**
+   * split backwards write into heap buffers (backend/wasm-inplace.ts: chunks copied into one allocation, ReLU/BN
+   * gradients over dy) instead of concatenating; default: the active backend can (wasm)
+   */
+  heapWrites?: boolean
 }
 
 const F32 = 4
 /** the Gram of a response hook works on blocks of ≤ 64 MiB (proxies/responses.ts GRAM_BLOCK_BYTES): a slice, its transposed copy, XNNPACK's packed operand */
 const hookBytes = (b: number): number => (b > 64 * 2 ** 20 ? 3 * 64 * 2 ** 20 : b)
 
-/** Transient bytes of training-mode BN's backward for a map of `b` bytes (ops/batch-norm.ts, ops/batch-chunks.ts). */
-function bnBackwardBytes(b: number, n: number): number {
+/**
+ * Transient bytes of training-mode BN's backward for a map of `b` bytes (ops/batch-norm.ts, ops/batch-chunks.ts);
+ * split with heap writes (wasm): dx's chunks are written over dy, a few chunks only.
+ */
+function bnBackwardBytes(b: number, n: number, heapWrites: boolean): number {
   const k = batchChunks(b, n)
   // unsplit: dy·(x − μ), both terms and dx — the product is freed first, but 4 maps match tfjs' measured peak on NB201 best
-  return k === 1 ? 4 * b : 2 * b + (4 * b) / k
+  return k === 1 ? 4 * b : (heapWrites ? 0 : 2 * b) + (4 * b) / k
 }
 
 function outSize(h: number, k: number, s: number, pad: Padding): number {
@@ -88,6 +97,7 @@ export function estimatePassBytes(def: NetworkDef, o: EstimateOptions): PassEsti
     throw new ZsnasError('INVALID_OPTION', `memory estimate: batchSize must be a positive integer, got ${o.batchSize}`)
   }
   const specs = new Map(def.params.map((p) => [p.name, p]))
+  const heapWrites = o.heapWrites ?? heapWritable()
   const bytes = (s: Shape): number => s.h * s.w * s.c * o.batchSize * F32
   const costs: OpCost[] = []
   /** an op's output: `held`/`saved` maps of its size, `transient` maps during its forward, `backwardBytes` during its backward */
@@ -112,14 +122,15 @@ export function estimatePassBytes(def: NetworkDef, o: EstimateOptions): PassEsti
       const k1 = inputGradChunks([o.batchSize, x.h, x.w, x.c], outC, c.stride)
       const dil = bytes({ ...x, c: outC })
       // (stride > 1: ops/spread.ts pads rows then columns — half a map, a map, and the reshapes tfjs counts again)
-      const back = k1 === 1 ? (c.stride > 1 ? 3 : 1) * dil + bytes(x) : (3 * dil) / k1 + 2 * bytes(x)
+      // split: the chunks' dx are concatenated (2 maps of dx), or copied into one allocation (heap writes)
+      const back = k1 === 1 ? (c.stride > 1 ? 3 : 1) * dil + bytes(x) : (3 * dil) / k1 + (heapWrites ? 1 : 2) * bytes(x)
       return emit({ h: outSize(x.h, k, c.stride, c.pad), w: outSize(x.w, k, c.stride, c.pad), c: outC }, 1, 0, 0, back)
     },
     // BN's backward (ops/batch-norm.ts): its two dx terms and dx; split over k batch chunks: dx's chunks, their concatenation and a few chunks
     batchNorm: (x) => {
       if (o.bn === 'off') return emit({ ...x }, 0)
       mark({ own: bytes(x) })
-      return emit({ ...x }, 2, 1, 1, bnBackwardBytes(bytes(x), o.batchSize))
+      return emit({ ...x }, 2, 1, 1, bnBackwardBytes(bytes(x), o.batchSize, heapWrites))
     },
     // a response hook's Gram (proxies/responses.ts) copies one block of ≤ 64 MiB (and XNNPACK packs it): ≤ 1 map
     // (the ReLU's mask is freed before the hook runs; counted anyway: tfjs' byte count, which this is checked against, also counts views)
@@ -127,8 +138,12 @@ export function estimatePassBytes(def: NetworkDef, o: EstimateOptions): PassEsti
       // the backward hook runs once dy and the saved output are freed (nn/tape.ts afterGradient): g + the Gram's block
       // (the Gram's block: its reshape and transposed copy and XNNPACK's packed operand, ≤ 3 × 64 MiB; tfjs counts the views too)
       // (last backward: the saved output goes once its mask exists — mask + dy·mask − output = one map)
-      mark({ savesOut: true, hook: o.reluHooks ? bytes(x) + 3 * Math.min(bytes(x), 64 * 2 ** 20) : 0, bwdLast: bytes(x) })
-      return emit({ ...x }, 1, 1, 0, 2 * bytes(x) + (o.reluHooks ? hookBytes(bytes(x)) : 0), o.reluHooks ? hookBytes(bytes(x)) : 0)
+      // it saves a bool mask (ops/relu.ts: 1 byte per element); its backward makes the float mask and dy·mask —
+      // split with heap writes: per chunk, written over dy (a chunk's slices, mask and product only)
+      const kr = heapWrites ? batchChunks(bytes(x), o.batchSize) : 1
+      const own = kr > 1 ? (4 * bytes(x)) / kr : 2 * bytes(x)
+      mark({ own: bytes(x) / 4, hook: o.reluHooks ? bytes(x) + 3 * Math.min(bytes(x), 64 * 2 ** 20) : 0, bwdLast: own })
+      return emit({ ...x }, 1.25, 0.25, 0, own + (o.reluHooks ? hookBytes(bytes(x)) : 0), o.reluHooks ? hookBytes(bytes(x)) : 0)
     },
     add: (a) => emit({ ...a }),
     zero: (x) => emit({ ...x }),

@@ -24,12 +24,17 @@ export interface ReluHooks {
   onBackward?(gradPre: tf.Tensor): void
 }
 
-/** max(x, 0) with the hooks above (also without hooks: tfjs-core registers no stock Relu gradient). */
+/**
+ * max(x, 0) with the hooks above (also without hooks: tfjs-core registers no stock Relu gradient).
+ * The backward needs only where y > 0: the op saves that as a bool mask (1 byte per element on wasm and cpu,
+ * a quarter of the output's float32 map; issue #18), not the output. dy·mask is the same number as
+ * dy·step(y) for every non-NaN y (×1 or ×0, signed zeros included).
+ */
 export function reluOp(x: tf.Tensor, hooks: ReluHooks = {}): tf.Tensor {
   const op = customOp(([xx], save) => {
     const y = tf.relu(xx)
     if (hooks.onForward !== undefined) tf.tidy(() => hooks.onForward!(xx, y))
-    save([y])
+    save([tf.greater(y, 0)])
     return {
       value: y,
       gradFunc: (dy, saved, last, ownsDy) => {
@@ -37,19 +42,19 @@ export function reluOp(x: tf.Tensor, hooks: ReluHooks = {}): tf.Tensor {
         const k = dy.rank === 4 ? batchChunks(dy.size * 4, n) : 1
         if (ownsDy === true && k > 1 && heapWritable()) {
           // a map above the split threshold, dy ours to overwrite (wasm): dy·mask per chunk of samples, written
-          // over dy — no mask and no second map (same kernels on the same values: the same bits)
-          const y = saved[0] as tf.Tensor4D
-          const g = mapBatchChunks(n, k, (s, z) => tf.mul(sampleSlice(dy as tf.Tensor4D, s, z), tf.step(sampleSlice(y, s, z))) as tf.Tensor4D, dy)
+          // over dy — no float mask and no second map (same kernels on the same values: the same bits)
+          const m = saved[0] as tf.Tensor4D
+          const g = mapBatchChunks(n, k, (s, z) => tf.mul(sampleSlice(dy as tf.Tensor4D, s, z), tf.cast(sampleSlice(m, s, z), 'float32')) as tf.Tensor4D, dy)
           if (last === true) saved[0].dispose()
           if (hooks.onBackward !== undefined) afterGradient(() => hooks.onBackward!(g))
           return g
         }
-        const mask = tf.step(saved[0])
-        // the tape's last backward: the saved output is not needed after its mask (one map less while dy·mask is made)
+        const mask = tf.cast(saved[0], 'float32')
+        // the tape's last backward: the saved mask is not needed after its float copy
         if (last === true) saved[0].dispose()
         const g = tf.mul(dy, mask)
         mask.dispose() // not alive while the hook runs (one map less at the backward's peak)
-        // on the engine's tape the hook runs once dy (and, on a last backward, the saved output) are freed
+        // on the engine's tape the hook runs once dy (and, on a last backward, the saved mask) are freed
         if (hooks.onBackward !== undefined) afterGradient(() => hooks.onBackward!(g))
         return g
       },
