@@ -105,7 +105,8 @@ export function mapBatchChunks(n: number, k: number, f: (start: number, size: nu
     }
   }
   if (into !== undefined && !exclusive(into)) throw new ZsnasError('BAD_VALUE', `mapBatchChunks: the target [${into.shape}] is shared by another tensor`)
-  let out: tf.Tensor | undefined = into === undefined ? undefined : tf.clone(into)
+  // a reshape shares the buffer (a clone would copy it on wasm); the caller's `into` is freed by its owner
+  let out: tf.Tensor | undefined = into === undefined ? undefined : tf.reshape(into, into.shape)
   try {
     for (const [s, z] of chunkRanges(n, k)) {
       const part = tf.tidy(() => f(s, z))
