@@ -38,6 +38,8 @@ export interface ArenaStats {
   /** bytes of the region ever used (the allocator's high-water mark) */
   highWater: number
   liveBytes: number
+  /** the largest `liveBytes` so far (the region's live peak; highWater − peakLive = placement loss) */
+  peakLive: number
   allocations: number
   /** big allocations the region could not place (went to the original allocator) */
   fallbacks: number
@@ -86,6 +88,7 @@ export function installWasmArena(capacity: number, opts: InstallOptions = {}): W
   const minBytes = opts.minBytes ?? ARENA_MIN_BYTES
   let allocations = 0
   let fallbacks = 0
+  let peakLive = 0
   let released = false
   let drained = false
   const drain = (): void => {
@@ -98,6 +101,7 @@ export function installWasmArena(capacity: number, opts: InstallOptions = {}): W
       const off = arena.alloc(n)
       if (off >= 0) {
         allocations++
+        peakLive = Math.max(peakLive, arena.liveBytes)
         return base + off
       }
       fallbacks++
@@ -112,7 +116,7 @@ export function installWasmArena(capacity: number, opts: InstallOptions = {}): W
     } else free0(p)
   }
   const handle: WasmArena = {
-    stats: () => ({ capacity, highWater: arena.highWater, liveBytes: arena.liveBytes, allocations, fallbacks }),
+    stats: () => ({ capacity, highWater: arena.highWater, liveBytes: arena.liveBytes, peakLive, allocations, fallbacks }),
     release: () => {
       if (released) return
       released = true

@@ -49,6 +49,7 @@ import { conv2dOp } from './ops/conv'
 import { linearOp } from './ops/linear'
 import { avgPoolOp, maxPoolOp } from './ops/pool'
 import { customOp } from './ops/custom'
+import { alias } from './ops/alias'
 import { addOp, mulChannelsOp, sigmoidOp } from './ops/elementwise'
 import { concatChannelsOp, globalAvgPoolOp, sliceChannelsOp } from './ops/layout'
 import { resizeBilinearOp } from './ops/resize'
@@ -64,7 +65,7 @@ function scaleBy(x: tf.Tensor, s: number): tf.Tensor {
 
 /** x + c for a constant tensor c (broadcast over leading axes); gradient dy. */
 function addConst(x: tf.Tensor, c: tf.Tensor): tf.Tensor {
-  return customOp(([t]) => ({ value: tf.add(t, c), gradFunc: (dy) => tf.clone(dy) }))(x)
+  return customOp(([t]) => ({ value: tf.add(t, c), gradFunc: (dy) => alias(dy) }))(x)
 }
 
 /** y·p for a scalar tensor p; gradients dy·p and Σ dy⊙y. */

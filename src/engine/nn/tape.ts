@@ -8,7 +8,7 @@
  * Every op of our networks is a `customOp` (ops/custom.ts), so while a
  * recording is active `customOp` records its node here instead of on the tfjs
  * tape: the input tensor ids, the output id and shape, the saved tensors
- * (kept clones, as tfjs keeps them) and the op's own gradient function.
+ * (kept aliases of the buffers, ops/alias.ts) and the op's own gradient function.
  * `backpropagate` then replays the same gradient functions, in the same
  * reverse order and with the same accumulation order as tfjs'
  * `backpropagateGradients`, so a recorded pass gives the gradients — and
@@ -32,6 +32,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { ZsnasError } from '../core/errors'
 import { exclusive } from '../backend/wasm-inplace'
+import { alias } from './ops/alias'
 
 interface TapeNode {
   inputIds: number[]
@@ -101,7 +102,8 @@ export function recordCustomOp(
   try {
     value = tf.tidy(() => {
       const res = f(inputs, (ts) => {
-        saved = ts.map((t) => tf.keep(t.clone()))
+        // aliases, not clones: a clone copies the buffer on wasm (ops/alias.ts)
+        saved = ts.map((t) => tf.keep(alias(t)))
       })
       gradFunc = res.gradFunc
       return res.value
@@ -225,7 +227,7 @@ export function backpropagateSeeds(
       if (sd.dy === undefined && !(sd.tensor instanceof tf.Tensor)) {
         throw new ZsnasError('INVALID_OPTION', 'a backward seed given by id only needs its dy')
       }
-      grads.set(sd.tensor.id, sd.dy !== undefined ? tf.clone(sd.dy) : tf.onesLike(sd.tensor as tf.Tensor))
+      grads.set(sd.tensor.id, sd.dy !== undefined ? alias(sd.dy) : tf.onesLike(sd.tensor as tf.Tensor))
     }
     if (tape.released) throw new ZsnasError('BAD_VALUE', 'a backward over a tape whose saved tensors a last backward already freed')
     if (opts.last === true) tape.released = true

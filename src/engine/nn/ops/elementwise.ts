@@ -9,10 +9,11 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { ZsnasError } from '../../core/errors'
 import { customOp } from './custom'
+import { alias } from './alias'
 
 const sameShape = (a: tf.Tensor, b: tf.Tensor) => a.rank === b.rank && a.shape.every((d, i) => d === b.shape[i])
 
-const add = customOp(([a, b]) => ({ value: tf.add(a, b), gradFunc: (dy) => [tf.clone(dy), tf.clone(dy)] }))
+const add = customOp(([a, b]) => ({ value: tf.add(a, b), gradFunc: (dy) => [alias(dy), alias(dy)] }))
 
 export function addOp(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
   if (!sameShape(a, b)) throw new ZsnasError('BAD_SHAPE', `add needs equal shapes, got [${a.shape}] and [${b.shape}]`)

@@ -9,6 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core'
 import { customOp } from './custom'
+import { alias } from './alias'
 
 const zero = customOp(([xx]) => ({ value: tf.zerosLike(xx), gradFunc: (dy) => tf.zerosLike(dy) }))
 
@@ -21,7 +22,7 @@ export function gradTapOp(x: tf.Tensor, onBackward: (grad: tf.Tensor) => void): 
     value: tf.clone(xx),
     gradFunc: (dy) => {
       tf.tidy(() => onBackward(dy))
-      return tf.clone(dy)
+      return alias(dy)
     },
   }))
   return op(x)
