@@ -37,12 +37,12 @@ describe.each(BACKENDS)('eager frees on %s', (backend) => {
       const start = tf.memory().numTensors
       const { result, tape } = recordTape([x], () => tf.tidy(() => reluOp(batchNormTrainOp(reluOp(x) as tf.Tensor4D, gamma, beta, 1e-3))))
       const saved = tape.nodes.reduce((a, n) => a + n.saved.length, 0)
-      // relu: its output; BN: x − μ, 1/σ, γ; relu: its output
-      expect(saved).toBe(5)
+      // relu: its mask; BN: its input, μ, 1/σ, γ; relu: its mask
+      expect(saved).toBe(6)
       const [g1] = backpropagate(tape, { tensor: result }, [x])
       const mid = tf.memory().numTensors
       const [g2] = backpropagate(tape, { tensor: result }, [x], { last: true })
-      // g2 is new; the 5 saved clones are gone
+      // g2 is new; the 6 saved tensors are gone
       expect(tf.memory().numTensors).toBe(mid + 1 - saved)
       expect(tape.nodes.every((n) => n.saved.length === 0)).toBe(true)
       expect(g2.dataSync()).toEqual(g1.dataSync())

@@ -38,6 +38,10 @@ function subLayer(book: ParamBook, name: string, inC: number, outC: number, mid:
   const projBn = first ? book.bn(`${name}.shortcut.bn`, outC) : null
   const pad = (k - 1) / 2
   return <T>(ops: Ops<T>, x: T): T => {
+    // the projection shortcut runs first, so a backward reaches it last: the block input's gradient from the
+    // shortcut is not held through the whole main-path backward (issue #18; same values — its two gradient terms
+    // are summed once, and a + b = b + a exactly)
+    const sc = proj ? ops.batchNorm(ops.conv2d(x, proj.w, { stride, pad: 0, bias: proj.b }), projBn!.gamma, projBn!.beta) : x
     let h = ops.relu(ops.batchNorm(ops.conv2d(x, c1.w, { stride: 1, pad: 0 }), bn1.gamma, bn1.beta), { block, site: 'main' })
     h = ops.relu(ops.batchNorm(ops.conv2d(h, dw, { stride, pad, depthwise: true }), bn2.gamma, bn2.beta), { block, site: 'main' })
     let g = ops.globalAvgPool(h)
@@ -45,7 +49,6 @@ function subLayer(book: ParamBook, name: string, inC: number, outC: number, mid:
     g = ops.sigmoid(ops.batchNorm(ops.conv2d(g, se2.w, { stride: 1, pad: 0 }), seBn2.gamma, seBn2.beta))
     h = ops.mulChannels(h, g)
     h = ops.batchNorm(ops.conv2d(h, c3.w, { stride: 1, pad: 0 }), bn3.gamma, bn3.beta)
-    const sc = proj ? ops.batchNorm(ops.conv2d(x, proj.w, { stride, pad: 0, bias: proj.b }), projBn!.gamma, projBn!.beta) : x
     return ops.relu(ops.add(h, sc), { block, site: 'main' })
   }
 }
