@@ -81,8 +81,9 @@ const hookBytes = (b: number): number => (b > 64 * 2 ** 20 ? 3 * 64 * 2 ** 20 : 
  */
 function bnBackwardBytes(b: number, n: number, heapWrites: boolean): number {
   const k = batchChunks(b, n)
-  // unsplit: dy·(x − μ), both terms and dx — the product is freed first, but 4 maps match tfjs' measured peak on NB201 best
-  return k === 1 ? 4 * b : (heapWrites ? 0 : 2 * b) + (4 * b) / k
+  // unsplit: x − μ rebuilt, dy·(x − μ), both terms and dx — the product is freed first, but 4 maps match tfjs'
+  // measured peak on NB201 best; split: those per chunk (x − μ included)
+  return k === 1 ? 5 * b : (heapWrites ? 0 : 2 * b) + (5 * b) / k
 }
 
 function outSize(h: number, k: number, s: number, pad: Padding): number {
@@ -126,11 +127,13 @@ export function estimatePassBytes(def: NetworkDef, o: EstimateOptions): PassEsti
       const back = k1 === 1 ? (c.stride > 1 ? 3 : 1) * dil + bytes(x) : (3 * dil) / k1 + (heapWrites ? 1 : 2) * bytes(x)
       return emit({ h: outSize(x.h, k, c.stride, c.pad), w: outSize(x.w, k, c.stride, c.pad), c: outC }, 1, 0, 0, back)
     },
-    // BN's backward (ops/batch-norm.ts): its two dx terms and dx; split over k batch chunks: dx's chunks, their concatenation and a few chunks
+    // BN (ops/batch-norm.ts) saves its input; the forward holds x − μ and (x − μ)² or y besides x — per chunk above
+    // the split threshold (y assembled from its chunks); its backward: bnBackwardBytes
     batchNorm: (x) => {
       if (o.bn === 'off') return emit({ ...x }, 0)
-      mark({ own: bytes(x) })
-      return emit({ ...x }, 2, 1, 1, bnBackwardBytes(bytes(x), o.batchSize, heapWrites))
+      const kb = batchChunks(bytes(x), o.batchSize)
+      mark({ savesIn: [0] })
+      return emit({ ...x }, 1, 0, 0, bnBackwardBytes(bytes(x), o.batchSize, heapWrites), kb === 1 ? bytes(x) : (3 * bytes(x)) / kb + (heapWrites ? 0 : bytes(x)))
     },
     // a response hook's Gram (proxies/responses.ts) copies one block of ≤ 64 MiB (and XNNPACK packs it): ≤ 1 map
     // (the ReLU's mask is freed before the hook runs; counted anyway: tfjs' byte count, which this is checked against, also counts views)

@@ -48,7 +48,8 @@ describe('peak-bytes estimate of the response pass', () => {
       console.log(`${space} N=${n}: plain est ${(est.plainBytes / 2 ** 20).toFixed(1)} MB measured ${(plain / 2 ** 20).toFixed(1)} MB; checkpointed est ${(est.checkpointedBytes / 2 ** 20).toFixed(1)} MB measured ${(ck / 2 ** 20).toFixed(1)} MB`)
       expect(Math.abs(est.plainBytes / plain - 1)).toBeLessThan(0.25)
       expect(Math.abs(est.checkpointedBytes / ck - 1)).toBeLessThan(0.25)
-      expect(ck).toBeLessThan(plain)
+      // never above the plain pass (NB101 at N = 8: both peak in the same max-pool backward since BN saves its input)
+      expect(ck).toBeLessThanOrEqual(plain)
     })
   }
 })
