@@ -83,3 +83,27 @@ export function writeSamples(into: tf.Tensor, part: tf.Tensor, start: number, ha
   if (handedOver) inPlaceStats.overwritten++
   else inPlaceStats.assembled++
 }
+
+/**
+ * Operands the op running now reads for the LAST time (set by the segment
+ * runner, nn/segments.ts, around one op call): the op may write its result
+ * over such an operand's buffer when it is also `exclusive`. Empty outside
+ * that call.
+ */
+let dying: ReadonlySet<tf.Tensor> = new Set()
+
+/** Runs `f` (one op) with `operands` marked as read for the last time. */
+export function withDyingOperands<T>(operands: ReadonlySet<tf.Tensor>, f: () => T): T {
+  const before = dying
+  dying = operands
+  try {
+    return f()
+  } finally {
+    dying = before
+  }
+}
+
+/** True when `t` is an operand the running op reads for the last time and no other tensor shares its buffer (wasm). */
+export function consumable(t: tf.Tensor): boolean {
+  return dying.has(t) && exclusive(t)
+}

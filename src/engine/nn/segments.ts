@@ -26,7 +26,9 @@
  * `ZsnasError('BAD_VALUE')` (only possible with an invalid cut).
  */
 import type { NetworkDef, Ops } from '../core/network'
+import * as tf from '@tensorflow/tfjs-core'
 import { ZsnasError } from '../core/errors'
+import { withDyingOperands } from '../backend/wasm-inplace'
 
 /** Ops from+1 … to (from = −1: starts at the network input). */
 export interface Segment {
@@ -99,6 +101,18 @@ export function runSegment<T>(def: NetworkDef, ops: Ops<T>, seg: Segment, x: T, 
       free!.dispose(v)
     }
   }
+  /** op i's operands that `release` will free right after it (op i may write over them, backend/wasm-inplace.ts) */
+  const dyingOperands = (i: number): Set<tf.Tensor> => {
+    const out = new Set<tf.Tensor>()
+    for (const p of new Set(free!.graph.inputs[i] ?? [])) {
+      if (p < 0 || lastUse![p] !== i || wanted.has(p)) continue
+      const v = made.get(p)
+      if (v === undefined || v === x || !(v instanceof tf.Tensor)) continue
+      if ([...made.entries()].some(([q, w]) => q !== p && w === v) || [...kept.values()].includes(v)) continue
+      out.add(v)
+    }
+    return out
+  }
   const pick = (): T[] =>
     want.map((id) => {
       const v = id === -1 ? x : (made.get(id) ?? kept.get(id))
@@ -120,7 +134,7 @@ export function runSegment<T>(def: NetworkDef, ops: Ops<T>, seg: Segment, x: T, 
           throw new ZsnasError('BAD_VALUE', `network '${def.name}': op ${i} (${name}) reads a value made before op ${seg.from} that is not kept`)
         }
       }
-      const out = f(...a) as T
+      const out = (free === undefined ? f(...a) : withDyingOperands(dyingOperands(i), () => f(...a))) as T
       made.set(i, out)
       if (free !== undefined) release(i, out)
       if (i === seg.to) throw new SegmentDone(pick())

@@ -17,7 +17,7 @@ import * as tf from '@tensorflow/tfjs-core'
 import { customOp } from './custom'
 import { afterGradient } from '../tape'
 import { batchChunks, mapBatchChunks, sampleSlice } from './batch-chunks'
-import { heapWritable } from '../../backend/wasm-inplace'
+import { consumable, heapWritable } from '../../backend/wasm-inplace'
 
 export interface ReluHooks {
   onForward?(pre: tf.Tensor, post: tf.Tensor): void
@@ -32,7 +32,11 @@ export interface ReluHooks {
  */
 export function reluOp(x: tf.Tensor, hooks: ReluHooks = {}): tf.Tensor {
   const op = customOp(([xx], save) => {
-    const y = tf.relu(xx)
+    const n = xx.shape[0]
+    const kf = xx.rank === 4 && hooks.onForward === undefined && consumable(xx) ? batchChunks(xx.size * 4, n) : 1
+    // x read for the last time, ours, above the split threshold (wasm, no forward hook that reads it): y per chunk
+    // written over x — one map instead of two (the same kernel on the same values)
+    const y = kf > 1 ? mapBatchChunks(n, kf, (s, z) => tf.relu(sampleSlice(xx as tf.Tensor4D, s, z)) as tf.Tensor4D, xx) : tf.relu(xx)
     if (hooks.onForward !== undefined) tf.tidy(() => hooks.onForward!(xx, y))
     save([tf.greater(y, 0)])
     return {
