@@ -61,7 +61,7 @@ describe('automatic wasm heap reservation', () => {
     })
   })
 
-  it('a checkpointed wasm pass gets the big-tensor arena instead: one region of 1.2 × the estimate; the next decision releases it', async () => {
+  it('a checkpointed wasm pass gets the big-tensor arena instead: one region of 2 × the estimate; the next decision releases it', async () => {
     const def = MEMORY_NETS[2][1]()
     const est = { batchSize: 8, backwards: 2, reluHooks: true, bn: 'train' as const }
     await onBackend('wasm', () => {

@@ -35,6 +35,7 @@ import { derived, isCacheable } from './kernel-cache'
 import { customOp } from './custom'
 import { dilateZeros } from './spread'
 import { batchChunks, mapBatchChunks, sampleSlice } from './batch-chunks'
+import { heapWritable } from '../../backend/wasm-inplace'
 
 export interface ConvSpec {
   stride: number
@@ -117,8 +118,9 @@ export function inputGradChunks(xShape: readonly number[], cout: number, s: numb
   if (s === 1) return 1
   const { dilated, dx } = dilatedBytes(xShape, cout)
   const k = batchChunks(dilated, xShape[0])
-  // the dilation (ops/spread.ts) holds ≈ 1.5 maps of the dilated size while it runs (rows, then columns)
-  return k > 1 && (1.5 * dilated) / k + 2 * dx < 1.5 * dilated + dx ? k : 1
+  // the dilation (ops/spread.ts) holds ≈ 1.5 maps of the dilated size while it runs (rows, then columns); split,
+  // dx is assembled from its chunks (concatenated: 2 maps; on wasm copied into one allocation: 1, ops/batch-chunks.ts)
+  return k > 1 && (1.5 * dilated) / k + (heapWritable() ? 1 : 2) * dx < 1.5 * dilated + dx ? k : 1
 }
 
 /** inputGrad, per chunk of samples when `inputGradChunks` says so (bit-identical). */
