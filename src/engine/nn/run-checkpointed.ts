@@ -142,7 +142,6 @@ export async function forwardMultiBackwardCheckpointed(def: NetworkDef, params: 
   }
   try {
     for (let s = 0; s < L; s++) {
-      if (process.env.ZSNAS_DEBUG_MEM) { const m = process.memoryUsage(); console.error(`[mem] fw seg ${s} rss ${(m.rss/2**20).toFixed(0)} ab ${(m.arrayBuffers/2**20).toFixed(0)} ext ${(m.external/2**20).toFixed(0)} heapUsed ${(m.heapUsed/2**20).toFixed(0)} kept ${(kept.bytes/2**20).toFixed(0)} tf ${(tf.memory().numBytes/2**20).toFixed(0)}`) }
       const o = { value: 0 }
       const want = boundary(s)
       const inp = sourcesOf(s)
@@ -239,7 +238,6 @@ export async function forwardMultiBackwardCheckpointed(def: NetworkDef, params: 
    * gradients then belong to the values live before it.
    */
   function backwardSegment(s: number, ks: readonly number[]): void {
-    if (process.env.ZSNAS_DEBUG_MEM) { const m = process.memoryUsage(); console.error(`[mem] bw seg ${s} rss ${(m.rss/2**20).toFixed(0)} ab ${(m.arrayBuffers/2**20).toFixed(0)} ext ${(m.external/2**20).toFixed(0)} heapUsed ${(m.heapUsed/2**20).toFixed(0)} kept ${(kept.bytes/2**20).toFixed(0)} carried ${carried.map((c) => (c.bytes/2**20).toFixed(0)).join(',')} tf ${(tf.memory().numBytes/2**20).toFixed(0)}`) }
     const o = { value: 0 }
     const src = sourcesOf(s)
     const want = graph.live[plan[s].to]
