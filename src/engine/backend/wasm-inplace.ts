@@ -41,6 +41,70 @@ export function heapWritable(): boolean {
   return wasmBackend() !== undefined
 }
 
+/** Heap bytes per element of the dtypes the wasm backend stores (bool: 1). */
+const BYTES: Partial<Record<tf.DataType, number>> = { float32: 4, int32: 4, bool: 1 }
+
+/** A byte view of a wasm tensor's data (valid until the heap grows). */
+function viewBytes(b: WasmBackendLike, t: tf.Tensor | tf.TensorInfo, size: number): Uint8Array {
+  const d = b.dataIdMap.get(t.dataId)
+  const per = BYTES[t.dtype]
+  if (d === undefined || per === undefined) throw new Error(`wasm-inplace: [${t.shape}] ${t.dtype} has no heap data`)
+  return new Uint8Array(b.wasm.HEAPU8.buffer, d.memoryOffset >>> 0, size * per)
+}
+
+/**
+ * `tf.slice(t, begin, size)` (size −1 = to the end), copied heap to heap on
+ * wasm. tfjs' wasm Slice kernel first reads the WHOLE input into a new host
+ * array (`readSync`), so slicing a 500 MB map into k chunks churned k × 500 MB
+ * of host memory and copies; this copies only the slice, run by contiguous
+ * run. Same values, shape and dtype as `tf.slice` (pure data movement; tests/
+ * engine/backend/wasm-inplace.test.ts); other backends: `tf.slice`.
+ */
+export function heapSlice<T extends tf.Tensor>(t: T, begin: readonly number[], size: readonly number[]): T {
+  const b = wasmBackend()
+  const per = BYTES[t.dtype]
+  const r = t.rank
+  const sz = size.map((v, a) => (v === -1 ? t.shape[a] - begin[a] : v))
+  if (b === undefined || per === undefined || t.isDisposed || r === 0 || begin.length !== r || size.length !== r) return tf.slice(t, begin as number[], size as number[]) as T
+  for (let a = 0; a < r; a++) {
+    if (!(Number.isInteger(begin[a]) && Number.isInteger(sz[a]) && begin[a] >= 0 && sz[a] >= 0 && begin[a] + sz[a] <= t.shape[a])) {
+      throw new Error(`wasm-inplace: slice [${begin}] + [${size}] is outside [${t.shape}]`)
+    }
+  }
+  // k: the outermost axis from which on every axis is whole, so each run is contiguous
+  let k = r - 1
+  while (k > 0 && begin[k] === 0 && sz[k] === t.shape[k]) k--
+  const strides = new Array<number>(r).fill(per)
+  for (let a = r - 2; a >= 0; a--) strides[a] = strides[a + 1] * t.shape[a + 1]
+  const run = sz[k] * strides[k]
+  const info = b.makeOutput(sz, t.dtype)
+  const n = sz.reduce((x, y) => x * y, 1)
+  if (n === 0) return tf.engine().makeTensorFromTensorInfo(info) as T
+  const src = viewBytes(b, t, t.size)
+  const dst = viewBytes(b, info, n)
+  // every index of axes 0 … k−1 inside the slice, in order
+  const idx = begin.slice(0, k)
+  let o = 0
+  for (;;) {
+    let off = begin[k] * strides[k]
+    for (let a = 0; a < k; a++) off += idx[a] * strides[a]
+    dst.set(src.subarray(off, off + run), o)
+    o += run
+    let a = k - 1
+    for (; a >= 0; a--) {
+      if (++idx[a] < begin[a] + sz[a]) break
+      idx[a] = begin[a]
+    }
+    if (a < 0) break
+  }
+  return tf.engine().makeTensorFromTensorInfo(info) as T
+}
+
+/** `heapSlice` along ONE axis: [begin, begin + size) of `axis`, every other axis whole. */
+export function sliceAxis<T extends tf.Tensor>(t: T, axis: number, begin: number, size: number): T {
+  return heapSlice(t, t.shape.map((_, a) => (a === axis ? begin : 0)), t.shape.map((v, a) => (a === axis ? size : v)))
+}
+
 /** The float32 view of a wasm tensor's data (valid until the heap grows: take a new one after any allocation). */
 function viewF32(b: WasmBackendLike, t: tf.Tensor): Float32Array {
   const d = b.dataIdMap.get(t.dataId)

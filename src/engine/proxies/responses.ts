@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core'
+import { sliceAxis } from '../backend/wasm-inplace'
 import type { Batch } from '../core/data'
 import type { NetworkDef, ReluTag } from '../core/network'
 import type { ParamStore } from '../nn/params'
@@ -161,8 +162,8 @@ function rawGramTensors(t: tf.Tensor, blockBytes: number): tf.Tensor[] {
   const per = Math.ceil(rows / blocks)
   const out: tf.Tensor[] = []
   for (let r0 = 0; r0 < rows; r0 += per) {
-    const size = t.shape.map((v, a) => (a === 1 ? Math.min(per, rows - r0) : v))
-    const part = tf.slice(t, t.shape.map((_, a) => (a === 1 ? r0 : 0)), size)
+    // heap to heap on wasm (tfjs' wasm slice first copies the whole map to the host)
+    const part = sliceAxis(t, 1, r0, Math.min(per, rows - r0))
     try {
       out.push(...block(part))
     } finally {

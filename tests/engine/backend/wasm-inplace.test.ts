@@ -10,7 +10,8 @@
  */
 import { describe, expect, it } from 'vitest'
 import * as tf from '@tensorflow/tfjs-core'
-import { allocateF32, exclusive, heapWritable, inPlaceStats, writeSamples } from '../../../src/engine/backend/wasm-inplace'
+import { allocateF32, exclusive, heapSlice, heapWritable, inPlaceStats, sliceAxis, writeSamples } from '../../../src/engine/backend/wasm-inplace'
+import { Rng } from '../../../src/engine/core/rng'
 import { reluOp } from '../../../src/engine/nn/ops/relu'
 import { batchNormTrainOp } from '../../../src/engine/nn/ops/batch-norm'
 import { withOpChunkBytes } from '../../../src/engine/nn/ops/batch-chunks'
@@ -46,6 +47,39 @@ describe('wasm heap writes: primitives', () => {
       const t = tf.tensor1d([1])
       expect(exclusive(t)).toBe(false)
       t.dispose()
+    })
+  })
+})
+
+describe('heap-to-heap slices (wasm)', () => {
+  it('equal tf.slice for 300 random slices of rank 1–5 float32, int32 and bool tensors', async () => {
+    await onBackend('wasm', () => {
+      const rng = new Rng(5)
+      const int = (lo: number, hi: number): number => lo + Math.floor(rng.next() * (hi - lo + 1))
+      for (let trial = 0; trial < 300; trial++) {
+        const rank = int(1, 5)
+        const shape = Array.from({ length: rank }, () => int(1, 5))
+        const size = shape.reduce((a, b) => a * b, 1)
+        const dtype = (['float32', 'int32', 'bool'] as const)[trial % 3]
+        const values = Array.from({ length: size }, (_, i) => (dtype === 'bool' ? (i * 7 + trial) % 3 === 0 : dtype === 'int32' ? i - 5 : (i - 3.25) * 1.5))
+        const t = tf.tensor(values as number[], shape, dtype)
+        const begin = shape.map((d) => int(0, d - 1))
+        const sz = shape.map((d, a) => (rng.next() < 0.2 ? -1 : int(0, d - begin[a])))
+        const want = tf.slice(t, begin, sz)
+        const got = heapSlice(t, begin, sz)
+        expect(got.shape).toEqual(want.shape)
+        expect(got.dtype).toBe(want.dtype)
+        expect(Array.from(got.dataSync())).toEqual(Array.from(want.dataSync()))
+        tf.dispose([t, want, got])
+      }
+      // one axis, signed zeros and NaN kept bit for bit
+      const t = tf.tensor4d([0, -0, NaN, 1, -1, Infinity, 2, 3], [4, 1, 1, 2])
+      const s = sliceAxis(t, 0, 1, 2)
+      const v = s.dataSync()
+      expect([Object.is(v[0], NaN), v[1], v[2], v[3]]).toEqual([true, 1, -1, Infinity])
+      expect(Object.is(sliceAxis(t, 0, 0, 1).dataSync()[1], -0)).toBe(true)
+      expect(() => sliceAxis(t, 0, 3, 2)).toThrow(/outside/)
+      tf.dispose([t, s])
     })
   })
 })

@@ -21,7 +21,7 @@
 import * as tf from '@tensorflow/tfjs-core'
 import { ZsnasError } from '../../core/errors'
 import { envVar } from '../../core/env'
-import { allocateF32, exclusive, heapWritable, writeSamples } from '../../backend/wasm-inplace'
+import { allocateF32, exclusive, heapWritable, sliceAxis, writeSamples } from '../../backend/wasm-inplace'
 
 export const DEFAULT_OP_CHUNK_BYTES = 64 * 2 ** 20
 
@@ -75,9 +75,9 @@ export function chunkRanges(n: number, k: number): [number, number][] {
   return out
 }
 
-/** Samples [start, start+size) of a rank-4 tensor (a copy). */
+/** Samples [start, start+size) of a rank-4 tensor (a copy; on wasm heap to heap, backend/wasm-inplace.ts `sliceAxis`). */
 export function sampleSlice(t: tf.Tensor4D, start: number, size: number): tf.Tensor4D {
-  return tf.slice(t, [start, 0, 0, 0], [size, -1, -1, -1])
+  return sliceAxis(t, 0, start, size)
 }
 
 /**

@@ -28,6 +28,7 @@
  * body runs in `tf.tidy`.
  */
 import * as tf from '@tensorflow/tfjs-core'
+import { heapSlice } from '../../backend/wasm-inplace'
 import type { Padding } from '../../core/network'
 import { ZsnasError } from '../../core/errors'
 import { axisGeometry, type Axis } from './geometry'
@@ -96,7 +97,7 @@ function inputGrad(dy: tf.Tensor4D, wFlip: tf.Tensor4D, xShape: number[], g: { h
     const l = Math.max(0, -pw.before)
     const hh = d.shape[1] - t - Math.max(0, -ph.after)
     const ww = d.shape[2] - l - Math.max(0, -pw.after)
-    d = tf.slice(d, [0, t, l, 0], [-1, hh, ww, -1])
+    d = heapSlice(d, [0, t, l, 0], [-1, hh, ww, -1])
   }
   const pad: Pad4 = [
     [0, 0],
@@ -153,7 +154,7 @@ function weightGrad(x: tf.Tensor4D, dy: tf.Tensor4D, wShape: number[], g: { h: A
     [g.w.before, g.w.after],
     [0, 0],
   ])
-  if (xp.shape[1] !== hUse || xp.shape[2] !== wUse) xp = tf.slice(xp, [0, 0, 0, 0], [n, hUse, wUse, cin])
+  if (xp.shape[1] !== hUse || xp.shape[2] !== wUse) xp = heapSlice(xp, [0, 0, 0, 0], [n, hUse, wUse, cin])
   if (depthwise) {
     const img = tf.reshape(tf.transpose(xp, [1, 2, 3, 0]), [1, hUse, wUse, cin * n])
     const kern = tf.reshape(tf.transpose(dy, [1, 2, 3, 0]), [oh, ow, cin * n, 1])

@@ -26,6 +26,7 @@
  * per-tap contributions are scattered back by dilation + padding.
  */
 import * as tf from '@tensorflow/tfjs-core'
+import { heapSlice } from '../../backend/wasm-inplace'
 import { ZsnasError } from '../../core/errors'
 import { axisGeometry } from './geometry'
 import { customOp } from './custom'
@@ -139,7 +140,7 @@ function maxPoolBackward(x: tf.Tensor4D, y: tf.Tensor4D, dy: tf.Tensor4D, k: num
     for (let b = 0; b < k; b++) {
       const xs =
         s === 1
-          ? tf.slice(xp, [0, a, b, 0], [n, gh.out, gw.out, c])
+          ? heapSlice(xp, [0, a, b, 0], [n, gh.out, gw.out, c])
           : tf.stridedSlice(xp, [0, a, b, 0], [n, a + (gh.out - 1) * s + 1, b + (gw.out - 1) * s + 1, c], [1, s, s, 1])
       // xs ≤ y everywhere, so step(y − xs) is 1 exactly where the tap is NOT the maximum (−∞ padding: never
       // the maximum); hit = remaining ∧ isMax = relu(remaining − notMax) (boolean ops are slow on wasm)
@@ -152,7 +153,7 @@ function maxPoolBackward(x: tf.Tensor4D, y: tf.Tensor4D, dy: tf.Tensor4D, k: num
       // place tap (a,b): output o lands on padded row a + o·s; drop trailing dilation zeros that overflow
       const lh = Math.min(part.shape[1] as number, hp - a)
       const lw = Math.min(part.shape[2] as number, wp - b)
-      if (lh !== part.shape[1] || lw !== part.shape[2]) part = tf.slice(part, [0, 0, 0, 0], [n, lh, lw, c])
+      if (lh !== part.shape[1] || lw !== part.shape[2]) part = heapSlice(part, [0, 0, 0, 0], [n, lh, lw, c])
       dxp = tf.add(
         dxp,
         tf.pad(part, [
@@ -164,7 +165,7 @@ function maxPoolBackward(x: tf.Tensor4D, y: tf.Tensor4D, dy: tf.Tensor4D, k: num
       )
     }
   }
-  return tf.slice(dxp, [0, gh.before, gw.before, 0], [n, h, w, c]) as tf.Tensor4D
+  return heapSlice(dxp, [0, gh.before, gw.before, 0], [n, h, w, c]) as tf.Tensor4D
 }
 
 export function maxPoolOp(x: tf.Tensor4D, k: number, stride: number, pad: 'same' | 'valid'): tf.Tensor4D {
