@@ -83,7 +83,7 @@ export const rowCorrelationPaths = { fast: 0, centred: 0 }
  * the centred computation's within float32 round-off either way.
  */
 export function tensorRowCorrelation(t: tf.Tensor, blockBytes = GRAM_BLOCK_BYTES): CorrelationResult {
-  return rowCorrelationFromGram(rawGram(t, blockBytes), t.shape[0], t.size / t.shape[0], () => centredRowCorrelation(t))
+  return rowCorrelationFromGram(rawGram(t, blockBytes), t.shape[0], t.size / t.shape[0], () => centredRowCorrelation(t, blockBytes))
 }
 
 /**
@@ -102,7 +102,7 @@ export function deferRowCorrelation(host: HostReads, t: tf.Tensor, done: (corr: 
   const n = t.shape[0]
   const d = t.size / n
   const raw = rawGramTensors(t, blockBytes)
-  const centred = centredGramTensors(t)
+  const centred = centredGramTensors(t, blockBytes)
   host.defer([...raw, ...centred], (v) => {
     done(rowCorrelationFromGram(sumGramBlocks(v.slice(0, raw.length), n), n, d, () => centredFromGram(v.slice(raw.length), n, d)))
   })
@@ -197,8 +197,8 @@ function rawGram(t: tf.Tensor, blockBytes: number): { g: Float64Array; s: Float6
 }
 
 /** The centring-first computation (rows centred on the backend, then the Gram): exact for rows with large means. */
-export function centredRowCorrelation(t: tf.Tensor): CorrelationResult {
-  const ts = centredGramTensors(t)
+export function centredRowCorrelation(t: tf.Tensor, blockBytes = GRAM_BLOCK_BYTES): CorrelationResult {
+  const ts = centredGramTensors(t, blockBytes)
   try {
     return centredFromGram(ts.map((x) => x.dataSync() as HostArray), t.shape[0], t.size / t.shape[0])
   } finally {
@@ -206,20 +206,55 @@ export function centredRowCorrelation(t: tf.Tensor): CorrelationResult {
   }
 }
 
-/** The device half of the centring-first computation: [centred Gram, row means]. */
-function centredGramTensors(t: tf.Tensor): tf.Tensor[] {
+/**
+ * The device half of the centring-first computation: [centred Gram blocks…, row means]. Above `blockBytes` the
+ * centred rows' Gram is taken per block of rows of axis 1 like the raw one (issue #18: the centred copy and its
+ * transpose cost one block, not two maps of 500 MB), each block's Gram in float32, summed on the host in float64.
+ */
+function centredGramTensors(t: tf.Tensor, blockBytes = GRAM_BLOCK_BYTES): tf.Tensor[] {
   const n = t.shape[0]
   const d = t.size / n
-  return tf.tidy(() => {
-    const x = tf.reshape(t, [n, -1])
-    const m = tf.mean(x, 1, true)
-    const xc = tf.sub(x, m)
-    return [tf.matMul(xc, rowsTransposed(xc, t, n, d)), m]
-  })
+  const rows = t.rank >= 3 ? (t.shape[1] as number) : 1
+  const blocks = Math.min(rows, Math.ceil((t.size * 4) / blockBytes))
+  if (blocks <= 1) {
+    return tf.tidy(() => {
+      const x = tf.reshape(t, [n, -1])
+      const m = tf.mean(x, 1, true)
+      const xc = tf.sub(x, m)
+      return [tf.matMul(xc, rowsTransposed(xc, t, n, d)), m]
+    })
+  }
+  const m = tf.tidy(() => tf.mean(tf.reshape(t, [n, -1]), 1, true))
+  const per = Math.ceil(rows / blocks)
+  const out: tf.Tensor[] = []
+  try {
+    for (let r0 = 0; r0 < rows; r0 += per) {
+      const part = sliceAxis(t, 1, r0, Math.min(per, rows - r0))
+      try {
+        out.push(tf.tidy(() => {
+          const xc = tf.sub(tf.reshape(part, [n, -1]), m)
+          return tf.matMul(xc, rowsTransposed(xc, part, n, part.size / n))
+        }))
+      } finally {
+        part.dispose()
+      }
+    }
+  } catch (e) {
+    tf.dispose([...out, m])
+    throw e
+  }
+  return [...out, m]
 }
 
-/** The host half of the centring-first computation, from [centred Gram, row means]. */
-function centredFromGram([g, mu]: readonly HostArray[], n: number, d: number): CorrelationResult {
+/** The host half of the centring-first computation, from [centred Gram blocks…, row means] (blocks summed in float64, in order). */
+function centredFromGram(values: readonly HostArray[], n: number, d: number): CorrelationResult {
+  const mu = values[values.length - 1]
+  let g: HostArray | Float64Array = values[0]
+  if (values.length > 2) {
+    const sum = new Float64Array(n * n)
+    for (const gb of values.slice(0, -1)) for (let i = 0; i < sum.length; i++) sum[i] += gb[i]
+    g = sum
+  }
   const norms = new Float64Array(n)
   for (let i = 0; i < n; i++) {
     const ss = g[i * n + i]

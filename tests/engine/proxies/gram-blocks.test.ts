@@ -6,7 +6,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest'
 import * as tf from '@tensorflow/tfjs-core'
-import { tensorRowCorrelation } from '../../../src/engine/proxies/responses'
+import { centredRowCorrelation, rowCorrelationPaths, tensorRowCorrelation } from '../../../src/engine/proxies/responses'
 import { Rng } from '../../../src/engine/core/rng'
 import { backend } from './tiny-nets'
 
@@ -42,6 +42,26 @@ describe('blocked Gram', () => {
       blocked.matrix.forEach((v, i) => {
         expect(Math.abs(v - ref[i])).toBeLessThan(2e-6)
         expect(Math.abs(v - one.matrix[i])).toBeLessThan(2e-6)
+      })
+    }
+    t.dispose()
+  })
+
+  it('rows with large means take the centring path, also per block: = float64 Pearson (to float32 round-off)', () => {
+    const r = new Rng(8)
+    const shape = [4, 11, 5, 3]
+    // means ≫ spread (post-ReLU-like): the raw Gram would cancel; the centred path must run
+    const vals = Float32Array.from({ length: shape.reduce((a, b) => a * b) }, (_, i) => 40 + (i % 7) * 0.01 + r.normal() * 0.05)
+    const t = tf.tensor4d(vals, shape as [number, number, number, number])
+    const ref = pearson64(vals, 4)
+    const one = centredRowCorrelation(t)
+    for (const blockBytes of [4 * 5 * 3 * 4 * 3, 4 * 5 * 3 * 4 * 4, 1]) {
+      const before = rowCorrelationPaths.centred
+      const blocked = tensorRowCorrelation(t, blockBytes)
+      expect(rowCorrelationPaths.centred).toBe(before + 1)
+      blocked.matrix.forEach((v, i) => {
+        expect(Math.abs(v - ref[i])).toBeLessThan(1e-4)
+        expect(Math.abs(v - one.matrix[i])).toBeLessThan(1e-4)
       })
     }
     t.dispose()
