@@ -27,7 +27,9 @@
  * and MobileNetV2 networks: within 25 % (tests/engine/nn/memory-estimate.test.ts).
  * Shapes follow the same rules as the counting interpreter (count.ts).
  */
+import * as tf from '@tensorflow/tfjs-core'
 import type { ConvOptions, NetworkDef, Ops, Padding } from '../core/network'
+import { canReadSync } from '../backend/read'
 import { ZsnasError } from '../core/errors'
 import { traceCuts, type OpGraph, type Segment } from './segments'
 import { batchChunks } from './ops/batch-chunks'
@@ -62,7 +64,7 @@ export interface EstimateOptions {
   bn: 'train' | 'off'
   /** checkpointed backwards run one sweep each (nn/run-checkpointed.ts `separateSweeps`): one backward's gradients alive */
   separateSweeps?: boolean
-  /** checkpointed boundary values live on the host (nn/host-store.ts; run-checkpointed's default on wasm); default true */
+  /** checkpointed boundary values live on the host (nn/host-store.ts); default: run-checkpointed's (on wasm) */
   offload?: boolean
   /**
    * split backwards write into heap buffers (backend/wasm-inplace.ts: chunks copied into one allocation, ReLU/BN
@@ -93,7 +95,9 @@ function outSize(h: number, k: number, s: number, pad: Padding): number {
 }
 
 /** Estimates the peak tensor bytes of the plain and the checkpointed pass (see the module comment). */
-export function estimatePassBytes(def: NetworkDef, o: EstimateOptions): PassEstimate {
+export function estimatePassBytes(def: NetworkDef, opts: EstimateOptions): PassEstimate {
+  // offload's default is run-checkpointed's: boundary values on the host where the backend is wasm (synchronous reads)
+  const o = { ...opts, offload: opts.offload ?? (tf.getBackend() === 'wasm' && canReadSync()) }
   if (!Number.isInteger(o.batchSize) || o.batchSize < 1) {
     throw new ZsnasError('INVALID_OPTION', `memory estimate: batchSize must be a positive integer, got ${o.batchSize}`)
   }
