@@ -25,15 +25,14 @@
  * estimated to need (backend/wasm-heap.ts `reserveWasmHeapForPass`; once,
  * only grows), so a process's first scoring pays no heap growth mid-pass.
  * For a checkpointed pass on wasm it installs the big-tensor arena instead
- * (backend/wasm-arena-hook.ts: one region of `ARENA_OVER_ESTIMATE` × the
- * estimate, bounded by the heap cap less the allocated tensors and
- * `ARENA_HEADROOM` for what the C++ side allocates; every allocation ≥ 64 KiB
- * placed there by coalescing best fit — the emscripten allocator's heap grew
- * to ≈ 2.3 × the live tensors, docs/memory.md). The arena stays installed
- * after the pass — what the scoring allocates next (JacCor's correlation,
- * SynFlow's pass) reuses the region's free space instead of growing the heap
- * past it while a tensor made in the pass still pins the region — and is
- * released by the next decision (installing releases the previous arena).
+ * (backend/wasm-arena-hook.ts: ONE region per process, as large as the heap
+ * cap allows less the allocated tensors and `ARENA_HEADROOM` for what the C++
+ * side allocates; every allocation ≥ 64 KiB placed there by coalescing best
+ * fit — the emscripten allocator's heap grew to ≈ 2.3 × the live tensors,
+ * docs/memory.md). Only touched pages cost memory, so the region's size is
+ * free. It stays installed: later passes and what the scoring allocates next
+ * (JacCor's correlation, SynFlow's pass) reuse its free space; an installed
+ * arena replaces the reservation.
  * `ZSNAS_WASM_ARENA=off` keeps the plain reservation.
  */
 import * as tf from '@tensorflow/tfjs-core'
@@ -42,7 +41,7 @@ import type { NetworkDef } from '../core/network'
 import { ZsnasError } from '../core/errors'
 import { estimatePassBytes, type EstimateOptions, type PassEstimate } from './memory-estimate'
 import { reserveWasmHeapForPass, type HeapReservation } from '../backend/wasm-heap'
-import { installWasmArena, type ArenaStats } from '../backend/wasm-arena-hook'
+import { activeWasmArena, installWasmArena, type ArenaStats } from '../backend/wasm-arena-hook'
 import { envVar } from '../core/env'
 import { webgpuBudget } from '../backend/webgpu-budget'
 
@@ -98,22 +97,23 @@ export interface CheckpointDecision {
   arena?: ArenaStats | { skipped: string }
 }
 
-/**
- * Arena capacity over the estimated checkpointed peak: best fit's high-water mark measured 1.28–1.45 × the live
- * peak on real MobileNetV2 passes (docs/memory.md) and the estimate is within 25 % — 2 × covers both. A region's
- * pages cost memory only once touched (its high-water mark), so a generous region is free; a small one sends
- * what it cannot place to emscripten's allocator, which grows the heap past it.
- */
-export const ARENA_OVER_ESTIMATE = 2
 /** Heap left outside the arena for the C++ side's own buffers (XNNPACK) and small tensors. */
 export const ARENA_HEADROOM = 512 * 2 ** 20
 
-/** Installs the big-tensor arena for a checkpointed pass whose estimated heap peak is `peakBytes` (see the module comment). */
-function arenaForPass(peakBytes: number): ArenaStats | { skipped: string } {
+/**
+ * The big-tensor arena for a checkpointed wasm pass: ONE region per process, as large as the heap cap allows
+ * (less the allocated tensors and `ARENA_HEADROOM`), installed by the first checkpointed pass and reused by every
+ * later one. A region's pages cost memory only once touched (its high-water mark), so its size is free; a region
+ * sized to one pass (1.2 × then 2 × the estimate) sent what it could not place to emscripten's allocator, and a
+ * second region could not be placed while a tensor of the first one pinned it (the second 224 px scoring in a
+ * process ran out of memory, docs/memory.md).
+ */
+function arenaForPass(): ArenaStats | { skipped: string } {
   if (tf.getBackend() !== 'wasm') return { skipped: `backend ${tf.getBackend()} has no wasm heap` }
   if (envVar('ZSNAS_WASM_ARENA') === 'off') return { skipped: 'ZSNAS_WASM_ARENA=off' }
-  const capacity = Math.floor(Math.min(ARENA_OVER_ESTIMATE * peakBytes, WASM_HEAP_MAX - tf.memory().numBytes - ARENA_HEADROOM))
-  const a = installWasmArena(capacity)
+  const cur = activeWasmArena()
+  if (cur !== undefined) return cur.stats()
+  const a = installWasmArena(Math.floor(WASM_HEAP_MAX - tf.memory().numBytes - ARENA_HEADROOM))
   return 'skipped' in a ? a : a.stats()
 }
 
@@ -141,7 +141,8 @@ export function decideCheckpoint(requested: CheckpointMode | undefined, def: Net
         (checkpoint ? ` → checkpointed ≈ ${mb(estimate.checkpointedBytes)}` : splittable ? '' : ' (network cannot be split)')
   // a checkpointed wasm pass: the big-tensor arena; else (or when it cannot be installed) the heap this pass will
   // need, reserved once before it runs (wasm only; only grows)
-  const arena = checkpoint ? arenaForPass(estimate.checkpointedBytes) : undefined
-  const reservation = arena === undefined || 'skipped' in arena ? reserveWasmHeapForPass(checkpoint ? estimate.checkpointedBytes : estimate.plainBytes) : undefined
+  const arena = checkpoint ? arenaForPass() : undefined
+  // an installed arena is the reservation (its region holds every big tensor): nothing to fault in
+  const reservation = (arena === undefined || 'skipped' in arena) && activeWasmArena() === undefined ? reserveWasmHeapForPass(checkpoint ? estimate.checkpointedBytes : estimate.plainBytes) : undefined
   return { checkpoint, separateSweeps, estimate, budget, reason: reason + (separateSweeps ? ', one sweep per backward' : ''), reservation, arena }
 }

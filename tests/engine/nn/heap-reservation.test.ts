@@ -8,7 +8,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import * as tf from '@tensorflow/tfjs-core'
 import { reserveWasmHeapForPass, RESERVE_OVER_ESTIMATE } from '../../../src/engine/backend/wasm-heap'
-import { decideCheckpoint, ARENA_OVER_ESTIMATE } from '../../../src/engine/nn/checkpoint-policy'
+import { decideCheckpoint, ARENA_HEADROOM, WASM_HEAP_MAX } from '../../../src/engine/nn/checkpoint-policy'
 import { activeWasmArena, lastWasmArena } from '../../../src/engine/backend/wasm-arena-hook'
 import { forwardMultiBackwardCheckpointed } from '../../../src/engine/nn/run-checkpointed'
 import { materializeParams, disposeParams } from '../../../src/engine/nn/params'
@@ -61,17 +61,25 @@ describe('automatic wasm heap reservation', () => {
     })
   })
 
-  it('a checkpointed wasm pass gets the big-tensor arena instead: one region of 2 × the estimate; the next decision releases it', async () => {
+  it('a checkpointed wasm pass gets the big-tensor arena instead: one region up to the heap cap, reused by the next pass', async () => {
     const def = MEMORY_NETS[2][1]()
     const est = { batchSize: 8, backwards: 2, reluHooks: true, bn: 'train' as const }
     await onBackend('wasm', () => {
+      activeWasmArena()?.release()
+      const allocated = tf.memory().numBytes
       const d = decideCheckpoint('on', def, est)
       expect(d.reservation).toBeUndefined()
       const a = d.arena as { capacity: number }
-      expect(a.capacity).toBe(Math.floor(ARENA_OVER_ESTIMATE * d.estimate.checkpointedBytes))
-      expect(activeWasmArena()?.stats().capacity).toBe(a.capacity)
+      expect(a.capacity).toBe(Math.floor(WASM_HEAP_MAX - allocated - ARENA_HEADROOM))
+      const first = activeWasmArena()
+      expect(first?.stats().capacity).toBe(a.capacity)
       expect(heap()).toBeGreaterThanOrEqual(a.capacity)
-      // a plain pass: no arena, the reservation
+      // the next checkpointed pass reuses the same region (a second one would not fit beside it); a plain pass with
+      // the arena installed reserves nothing (the region is the reservation)
+      expect(decideCheckpoint('on', def, { ...est, batchSize: 16 }).arena).toEqual(first!.stats())
+      expect(activeWasmArena()).toBe(first)
+      expect(decideCheckpoint('off', def, est).reservation).toBeUndefined()
+      // without an arena: a plain pass gets the reservation
       activeWasmArena()!.release()
       const p = decideCheckpoint('off', def, est)
       expect(p.arena).toBeUndefined()
@@ -97,7 +105,7 @@ describe('automatic wasm heap reservation', () => {
           { loss: 'sumLogits', inputGrad: true },
         ]
         const r = await forwardMultiBackwardCheckpointed(def, params, batch, { bn: 'train', backwards, plan: d.estimate.segments, separateSweeps: d.separateSweeps })
-        // the arena outlives the pass (what the scoring allocates next reuses the region); the next decision releases it
+        // the arena outlives the pass (what the scoring allocates next, and later passes, reuse the region)
         if (process.env.ZSNAS_WASM_ARENA !== 'off') expect(activeWasmArena()).toBe(lastWasmArena())
         const ig = r.inputGrads[1]!.dataSync().slice()
         for (const t of r.inputGrads) t?.dispose()
