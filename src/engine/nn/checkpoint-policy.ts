@@ -122,6 +122,8 @@ const mb = (b: number): string => `${Math.round(b / 2 ** 20)} MB`
 /** Decides whether a pass checkpoints (see the module comment). */
 export function decideCheckpoint(requested: CheckpointMode | undefined, def: NetworkDef, est: EstimateOptions): CheckpointDecision {
   const mode = checkCheckpointMode(requested)
+  // checkpoint=on: a plan that really splits the network (where it has a cut), even if one segment estimates lower
+  est = { ...est, split: est.split ?? mode === 'on' }
   let estimate = estimatePassBytes(def, est)
   const budget = backendBudgetBytes() - tf.memory().numBytes
   const splittable = estimate.segments.length > 1

@@ -71,6 +71,8 @@ export interface EstimateOptions {
    * gradients over dy) instead of concatenating; default: the active backend can (wasm)
    */
   heapWrites?: boolean
+  /** the plan has at least two segments wherever the network has a valid cut, even when one segment estimates lower (checkpoint=on) */
+  split?: boolean
 }
 
 const F32 = 4
@@ -231,7 +233,8 @@ export function estimatePassBytes(def: NetworkDef, opts: EstimateOptions): PassE
     const r = sim(segs)
     // offloaded boundary values cost host memory instead of heap: the plan minimises both together (the process's RSS)
     const sorted = r.segmentPeaks.map((p) => p + r.hostBytes).sort((a, b) => b - a)
-    if (lower(sorted, best.sorted)) best = { peak: r.peak, segments: segs, sorted }
+    const forced = o.split === true && best.segments.length === 1 && segs.length > 1
+    if (forced || lower(sorted, best.sorted)) best = { peak: r.peak, segments: segs, sorted }
   }
   // refinement: split the segment with the highest peak at the point that lowers the plan most, while that helps
   // (the greedy targets cut every segment alike; MobileNetV2's first stage dominates at 256–320 px)
