@@ -69,9 +69,9 @@ describe.skipIf(!haveChromium)('wizard: MobileNetV2 paper protocol and measured 
     await page.getByTestId('budget-workers').fill('1')
     await next()
     expect(await text('protocol-departures')).toMatch(/Max resolution 192, batch 2/)
-    // before measuring: the protocol's stored measurement (208.8 s at batch 64 → × 2 / 64 = 6.525 s at batch 2) and the workstation
-    // (peak RSS 3.43 GB: ⌊64 ÷ 3.43⌋ = 18 ≥ 16 cores → one process per core)
-    expect(await text('projection-reference')).toMatch(/209 s\/arch at batch 64 .*→ ≈ 7 s\/arch at batch 2 \(extrapolated, linear in batch\) → N 5000 ≈ .* on 1 worker; 16 cores, 64 GB: 16 processes, one per core \(memory allows 18 at 3\.43 GB each\)/)
+    // before measuring: the protocol's stored measurement (77.5 s at batch 64 → × 2 / 64 = 2.42 s at batch 2) and the workstation
+    // (peak RSS 2.41 GB: ⌊64 ÷ 2.41⌋ = 26 ≥ 16 cores → one process per core)
+    expect(await text('projection-reference')).toMatch(/78 s\/arch at batch 64 .*→ ≈ 2 s\/arch at batch 2 \(extrapolated, linear in batch\) → N 5000 ≈ .* on 1 worker; 16 cores, 64 GB: 16 processes, one per core \(memory allows 26 at 2\.41 GB each\)/)
     await page.getByTestId('measure').click()
     await page.getByTestId('measure-progress').waitFor()
     expect(await text('measure-progress')).toMatch(/Scoring one architecture… \d+ s elapsed/)

@@ -104,11 +104,11 @@ describe('wizard: the MobileNetV2 paper protocol', () => {
     expect(w.calibrationProgress!.eta).toBe(111)
     await until(() => w.calibration?.state === 'done')
     // 5000 × 36 s = 180000 s: 50.0 h on 1 worker, 25.0 h on the machine's 2 cores;
-    // workstation with the protocol's peak RSS 3.43 GB: ⌊64 ÷ 3.43⌋ = ⌊18.66⌋ = 18 ≥ 16 cores → 16 processes → 180000 ÷ 16 = 11250 s = 3.1 h
+    // workstation with the protocol's peak RSS 2.41 GB: ⌊64 ÷ 2.41⌋ = ⌊26.56⌋ = 26 ≥ 16 cores → 16 processes → 180000 ÷ 16 = 11250 s = 3.1 h
     expect(w.projection.measured!.here).toBe('N 5000 projected 50.0 h on 1 worker, 25.0 h on 2 (one per core) — this machine: 2 cores, 8 GB')
-    expect(w.projection.measured!.workstation).toBe('16 cores, 64 GB: 16 processes, one per core (memory allows 18 at 3.43 GB each) → N 5000 in 3.1 h (memory bound: the peak RSS of the protocol\'s batch-64 measurement)')
-    // the protocol's own measurement: 208.8 s × 5000 = 1044000 s = 290.0 h on 1 worker; ÷ 16 = 65250 s = 18.1 h
-    expect(w.projection.reference).toMatch(/209 s\/arch at batch 64 .* → N 5000 ≈ 290\.0 h on 1 worker; 16 cores, 64 GB: 16 processes, one per core \(memory allows 18 at 3\.43 GB each\) → N 5000 in 18\.1 h$/)
+    expect(w.projection.measured!.workstation).toBe('16 cores, 64 GB: 16 processes, one per core (memory allows 26 at 2.41 GB each) → N 5000 in 3.1 h (memory bound: the peak RSS of the protocol\'s batch-64 measurement)')
+    // the protocol's own measurement: 77.5 s × 5000 = 387500 s = 107.6 h on 1 worker; ÷ 16 = 24218.75 s = 6.7 h
+    expect(w.projection.reference).toMatch(/78 s\/arch at batch 64 .* → N 5000 ≈ 107\.6 h on 1 worker; 16 cores, 64 GB: 16 processes, one per core \(memory allows 26 at 2\.41 GB each\) → N 5000 in 6\.7 h$/)
     // with the scoring's own peak RSS (3.1 GB: ⌊64 ÷ 3.1⌋ = 20 ≥ 16) the workstation is core-bound: 180000 s ÷ 16 = 11250 s = 3.1 h
     donePeak = 3.1
     gets = 0

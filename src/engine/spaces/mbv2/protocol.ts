@@ -20,9 +20,9 @@ export const MBV2_PROTOCOL: SpaceProtocol = {
   strategy: 're',
   strategyOptions: { populationSize: 64, tournamentSize: 10 },
   budget: 5000,
-  // batch 64 checkpointed at 224 px fits since issue #18's memory work. Steady scoring (the 2nd in its process; the 1st:
-  // 198.6 CPU-s), code a72ea77, 2-core shared dev box at load 17–24 — CPU-s (user + sys) stand for a dedicated core's
-  // wall seconds; peak RSS of the whole process over both scorings 3,596,392 kB = 3.43 GiB (/usr/bin/time -v;
-  // docs/memory.md "2026-12-06 measurements")
-  measured: { secondsPerArch: 208.8, batchSize: 64, peakRssGB: 3.43, where: 'CPU-s of a steady scoring, SJW, Table 11 at 224 px, checkpointed, wasm 1 thread, bench/mbv2-first-scoring.ts' },
+  // batch 64 checkpointed at 224 px since issue #18's memory work. Steady scoring (the 2nd in its process; the 1st:
+  // 84.5 CPU-s), code e83acc2, 2-core dev box with one other scoring beside it — CPU-s (user + sys) stand for a
+  // dedicated core's wall seconds; peak RSS of the whole process over both scorings 2,531,120 kB = 2.41 GiB
+  // (/usr/bin/time -v; docs/memory.md "Heap writes, masks, aliases and heap slices")
+  measured: { secondsPerArch: 77.5, batchSize: 64, peakRssGB: 2.41, where: 'CPU-s of a steady scoring, SJW, Table 11 at 224 px, checkpointed, wasm 1 thread, bench/mbv2-first-scoring.ts' },
 }
