@@ -18,6 +18,7 @@
  * is false and callers keep the immutable form.
  */
 import * as tf from '@tensorflow/tfjs-core'
+import { ZsnasError } from '../core/errors'
 
 interface WasmBackendLike {
   wasm: { HEAPU8: Uint8Array }
@@ -105,13 +106,6 @@ export function sliceAxis<T extends tf.Tensor>(t: T, axis: number, begin: number
   return heapSlice(t, t.shape.map((_, a) => (a === axis ? begin : 0)), t.shape.map((v, a) => (a === axis ? size : v)))
 }
 
-/** The float32 view of a wasm tensor's data (valid until the heap grows: take a new one after any allocation). */
-function viewF32(b: WasmBackendLike, t: tf.Tensor): Float32Array {
-  const d = b.dataIdMap.get(t.dataId)
-  if (d === undefined || t.dtype !== 'float32') throw new Error(`wasm-inplace: tensor ${t.id} [${t.shape}] ${t.dtype} has no float32 heap data`)
-  return new Float32Array(b.wasm.HEAPU8.buffer, d.memoryOffset >>> 0, t.size)
-}
-
 /**
  * True when `t` is the only tensor on its buffer (no clone, reshape or saved
  * copy shares it): overwriting it then changes no other tensor's value.
@@ -139,11 +133,11 @@ export function allocateF32(shape: number[]): tf.Tensor {
 export function writeSamples(into: tf.Tensor, part: tf.Tensor, start: number, handedOver = false): void {
   const b = wasmBackend()
   if (b === undefined) throw new Error('wasm-inplace: writeSamples needs the wasm backend')
-  const per = into.size / into.shape[0]
+  if (into.dtype !== 'float32' || part.dtype !== 'float32') throw new Error(`wasm-inplace: writeSamples needs float32 tensors, got ${part.dtype} into ${into.dtype}`)
   if (part.shape.slice(1).join() !== into.shape.slice(1).join() || start < 0 || start + part.shape[0] > into.shape[0]) {
-    throw new Error(`wasm-inplace: samples [${start}, +${part.shape[0]}) of [${part.shape}] do not fit [${into.shape}]`)
+    throw new ZsnasError('BAD_SHAPE', `wasm-inplace: samples [${start}, +${part.shape[0]}) of [${part.shape}] do not fit [${into.shape}]`)
   }
-  viewF32(b, into).set(viewF32(b, part), start * per)
+  viewBytes(b, into, into.size).set(viewBytes(b, part, part.size), start * (into.size / into.shape[0]) * 4)
   if (handedOver) inPlaceStats.overwritten++
   else inPlaceStats.assembled++
 }

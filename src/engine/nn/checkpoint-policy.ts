@@ -145,6 +145,6 @@ export function decideCheckpoint(requested: CheckpointMode | undefined, def: Net
   // need, reserved once before it runs (wasm only; only grows)
   const arena = checkpoint ? arenaForPass() : undefined
   // an installed arena is the reservation (its region holds every big tensor): nothing to fault in
-  const reservation = (arena === undefined || 'skipped' in arena) && activeWasmArena() === undefined ? reserveWasmHeapForPass(checkpoint ? estimate.checkpointedBytes : estimate.plainBytes) : undefined
+  const reservation = activeWasmArena() === undefined ? reserveWasmHeapForPass(checkpoint ? estimate.checkpointedBytes : estimate.plainBytes) : undefined
   return { checkpoint, separateSweeps, estimate, budget, reason: reason + (separateSweeps ? ', one sweep per backward' : ''), reservation, arena }
 }

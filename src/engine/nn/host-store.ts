@@ -20,6 +20,11 @@ import { ZsnasError } from '../core/errors'
 
 type Entry = { host: Float32Array; shape: number[] } | { device: tf.Tensor }
 
+/** Whether the checkpointed pass keeps boundary values on the host when not told (nn/run-checkpointed.ts, nn/memory-estimate.ts): on wasm, where reads are synchronous and the heap never shrinks. */
+export function offloadsByDefault(): boolean {
+  return tf.getBackend() === 'wasm' && canReadSync()
+}
+
 export class HostStore {
   private readonly entries = new Map<number, Entry>()
   private hostBytes = 0

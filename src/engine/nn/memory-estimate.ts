@@ -27,9 +27,8 @@
  * and MobileNetV2 networks: within 25 % (tests/engine/nn/memory-estimate.test.ts).
  * Shapes follow the same rules as the counting interpreter (count.ts).
  */
-import * as tf from '@tensorflow/tfjs-core'
 import type { ConvOptions, NetworkDef, Ops, Padding } from '../core/network'
-import { canReadSync } from '../backend/read'
+import { offloadsByDefault } from './host-store'
 import { ZsnasError } from '../core/errors'
 import { traceCuts, type OpGraph, type Segment } from './segments'
 import { batchChunks } from './ops/batch-chunks'
@@ -98,8 +97,8 @@ function outSize(h: number, k: number, s: number, pad: Padding): number {
 
 /** Estimates the peak tensor bytes of the plain and the checkpointed pass (see the module comment). */
 export function estimatePassBytes(def: NetworkDef, opts: EstimateOptions): PassEstimate {
-  // offload's default is run-checkpointed's: boundary values on the host where the backend is wasm (synchronous reads)
-  const o = { ...opts, offload: opts.offload ?? (tf.getBackend() === 'wasm' && canReadSync()) }
+  // offload's default is run-checkpointed's
+  const o = { ...opts, offload: opts.offload ?? offloadsByDefault() }
   if (!Number.isInteger(o.batchSize) || o.batchSize < 1) {
     throw new ZsnasError('INVALID_OPTION', `memory estimate: batchSize must be a positive integer, got ${o.batchSize}`)
   }
@@ -144,9 +143,8 @@ export function estimatePassBytes(def: NetworkDef, opts: EstimateOptions): PassE
     // a response hook's Gram (proxies/responses.ts) copies one block of ≤ 64 MiB (and XNNPACK packs it): ≤ 1 map
     // (the ReLU's mask is freed before the hook runs; counted anyway: tfjs' byte count, which this is checked against, also counts views)
     relu: (x) => {
-      // the backward hook runs once dy and the saved output are freed (nn/tape.ts afterGradient): g + the Gram's block
+      // the backward hook runs once dy and the saved mask are freed (nn/tape.ts afterGradient): g + the Gram's block
       // (the Gram's block: its reshape and transposed copy and XNNPACK's packed operand, ≤ 3 × 64 MiB; tfjs counts the views too)
-      // (last backward: the saved output goes once its mask exists — mask + dy·mask − output = one map)
       // it saves a bool mask (ops/relu.ts: 1 byte per element); its backward makes the float mask and dy·mask —
       // split with heap writes: per chunk, written over dy (a chunk's slices, mask and product only)
       const kr = heapWrites ? batchChunks(bytes(x), o.batchSize) : 1

@@ -42,7 +42,7 @@ import type { ParamStore } from './params'
 import { createTfOps, type ReluCall, type TfOpsHooks } from './tf-ops'
 import { checkBatchData, checkInput, checkLoss, lossOf } from './run'
 import { backpropagateSeeds, recordTape, type TapeRecording } from './tape'
-import { HostStore } from './host-store'
+import { HostStore, offloadsByDefault } from './host-store'
 import { runSegment, traceCuts, type Segment, type SegmentReluOffset } from './segments'
 import { estimatePassBytes } from './memory-estimate'
 import type { BackwardSpec, MultiRunResult } from './run-multi'
@@ -120,7 +120,7 @@ export async function forwardMultiBackwardCheckpointed(def: NetworkDef, params: 
   const active = opts.backwards.map((b) => b.inputGrad === true || b.hooks?.onReluBackward !== undefined || b.hooks?.onLayerBackward !== undefined)
   const needBackward = active.some((a) => a)
   const x = tf.tensor4d(batch.x, shape as [number, number, number, number])
-  const offload = (opts.offload ?? tf.getBackend() === 'wasm') && canReadSync()
+  const offload = (opts.offload ?? offloadsByDefault()) && canReadSync()
   /** kept boundary values by producing op; lastNeed = the earliest segment whose recompute reads them */
   const kept = new HostStore(offload)
   const lastNeed = new Map<number, number>()

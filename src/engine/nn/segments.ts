@@ -90,29 +90,29 @@ export function runSegment<T>(def: NetworkDef, ops: Ops<T>, seg: Segment, x: T, 
   const made = new Map<number, T>()
   const lastUse = free === undefined ? undefined : lastReaders(free.graph)
   const wanted = new Set(want)
-  /** frees the operands of op i whose last reader it is (see SegmentFree) */
-  const release = (i: number, out: T): void => {
+  /** the values op i reads for the last time (by producing op), made in this segment and not wanted */
+  const lastReads = (i: number): [number, T][] => {
+    const out: [number, T][] = []
     for (const p of new Set(free!.graph.inputs[i] ?? [])) {
       if (p < 0 || lastUse![p] !== i || wanted.has(p)) continue
       const v = made.get(p)
-      if (v === undefined) continue
-      made.delete(p)
-      if (v === out || v === x || [...made.values()].includes(v) || [...kept.values()].includes(v)) continue
-      free!.dispose(v)
-    }
-  }
-  /** op i's operands that `release` will free right after it (op i may write over them, backend/wasm-inplace.ts) */
-  const dyingOperands = (i: number): Set<tf.Tensor> => {
-    const out = new Set<tf.Tensor>()
-    for (const p of new Set(free!.graph.inputs[i] ?? [])) {
-      if (p < 0 || lastUse![p] !== i || wanted.has(p)) continue
-      const v = made.get(p)
-      if (v === undefined || v === x || !(v instanceof tf.Tensor)) continue
-      if ([...made.entries()].some(([q, w]) => q !== p && w === v) || [...kept.values()].includes(v)) continue
-      out.add(v)
+      if (v !== undefined) out.push([p, v])
     }
     return out
   }
+  /** the same object is the input, a kept value, or still held under another op index */
+  const heldElsewhere = (p: number, v: T): boolean => v === x || [...made.entries()].some(([q, w]) => q !== p && w === v) || [...kept.values()].includes(v)
+  /** frees the operands of op i whose last reader it is (see SegmentFree) */
+  const release = (i: number, out: T): void => {
+    for (const [p, v] of lastReads(i)) {
+      const free_ = v !== out && !heldElsewhere(p, v)
+      made.delete(p)
+      if (free_) free!.dispose(v)
+    }
+  }
+  /** op i's operands that `release` will free right after it (op i may write over them, backend/wasm-inplace.ts) */
+  const dyingOperands = (i: number): Set<tf.Tensor> =>
+    new Set(lastReads(i).filter(([p, v]) => v instanceof tf.Tensor && !heldElsewhere(p, v)).map(([, v]) => v as unknown as tf.Tensor))
   const pick = (): T[] =>
     want.map((id) => {
       const v = id === -1 ? x : (made.get(id) ?? kept.get(id))

@@ -143,47 +143,57 @@ function rowCorrelationFromGram({ g, s }: { g: Float64Array; s: Float64Array }, 
 export const GRAM_BLOCK_BYTES = 64 * 2 ** 20
 
 /**
- * The device half of the raw Gram: per block of rows of axis 1, [x·xᵀ, row
- * sums] (x = the block's rows flattened), in block order. The caller owns the tensors.
+ * `block(part)` for t itself when t is at most `blockBytes`, else for each block of rows of axis 1 (sliced heap to
+ * heap on wasm: tfjs' wasm slice first copies the whole map to the host), in block order; the results concatenated.
+ * The caller owns them (also freed here on error).
  */
-function rawGramTensors(t: tf.Tensor, blockBytes: number): tf.Tensor[] {
-  const n = t.shape[0]
-  const block = (part: tf.Tensor): tf.Tensor[] => {
-    const dp = part.size / n
-    return tf.tidy(() => {
-      const x = tf.reshape(part, [n, -1])
-      // explicit transposed operand: the matMul fast path on wasm (transposeB is ~6× slower)
-      return [tf.matMul(x, rowsTransposed(x, part, n, dp)), tf.sum(x, 1)]
-    })
-  }
+function mapRowBlocks(t: tf.Tensor, blockBytes: number, block: (part: tf.Tensor) => tf.Tensor[]): tf.Tensor[] {
   const rows = t.rank >= 3 ? (t.shape[1] as number) : 1
   const blocks = Math.min(rows, Math.ceil((t.size * 4) / blockBytes))
   if (blocks <= 1) return block(t)
   const per = Math.ceil(rows / blocks)
   const out: tf.Tensor[] = []
-  for (let r0 = 0; r0 < rows; r0 += per) {
-    // heap to heap on wasm (tfjs' wasm slice first copies the whole map to the host)
-    const part = sliceAxis(t, 1, r0, Math.min(per, rows - r0))
-    try {
-      out.push(...block(part))
-    } finally {
-      part.dispose()
+  try {
+    for (let r0 = 0; r0 < rows; r0 += per) {
+      const part = sliceAxis(t, 1, r0, Math.min(per, rows - r0))
+      try {
+        out.push(...block(part))
+      } finally {
+        part.dispose()
+      }
     }
+  } catch (e) {
+    tf.dispose(out)
+    throw e
   }
   return out
 }
 
+/**
+ * The device half of the raw Gram: per block of rows of axis 1, [x·xᵀ, row
+ * sums] (x = the block's rows flattened), in block order. The caller owns the tensors.
+ */
+function rawGramTensors(t: tf.Tensor, blockBytes: number): tf.Tensor[] {
+  const n = t.shape[0]
+  return mapRowBlocks(t, blockBytes, (part) =>
+    tf.tidy(() => {
+      const x = tf.reshape(part, [n, -1])
+      // explicit transposed operand: the matMul fast path on wasm (transposeB is ~6× slower)
+      return [tf.matMul(x, rowsTransposed(x, part, n, part.size / n)), tf.sum(x, 1)]
+    }),
+  )
+}
+
+/** Σ of `arrays` element by element in float64, in the given order (the blocks of a Gram). */
+function sumF64(arrays: readonly ArrayLike<number>[], length: number): Float64Array {
+  const sum = new Float64Array(length)
+  for (const a of arrays) for (let i = 0; i < length; i++) sum[i] += a[i]
+  return sum
+}
+
 /** The host half: Σ over blocks (in block order, float64) of the Gram and row sums read from `rawGramTensors`. */
 function sumGramBlocks(values: readonly HostArray[], n: number): { g: Float64Array; s: Float64Array } {
-  const g = new Float64Array(n * n)
-  const s = new Float64Array(n)
-  for (let b = 0; b < values.length; b += 2) {
-    const gb = values[b]
-    const sb = values[b + 1]
-    for (let i = 0; i < g.length; i++) g[i] += gb[i]
-    for (let i = 0; i < n; i++) s[i] += sb[i]
-  }
-  return { g, s }
+  return { g: sumF64(values.filter((_, b) => b % 2 === 0), n * n), s: sumF64(values.filter((_, b) => b % 2 === 1), n) }
 }
 
 /** Raw Gram x·xᵀ and row sums of t [N, …] (x = rows flattened), as float64 arrays (synchronous backends). */
@@ -213,48 +223,25 @@ export function centredRowCorrelation(t: tf.Tensor, blockBytes = GRAM_BLOCK_BYTE
  */
 function centredGramTensors(t: tf.Tensor, blockBytes = GRAM_BLOCK_BYTES): tf.Tensor[] {
   const n = t.shape[0]
-  const d = t.size / n
-  const rows = t.rank >= 3 ? (t.shape[1] as number) : 1
-  const blocks = Math.min(rows, Math.ceil((t.size * 4) / blockBytes))
-  if (blocks <= 1) {
-    return tf.tidy(() => {
-      const x = tf.reshape(t, [n, -1])
-      const m = tf.mean(x, 1, true)
-      const xc = tf.sub(x, m)
-      return [tf.matMul(xc, rowsTransposed(xc, t, n, d)), m]
-    })
-  }
   const m = tf.tidy(() => tf.mean(tf.reshape(t, [n, -1]), 1, true))
-  const per = Math.ceil(rows / blocks)
-  const out: tf.Tensor[] = []
   try {
-    for (let r0 = 0; r0 < rows; r0 += per) {
-      const part = sliceAxis(t, 1, r0, Math.min(per, rows - r0))
-      try {
-        out.push(tf.tidy(() => {
-          const xc = tf.sub(tf.reshape(part, [n, -1]), m)
-          return tf.matMul(xc, rowsTransposed(xc, part, n, part.size / n))
-        }))
-      } finally {
-        part.dispose()
-      }
-    }
+    const grams = mapRowBlocks(t, blockBytes, (part) =>
+      tf.tidy(() => {
+        const xc = tf.sub(tf.reshape(part, [n, -1]), m)
+        return [tf.matMul(xc, rowsTransposed(xc, part, n, part.size / n))]
+      }),
+    )
+    return [...grams, m]
   } catch (e) {
-    tf.dispose([...out, m])
+    m.dispose()
     throw e
   }
-  return [...out, m]
 }
 
 /** The host half of the centring-first computation, from [centred Gram blocks…, row means] (blocks summed in float64, in order). */
 function centredFromGram(values: readonly HostArray[], n: number, d: number): CorrelationResult {
   const mu = values[values.length - 1]
-  let g: HostArray | Float64Array = values[0]
-  if (values.length > 2) {
-    const sum = new Float64Array(n * n)
-    for (const gb of values.slice(0, -1)) for (let i = 0; i < sum.length; i++) sum[i] += gb[i]
-    g = sum
-  }
+  const g = sumF64(values.slice(0, -1), n * n)
   const norms = new Float64Array(n)
   for (let i = 0; i < n; i++) {
     const ss = g[i * n + i]

@@ -28,7 +28,7 @@
  * body runs in `tf.tidy`.
  */
 import * as tf from '@tensorflow/tfjs-core'
-import { heapSlice } from '../../backend/wasm-inplace'
+import { heapSlice, heapWritable } from '../../backend/wasm-inplace'
 import type { Padding } from '../../core/network'
 import { ZsnasError } from '../../core/errors'
 import { axisGeometry, type Axis } from './geometry'
@@ -36,7 +36,6 @@ import { derived, isCacheable } from './kernel-cache'
 import { customOp } from './custom'
 import { dilateZeros } from './spread'
 import { batchChunks, mapBatchChunks, sampleSlice } from './batch-chunks'
-import { heapWritable } from '../../backend/wasm-inplace'
 
 export interface ConvSpec {
   stride: number
